@@ -1,0 +1,77 @@
+/**
+ * The words the plans, the calendar and the organisation share. Code is English, people read
+ * Swedish: every value here has its Swedish label beside it, and the UI shows only the label.
+ * Pure and deterministic: safe to import from workflow code.
+ */
+
+/** Canonical roles a plan's "Ansvarig" cell can name. Plural, definite and misspelt forms map here. */
+export const ROLES = {
+  forvaltningschef: 'Förvaltningschef',
+  forvaltningsledning: 'Förvaltningsledning',
+  avdelningschef: 'Avdelningschef',
+  enhetschef: 'Enhetschef',
+  bitradandeEnhetschef: 'Biträdande enhetschef',
+  rektor: 'Rektor',
+  hr: 'HR',
+  controller: 'Controller',
+  pedagogiskUtvecklingsledare: 'Pedagogisk utvecklingsledare',
+  administrator: 'Administratör',
+  verksamhetschefHsl: 'Verksamhetschef HsL',
+  introduktionsansvarig: 'Introduktionsansvarig',
+  brandombud: 'Brandombud',
+  anhorigsamordnare: 'Anhörigsamordnare',
+  forskolestod: 'Förskolestöd',
+  medarbetare: 'Medarbetare',
+} as const;
+export type Role = keyof typeof ROLES;
+export const ROLE_IDS = Object.keys(ROLES) as Role[];
+
+/**
+ * Who a plan names: a role, optionally narrowed to a unit ("BoU", "AIB", "vuxen" in individ och
+ * familj; "vuxenenheten"), with the cell's raw text kept so nothing the planner wrote is lost.
+ * `all` marks fan-out words ("Samtliga", "Berörda enhetschefer", plural forms).
+ */
+export interface RoleRef {
+  role: Role;
+  unit?: string;
+  all?: boolean;
+  raw: string;
+}
+
+/** How often an activity is followed up, as read from its "Uppföljning" text. */
+export const CADENCES = {
+  tertial: 'Tertialrapport',
+  vb: 'Verksamhetsberättelse',
+  apt: 'APT',
+  medarbetarsamtal: 'Medarbetarsamtal',
+  ledningsgrupp: 'Ledningsgrupp',
+  internkontroll: 'Internkontroll',
+  kvalitetsdialog: 'Kvalitets-/resultatdialog',
+} as const;
+export type Cadence = keyof typeof CADENCES;
+export const CADENCE_IDS = Object.keys(CADENCES) as Cadence[];
+
+/** One follow-up occasion. T1 = jan–apr, T2 = maj–aug, VB = the year (tertial 3 is reported in VB). */
+export const FOLLOW_UP_PERIODS = {
+  T1: 'Tertial 1',
+  T2: 'Tertial 2',
+  VB: 'Verksamhetsberättelse',
+  APT: 'APT',
+  medarbetarsamtal: 'Medarbetarsamtal',
+  ledningsgrupp: 'Ledningsgrupp',
+  internkontroll: 'Internkontroll',
+  kvalitetsdialog: 'Kvalitets-/resultatdialog',
+} as const;
+export type FollowUpPeriod = keyof typeof FOLLOW_UP_PERIODS;
+
+/** What an owner reports. */
+export const STATUSES = {
+  done: 'Klar',
+  inProgress: 'Pågår',
+  late: 'Försenad',
+  notStarted: 'Ej påbörjad',
+} as const;
+export type Status = keyof typeof STATUSES;
+
+/** A calendar date without time, `YYYY-MM-DD`, always meant in Europe/Stockholm. */
+export type IsoDate = string;
