@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup.ts'],
     // Temporal servers take a few seconds to start; suites that use them share one per file.
     testTimeout: 60_000,
     hookTimeout: 120_000,

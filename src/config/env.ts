@@ -1,0 +1,60 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { SourceError } from './source-error';
+import { repoRoot } from './paths';
+
+/**
+ * Everything Planvakt reads from the environment, validated once at start. Secrets (SMTP, Graph,
+ * the check-in signing key, Temporal API keys) come only from here, never from files in git.
+ */
+const port = z.coerce.number().int().min(1).max(65_535);
+const EnvSchema = z.object({
+  PLANVAKT_MODE: z.enum(['development', 'production']).default('development'),
+  /** host:port of an existing Temporal cluster or Temporal Cloud; unset = start the embedded dev server. */
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('planvakt'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('planvakt'),
+  /** Embedded dev server only. */
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  /** mTLS client certificate and key (self-hosted clusters, Temporal Cloud with certificates). */
+  TEMPORAL_TLS_CERT_PATH: z.string().optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  /** Temporal Cloud API key; implies TLS. */
+  TEMPORAL_API_KEY: z.string().optional(),
+  PLANVAKT_HOST: z.string().default('127.0.0.1'),
+  PLANVAKT_PORT: port.default(3000),
+  PLANVAKT_BASE_URL: z.url().optional(),
+  PLANVAKT_DATA_DIR: z.string().optional(),
+  PLANVAKT_CONFIG_DIR: z.string().optional(),
+});
+
+export type Env = z.output<typeof EnvSchema> & { dataDir: string; configDir: string; baseUrl: string };
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const field = issue.path.join('.');
+    throw new SourceError({ file: 'environment', field }, `${field}: ${issue.message}`);
+  }
+  const env = result.data;
+  if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
+    throw new SourceError(
+      { file: 'environment', field: 'TEMPORAL_TLS_CERT_PATH' },
+      'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together',
+    );
+  }
+  return {
+    ...env,
+    dataDir: resolve(env.PLANVAKT_DATA_DIR ?? resolve(repoRoot, '.data')),
+    configDir: resolve(env.PLANVAKT_CONFIG_DIR ?? resolve(repoRoot, 'config')),
+    baseUrl: env.PLANVAKT_BASE_URL ?? `http://localhost:${env.PLANVAKT_PORT}`,
+  };
+}
+
+/** The address the worker, web and CLI talk to: the configured cluster or the embedded dev server. */
+export function temporalAddress(env: Env): string {
+  return env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`;
+}

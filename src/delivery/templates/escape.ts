@@ -1,0 +1,44 @@
+/**
+ * Plan text is written by people in Word and Excel and may contain anything: `<`, `&`, `*`,
+ * quotes, `{{`. Each target gets its own escaper here; the renderers never concatenate raw plan
+ * text into markup. JSON needs none: cards and notifications are built as objects and serialised.
+ */
+
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** For HTML text and attribute values (attributes are always double-quoted by the renderer). */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+}
+
+/**
+ * For Adaptive Card TextBlock and Fact values, which hosts render as a CommonMark subset, and
+ * whose text may also hold `{{DATE(...)}}`/`{{TIME(...)}}` functions. A backslash before ASCII
+ * punctuation is CommonMark's escape, so the reader sees the character itself, and `\{\{` no
+ * longer matches the date-function syntax. List and heading markers only act at a line start.
+ */
+export function escapeCardMarkdown(text: string): string {
+  return text
+    .replace(/[\\`*_{}[\]()<>#~|!]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([-+=])/gm, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/gm, '$1\\$2');
+}
+
+/** One line for a header, a subject or a notification: no control characters, no line breaks. */
+export function plainLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Multi-line plain text without control characters other than line breaks. */
+export function plainText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, ' ').trim();
+}
+
+/** Cuts at a character boundary (never inside a surrogate pair) and marks the cut. */
+export function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  return `${chars.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`;
+}

@@ -1,0 +1,22 @@
+import { SourceError, type SourceLocation } from '../config/source-error';
+
+/**
+ * Something in a plan file the importer could not read as written. Thrown only when nothing usable
+ * is left (empty, binary, neither format); otherwise returned as a warning beside the plan.
+ */
+export class PlanError extends SourceError {
+  override name = 'PlanError';
+  constructor(location: SourceLocation, detail: string, detailSv: string = detail) {
+    super(location, detail, detailSv);
+  }
+}
+
+/** Collects warnings for one file so readers need not repeat the file name everywhere. */
+export class Warnings {
+  readonly list: PlanError[] = [];
+  constructor(readonly file: string) {}
+
+  add(line: number | undefined, field: string | undefined, detail: string, detailSv: string): void {
+    this.list.push(new PlanError({ file: this.file, line, field }, detail, detailSv));
+  }
+}

@@ -1,0 +1,57 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Connection } from '@temporalio/client';
+// CommonJS package: Node's ESM loader cannot see its named exports, so take the default.
+import proto from '@temporalio/proto';
+import { escapeHtml } from './html';
+
+export interface WebOptions {
+  temporal: { connection: Connection; address: string; namespace: string; uiUrl?: string };
+  /** The worker's state as the health page reports it ('RUNNING', 'STOPPING' …). */
+  workerState: () => string;
+}
+
+/** The HTTP side of Planvakt on port 3000: today the health check and a start page. */
+export async function createWebServer(opts: WebOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: { level: 'warn' } });
+
+  app.get('/health', async (_req, reply) => {
+    const { connection, address, namespace } = opts.temporal;
+    const temporal = await probeTemporal(connection, namespace);
+    const worker = opts.workerState();
+    const healthy = temporal.reachable && worker === 'RUNNING';
+    return reply.code(healthy ? 200 : 503).send({
+      status: healthy ? 'ok' : 'unavailable',
+      temporal: { ...temporal, address, namespace },
+      worker: { state: worker },
+    });
+  });
+
+  app.get('/', async (_req, reply) => {
+    const { uiUrl, namespace } = opts.temporal;
+    const ui = uiUrl ? `<p><a href="${escapeHtml(uiUrl)}/namespaces/${escapeHtml(namespace)}/workflows">Temporal UI</a> visar varje aktivitets arbetsflöde.</p>` : '';
+    return reply.type('text/html; charset=utf-8').send(`<!doctype html>
+<html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Planvakt</title></head>
+<body><main><h1>Planvakt</h1>
+<p>Planvakt håller förvaltningens handlingsplaner levande: varje aktivitet följs upp tills den är klar.</p>
+${ui}<p><a href="/health">Driftstatus</a></p></main></body></html>`);
+  });
+
+  return app;
+}
+
+async function probeTemporal(connection: Connection, namespace: string) {
+  try {
+    // A short deadline: a health check that hangs is worse than one that says "no".
+    const info = await connection.withDeadline(Date.now() + 2_000, () =>
+      connection.workflowService.describeNamespace({ namespace }),
+    );
+    return { reachable: true as const, namespaceState: namespaceStateName(info.namespaceInfo?.state) };
+  } catch (err) {
+    return { reachable: false as const, error: (err as Error).message };
+  }
+}
+
+function namespaceStateName(state: number | null | undefined): string {
+  return proto.temporal.api.enums.v1.NamespaceState[state ?? 0]?.replace('NAMESPACE_STATE_', '').toLowerCase() ?? 'unknown';
+}

@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface PlanvaktWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** Override for tests that bring their own workflows or recording activities. */
+  workflowsPath?: string;
+  activities?: object;
+}
+
+/** The one worker: every workflow and activity on one task queue, so N copies share the load. */
+export function createWorker(opts: PlanvaktWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    workflowsPath: opts.workflowsPath ?? workflowsPath,
+    activities: opts.activities ?? createActivities(opts.deps),
+  });
+}
