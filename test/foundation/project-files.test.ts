@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
+
+const read = (path: string) => readFileSync(fileURLToPath(new URL(`../../${path}`, import.meta.url)), 'utf8');
+const readme = read('README.md');
+
+/** The rows of the first Markdown table after a heading, as arrays of cells. */
+function tableAfter(heading: string): string[][] {
+  const start = readme.indexOf(heading);
+  expect(start, `README has "${heading}"`).toBeGreaterThanOrEqual(0);
+  const lines = readme.slice(start).split('\n');
+  const first = lines.findIndex((l) => l.startsWith('|'));
+  const rows: string[][] = [];
+  for (const line of lines.slice(first + 2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(line.split('|').slice(1, -1).map((c) => c.trim()));
+  }
+  return rows;
+}
+
+const ticked = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+
+describe('docker-compose.yml', () => {
+  // Compose honours YAML merge keys (`<<: *planvakt-env`), so the test must too.
+  const compose = parse(read('docker-compose.yml'), { merge: true });
+  const services = Object.keys(compose.services);
+
+  it('has exactly the services the README promises', () => {
+    const promised = tableAfter('## Production').map((row) => ticked(row[0]!)[0]);
+    expect(services.sort()).toEqual([...promised].sort());
+  });
+
+  it('points both Planvakt services at the Temporal service in production mode', () => {
+    for (const name of ['planvakt-worker', 'planvakt-web']) {
+      const env = compose.services[name].environment;
+      expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
+      expect(env.PLANVAKT_MODE).toBe('production');
+    }
+    expect(compose.services['planvakt-web'].environment.PLANVAKT_HOST).toBe('0.0.0.0');
+  });
+
+  it('registers every search attribute the code defines', () => {
+    const command: string = compose.services['temporal-setup'].command.join(' ');
+    const registered = [...command.matchAll(/--name (\w+) --type (\w+)/g)].map((m) => m[1]);
+    expect(registered.sort()).toEqual(SEARCH_ATTRIBUTES.map((k) => k.name).sort());
+  });
+});
+
+describe('README', () => {
+  it('gives one install-and-start and one install-and-test command, and CI runs the latter', () => {
+    const blocks = [...readme.matchAll(/```sh\n([^`]+)```/g)].map((m) => m[1]!.trim());
+    expect(blocks.slice(0, 2)).toEqual(['npm install && npm start', 'npm install && npm test']);
+    expect(read('.ci/run')).toContain('npm install --no-audit --no-fund && npm test');
+  });
+
+  it('says why every dependency is there', () => {
+    const pkg = JSON.parse(read('package.json'));
+    const explained = new Set(tableAfter('## Dependencies').flatMap((row) => ticked(row[0]!)));
+    const declared = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)];
+    expect(declared.filter((d) => !explained.has(d))).toEqual([]);
+  });
+});
