@@ -9,6 +9,7 @@ import { startDevServer, type DevServer } from './temporal/dev-server';
 import { assertPortFree } from './temporal/ports';
 import { createWorker } from './worker';
 import { createWebServer } from './web/server';
+import { RecordingDelivery } from './activities/deliver';
 
 /**
  * The parts of a running Planvakt: the embedded dev server (only without TEMPORAL_ADDRESS), the
@@ -66,7 +67,7 @@ export async function startService(env: Env, parts: Parts = { worker: true, web:
         connection: nativeConnection,
         namespace: env.TEMPORAL_NAMESPACE,
         taskQueue: env.TEMPORAL_TASK_QUEUE,
-        deps: { dataDir: env.dataDir },
+        deps: { delivery: new RecordingDelivery() },
       });
       workerDone = worker.run();
       stops.push(async () => {

@@ -3,4 +3,4 @@
  * deterministic sandbox, so it may import only workflow code and pure modules (src/calendar,
  * src/plan/vocabulary), never activities, the web app or anything that does I/O.
  */
-export {};
+export { activityLifecycle } from './activity-lifecycle';
