@@ -15,6 +15,7 @@ import {
 import { PlanvaktOverdue, PlanvaktStatus } from '../../src/temporal/search-attributes';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { LifecycleHarness, makeActivity } from '../helpers/lifecycle';
+import { recordHistories } from '../helpers/histories';
 
 const enhetschef: Reporter = { personId: 'p-anna', name: 'Anna Enhetschef', roles: ['enhetschef'] };
 const avdelningschef: Reporter = { personId: 'p-bo', name: 'Bo Avdelningschef', roles: ['avdelningschef'] };
@@ -29,6 +30,8 @@ beforeAll(async () => {
   await h.start();
 });
 afterAll(async () => {
+  // Every history this suite produced becomes a replay case for test/lifecycle/replay.test.ts.
+  if (h) await recordHistories(env.client, h.started);
   await h?.stop();
   await env?.teardown();
 });
