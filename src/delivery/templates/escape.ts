@@ -26,13 +26,11 @@ export function escapeCardMarkdown(text: string): string {
 
 /** One line for a header, a subject or a notification: no control characters, no line breaks. */
 export function plainLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** Multi-line plain text without control characters other than line breaks. */
 export function plainText(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, ' ').trim();
 }
 
@@ -41,4 +39,9 @@ export function truncate(text: string, max: number): string {
   const chars = Array.from(text);
   if (chars.length <= max) return text;
   return `${chars.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`;
+}
+
+/** The inverse of escapeCardMarkdown: what a markdown host shows. For the outbox page and tests. */
+export function unescapeCardMarkdown(text: string): string {
+  return text.replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }

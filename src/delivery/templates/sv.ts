@@ -36,7 +36,7 @@ export const SV = {
       'Åtgärda luckan så att inget faller mellan stolarna.',
   } satisfies Record<MessageKind, (n: number) => string>,
   subjectOne: (kind: MessageKind, title: string) => `${MESSAGE_KINDS[kind]}: ${title}`,
-  subjectMany: (kind: MessageKind, n: number, date: string) => `${MESSAGE_KINDS[kind]}: ${n} aktiviteter ${date}`,
+  subjectMany: (kind: MessageKind, n: number, date: string) => `${MESSAGE_KINDS[kind]}: ${n} aktiviteter den ${date}`,
   /** Thread-Topic of a digest that spans several activities. */
   digestTopic: (municipality: string) => `Planvakt ${municipality}: dagens sammanställning`,
   footer: (municipality: string) =>
