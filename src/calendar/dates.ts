@@ -45,16 +45,8 @@ export function yearOf(date: IsoDate): number {
   return Number(date.slice(0, 4));
 }
 
-export function monthOf(date: IsoDate): number {
-  return Number(date.slice(5, 7));
-}
-
 export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-export function minDate(a: IsoDate, b: IsoDate): IsoDate {
-  return a <= b ? a : b;
 }
 
 export function maxDate(a: IsoDate, b: IsoDate): IsoDate {

@@ -1,5 +1,4 @@
 import type { IsoDate } from '../plan/vocabulary';
-import { addDays } from './dates';
 
 /**
  * Europe/Stockholm wall-clock time ↔ UTC instants through Intl, which the Temporal workflow
@@ -72,11 +71,6 @@ export function stockholmInstant(date: IsoDate, time: LocalTime): string {
   }
   // In the spring gap: the same wall time an hour later exists.
   return new Date(wanted - 3_600_000).toISOString();
-}
-
-/** The instant at the start of the next Stockholm day after `instant`'s day. */
-export function startOfNextStockholmDay(instant: string): string {
-  return stockholmInstant(addDays(stockholmDate(instant), 1), '00:00');
 }
 
 export function parseInstant(instant: string): number {

@@ -22,7 +22,7 @@ export interface WorkingCalendar {
   nextWorkingDayAt(now: string, time: LocalTime): string;
 }
 
-/** A fortnight of consecutive days off cannot happen in Sweden; more than this is a bad setting. */
+/** Sweden never has more than four days off in a row; only quiet days spanning a year get near this. */
 const MAX_DAYS_OFF_IN_A_ROW = 400;
 
 export function workingCalendar(isQuietDay: (date: IsoDate) => boolean = () => false): WorkingCalendar {

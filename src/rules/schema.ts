@@ -13,10 +13,10 @@ import { isLocalTime } from '../calendar/stockholm';
 const sv = (en: string, svText: string) => ({ message: en, params: { sv: svText } });
 
 export const IsoDateSchema = z.string().refine(isIsoDate, sv('expected a date YYYY-MM-DD', 'förväntade ett datum ÅÅÅÅ-MM-DD'));
+// One check, so '13-01' gives one error; 2024 is a leap year, so 02-29 is a valid yearly day.
 export const MonthDaySchema = z
   .string()
-  .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, sv('expected a month and day MM-DD', 'förväntade månad och dag MM-DD'))
-  .refine((md) => isIsoDate(`2024-${md}`), sv('no such day', 'dagen finns inte'));
+  .refine((md) => /^\d\d-\d\d$/.test(md) && isIsoDate(`2024-${md}`), sv('expected a month and day MM-DD', 'förväntade månad och dag MM-DD'));
 export const LocalTimeSchema = z.string().refine(isLocalTime, sv('expected a time HH:MM', 'förväntade en tid TT:MM'));
 const WorkingDaysSchema = z.int().min(0).max(260);
 const PositiveWorkingDaysSchema = z.int().min(1).max(260);
@@ -195,9 +195,11 @@ export const RulesFileSchema = RulesSchema.extend({
   for (const [department, override] of Object.entries(departments)) {
     const merged = RulesSchema.safeParse(mergeOverride(common, override), { reportInput: true });
     if (merged.success) continue;
-    // Re-raised without their message so the outer parse words them (in Swedish on the Swedish pass).
-    for (const { message: _english, ...issue } of merged.error.issues) {
-      ctx.addIssue({ ...issue, path: ['departments', department, ...issue.path] } as Parameters<typeof ctx.addIssue>[0]);
+    // Built-in issues are re-raised without their message so the outer parse words them (in
+    // Swedish on the Swedish pass); custom ones keep theirs, which carries both languages.
+    for (const { message, ...issue } of merged.error.issues) {
+      const path = ['departments', department, ...issue.path];
+      ctx.addIssue({ ...issue, path, ...(issue.code === 'custom' ? { message } : {}) } as Parameters<typeof ctx.addIssue>[0]);
     }
   }
 });
