@@ -9,7 +9,7 @@ const rx = (body: string, flags = 'iu') => new RegExp(`${W}(?:${body})`, flags);
 
 /** Each cadence's words, including the plan's own "tertiärrapportering" and bare "VB". */
 const CADENCE_WORDS: Record<Cadence, RegExp[]> = {
-  tertial: [rx('terti[aä]l'), rx('t[12](?![\\p{L}\\p{N}])')],
+  tertial: [rx('terti(?:al|är)'), rx('t[12](?![\\p{L}\\p{N}])')],
   vb: [rx('vb(?![\\p{L}])'), rx('verksamhetsberättelse')],
   apt: [rx('apt(?![\\p{L}])'), rx('arbetsplatsträff')],
   medarbetarsamtal: [rx('medarbetarsamtal'), rx('utvecklingssamtal')],

@@ -56,6 +56,8 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
  * other tags and entities go, runs of spaces collapse.
  */
 export function cleanCell(raw: string): string {
+  // Most cells are plain text already; skip the rewriting for them (bulk imports read many).
+  if (!/[<&\n\r\t\u00a0]| {2}/.test(raw)) return raw.trim();
   return raw
     .replace(/<\/p>\s*<p[^>]*>/gi, '\n')
     .replace(/<br\s*\/?>/gi, '\n')

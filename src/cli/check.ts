@@ -1,0 +1,53 @@
+/**
+ * `planvakt check <file> [--json] [--strict]`: reads a plan (or plan.yaml) and reports what the
+ * import would warn about, writing nothing. Exit 0 when readable, 1 when not (with --strict also
+ * when there are warnings), 2 on wrong usage.
+ */
+import { parseArgs } from 'node:util';
+import { errorJson, placedActivities, readErrors, readPlanFile } from '../plan';
+import { processIo, type Io } from './import';
+
+const USAGE = 'Användning: planvakt check <fil> [--json] [--strict]';
+
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, strict: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (e) {
+    io.err(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const [file, ...extra] = args.positionals;
+  if (!file || extra.length > 0) {
+    io.err(USAGE);
+    return 2;
+  }
+  try {
+    const { plan, warnings } = await readPlanFile(file);
+    const activities = placedActivities(plan).length;
+    const code = args.values.strict && warnings.length > 0 ? 1 : 0;
+    if (args.values.json) {
+      io.out(JSON.stringify({ file, ok: code === 0, activities, departments: plan.departments.length, warnings: warnings.map(errorJson) }, null, 2));
+    } else {
+      for (const w of warnings) io.err(`varning: ${w.messageSv}`);
+      io.out(
+        `${file}: ${activities} ${activities === 1 ? 'aktivitet' : 'aktiviteter'} i ${plan.departments.length} ${plan.departments.length === 1 ? 'avdelning' : 'avdelningar'}, ${warnings.length} ${warnings.length === 1 ? 'varning' : 'varningar'}.`,
+      );
+    }
+    return code;
+  } catch (e) {
+    const errors = readErrors(e);
+    if (!errors) throw e;
+    if (args.values.json) io.out(JSON.stringify({ file, ok: false, errors: errors.map(errorJson) }, null, 2));
+    else for (const x of errors) io.err(`fel: ${x.messageSv}`);
+    return 1;
+  }
+}

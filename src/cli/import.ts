@@ -1,0 +1,100 @@
+/**
+ * `planvakt import <file> [--out plan.yaml] [--json]`: reads a plan (or a hand-corrected
+ * plan.yaml), prints a summary per avdelning and, with --out, writes the normalised plan.yaml.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  diffPlans,
+  errorJson,
+  formatSummary,
+  planFromYaml,
+  planToYaml,
+  readErrors,
+  readPlanFile,
+  summarise,
+  summaryJson,
+  type PlanDiff,
+} from '../plan';
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+export const processIo: Io = {
+  out: (t) => void process.stdout.write(`${t}\n`),
+  err: (t) => void process.stderr.write(`${t}\n`),
+};
+
+const USAGE = 'Användning: planvakt import <fil> [--out plan.yaml] [--json]';
+
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { out: { type: 'string', short: 'o' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (e) {
+    io.err(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const [file, ...extra] = args.positionals;
+  if (!file || extra.length > 0) {
+    io.err(USAGE);
+    return 2;
+  }
+
+  let result;
+  try {
+    result = await readPlanFile(file);
+  } catch (e) {
+    const errors = readErrors(e);
+    if (!errors) throw e;
+    if (args.values.json) io.out(JSON.stringify({ file, errors: errors.map(errorJson) }, null, 2));
+    else for (const x of errors) io.err(x.messageSv);
+    return 1;
+  }
+  const { plan, warnings } = result;
+  const summaries = summarise(plan, warnings);
+
+  // Importing over an earlier plan.yaml shows what changes for the running activities.
+  let diff: PlanDiff | undefined;
+  const out = args.values.out;
+  if (out && existsSync(out)) {
+    try {
+      diff = diffPlans(planFromYaml(basename(out), await readFile(out, 'utf8')), plan);
+    } catch (e) {
+      if (!readErrors(e)) throw e;
+      io.err(`${out} gick inte att läsa som plan.yaml; den skrivs över utan jämförelse.`);
+    }
+  }
+  if (out) await writeFile(out, planToYaml(plan), 'utf8');
+
+  if (args.values.json) {
+    io.out(JSON.stringify({ ...summaryJson(plan, summaries, warnings), ...(out ? { written: out } : {}), ...(diff ? { diff } : {}) }, null, 2));
+    return 0;
+  }
+  io.out(formatSummary(plan, summaries, warnings));
+  if (diff) {
+    io.out('');
+    io.out(`Jämfört med ${out}: ${diff.added.length} nya, ${diff.removed.length} borttagna, ${diff.changed.length} ändrade, ${diff.unchanged} oförändrade aktiviteter.`);
+    for (const a of diff.added) io.out(`  + ${a.department}: ${firstLine(a.text)}`);
+    for (const a of diff.removed) io.out(`  - ${a.department}: ${firstLine(a.text)}`);
+    for (const c of diff.changed) io.out(`  ~ ${c.department} ${c.id}: ${c.fields.map((f) => f.field).join(', ')}`);
+  }
+  if (out) io.out(`\nSkrev ${out}.`);
+  return 0;
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 90 ? `${line.slice(0, 89)}…` : line;
+}

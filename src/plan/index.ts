@@ -1,0 +1,12 @@
+/** The plan importer: pure reading of plan files into the normalised Plan, plan.yaml and diffs. */
+export * from './model';
+export { PlanError } from './errors';
+export { parsePlan, readPlanFile, type ParseResult } from './parse';
+export { parseDeadline, splitDeadlineCell } from './deadline';
+export { parseOwners, splitOwnerGroups } from './owners';
+export { parseCadences, parsePeriodicity, defaultCadences } from './cadence';
+export { assignIds, normaliseForId } from './ids';
+export { diffPlans, type PlanDiff, type ActivityChange, type ChangedField } from './diff';
+export { planToYaml, planFromYaml, planSchema } from './plan-yaml';
+export { summarise, formatSummary, summaryJson, errorJson, readErrors, type DepartmentSummary } from './summary';
+export { DEPARTMENTS, UNIT_DEPARTMENT } from './units';
