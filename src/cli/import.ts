@@ -5,7 +5,13 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Client } from '@temporalio/client';
+import { applyChanges, formatChanges, planChanges } from '../apply/apply-plan';
+import { readEnv, temporalAddress } from '../config/env';
+import { connectClient } from '../temporal/connection';
 import {
   diffPlans,
   errorJson,
@@ -17,6 +23,7 @@ import {
   summarise,
   summaryJson,
   type PlanDiff,
+  type Plan,
 } from '../plan';
 
 export interface Io {
@@ -28,7 +35,7 @@ export const processIo: Io = {
   err: (t) => void process.stderr.write(`${t}\n`),
 };
 
-const USAGE = 'Användning: planvakt import <fil> [--out plan.yaml] [--json]';
+const USAGE = 'Användning: planvakt import <fil> [--out plan.yaml] [--json] [--apply [--dry-run]]';
 
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
   let args;
@@ -36,7 +43,13 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     args = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { out: { type: 'string', short: 'o' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        out: { type: 'string', short: 'o' },
+        json: { type: 'boolean' },
+        apply: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (e) {
     io.err(`${(e as Error).message}\n${USAGE}`);
@@ -91,7 +104,32 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     for (const c of diff.changed) io.out(`  ~ ${c.department} ${c.id}: ${c.fields.map((f) => f.field).join(', ')}`);
   }
   if (out) io.out(`\nSkrev ${out}.`);
+  if (args.values.apply) return applyToTemporal(plan, { dryRun: Boolean(args.values['dry-run']), io });
   return 0;
+}
+
+/** --apply: print what changes in what runs, then start, correct and cancel lifecycles. */
+async function applyToTemporal(plan: Plan, { dryRun, io }: { dryRun: boolean; io: Io }): Promise<number> {
+  const env = readEnv();
+  const connection = await connectClient(env).catch((err: Error) => {
+    throw new Error(`Temporal svarar inte på ${temporalAddress(env)} (${err.message}). Kör \`npm start\` eller sätt TEMPORAL_ADDRESS.`);
+  });
+  try {
+    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+    const changes = await planChanges(client, plan);
+    io.out('');
+    io.out(formatChanges(changes));
+    if (dryRun) return 0;
+    const result = await applyChanges(client, changes, {
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      rulesPath: join(env.configDir, 'rules.yaml'),
+      by: `planvakt import (${userInfo().username})`,
+    });
+    io.out(`Startade ${result.started}, uppdaterade ${result.signalled}, avbröt ${result.cancelled} aktiviteter.`);
+    return 0;
+  } finally {
+    await connection.close();
+  }
 }
 
 function firstLine(text: string): string {

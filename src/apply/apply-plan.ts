@@ -1,0 +1,108 @@
+import { readFile } from 'node:fs/promises';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { placedActivities, type Plan } from '../plan/model';
+import { parseRules, rulesFor } from '../rules';
+import { activityCorrected, cancel, stateQuery, type LifecycleActivity } from '../workflows/activity-lifecycle.messages';
+import { changedFields } from '../workflows/lifecycle-state';
+import { lifecycleStart, lifecycleWorkflowId } from './lifecycle-start';
+import { planId, rulesVersion, toLifecycleActivity } from './plan-to-lifecycle';
+
+/**
+ * What importing a plan would change in what runs. Temporal is the record of what runs: the
+ * running workflows are read back (visibility for the plan's list, a query for each one's
+ * activity), never a copy of our own.
+ */
+export interface PlanChanges {
+  plan: string;
+  added: LifecycleActivity[];
+  changed: { activity: LifecycleActivity; fields: string[] }[];
+  /** Workflow ids of running activities the new plan no longer has. */
+  removed: string[];
+  unchanged: string[];
+  /** Activities whose lifecycle already ended (reported done or removed): not started again. */
+  finished: string[];
+}
+
+const BATCH = 50;
+
+async function inBatches<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += BATCH) out.push(...(await Promise.all(items.slice(i, i + BATCH).map(fn))));
+  return out;
+}
+
+export async function planChanges(client: Client, plan: Plan): Promise<PlanChanges> {
+  const id = planId(plan);
+  const wanted = placedActivities(plan).map((p) => toLifecycleActivity(plan, p));
+  const changes: PlanChanges = { plan: id, added: [], changed: [], removed: [], unchanged: [], finished: [] };
+
+  await inBatches(wanted, async (activity) => {
+    const handle = client.workflow.getHandle(lifecycleWorkflowId(activity.id));
+    try {
+      const { status } = await handle.describe();
+      if (status.name !== 'RUNNING') return changes.finished.push(handle.workflowId);
+      const running = await handle.query(stateQuery);
+      const fields = changedFields(running.activity, activity);
+      if (fields.length > 0) changes.changed.push({ activity, fields });
+      else changes.unchanged.push(handle.workflowId);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      changes.added.push(activity);
+    }
+  });
+
+  const keep = new Set(wanted.map((a) => lifecycleWorkflowId(a.id)));
+  for await (const wf of client.workflow.list({ query: `PlanvaktPlan = "${id}" AND ExecutionStatus = "Running"` })) {
+    if (!keep.has(wf.workflowId)) changes.removed.push(wf.workflowId);
+  }
+  return changes;
+}
+
+export interface ApplyOptions {
+  taskQueue: string;
+  rulesPath: string;
+  /** Who the timeline names as the source of corrections. */
+  by: string;
+  /** Simulation and tests only: see ActivityLifecycleInput.timeShiftMs. */
+  timeShiftMs?: number;
+  now?: () => Date;
+}
+
+/** Starts the added, corrects the changed and cancels the removed; idempotent. */
+export async function applyChanges(client: Client, changes: PlanChanges, opts: ApplyOptions): Promise<{ started: number; signalled: number; cancelled: number }> {
+  const text = await readFile(opts.rulesPath, 'utf8');
+  const rulesFile = parseRules(opts.rulesPath, text);
+  const version = rulesVersion(text);
+  const now = opts.now ?? (() => new Date());
+
+  const started = await inBatches(changes.added, async (activity): Promise<number> => {
+    const input = { activity, rules: rulesFor(rulesFile, activity.department), rulesVersion: version, timeShiftMs: opts.timeShiftMs };
+    try {
+      // REJECT_DUPLICATE: an activity reported done keeps its closed history and is not started over.
+      await client.workflow.start('activityLifecycle', { ...lifecycleStart(input, opts.taskQueue, now()), workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+      return 1;
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return 0; // a concurrent import got there first
+      throw err;
+    }
+  });
+  await inBatches(changes.changed, ({ activity }) =>
+    client.workflow.getHandle(lifecycleWorkflowId(activity.id)).signal(activityCorrected, { by: opts.by, activity }),
+  );
+  await inBatches(changes.removed, (workflowId) => client.workflow.getHandle(workflowId).signal(cancel, { reason: 'Borttagen ur planen' }));
+  return { started: started.reduce((a, b) => a + b, 0), signalled: changes.changed.length, cancelled: changes.removed.length };
+}
+
+/** The diff as a person reads it before anything is changed. */
+export function formatChanges(changes: PlanChanges): string {
+  const lines = [
+    `Plan ${changes.plan}: ${changes.added.length} nya, ${changes.changed.length} ändrade, ${changes.removed.length} borttagna, ` +
+      `${changes.unchanged.length} oförändrade, ${changes.finished.length} redan avslutade.`,
+  ];
+  for (const a of changes.added) lines.push(`  + ${a.id} ${truncate(a.text)} (${a.deadline ?? (a.deadlineRaw || 'inget måldatum')})`);
+  for (const c of changes.changed) lines.push(`  ~ ${c.activity.id} ${truncate(c.activity.text)}: ${c.fields.join(', ')}`);
+  for (const r of changes.removed) lines.push(`  - ${r.replace(/^activity-/, '')} avbryts (borttagen ur planen)`);
+  return lines.join('\n');
+}
+
+const truncate = (text: string) => (text.length > 70 ? `${text.slice(0, 67)}…` : text);

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { RecordingDelivery } from '../../src/activities/deliver';
+import { createActivities } from '../../src/activities';
+import { applyChanges, formatChanges, planChanges } from '../../src/apply/apply-plan';
+import { parsePlan } from '../../src/plan';
+import { stateQuery, timelineQuery } from '../../src/workflows/activity-lifecycle.messages';
+import { workflowsPath } from '../../src/worker';
+import { localEnv } from '../helpers/temporal';
+import { rulesPath } from '../helpers/lifecycle';
+
+const seedPath = fileURLToPath(new URL('../../../shared/plans/kompetensforsorjningsplan-2021-2023.md', import.meta.url));
+const seed = readFileSync(seedPath, 'utf8');
+const taskQueue = 'apply-test';
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  env = await localEnv();
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: 'planvakt',
+    taskQueue,
+    workflowsPath,
+    activities: createActivities({ delivery: new RecordingDelivery() }),
+  });
+  running = worker.run();
+}, 120_000);
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+const apply = async (text: string) => {
+  const { plan } = parsePlan('kompetensforsorjningsplan-2021-2023.md', text);
+  const changes = await planChanges(env.client, plan);
+  const result = await applyChanges(env.client, changes, { taskQueue, rulesPath, by: 'test-import' });
+  return { changes, result };
+};
+
+/** Visibility is eventually consistent: wait until the list shows what was just started. */
+async function waitForRunning(plan: string, count: number) {
+  for (let i = 0; i < 100; i++) {
+    const n = (await env.client.workflow.count(`PlanvaktPlan = "${plan}" AND ExecutionStatus = "Running"`)).count;
+    if (n === count) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`visibility never showed ${count} running activities`);
+}
+
+describe('import --apply', () => {
+  it('starts one lifecycle per activity, then nothing on a second import, then applies a corrected plan', async () => {
+    const first = await apply(seed);
+    // 73 activities in the seed kompetensförsörjningsplan (counted by hand in test/plan).
+    expect(first.changes.added).toHaveLength(73);
+    expect(first.result.started).toBe(73);
+    await waitForRunning('kompetensforsorjningsplan-2021-2023', 73);
+
+    const again = await apply(seed);
+    expect(again.result).toEqual({ started: 0, signalled: 0, cancelled: 0 });
+    expect(again.changes.unchanged).toHaveLength(73);
+
+    // The corrected plan: the first förskola row (line 236) gets a new date, and the stadsutveckling
+    // row at line 264 is removed.
+    const lines = seed.split('\n');
+    const kitchen = lines[235]!;
+    expect(kitchen).toContain('Erfarenhetsbaserad kompetensutvecklad kökspersonal');
+    lines[235] = kitchen.replace('2022-12-31', '2023-06-30');
+    expect(lines[263]).toContain('Förbättra kompetensen för fritidsledare inom öppna förskolan');
+    lines.splice(263, 1);
+    const corrected = await apply(lines.join('\n'));
+
+    expect(corrected.changes.changed.map((c) => c.fields)).toEqual([['måldatum']]);
+    expect(corrected.changes.removed).toHaveLength(1);
+    expect(corrected.changes.added).toHaveLength(0);
+    expect(formatChanges(corrected.changes)).toMatch(/0 nya, 1 ändrade, 1 borttagna, 71 oförändrade/);
+
+    const changedId = `activity-${corrected.changes.changed[0]!.activity.id}`;
+    const view = await env.client.workflow.getHandle(changedId).query(stateQuery);
+    expect(view.activity.deadline).toBe('2023-06-30');
+    expect((await env.client.workflow.getHandle(changedId).query(timelineQuery)).at(-1)).toMatchObject({ type: 'changed', fields: ['måldatum'], by: 'test-import' });
+
+    const removed = env.client.workflow.getHandle(corrected.changes.removed[0]!);
+    expect(await removed.result()).toMatchObject({ result: 'cancelled', reason: 'Borttagen ur planen' });
+
+    // Importing the corrected plan again changes nothing, and the removed one is not restarted.
+    await waitForRunning('kompetensforsorjningsplan-2021-2023', 72);
+    const stable = await apply(lines.join('\n'));
+    expect(stable.result).toEqual({ started: 0, signalled: 0, cancelled: 0 });
+  }, 180_000);
+});
