@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
@@ -6,6 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { RecordingDelivery } from '../../src/activities/deliver';
 import { createActivities } from '../../src/activities';
 import { applyChanges, formatChanges, planChanges } from '../../src/apply/apply-plan';
+import { rolloutRules } from '../../src/apply/rules-rollout';
 import { parsePlan } from '../../src/plan';
 import { stateQuery, timelineQuery } from '../../src/workflows/activity-lifecycle.messages';
 import { workflowsPath } from '../../src/worker';
@@ -93,5 +96,14 @@ describe('import --apply', () => {
     await waitForRunning('kompetensforsorjningsplan-2021-2023', 72);
     const stable = await apply(lines.join('\n'));
     expect(stable.result).toEqual({ started: 0, signalled: 0, cancelled: 0 });
+
+    // HR changes the reminder offsets: every running activity gets the new version, once.
+    const dir = mkdtempSync(join(tmpdir(), 'planvakt-rules-'));
+    const newRules = join(dir, 'rules.yaml');
+    writeFileSync(newRules, readFileSync(rulesPath, 'utf8').replace('beforeDeadline: [20, 5, 1, 0]', 'beforeDeadline: [10, 0]'));
+    const rollout = await rolloutRules(env.client, newRules);
+    expect(rollout).toMatchObject({ signalled: 72, current: 0 });
+    expect((await env.client.workflow.getHandle(changedId).query(stateQuery)).rulesVersion).toBe(rollout.version);
+    expect(await rolloutRules(env.client, newRules)).toMatchObject({ signalled: 0, current: 72 });
   }, 180_000);
 });

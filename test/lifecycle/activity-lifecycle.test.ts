@@ -7,6 +7,7 @@ import {
   cancel,
   nextEventQuery,
   reportStatus,
+  rulesChanged,
   snooze,
   stateQuery,
   timelineQuery,
@@ -14,7 +15,7 @@ import {
 } from '../../src/workflows/activity-lifecycle.messages';
 import { PlanvaktOverdue, PlanvaktStatus } from '../../src/temporal/search-attributes';
 import { timeSkippingEnv } from '../helpers/temporal';
-import { LifecycleHarness, makeActivity } from '../helpers/lifecycle';
+import { LifecycleHarness, makeActivity, testRules } from '../helpers/lifecycle';
 import { recordHistories } from '../helpers/histories';
 
 const enhetschef: Reporter = { personId: 'p-anna', name: 'Anna Enhetschef', roles: ['enhetschef'] };
@@ -148,6 +149,18 @@ describe('activityLifecycle on the time-skipping server', () => {
 
     await handle.signal(cancel, { reason: 'Borttagen ur planen' });
     expect(await handle.result()).toMatchObject({ result: 'cancelled', reason: 'Borttagen ur planen' });
+  });
+
+  it('new rules apply from the next event without a restart', async () => {
+    const { handle } = await h.launch(makeActivity({ id: 'a-rules', deadline: '2022-12-30' }), '2022-06-01T09:00:00+02:00');
+    expect(await handle.query(nextEventQuery)).toMatchObject({ localDate: '2022-12-01' }); // 20 wd before Fri 12-30
+    const rules = await testRules();
+    await handle.signal(rulesChanged, { version: 'test-2', rules: { ...rules, reminders: { ...rules.reminders, beforeDeadline: [3, 0] } } });
+    // 3 working days before Fri 2022-12-30: Tue 12-27 (annandag jul Mon 12-26 is off).
+    expect(await handle.query(nextEventQuery)).toMatchObject({ localDate: '2022-12-27', kind: 'reminder' });
+    expect((await handle.query(stateQuery)).rulesVersion).toBe('test-2');
+    expect((await handle.query(timelineQuery)).at(-1)).toMatchObject({ type: 'rulesChanged', version: 'test-2' });
+    await handle.terminate('test done');
   });
 
   it('a three-year activity with monthly APT continues as new each year and keeps its whole timeline', async () => {
