@@ -1,8 +1,4 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { installRuntime } from '../src/temporal/runtime';
 
 // Tests want assertion output, not the SDK's webpack and state-change chatter.
-try {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-} catch {
-  // Already installed in this worker process by an earlier test file.
-}
+installRuntime();

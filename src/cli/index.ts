@@ -18,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
 const OPTIONAL: Record<string, { summary: string; path: string }> = {
   import: { summary: 'read a plan file and print a summary; --out plan.yaml writes it', path: './import' },
   check: { summary: 'validate a plan file without writing anything', path: './check' },
+  simulate: { summary: 'what Planvakt would send, to whom and when: the real workflows a year ahead in seconds', path: './simulate' },
   rules: { summary: 'validate config/rules.yaml; --apply sends it to every running activity', path: './rules' },
 };
 

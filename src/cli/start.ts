@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { installRuntime } from '../temporal/runtime';
 import { readEnv } from '../config/env';
 import { startService, type Parts } from '../service';
 
@@ -8,8 +8,7 @@ export function command(parts: Parts) {
   return async function run(argv: string[]): Promise<number> {
     parseArgs({ args: argv, options: {}, allowPositionals: false });
     const env = readEnv();
-    // The SDK logs every webpack step at INFO; people starting Planvakt want our lines and problems.
-    Runtime.install({ logger: new DefaultLogger((process.env.PLANVAKT_LOG_LEVEL ?? 'WARN') as LogLevel) });
+    installRuntime();
     const service = await startService(env, parts);
     console.log(`[planvakt] Temporal: ${service.temporalAddress} (namespace ${env.TEMPORAL_NAMESPACE})`);
     if (service.temporalUiUrl) console.log(`[planvakt] Temporal UI: ${service.temporalUiUrl}`);

@@ -1,0 +1,155 @@
+import type { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { installRuntime } from '../temporal/runtime';
+import { RecordingDelivery, type RecordedMessage } from '../activities/deliver';
+import { createActivities } from '../activities';
+import { lifecycleStart, lifecycleWorkflowId } from '../apply/lifecycle-start';
+import { toLifecycleActivity } from '../apply/plan-to-lifecycle';
+import { stockholmInstant } from '../calendar/stockholm';
+import { addDays } from '../calendar/dates';
+import { ROLES, type Role } from '../plan/vocabulary';
+import { placedActivities, type Plan } from '../plan/model';
+import { resolveRecipients, type Organisation } from '../organisation';
+import { rulesFor, type RulesFile } from '../rules';
+import { startTimeSkippingServer } from '../temporal/test-server';
+import { workflowsPath } from '../worker';
+import { acknowledge, reportStatus, type LifecycleActivity } from '../workflows/activity-lifecycle.messages';
+import type { Scenario } from './scenario';
+
+export interface SimulationOptions {
+  plan: Plan;
+  rules: RulesFile;
+  rulesVersion: string;
+  organisation: Organisation;
+  /** Stockholm dates, inclusive. The plan is imported at 00:00 on `from`. */
+  from: string;
+  to: string;
+  scenario?: Scenario;
+  /** Only these departments (ids); all when absent. */
+  departments?: string[];
+  /** Called with the workflow ids before the server is torn down, to read histories (benchmarks). */
+  inspect?: (client: Client, workflowIds: string[]) => Promise<void>;
+}
+
+/** "Anna Andersson (Enhetschef)": who, and in which role, a simulated message reaches. */
+export const recipientLabel = (name: string, role: string) => `${name} (${role})`;
+export const personOfLabel = (label: string) => label.replace(/ \([^)]*\)$/, '');
+
+export interface SimulatedMessage extends RecordedMessage {
+  activity: LifecycleActivity;
+  channel: string;
+}
+
+export interface Simulation {
+  messages: SimulatedMessage[];
+  /** Scenario lines the workflows refused (an answer by someone who may not report, say). */
+  refused: string[];
+  activities: number;
+}
+
+/**
+ * Runs the real activityLifecycle workflows of a plan on Temporal's time-skipping server with a
+ * recording delivery: the same workflow, schedule and rules code as production, a year in seconds.
+ */
+export async function simulate(opts: SimulationOptions): Promise<Simulation> {
+  installRuntime();
+  const activities = placedActivities(opts.plan)
+    .filter((p) => !opts.departments || opts.departments.includes(p.department.id))
+    .map((p) => toLifecycleActivity(opts.plan, p));
+  const byId = new Map(activities.map((a) => [a.id, a]));
+  const delivery = new RecordingDelivery((ref, activity) =>
+    resolveRecipients(opts.organisation, ref, { department: activity.department, unit: ref.unit ?? activity.unit }).people.map(
+      (p) => recipientLabel(p.name, ROLES[ref.role]),
+    ),
+  );
+
+  const env = await startTimeSkippingServer();
+  const taskQueue = 'simulate';
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: createActivities({ delivery }) });
+  const running = worker.run();
+  const refused: string[] = [];
+  try {
+    const serverNow = await env.currentTimeMs();
+    const timeShiftMs = Date.parse(stockholmInstant(opts.from, '00:00')) - serverNow;
+    for (const activity of activities) {
+      const input = { activity, rules: rulesFor(opts.rules, activity.department), rulesVersion: opts.rulesVersion, timeShiftMs };
+      await env.client.workflow.start('activityLifecycle', lifecycleStart(input, taskQueue, new Date(serverNow)));
+    }
+    const sleepUntil = async (planInstant: string) => {
+      const target = Date.parse(planInstant) - timeShiftMs;
+      const now = await env.currentTimeMs();
+      if (target > now) await env.sleep(target - now);
+    };
+
+    for (const step of scenarioSteps(opts.scenario, activities)) {
+      if ('error' in step) {
+        refused.push(step.error);
+        continue;
+      }
+      await sleepUntil(stockholmInstant(step.date, '09:00'));
+      const handle = env.client.workflow.getHandle(lifecycleWorkflowId(step.activity.id));
+      const person = opts.organisation.people.find((p) => p.id === step.by);
+      if (!person) {
+        refused.push(`${step.date} ${step.by}: ingen sådan person i organisationen`);
+        continue;
+      }
+      try {
+        if (step.kind === 'answer') {
+          const roles = [...new Set(person.roles.map((r) => r.role))] as Role[];
+          await handle.executeUpdate(reportStatus, {
+            args: [{ reporter: { personId: person.id, name: person.name, roles }, status: step.status, comment: step.comment, proposedDate: step.proposedDate }],
+          });
+        } else {
+          await handle.signal(acknowledge, { by: person.name });
+        }
+      } catch (err) {
+        // An update the workflow's validator refused carries the workflow's own reason as its cause.
+        const e = err as Error & { cause?: Error };
+        refused.push(`${step.date} ${person.name}: ${e.cause?.message ?? e.message}`);
+      }
+    }
+    await sleepUntil(stockholmInstant(addDays(opts.to, 1), '00:00'));
+    await opts.inspect?.(env.client, activities.map((a) => lifecycleWorkflowId(a.id)));
+  } finally {
+    worker.shutdown();
+    await running;
+    await env.teardown();
+  }
+
+  const end = stockholmInstant(addDays(opts.to, 1), '00:00');
+  const messages = delivery.messages
+    .filter((m) => m.at < end)
+    .map((m) => {
+      const activity = byId.get(m.activityId)!;
+      return { ...m, activity, channel: rulesFor(opts.rules, activity.department).delivery.preferredChannel };
+    })
+    .sort((a, b) => a.at.localeCompare(b.at) || a.activityId.localeCompare(b.activityId));
+  return { messages, refused, activities: activities.length };
+}
+
+type Step =
+  | { kind: 'answer'; date: string; by: string; activity: LifecycleActivity; status: Scenario['answers'][number]['status']; comment?: string; proposedDate?: string }
+  | { kind: 'acknowledge'; date: string; by: string; activity: LifecycleActivity }
+  | { error: string };
+
+/** The scenario in date order, each line matched to exactly one activity by id or text. */
+function scenarioSteps(scenario: Scenario | undefined, activities: LifecycleActivity[]): Step[] {
+  if (!scenario) return [];
+  const find = (ref: string): LifecycleActivity | string => {
+    const exact = activities.find((a) => a.id === ref);
+    if (exact) return exact;
+    const matches = activities.filter((a) => a.text.toLowerCase().includes(ref.toLowerCase()));
+    if (matches.length === 1) return matches[0]!;
+    return matches.length === 0 ? `ingen aktivitet matchar "${ref}"` : `"${ref}" matchar ${matches.length} aktiviteter; ange id`;
+  };
+  const steps: Step[] = [];
+  for (const a of scenario.answers) {
+    const activity = find(a.activity);
+    steps.push(typeof activity === 'string' ? { error: `${a.date} ${a.by}: ${activity}` } : { kind: 'answer', ...a, activity });
+  }
+  for (const a of scenario.acknowledgements) {
+    const activity = find(a.activity);
+    steps.push(typeof activity === 'string' ? { error: `${a.date} ${a.by}: ${activity}` } : { kind: 'acknowledge', ...a, activity });
+  }
+  return steps.sort((x, y) => ('date' in x ? x.date : '').localeCompare('date' in y ? y.date : ''));
+}
