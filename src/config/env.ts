@@ -23,6 +23,12 @@ const EnvSchema = z.object({
   TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
   /** Temporal Cloud API key; implies TLS. */
   TEMPORAL_API_KEY: z.string().optional(),
+  /**
+   * Sticky cache of the worker: workflows kept in memory between tasks. Lifecycles sleep for weeks,
+   * so a small cache costs a short replay at each wake-up and saves memory: about 0.3 MB per
+   * cached workflow on top of some 240 MB (bench/scale.ts).
+   */
+  PLANVAKT_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
   PLANVAKT_HOST: z.string().default('127.0.0.1'),
   PLANVAKT_PORT: port.default(3000),
   PLANVAKT_BASE_URL: z.url().optional(),

@@ -9,8 +9,12 @@ export interface PlanvaktWorkerOptions {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  /** Sticky cache size (PLANVAKT_MAX_CACHED_WORKFLOWS); the SDK's default when absent. */
+  maxCachedWorkflows?: number;
   /** Override for tests that bring their own workflows or recording activities. */
   workflowsPath?: string;
+  /** A bundle made beforehand (bundleWorkflows): the worker then never loads webpack. */
+  workflowBundle?: { codePath: string };
   activities?: object;
 }
 
@@ -20,7 +24,8 @@ export function createWorker(opts: PlanvaktWorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    workflowsPath: opts.workflowsPath ?? workflowsPath,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: opts.workflowsPath ?? workflowsPath }),
     activities: opts.activities ?? createActivities(opts.deps),
+    maxCachedWorkflows: opts.maxCachedWorkflows,
   });
 }

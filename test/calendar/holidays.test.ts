@@ -41,3 +41,18 @@ describe('Swedish days off from date-holidays', () => {
     (date) => expect(isHoliday(date)).toBe(false),
   );
 });
+
+describe('the generated holiday table that workflows read', () => {
+  it('equals date-holidays for every year it covers (regenerate after upgrading the library)', async () => {
+    const { daysOffFromLibrary, HOLIDAY_TABLE_YEARS } = await import('../../src/calendar/holiday-source');
+    const { daysOff } = await import('../../src/calendar/holidays');
+    for (let year = HOLIDAY_TABLE_YEARS.first; year <= HOLIDAY_TABLE_YEARS.last; year++) {
+      expect([...daysOff(year)], String(year)).toEqual([...daysOffFromLibrary(year)]);
+    }
+  });
+
+  it('refuses a year outside the table instead of treating it as having no holidays', async () => {
+    const { daysOff, NoHolidayTable } = await import('../../src/calendar/holidays');
+    expect(() => daysOff(2076)).toThrow(NoHolidayTable);
+  });
+});
