@@ -3,33 +3,15 @@
  * import would warn about, writing nothing. Exit 0 when readable, 1 when not (with --strict also
  * when there are warnings), 2 on wrong usage.
  */
-import { parseArgs } from 'node:util';
 import { errorJson, placedActivities, readErrors, readPlanFile } from '../plan';
-import { processIo, type Io } from './import';
+import { fileCommand, processIo, type Io } from './args';
 
 const USAGE = 'Användning: planvakt check <fil> [--json] [--strict]';
 
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { json: { type: 'boolean' }, strict: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (e) {
-    io.err(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  const [file, ...extra] = args.positionals;
-  if (!file || extra.length > 0) {
-    io.err(USAGE);
-    return 2;
-  }
+  const args = fileCommand(argv, { json: { type: 'boolean' }, strict: { type: 'boolean' } }, USAGE, io);
+  if ('exit' in args) return args.exit;
+  const { file } = args;
   try {
     const { plan, warnings } = await readPlanFile(file);
     const activities = placedActivities(plan).length;

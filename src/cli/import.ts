@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { fileCommand, processIo, type Io } from './args';
 import { Client } from '@temporalio/client';
 import { applyChanges, formatChanges, planChanges } from '../apply/apply-plan';
 import { readEnv, temporalAddress } from '../config/env';
@@ -26,44 +26,19 @@ import {
   type Plan,
 } from '../plan';
 
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-export const processIo: Io = {
-  out: (t) => void process.stdout.write(`${t}\n`),
-  err: (t) => void process.stderr.write(`${t}\n`),
-};
+export { processIo, type Io } from './args';
 
 const USAGE = 'Användning: planvakt import <fil> [--out plan.yaml] [--json] [--apply [--dry-run]]';
 
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        json: { type: 'boolean' },
-        apply: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    io.err(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  const [file, ...extra] = args.positionals;
-  if (!file || extra.length > 0) {
-    io.err(USAGE);
-    return 2;
-  }
+  const args = fileCommand(
+    argv,
+    { out: { type: 'string', short: 'o' }, json: { type: 'boolean' }, apply: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
+    USAGE,
+    io,
+  );
+  if ('exit' in args) return args.exit;
+  const { file } = args;
 
   let result;
   try {

@@ -52,14 +52,18 @@ export type TimelineEntry =
   | { at: string; type: 'rulesChanged'; version: string }
   | { at: string; type: 'cancelled'; reason: string };
 
-/** Everything that survives continue-as-new. */
-export interface CarriedState {
+/** What owners and managers have said about the activity so far. */
+export interface ReportedState {
   status?: Status;
   comment?: string;
   proposedDate?: IsoDate;
   reportedAt?: string;
   acknowledgedAt?: string;
   snoozedUntil?: IsoDate;
+}
+
+/** Everything that survives continue-as-new. */
+export interface CarriedState extends ReportedState {
   sent: string[];
   since: string;
   milestones: Record<string, { status?: Status; acknowledgedAt?: string }>;
@@ -82,14 +86,8 @@ export interface ActivityLifecycleInput {
 
 export type LifecycleOutcome = { result: 'done' | 'cancelled'; at: string; reason?: string };
 
-export interface LifecycleView {
+export interface LifecycleView extends ReportedState {
   activity: LifecycleActivity;
-  status?: Status;
-  comment?: string;
-  proposedDate?: IsoDate;
-  reportedAt?: string;
-  acknowledgedAt?: string;
-  snoozedUntil?: IsoDate;
   overdue: boolean;
   rulesVersion: string;
   milestones: CarriedState['milestones'];
