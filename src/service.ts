@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { temporalAddress, type Env } from './config/env';
@@ -8,8 +8,36 @@ import { connectClient, connectWorker } from './temporal/connection';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { assertPortFree } from './temporal/ports';
 import { createWorker } from './worker';
+import { prebundleWorkflows } from './worker/bundle';
 import { createWebServer } from './web/server';
-import { RecordingDelivery } from './activities/deliver';
+import { ChannelDelivery, type DigestDeps } from './activities/channel-delivery';
+import { channelsFromEnv, closeChannels, isUnconfigured } from './delivery/channels';
+import { DevOutbox } from './delivery/dev-sink';
+import { FileDeliveryLedger } from './delivery/ledger';
+import { UndeliverableLog } from './delivery/undeliverable';
+import { FileOrganisationSource } from './organisation/source';
+import { loadRules } from './rules/load';
+import { loadOrganisation } from './organisation/load';
+
+/** `load`, remembered for `ms`; a failed load is not remembered. */
+function fresh<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
+  let cached: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (!cached || Date.now() - cached.at > ms) {
+      const value = load();
+      cached = { at: Date.now(), value };
+      value.catch(() => (cached = undefined));
+    }
+    return cached.value;
+  };
+}
+
+/** Where the delivery side keeps its files, under the data directory. */
+export const deliveryFiles = (dataDir: string) => ({
+  outbox: join(dataDir, 'outbox.jsonl'),
+  ledger: join(dataDir, 'delivery-ledger.jsonl'),
+  undeliverable: join(dataDir, 'undeliverable.jsonl'),
+});
 
 /**
  * The parts of a running Planvakt: the embedded dev server (only without TEMPORAL_ADDRESS), the
@@ -25,6 +53,8 @@ export interface RunningService {
   temporalAddress: string;
   temporalUiUrl?: string;
   webUrl?: string;
+  /** The dev outbox's SMTP catcher and Teams sink, when nothing real is configured. */
+  devOutbox?: { smtp: string; http: string };
   /** Resolves when the worker stops by itself (a crash): the caller then exits non-zero. */
   workerDone?: Promise<void>;
   stop(): Promise<void>;
@@ -40,6 +70,10 @@ export async function startService(env: Env, parts: Parts = { worker: true, web:
     for (const s of stops.reverse()) await s().catch((err) => console.error(`[planvakt] while stopping: ${err.message}`));
   };
   try {
+    // HR's files are checked before anything starts: an invalid file stops the service with its
+    // file, line and field rather than being guessed at later, message by message.
+    await loadOrganisation(join(env.configDir, 'organisation.yaml'));
+    await loadRules(join(env.configDir, 'rules.yaml'));
     if (parts.web) await assertPortFree(env.PLANVAKT_PORT, env.PLANVAKT_HOST, 'the Planvakt web app', 'PLANVAKT_PORT');
 
     let devServer: DevServer | undefined;
@@ -60,14 +94,53 @@ export async function startService(env: Env, parts: Parts = { worker: true, web:
 
     let worker: Worker | undefined;
     let workerDone: Promise<void> | undefined;
+    let outbox: DevOutbox | undefined;
     if (parts.worker) {
+      const files = deliveryFiles(env.dataDir);
+      // With no SMTP, Graph or webhook configured (development only), the real channels deliver
+      // to the embedded SMTP catcher and Teams sink; the web app's Utkorg page shows what arrived.
+      let channelsEnv: Record<string, string | undefined> = process.env;
+      if (isUnconfigured(process.env)) {
+        if (env.PLANVAKT_MODE === 'production') {
+          console.warn('[planvakt] No SMTP_*, GRAPH_* or TEAMS_WEBHOOK_URL* set: every message will be listed as undeliverable.');
+        } else {
+          outbox = await DevOutbox.start({ file: files.outbox });
+          stops.push(() => outbox!.stop());
+          channelsEnv = outbox.env;
+        }
+      }
+      const channels = channelsFromEnv(channelsEnv);
+      stops.push(() => closeChannels(channels));
+      const ledger = await FileDeliveryLedger.open(files.ledger);
+      stops.push(() => ledger.close());
+      const clientConnection: Connection = await connectClient(env);
+      stops.push(() => clientConnection.close());
+      const digest: DigestDeps = {
+        client: new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE }),
+        taskQueue: env.TEMPORAL_TASK_QUEUE,
+        // Read at send time, so an edit applies to the next message; kept 10 s, since a morning's
+        // thousands of deliveries would otherwise parse the same YAML thousands of times.
+        organisation: { load: fresh(10_000, () => new FileOrganisationSource(join(env.configDir, 'organisation.yaml')).load()) },
+        rules: fresh(10_000, () => loadRules(join(env.configDir, 'rules.yaml'))),
+        channels,
+        ledger,
+        undeliverable: await UndeliverableLog.open(files.undeliverable),
+        baseUrl: env.baseUrl,
+      };
+
       const nativeConnection: NativeConnection = await connectWorker(env);
       stops.push(() => nativeConnection.close());
       worker = await createWorker({
         connection: nativeConnection,
         namespace: env.TEMPORAL_NAMESPACE,
         taskQueue: env.TEMPORAL_TASK_QUEUE,
-        deps: { delivery: new RecordingDelivery() },
+        maxCachedWorkflows: env.PLANVAKT_MAX_CACHED_WORKFLOWS,
+        workflowBundle: await prebundleWorkflows(join(env.dataDir, 'workflow-bundle.js')),
+        deps: {
+          delivery: new ChannelDelivery(digest),
+          digest,
+          followUp: { client: digest.client, dataDir: env.dataDir, organisation: new FileOrganisationSource(join(env.configDir, 'organisation.yaml')) },
+        },
       });
       workerDone = worker.run();
       stops.push(async () => {
@@ -83,6 +156,10 @@ export async function startService(env: Env, parts: Parts = { worker: true, web:
       web = await createWebServer({
         temporal: { connection, address: temporalAddress(env), namespace: env.TEMPORAL_NAMESPACE, uiUrl: devServer?.uiUrl },
         workerState: () => worker?.getState() ?? 'RUNNING',
+        // Development only: the page lists people's messages and is not behind the sign-in.
+        ...(outbox || (env.PLANVAKT_MODE !== 'production' && isUnconfigured(process.env))
+          ? { delivery: { ...deliveryFiles(env.dataDir), devOutbox: true } }
+          : {}),
       });
       await web.listen({ port: env.PLANVAKT_PORT, host: env.PLANVAKT_HOST });
       stops.push(() => web!.close());
@@ -91,6 +168,7 @@ export async function startService(env: Env, parts: Parts = { worker: true, web:
     return {
       temporalAddress: temporalAddress(env),
       temporalUiUrl: devServer?.uiUrl,
+      ...(outbox ? { devOutbox: { smtp: `${outbox.host}:${outbox.smtpPort}`, http: outbox.httpUrl } } : {}),
       webUrl: web ? `http://${env.PLANVAKT_HOST === '0.0.0.0' ? 'localhost' : env.PLANVAKT_HOST}:${env.PLANVAKT_PORT}` : undefined,
       workerDone,
       stop,

@@ -4,9 +4,16 @@
  * `proxyActivities<Activities>`.
  */
 import type { DeliveryRequest, DeliverySink } from './deliver';
+import { createDigestActivities, type DigestDeps } from './channel-delivery';
+import { createFollowUpActivities, type FollowUpDeps } from './follow-up';
 
 export interface ActivityDeps {
+  /** The lifecycle's sink: `ChannelDelivery` in production, `RecordingDelivery` in tests and simulate. */
   delivery: DeliverySink;
+  /** Channels, ledger, organisation and a Temporal client for the personDigest activities; absent: they fail as not configured. */
+  digest?: DigestDeps;
+  /** A Temporal client and the data dir for the follow-up cycles' report activities; absent: they fail as not configured. */
+  followUp?: FollowUpDeps;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -14,6 +21,8 @@ export function createActivities(deps: ActivityDeps) {
     async deliver(request: DeliveryRequest) {
       return deps.delivery.deliver(request);
     },
+    ...createDigestActivities(deps.digest),
+    ...createFollowUpActivities(deps.followUp),
   };
 }
 

@@ -4,6 +4,7 @@ import { placedActivities, type Plan } from '../plan/model';
 import { parseRules, rulesFor } from '../rules';
 import { activityCorrected, cancel, stateQuery, type LifecycleActivity } from '../workflows/activity-lifecycle.messages';
 import { changedFields } from '../workflows/lifecycle-state';
+import { startFollowUps } from './follow-ups';
 import { lifecycleStart, lifecycleWorkflowId } from './lifecycle-start';
 import { planId, rulesVersion, toLifecycleActivity } from './plan-to-lifecycle';
 
@@ -14,6 +15,8 @@ import { planId, rulesVersion, toLifecycleActivity } from './plan-to-lifecycle';
  */
 export interface PlanChanges {
   plan: string;
+  /** The plan as read, for the follow-up cycles. */
+  document: Plan;
   added: LifecycleActivity[];
   changed: { activity: LifecycleActivity; fields: string[] }[];
   /** Workflow ids of running activities the new plan no longer has. */
@@ -34,7 +37,7 @@ async function inBatches<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise
 export async function planChanges(client: Client, plan: Plan): Promise<PlanChanges> {
   const id = planId(plan);
   const wanted = placedActivities(plan).map((p) => toLifecycleActivity(plan, p));
-  const changes: PlanChanges = { plan: id, added: [], changed: [], removed: [], unchanged: [], finished: [] };
+  const changes: PlanChanges = { plan: id, document: plan, added: [], changed: [], removed: [], unchanged: [], finished: [] };
 
   await inBatches(wanted, async (activity) => {
     const handle = client.workflow.getHandle(lifecycleWorkflowId(activity.id));
@@ -68,7 +71,10 @@ export interface ApplyOptions {
   now?: () => Date;
 }
 
-/** Starts the added, corrects the changed and cancels the removed; idempotent. */
+/**
+ * Starts the added, corrects the changed and cancels the removed, then starts (or updates) each
+ * department's follow-up cycles with the plan as it now is; idempotent.
+ */
 export async function applyChanges(client: Client, changes: PlanChanges, opts: ApplyOptions): Promise<{ started: number; signalled: number; cancelled: number }> {
   const text = await readFile(opts.rulesPath, 'utf8');
   const rulesFile = parseRules(opts.rulesPath, text);
@@ -90,6 +96,7 @@ export async function applyChanges(client: Client, changes: PlanChanges, opts: A
     client.workflow.getHandle(lifecycleWorkflowId(activity.id)).signal(activityCorrected, { by: opts.by, activity }),
   );
   await inBatches(changes.removed, (workflowId) => client.workflow.getHandle(workflowId).signal(cancel, { reason: 'Borttagen ur planen' }));
+  await startFollowUps(client, opts.taskQueue, changes.document, rulesFile, now(), opts.timeShiftMs);
   return { started: started.reduce((a, b) => a + b, 0), signalled: changes.changed.length, cancelled: changes.removed.length };
 }
 

@@ -11,3 +11,4 @@ export { TeamsGraphChannel, graphSettingsFromEnv, type GraphSettings } from './t
 export { TeamsWebhookChannel, webhookSettingsFromEnv, webhookEnvName, webhookPayload, type WebhookSettings, type WebhookPayload } from './teams-webhook';
 export { DevOutbox, readOutboxFile, type OutboxEntry, type DevOutboxOptions } from './dev-sink';
 export * from './templates';
+export { UndeliverableLog, readUndeliverableFile, type UndeliverableEntry } from './undeliverable';

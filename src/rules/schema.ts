@@ -75,6 +75,28 @@ export const DeliverySchema = z
     preferredChannel: z.enum(CHANNELS).default('email'),
     /** Used when the preferred channel fails or the person has no address on it; none: give up. */
     fallbackChannel: z.enum([...CHANNELS, 'none']).default('email'),
+    /**
+     * Message kinds that skip the digest and go at once, each as its own message (e.g.
+     * `[escalation]`). Optional without a default, so files that do not state it parse as before.
+     */
+    immediate: z.array(z.enum(['reminder', 'statusRequest', 'escalation'])).optional(),
+    /** Minutes the digest keeps gathering after its first item arrives. Absent: 5. */
+    gatherMinutes: z.int().min(0).max(240).optional(),
+    /**
+     * How hard the preferred channel is tried before the fallback: attempts (Temporal retries with
+     * backoff from `initialIntervalSeconds`, doubling, at most 10 minutes apart; a Retry-After from
+     * the server wins) and a time budget, whichever ends first. Absent: 12 attempts (about 75
+     * minutes of backoff, so the 60-minute budget is what normally decides), 30 s, 60 minutes.
+     */
+    retry: z
+      .strictObject({
+        maxAttempts: z.int().min(1).max(100).optional(),
+        initialIntervalSeconds: z.int().min(1).max(3600).optional(),
+        fallbackAfterMinutes: z.int().min(1).max(7 * 24 * 60).optional(),
+        /** How long one attempt may take before Temporal gives it up (a dead worker, a hung relay). Absent: 60. */
+        attemptTimeoutSeconds: z.int().min(1).max(600).optional(),
+      })
+      .optional(),
   })
   .prefault({});
 export type Delivery = z.output<typeof DeliverySchema>;

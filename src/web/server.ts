@@ -2,12 +2,16 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Connection } from '@temporalio/client';
 // CommonJS package: Node's ESM loader cannot see its named exports, so take the default.
 import proto from '@temporalio/proto';
-import { escapeHtml } from './html';
+import { registerApp } from './app';
+import { renderOutboxPage, type OutboxPageOptions } from './outbox-page';
+import { registerCheckinFromEnv } from './checkin';
 
 export interface WebOptions {
   temporal: { connection: Connection; address: string; namespace: string; uiUrl?: string };
   /** The worker's state as the health page reports it ('RUNNING', 'STOPPING' …). */
   workerState: () => string;
+  /** The delivery side's files: the Utkorg page lists the dev outbox and undeliverable messages. */
+  delivery?: OutboxPageOptions;
 }
 
 /** The HTTP side of Planvakt on port 3000: today the health check and a start page. */
@@ -26,17 +30,13 @@ export async function createWebServer(opts: WebOptions): Promise<FastifyInstance
     });
   });
 
-  app.get('/', async (_req, reply) => {
-    const { uiUrl, namespace } = opts.temporal;
-    const ui = uiUrl ? `<p><a href="${escapeHtml(uiUrl)}/namespaces/${escapeHtml(namespace)}/workflows">Temporal UI</a> visar varje aktivitets arbetsflöde.</p>` : '';
-    return reply.type('text/html; charset=utf-8').send(`<!doctype html>
-<html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Planvakt</title></head>
-<body><main><h1>Planvakt</h1>
-<p>Planvakt håller förvaltningens handlingsplaner levande: varje aktivitet följs upp tills den är klar.</p>
-${ui}<p><a href="/health">Driftstatus</a></p></main></body></html>`);
-  });
+  if (opts.delivery) {
+    const delivery = opts.delivery;
+    app.get('/utkorg', async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; img-src data:").send(await renderOutboxPage(delivery)));
+  }
 
+  await registerCheckinFromEnv(app, opts.temporal);
+  await registerApp(app, { temporal: opts.temporal, delivery: opts.delivery });
   return app;
 }
 

@@ -62,6 +62,9 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   const state = input.carried ?? initialState(now());
   // One run per plan year at most: a three-year activity's history stays small whatever it sends.
   const runYear = now().slice(0, 4);
+  // What the client set at start (lifecycleStart), taken before setHandler: a report that arrived
+  // with the first task is applied inside setHandler, and must still count as a change to publish.
+  let published: SearchAttributeValues | undefined = input.carried ? undefined : searchAttributeValues(activity, initialState(now()), stockholmDate(now()));
   let cancelled: string | undefined;
   let woken = false; // set by every handler: the schedule must be asked again
   const wake = () => (woken = true);
@@ -115,7 +118,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
     wake();
   }
 
-  let published: SearchAttributeValues | undefined = input.carried ? undefined : searchAttributeValues(activity, state, stockholmDate(now()));
+
   function publish() {
     const values = searchAttributeValues(activity, state, stockholmDate(now()));
     const changed = (Object.keys(values) as (keyof SearchAttributeValues)[]).filter(

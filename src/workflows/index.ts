@@ -4,3 +4,5 @@
  * src/plan/vocabulary), never activities, the web app or anything that does I/O.
  */
 export { activityLifecycle } from './activity-lifecycle';
+export { personDigest } from './digest';
+export { followUpCycle, followUpDepartment } from './follow-up';

@@ -64,6 +64,10 @@ describe('import --apply', () => {
     expect(first.changes.added).toHaveLength(73);
     expect(first.result.started).toBe(73);
     await waitForRunning('kompetensforsorjningsplan-2021-2023', 73);
+    // …and one follow-up workflow per avdelning for the tertial and VB cycles.
+    for (const department of ['forskola', 'stadsutveckling', 'aldreomsorg', 'individ-och-familj', 'funktionsnedsattning']) {
+      expect((await env.client.workflow.getHandle(`follow-up-${department}`).describe()).type).toBe('followUpDepartment');
+    }
 
     const again = await apply(seed);
     expect(again.result).toEqual({ started: 0, signalled: 0, cancelled: 0 });

@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +74,19 @@ describe('planvakt start', () => {
     } finally {
       blocker.close();
     }
+  }, 60_000);
+
+  it('refuses to start on an invalid rules.yaml, naming file, line and field', async () => {
+    const configDir = mkdtempSync(join(tmpdir(), 'planvakt-config-'));
+    const shipped = fileURLToPath(new URL('../../config/', import.meta.url));
+    copyFileSync(join(shipped, 'organisation.yaml'), join(configDir, 'organisation.yaml'));
+    const rules = readFileSync(join(shipped, 'rules.yaml'), 'utf8');
+    const line = rules.split('\n').findIndex((l) => l.includes('beforeDeadline:')) + 1;
+    writeFileSync(join(configDir, 'rules.yaml'), rules.replace('beforeDeadline: [20, 5, 1, 0]', 'beforeDeadline: [20, fem, 1, 0]'));
+    const run = spawnPlanvakt(['start'], { PLANVAKT_CONFIG_DIR: configDir, PLANVAKT_DATA_DIR: mkdtempSync(join(tmpdir(), 'planvakt-start-')), PLANVAKT_PORT: String(await freePort()) });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(new RegExp(`rules\\.yaml, line ${line}, field reminders\\.beforeDeadline\\.1`));
+    expect(run.output()).not.toContain('Ready.');
   }, 60_000);
 
   it('rejects an invalid setting by name', async () => {

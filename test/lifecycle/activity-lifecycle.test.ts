@@ -15,6 +15,10 @@ import {
 } from '../../src/workflows/activity-lifecycle.messages';
 import { PlanvaktOverdue, PlanvaktStatus } from '../../src/temporal/search-attributes';
 import { timeSkippingEnv } from '../helpers/temporal';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../src/activities';
+import { lifecycleStart } from '../../src/apply/lifecycle-start';
+import { workflowsPath } from '../../src/worker';
 import { LifecycleHarness, makeActivity, testRules } from '../helpers/lifecycle';
 import { recordHistories } from '../helpers/histories';
 
@@ -114,6 +118,22 @@ describe('activityLifecycle on the time-skipping server', () => {
     expect(resumed.every((m) => m.localDate === '2022-04-25')).toBe(true);
     expect((await handle.query(timelineQuery)).some((t) => t.type === 'snoozed')).toBe(true);
     await handle.terminate('test done');
+  });
+
+  it('a report that arrives with the first task still reaches the search attributes', async () => {
+    // No worker polls this queue yet, so the start and the report land in one first activation.
+    const queue = 'first-task-report';
+    const activity = makeActivity({ id: 'a-first-task', deadline: '2022-11-30' });
+    const input = { activity, rules: await testRules(), rulesVersion: 'test-1', timeShiftMs: Date.parse('2022-03-01T09:00:00+01:00') - (await env.currentTimeMs()) };
+    const handle = await env.client.workflow.start('activityLifecycle', lifecycleStart(input, queue, new Date(await env.currentTimeMs())));
+    h.started.push(handle.workflowId);
+    const update = handle.executeUpdate(reportStatus, { args: [{ reporter: enhetschef, status: 'done' }] });
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: queue, workflowsPath, activities: createActivities({ delivery: h.delivery }) });
+    await worker.runUntil(async () => {
+      expect((await update).status).toBe('done');
+      expect(await handle.result()).toMatchObject({ result: 'done' });
+    });
+    expect((await handle.describe()).typedSearchAttributes.get(PlanvaktStatus)).toBe('done');
   });
 
   it('only owners and managers up the line may report; Försenad needs a new date', async () => {

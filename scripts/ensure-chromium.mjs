@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+/**
+ * The browser tests drive Debian's `chromium` with playwright-core (no browser download of its
+ * own). This makes sure it is there: when /usr/bin/chromium is missing and we are root, it runs
+ * `apt-get update && apt-get install -y chromium`; otherwise it fails with what to install.
+ *
+ *   node scripts/ensure-chromium.mjs      (prints the path)
+ *   import { ensureChromium } from './scripts/ensure-chromium.mjs'
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const CHROMIUM = process.env.PLANVAKT_CHROMIUM_PATH || '/usr/bin/chromium';
+
+export function ensureChromium({ quiet = false } = {}) {
+  if (existsSync(CHROMIUM)) return CHROMIUM;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!root) {
+    throw new Error(`Chromium is missing (${CHROMIUM}) and this is not root, so it cannot be installed here. Install it with: sudo apt-get install -y chromium (or set PLANVAKT_CHROMIUM_PATH).`);
+  }
+  const log = (t) => quiet || process.stderr.write(`[ensure-chromium] ${t}\n`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const stdio = quiet ? 'ignore' : ['ignore', 'ignore', 'inherit'];
+  try {
+    log('installing chromium with apt-get (once) …');
+    execFileSync('apt-get', ['update', '-qq'], { env, stdio, timeout: 300_000 });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { env, stdio, timeout: 600_000 });
+  } catch (err) {
+    throw new Error(`Installing chromium with apt-get failed: ${err.message}. Install it by hand: apt-get install -y chromium`);
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`apt-get ran but ${CHROMIUM} is still missing.`);
+  log(`installed ${CHROMIUM}`);
+  return CHROMIUM;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    console.log(ensureChromium());
+  } catch (err) {
+    console.error(err.message);
+    process.exit(1);
+  }
+}

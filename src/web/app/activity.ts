@@ -1,0 +1,233 @@
+/**
+ * Aktivitet: one activity from its workflow's queries (`state`, `nextEvent`, `timeline`): text,
+ * goal, section, owners resolved to people, deadline and delmål, the next planned event with its
+ * reason and recipients, and every message sent and status reported. A manager up the line may
+ * report status here (the `reportStatus` update, validated by the workflow) or acknowledge an
+ * overdue activity (the `acknowledge` signal).
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { lifecycleWorkflowId } from '../../apply/lifecycle-start';
+import type { ScheduleEvent } from '../../calendar/schedule';
+import { stockholmDate, stockholmTime } from '../../calendar/stockholm';
+import { resolveRecipients, type Organisation } from '../../organisation';
+import { CADENCES, FOLLOW_UP_PERIODS, ROLES, STATUSES, type RoleRef, type Status } from '../../plan/vocabulary';
+import {
+  acknowledge,
+  nextEventQuery,
+  reportStatus,
+  stateQuery,
+  timelineQuery,
+  type LifecycleActivity,
+  type LifecycleView,
+  type TimelineEntry,
+} from '../../workflows/activity-lifecycle.messages';
+import { mayReportIn, rolesIn } from './access';
+import type { AppContext } from './context';
+import { html, type SafeHtml } from './html';
+import { sendPage } from './layout';
+import { invalidateCounts, statusLabel } from './dashboard';
+
+export const KIND_LABEL: Record<ScheduleEvent['kind'], string> = {
+  reminder: 'Påminnelse',
+  deadline: 'Påminnelse på måldatum',
+  overdue: 'Påminnelse, försenad',
+  escalation: 'Eskalering',
+  statusRequest: 'Statusförfrågan',
+};
+
+const ID = /^[\p{L}\p{N}_.:-]{1,200}$/u;
+
+/** "Enhetschef Anna Andersson, Enhetschef Bo Berg": the roles an event goes to, as the people who get it today. */
+export function recipientsText(org: Organisation, activity: LifecycleActivity, event: Pick<ScheduleEvent, 'to' | 'milestoneId'>): string {
+  const refs: RoleRef[] =
+    event.to !== 'owners'
+      ? [{ role: event.to, raw: event.to }]
+      : event.milestoneId
+        ? (activity.milestones.find((m) => m.id === event.milestoneId)?.owners ?? activity.owners)
+        : activity.owners;
+  return refs
+    .map((ref) => {
+      const r = resolveRecipients(org, ref, { department: activity.department, unit: ref.unit ?? activity.unit });
+      const names = r.people.map((p) => p.name).join(', ');
+      return `${ROLES[ref.role]} ${names || '(ingen aktiv person har rollen)'}`;
+    })
+    .join('; ');
+}
+
+function ownersHtml(org: Organisation, activity: LifecycleActivity, owners: RoleRef[]): SafeHtml {
+  if (owners.length === 0) return html`<span class="meta">Inga ansvariga angivna</span>`;
+  return html`<ul>${owners.map((ref) => {
+    const r = resolveRecipients(org, ref, { department: activity.department, unit: ref.unit ?? activity.unit });
+    return html`<li>${ROLES[ref.role]}${ref.unit ? ` (${ref.unit})` : ''}: ${r.people.map((p) => p.name).join(', ') || 'ingen aktiv person'}${r.gaps.length ? html` <span class="meta">– ${r.gaps.map((g) => g.messageSv).join('; ')}</span>` : ''} <span class="meta">(i planen: ”${ref.raw}”)</span></li>`;
+  })}</ul>`;
+}
+
+function when(at: string): string {
+  return `${stockholmDate(at)} ${stockholmTime(at)}`;
+}
+
+function timelineRow(e: TimelineEntry): SafeHtml {
+  switch (e.type) {
+    case 'sent':
+      return html`<tr><td>${when(e.at)}</td><td>${KIND_LABEL[e.event.kind]}</td><td>${e.event.reason}<br><span class="meta">Till: ${e.recipients.join(', ') || 'ingen mottagare'}</span></td></tr>`;
+    case 'reported':
+      return html`<tr><td>${when(e.at)}</td><td>Status rapporterad</td><td><strong>${STATUSES[e.report.status]}</strong> av ${e.report.reporter.name}${e.report.milestoneId ? ` (delmål ${e.report.milestoneId})` : ''}${e.report.comment ? html`<br>Kommentar: ${e.report.comment}` : ''}${e.report.proposedDate ? html`<br>Nytt datum: ${e.report.proposedDate}` : ''}</td></tr>`;
+    case 'acknowledged':
+      return html`<tr><td>${when(e.at)}</td><td>Kvitterad</td><td>av ${e.by}</td></tr>`;
+    case 'snoozed':
+      return html`<tr><td>${when(e.at)}</td><td>Pausad</td><td>till ${e.until} av ${e.by}</td></tr>`;
+    case 'changed':
+      return html`<tr><td>${when(e.at)}</td><td>Ändrad i planen</td><td>${e.fields.join(', ')} (${e.by})</td></tr>`;
+    case 'rulesChanged':
+      return html`<tr><td>${when(e.at)}</td><td>Nya regler</td><td>Regelversion ${e.version}</td></tr>`;
+    case 'cancelled':
+      return html`<tr><td>${when(e.at)}</td><td>Avslutad</td><td>${e.reason}</td></tr>`;
+  }
+}
+
+async function load(ctx: AppContext, id: string) {
+  const handle = ctx.client.workflow.getHandle(lifecycleWorkflowId(id));
+  const [view, next, timeline] = await Promise.all([handle.query(stateQuery), handle.query(nextEventQuery), handle.query(timelineQuery)]);
+  return { view, next, timeline };
+}
+
+async function render(ctx: AppContext, req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, message?: SafeHtml, status = 200) {
+  const user = req.user!;
+  const id = req.params.id;
+  if (!ID.test(id)) return sendPage(reply, { title: 'Aktiviteten finns inte', user, status: 404, csrf: reply.generateCsrf(), outbox: ctx.outbox, body: html`<p>Ingen aktivitet med det id:t.</p>` });
+  let data: Awaited<ReturnType<typeof load>>;
+  try {
+    data = await load(ctx, id);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      return sendPage(reply, { title: 'Aktiviteten finns inte', user, status: 404, csrf: reply.generateCsrf(), outbox: ctx.outbox, body: html`<p>Ingen aktivitet med id ${id} följs upp.</p><p><a href="/">Till översikten</a></p>` });
+    }
+    throw err;
+  }
+  const { view, next, timeline } = data;
+  const a = view.activity;
+  if (!user.departments.includes(a.department)) return forbidden(ctx, reply, req);
+  const org = await ctx.organisation();
+  const dept = org.departments.find((d) => d.id === a.department);
+  const unit = dept?.units.find((u) => u.id === a.unit);
+  const csrf = reply.generateCsrf();
+  const mayReport = mayReportIn(org, user.person, a.department);
+
+  const facts = html`<dl class="facts">
+<dt>Avdelning</dt><dd>${dept?.name ?? a.department}${unit ? `, ${unit.name}` : ''}</dd>
+<dt>Avsnitt</dt><dd>${a.section}</dd>
+<dt>Mål</dt><dd>${a.goal}</dd>
+<dt>Måldatum</dt><dd>${a.deadline ?? 'inget datum'}${a.deadlineRaw && a.deadlineRaw !== a.deadline ? html` <span class="meta">(i planen: ”${a.deadlineRaw}”)</span>` : ''}</dd>
+<dt>Status</dt><dd class="status" id="status">${statusLabel(view.status, view.overdue)}${view.reportedAt ? html` <span class="meta">rapporterad ${when(view.reportedAt)}</span>` : ''}${view.comment ? html`<br>Kommentar: ${view.comment}` : ''}${view.proposedDate ? html`<br>Nytt datum: ${view.proposedDate}` : ''}</dd>
+<dt>Ansvariga</dt><dd>${ownersHtml(org, a, a.owners)}</dd>
+<dt>Uppföljning</dt><dd>${a.cadences.map((c) => CADENCES[c]).join(', ') || 'ingen angiven'}${a.followUp ? html`<br><span class="meta">${a.followUp}</span>` : ''}</dd>
+<dt>Plan</dt><dd>${a.plan} <span class="meta">(${a.source.file}, rad ${a.source.line})</span></dd>
+<dt>Regelversion</dt><dd>${view.rulesVersion}</dd>
+</dl>`;
+
+  const milestones = a.milestones.length
+    ? html`<h2>Delmål</h2><table><caption>Delmål och deras ansvariga</caption><thead><tr><th scope="col">Delmål</th><th scope="col">Måldatum</th><th scope="col">Ansvariga</th><th scope="col">Status</th></tr></thead>
+<tbody>${a.milestones.map((m) => html`<tr><th scope="row">${m.text ?? m.id}</th><td>${m.deadline ?? '–'}</td><td>${ownersHtml(org, a, m.owners.length ? m.owners : a.owners)}</td><td>${view.milestones[m.id]?.status ? STATUSES[view.milestones[m.id]!.status!] : 'Ej rapporterad'}</td></tr>`)}</tbody></table>`
+    : '';
+
+  const nextHtml = html`<h2>Nästa planerade händelse</h2>${next
+    ? html`<p id="next-event"><strong>${next.localDate} kl. ${stockholmTime(next.at)}</strong>: ${KIND_LABEL[next.kind]}${next.period ? ` (${FOLLOW_UP_PERIODS[next.period]})` : ''} – ${next.reason}, till ${recipientsText(org, a, next)}.</p>`
+    : html`<p id="next-event">Ingen planerad händelse${view.status === 'done' ? ': aktiviteten är klar' : ''}.</p>`}`;
+
+  const statuses = Object.keys(STATUSES) as Status[];
+  const forms = mayReport && view.status !== 'done'
+    ? html`<h2>Rapportera status</h2>
+<p class="meta">Som chef i linjen kan du lämna status för aktiviteten. Ansvariga lämnar normalt status via länken i sitt meddelande.</p>
+<form method="post" action="/aktivitet/${encodeURIComponent(id)}/status">
+<input type="hidden" name="_csrf" value="${csrf}">
+<fieldset><legend>Status för aktiviteten</legend>
+${statuses.map((s) => html`<div><input type="radio" id="st-${s}" name="status" value="${s}" required${view.status === s ? html` checked` : ''}> <label for="st-${s}">${STATUSES[s]}</label></div>`)}
+</fieldset>
+<div class="field"><label for="comment">Kommentar</label><textarea id="comment" name="comment" rows="3" cols="60" maxlength="2000"></textarea></div>
+<div class="field"><label for="proposedDate">Nytt datum (krävs vid Försenad)</label><input type="date" id="proposedDate" name="proposedDate"></div>
+<button type="submit">Spara status</button></form>
+${view.overdue && !view.acknowledgedAt
+        ? html`<form method="post" action="/aktivitet/${encodeURIComponent(id)}/kvittera"><input type="hidden" name="_csrf" value="${csrf}"><p>Aktiviteten är försenad. Kvittera för att stoppa eskaleringen.</p><button type="submit" class="secondary">Kvittera förseningen</button></form>`
+        : ''}`
+    : '';
+
+  const tl = html`<h2>Tidslinje</h2><table><caption>Varje meddelande som skickats och varje status som rapporterats</caption>
+<thead><tr><th scope="col">När</th><th scope="col">Händelse</th><th scope="col">Detaljer</th></tr></thead>
+<tbody>${timeline.length ? [...timeline].reverse().map(timelineRow) : html`<tr><td colspan="3">Inget har hänt ännu.</td></tr>`}</tbody></table>`;
+
+  return sendPage(reply, {
+    title: a.text.length > 120 ? `${a.text.slice(0, 119)}…` : a.text,
+    user,
+    csrf,
+    status,
+    outbox: ctx.outbox,
+    body: html`<p><a href="/">← Översikt</a></p>${message ?? ''}${facts}${nextHtml}${milestones}${forms}${tl}`,
+  });
+}
+
+function forbidden(ctx: AppContext, reply: FastifyReply, req: FastifyRequest) {
+  return sendPage(reply, {
+    title: 'Ingen behörighet',
+    user: req.user,
+    status: 403,
+    csrf: reply.generateCsrf(),
+    outbox: ctx.outbox,
+    body: html`<p role="alert">Aktiviteten hör till en avdelning du inte har behörighet till.</p><p><a href="/">Till översikten</a></p>`,
+  });
+}
+
+export function registerActivity(app: FastifyInstance, ctx: AppContext) {
+  app.get<{ Params: { id: string }; Querystring: { sparat?: string } }>('/aktivitet/:id', (req, reply) =>
+    render(ctx, req, reply, req.query.sparat ? html`<p class="notice" role="status">${req.query.sparat === 'kvitterad' ? 'Förseningen är kvitterad.' : 'Statusen är sparad.'}</p>` : undefined),
+  );
+
+  app.post<{ Params: { id: string }; Body: Record<string, string> }>('/aktivitet/:id/status', async (req, reply) => {
+    const user = req.user!;
+    const id = req.params.id;
+    if (!ID.test(id)) return reply.code(404).send();
+    const handle = ctx.client.workflow.getHandle(lifecycleWorkflowId(id));
+    let view: LifecycleView;
+    try {
+      view = await handle.query(stateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return reply.code(404).send();
+      throw err;
+    }
+    const org = await ctx.organisation();
+    if (!user.departments.includes(view.activity.department) || !mayReportIn(org, user.person, view.activity.department)) return forbidden(ctx, reply, req);
+    const body = req.body ?? {};
+    const status = body.status as Status;
+    if (!(status in STATUSES)) return render(ctx, req, reply, html`<p class="error" role="alert">Välj en status.</p>`, 400);
+    const comment = body.comment?.trim().slice(0, 2000);
+    const proposedDate = body.proposedDate?.trim();
+    try {
+      await handle.executeUpdate(reportStatus, {
+        args: [{ reporter: { personId: user.person.id, name: user.person.name, roles: rolesIn(org, user.person, view.activity.department) }, status, ...(comment ? { comment } : {}), ...(proposedDate ? { proposedDate } : {}) }],
+        updateId: `web-${randomUUID()}`,
+      });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) {
+        const why = (err.cause as Error | undefined)?.message ?? err.message;
+        return render(ctx, req, reply, html`<p class="error" role="alert">Statusen kunde inte sparas: ${why}</p>`, 400);
+      }
+      throw err;
+    }
+    invalidateCounts(ctx);
+    return reply.redirect(`/aktivitet/${encodeURIComponent(id)}?sparat=status`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/aktivitet/:id/kvittera', async (req, reply) => {
+    const user = req.user!;
+    const id = req.params.id;
+    if (!ID.test(id)) return reply.code(404).send();
+    const handle = ctx.client.workflow.getHandle(lifecycleWorkflowId(id));
+    const view = await handle.query(stateQuery);
+    const org = await ctx.organisation();
+    if (!user.departments.includes(view.activity.department) || !mayReportIn(org, user.person, view.activity.department)) return forbidden(ctx, reply, req);
+    await handle.signal(acknowledge, { by: user.person.name });
+    invalidateCounts(ctx);
+    return reply.redirect(`/aktivitet/${encodeURIComponent(id)}?sparat=kvitterad`, 303);
+  });
+}

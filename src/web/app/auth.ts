@@ -1,0 +1,191 @@
+/**
+ * Sign-in. Production: Microsoft Entra ID over OpenID Connect (`openid-client`, authorization code
+ * flow with PKCE, state and nonce); the signed-in account is matched to a person of the
+ * organisation file by e-mail or Teams UPN, and the roles there decide what the person may see.
+ * Development without OIDC settings: a clearly marked "Utvecklingsinloggning" that lists the
+ * example organisation's active people. The session is a signed, HttpOnly, SameSite=Lax cookie
+ * holding only the person id, how they signed in and an expiry; the person's roles are read from
+ * the organisation file on every request, so a change there (or a deactivation) applies at once.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import * as oidc from 'openid-client';
+import type { Organisation, Person } from '../../organisation/schema';
+import { ROLES } from '../../plan/vocabulary';
+import { accessFor, type SignedIn } from './access';
+import type { AppContext } from './context';
+import { html } from './html';
+import { sendPage } from './layout';
+
+const SESSION_COOKIE = 'planvakt_session';
+const OIDC_COOKIE = 'planvakt_oidc';
+const SESSION_HOURS = 8;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user?: SignedIn;
+  }
+}
+
+interface SessionData {
+  p: string;
+  via: SignedIn['via'];
+  exp: number;
+}
+
+function cookieOptions(ctx: AppContext, maxAgeSeconds: number) {
+  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: ctx.settings.secureCookies, signed: true, maxAge: maxAgeSeconds };
+}
+
+export function startSession(ctx: AppContext, reply: FastifyReply, person: Person, via: SignedIn['via']) {
+  const data: SessionData = { p: person.id, via, exp: Date.now() + SESSION_HOURS * 3_600_000 };
+  reply.setCookie(SESSION_COOKIE, Buffer.from(JSON.stringify(data)).toString('base64url'), cookieOptions(ctx, SESSION_HOURS * 3600));
+}
+
+/** The signed-in person for this request, or undefined (no, forged or expired cookie, or a deactivated person). */
+export async function currentUser(ctx: AppContext, req: FastifyRequest): Promise<SignedIn | undefined> {
+  const raw = req.cookies[SESSION_COOKIE];
+  if (!raw) return undefined;
+  const unsigned = req.unsignCookie(raw);
+  if (!unsigned.valid || !unsigned.value) return undefined;
+  let data: SessionData;
+  try {
+    data = JSON.parse(Buffer.from(unsigned.value, 'base64url').toString('utf8')) as SessionData;
+  } catch {
+    return undefined;
+  }
+  if (typeof data.exp !== 'number' || data.exp < Date.now()) return undefined;
+  if (data.via === 'dev' && (ctx.settings.oidc || ctx.settings.mode === 'production')) return undefined;
+  const org = await ctx.organisation();
+  const person = org.people.find((p) => p.id === data.p && p.active);
+  return person ? accessFor(org, person, data.via) : undefined;
+}
+
+/** Paths that need no sign-in inside the app. */
+const PUBLIC = [/^\/logga-in(\/|$|\?)/, /^\/app\.css$/, /^\/kalender\/feed\//];
+
+export function isPublic(url: string): boolean {
+  return PUBLIC.some((re) => re.test(url));
+}
+
+/** Only local paths survive as the place to return to after sign-in. */
+export function safeReturnPath(value: unknown): string {
+  return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && !value.startsWith('/logga-in') ? value : '/';
+}
+
+/** OpenID Connect configuration, discovered once from the issuer. */
+function oidcConfig(ctx: AppContext): () => Promise<oidc.Configuration> {
+  let config: Promise<oidc.Configuration> | undefined;
+  return () => {
+    const s = ctx.settings.oidc!;
+    config ??= oidc.discovery(new URL(s.issuer), s.clientId, s.clientSecret).catch((err) => {
+      config = undefined;
+      throw err;
+    });
+    return config;
+  };
+}
+
+/** The organisation's person for an Entra ID account: by e-mail, UPN or preferred username, case-insensitive. */
+export function personForClaims(org: Organisation, claims: Record<string, unknown>): Person | undefined {
+  const names = ['email', 'preferred_username', 'upn'].map((k) => claims[k]).filter((v): v is string => typeof v === 'string').map((v) => v.toLowerCase());
+  const oid = typeof claims.oid === 'string' ? claims.oid : undefined;
+  return org.people.find(
+    (p) => p.active && (names.includes(p.email.toLowerCase()) || (p.teamsUpn && names.includes(p.teamsUpn.toLowerCase())) || (oid && p.teamsUserId === oid)),
+  );
+}
+
+export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
+  const config = ctx.settings.oidc ? oidcConfig(ctx) : undefined;
+
+  app.get<{ Querystring: { till?: string; fel?: string } }>('/logga-in', async (req, reply) => {
+    const back = safeReturnPath(req.query.till);
+    const csrf = reply.generateCsrf();
+    const problem = req.query.fel === 'okand'
+      ? html`<p class="error" role="alert">Kontot finns inte som aktiv person i organisationen. Kontakta HR.</p>`
+      : req.query.fel === 'oidc'
+        ? html`<p class="error" role="alert">Inloggningen med Microsoft misslyckades. Försök igen.</p>`
+        : '';
+    if (config) {
+      return sendPage(reply, {
+        title: 'Logga in',
+        csrf,
+        body: html`${problem}<p>Planvakts sidor för HR och avdelningschefer kräver inloggning med ditt konto i kommunen.</p>
+<p><a class="button" href="/logga-in/entra?till=${encodeURIComponent(back)}">Logga in med Microsoft (Entra ID)</a></p>
+<p class="meta">Ansvariga för aktiviteter lämnar status direkt via länken i sitt meddelande och behöver inte logga in.</p>`,
+      });
+    }
+    const org = await ctx.organisation();
+    const people = org.people.filter((p) => p.active);
+    return sendPage(reply, {
+      title: 'Logga in',
+      csrf,
+      body: html`${problem}<section class="devbox" aria-labelledby="dev-title">
+<h2 id="dev-title">Utvecklingsinloggning</h2>
+<p><strong>Endast för utveckling.</strong> Ingen inloggning med Microsoft (Entra ID) är inställd, så du kan välja vem du vill vara bland exempelorganisationens personer. I produktion (PLANVAKT_MODE=production) finns inte den här sidan; där krävs OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET och OIDC_REDIRECT_URI.</p>
+<table><caption>Exempelorganisationens personer</caption>
+<thead><tr><th scope="col">Person</th><th scope="col">Roller</th><th scope="col">Logga in</th></tr></thead>
+<tbody>${people.map(
+        (p) => html`<tr><th scope="row">${p.name}</th><td>${p.roles.map((r) => `${ROLES[r.role]}${r.unit ? ` (${r.unit})` : r.department ? ` (${r.department})` : ''}`).join(', ')}</td>
+<td><form method="post" action="/logga-in/utveckling"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="till" value="${back}"><input type="hidden" name="person" value="${p.id}"><button type="submit" aria-label="Logga in som ${p.name}">Logga in som ${p.name}</button></form></td></tr>`,
+      )}</tbody></table></section>`,
+    });
+  });
+
+  app.post<{ Body: { person?: string; till?: string } }>('/logga-in/utveckling', async (req, reply) => {
+    if (config || ctx.settings.mode === 'production') return reply.code(404).send('Not found');
+    const org = await ctx.organisation();
+    const person = org.people.find((p) => p.id === req.body?.person && p.active);
+    if (!person) return reply.redirect('/logga-in?fel=okand', 303);
+    startSession(ctx, reply, person, 'dev');
+    return reply.redirect(safeReturnPath(req.body?.till), 303);
+  });
+
+  app.get<{ Querystring: { till?: string } }>('/logga-in/entra', async (req, reply) => {
+    if (!config) return reply.redirect('/logga-in', 303);
+    const cfg = await config();
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const url = oidc.buildAuthorizationUrl(cfg, {
+      redirect_uri: ctx.settings.oidc!.redirectUri,
+      scope: 'openid profile email',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+    const pending = { verifier, state, nonce, till: safeReturnPath(req.query.till) };
+    reply.setCookie(OIDC_COOKIE, Buffer.from(JSON.stringify(pending)).toString('base64url'), cookieOptions(ctx, 600));
+    return reply.redirect(url.href, 303);
+  });
+
+  app.get('/logga-in/callback', async (req, reply) => {
+    if (!config) return reply.redirect('/logga-in', 303);
+    const raw = req.cookies[OIDC_COOKIE];
+    const unsigned = raw ? req.unsignCookie(raw) : undefined;
+    reply.clearCookie(OIDC_COOKIE, { path: '/' });
+    if (!unsigned?.valid || !unsigned.value) return reply.redirect('/logga-in?fel=oidc', 303);
+    const pending = JSON.parse(Buffer.from(unsigned.value, 'base64url').toString('utf8')) as { verifier: string; state: string; nonce: string; till: string };
+    try {
+      const current = new URL(req.url, ctx.settings.oidc!.redirectUri);
+      const tokens = await oidc.authorizationCodeGrant(await config(), current, {
+        pkceCodeVerifier: pending.verifier,
+        expectedState: pending.state,
+        expectedNonce: pending.nonce,
+        idTokenExpected: true,
+      });
+      const person = personForClaims(await ctx.organisation(), (tokens.claims() ?? {}) as Record<string, unknown>);
+      if (!person) return reply.redirect('/logga-in?fel=okand', 303);
+      startSession(ctx, reply, person, 'entra');
+      return reply.redirect(safeReturnPath(pending.till), 303);
+    } catch (err) {
+      req.log.warn({ err }, 'OIDC sign-in failed');
+      return reply.redirect('/logga-in?fel=oidc', 303);
+    }
+  });
+
+  app.post('/logga-ut', async (_req, reply) => {
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/logga-in', 303);
+  });
+}

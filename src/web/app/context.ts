@@ -1,0 +1,49 @@
+/** What every page handler shares: the Temporal client, the settings, the organisation and rules files. */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { loadOrganisation, type Organisation } from '../../organisation';
+import { loadRules, type RulesFile } from '../../rules';
+import type { AppSettings } from './settings-env';
+
+export interface AppContext {
+  client: Client;
+  namespace: string;
+  settings: AppSettings;
+  /** The Utkorg page exists (dev outbox or delivery files configured). */
+  outbox: boolean;
+  temporalUiUrl?: string;
+  organisation(): Promise<Organisation>;
+  rules(): Promise<RulesFile>;
+  rulesPath: string;
+  organisationPath: string;
+  /** The plan's time now: real time plus the configured shift (zero in production). */
+  planNow(): Date;
+}
+
+/** Reads a file again only when its modification time changed: the dashboard reads the organisation on every request. */
+function cachedByMtime<T>(path: string, load: (path: string) => Promise<T>): () => Promise<T> {
+  let cache: { mtimeMs: number; size: number; value: Promise<T> } | undefined;
+  return async () => {
+    const s = await stat(path);
+    if (!cache || cache.mtimeMs !== s.mtimeMs || cache.size !== s.size) {
+      const value = load(path);
+      cache = { mtimeMs: s.mtimeMs, size: s.size, value };
+      value.catch(() => (cache = undefined));
+    }
+    return cache.value;
+  };
+}
+
+export function createContext(opts: { client: Client; namespace: string; settings: AppSettings; outbox: boolean; temporalUiUrl?: string }): AppContext {
+  const organisationPath = join(opts.settings.configDir, 'organisation.yaml');
+  const rulesPath = join(opts.settings.configDir, 'rules.yaml');
+  return {
+    ...opts,
+    organisationPath,
+    rulesPath,
+    organisation: cachedByMtime(organisationPath, (p) => loadOrganisation(p)),
+    rules: cachedByMtime(rulesPath, (p) => loadRules(p)),
+    planNow: () => new Date(Date.now() + opts.settings.timeShiftMs),
+  };
+}

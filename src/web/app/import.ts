@@ -1,0 +1,128 @@
+/**
+ * Importera: upload a plan (either seed format, or a plan.yaml), see what was read and every
+ * warning with its line, the diff against what runs in Temporal (`planChanges`), and confirm;
+ * then `applyChanges` starts, corrects and cancels the lifecycles exactly as `planvakt import
+ * --apply` does. The upload is kept in memory for the confirm step, bound to the person.
+ */
+import type { FastifyInstance } from 'fastify';
+import { applyChanges, planChanges, type PlanChanges } from '../../apply/apply-plan';
+import { planId } from '../../apply/plan-to-lifecycle';
+import { placedActivities, readErrors, summarise, type Plan } from '../../plan';
+import type { SourceError } from '../../config/source-error';
+import { ROLES } from '../../plan/vocabulary';
+import type { AppContext } from './context';
+import { html, type SafeHtml } from './html';
+import { sendPage } from './layout';
+import { invalidateCounts } from './dashboard';
+import { fieldValue, parseUpload, PendingStore, uploadedFile, uploadName } from './upload';
+
+interface PendingImport {
+  name: string;
+  bytes: Buffer;
+}
+
+const short = (t: string, n = 160) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
+
+export function warningsHtml(warnings: readonly SourceError[]): SafeHtml {
+  if (warnings.length === 0) return html`<p>Inga varningar.</p>`;
+  return html`<table><caption>Varningar (${warnings.length})</caption><thead><tr><th scope="col">Rad</th><th scope="col">Fält</th><th scope="col">Meddelande</th></tr></thead>
+<tbody>${warnings.map((w) => html`<tr><td>${w.location.line ?? '–'}</td><td>${w.location.field ?? '–'}</td><td>${w.messageSv}</td></tr>`)}</tbody></table>`;
+}
+
+function parsedHtml(plan: Plan, warnings: readonly SourceError[]): SafeHtml {
+  const summaries = summarise(plan, warnings);
+  const placed = placedActivities(plan);
+  return html`<h2>Inläst plan</h2>
+<p><strong>${plan.title}</strong> (${plan.kind === 'kompetensforsorjningsplan' ? 'kompetensförsörjningsplan' : 'verksamhetsplan'}, id ${planId(plan)}): ${placed.length} aktiviteter i ${plan.departments.length} avdelningar.</p>
+<table><caption>Per avdelning</caption><thead><tr><th scope="col">Avdelning</th><th scope="col" class="num">Aktiviteter</th><th scope="col" class="num">Delmål</th><th scope="col" class="num">Indikatorer</th><th scope="col" class="num">Varningar</th></tr></thead>
+<tbody>${summaries.map((s) => html`<tr><th scope="row">${s.name}${s.unit ? ` (${s.unit})` : ''}</th><td class="num">${s.activities}</td><td class="num">${s.milestones}</td><td class="num">${s.indicators}</td><td class="num">${s.warnings.length}</td></tr>`)}</tbody></table>
+<h2>Varningar</h2>${warningsHtml(warnings)}
+<details><summary>Alla ${placed.length} aktiviteter som de lästes</summary>
+<table><caption>Aktiviteter</caption><thead><tr><th scope="col">Rad</th><th scope="col">Avdelning</th><th scope="col">Avsnitt</th><th scope="col">Aktivitet</th><th scope="col">Måldatum</th><th scope="col">Ansvariga</th></tr></thead>
+<tbody>${placed.map(({ department, section, activity }) => html`<tr><td>${activity.source.line}</td><td>${department.name}</td><td>${section.name}</td><td>${short(activity.text)}</td><td>${activity.deadline.date ?? '–'} <span class="meta">(${activity.deadline.raw || 'tomt'})</span></td><td>${activity.owners.map((o) => ROLES[o.role]).join(', ') || html`<span class="meta">${activity.ownersRaw || '–'}</span>`}</td></tr>`)}</tbody></table></details>`;
+}
+
+function diffHtml(c: PlanChanges): SafeHtml {
+  return html`<h2>Jämfört med det som löper</h2>
+<p id="diff-summary">${c.added.length} nya, ${c.changed.length} ändrade, ${c.removed.length} borttagna, ${c.unchanged.length} oförändrade, ${c.finished.length} redan avslutade.</p>
+${c.added.length ? html`<details><summary>Nya (${c.added.length})</summary><ul>${c.added.map((a) => html`<li>${short(a.text, 120)} <span class="meta">(${a.deadline ?? (a.deadlineRaw || 'inget måldatum')})</span></li>`)}</ul></details>` : ''}
+${c.changed.length ? html`<h3>Ändrade</h3><ul>${c.changed.map((x) => html`<li>${short(x.activity.text, 120)}: ${x.fields.join(', ')}</li>`)}</ul>` : ''}
+${c.removed.length ? html`<h3>Borttagna (avbryts)</h3><ul>${c.removed.map((id) => html`<li>${id.replace(/^activity-/, '')}</li>`)}</ul>` : ''}`;
+}
+
+export function registerImport(app: FastifyInstance, ctx: AppContext) {
+  const pending = new PendingStore<PendingImport>();
+
+  const form = (csrf: string) => html`<form method="post" action="/importera" enctype="multipart/form-data">
+<input type="hidden" name="_csrf" value="${csrf}">
+<div class="field"><label for="plan">Planfil</label>
+<p class="meta" id="plan-help">En kompetensförsörjningsplan (markdown-tabeller), en verksamhetsplan (tabbseparerad text) eller en plan.yaml. Högst 5 MB.</p>
+<input type="file" id="plan" name="plan" required aria-describedby="plan-help" accept=".md,.txt,.yaml,.yml,text/plain"></div>
+<button type="submit">Läs in och jämför</button></form>`;
+
+  app.get('/importera', async (req, reply) => {
+    const csrf = reply.generateCsrf();
+    return sendPage(reply, {
+      title: 'Importera plan',
+      user: req.user,
+      csrf,
+      active: '/importera',
+      outbox: ctx.outbox,
+      body: html`<p>Ladda upp en plan. Du ser först vad som lästes, varningarna med radnummer och vad som ändras för aktiviteterna som redan följs upp. Inget ändras förrän du bekräftar.</p>${form(csrf)}`,
+    });
+  });
+
+  app.post('/importera', async (req, reply) => {
+    const user = req.user!;
+    const csrf = reply.generateCsrf();
+    const file = uploadedFile(req.body, 'plan');
+    const page = (body: SafeHtml, status = 200) => sendPage(reply, { title: 'Importera plan', user, csrf, status, active: '/importera', outbox: ctx.outbox, body });
+    if (!file) return page(html`<p class="error" role="alert">Välj en fil att ladda upp.</p>${form(csrf)}`, 400);
+    const name = uploadName(file.filename);
+    const bytes = await file.toBuffer();
+    let result;
+    try {
+      result = await parseUpload(name, bytes);
+    } catch (e) {
+      const errors = readErrors(e);
+      if (!errors) throw e;
+      return page(html`<div class="error" role="alert"><p>Filen kunde inte läsas som en plan:</p><ul>${errors.map((x) => html`<li>${x.messageSv}</li>`)}</ul></div>${form(csrf)}`, 400);
+    }
+    const changes = await planChanges(ctx.client, result.plan);
+    const id = pending.put(user.person.id, { name, bytes });
+    return page(html`${parsedHtml(result.plan, result.warnings)}${diffHtml(changes)}
+<form method="post" action="/importera/bekrafta">
+<input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="pending" value="${id}">
+<button type="submit">Bekräfta och starta uppföljningen</button> <a href="/importera">Avbryt</a></form>`);
+  });
+
+  app.post<{ Body: Record<string, string> }>('/importera/bekrafta', async (req, reply) => {
+    const user = req.user!;
+    const csrf = reply.generateCsrf();
+    const id = fieldValue(req.body, 'pending');
+    const upload = pending.get(user.person.id, id);
+    if (!upload) {
+      return sendPage(reply, { title: 'Importera plan', user, csrf, status: 410, outbox: ctx.outbox, body: html`<p class="error" role="alert">Uppladdningen finns inte längre (den sparas i 30 minuter). Ladda upp filen igen.</p>${form(csrf)}` });
+    }
+    const { plan } = await parseUpload(upload.name, upload.bytes);
+    // The diff again, now: what runs may have changed since the preview.
+    const changes = await planChanges(ctx.client, plan);
+    const result = await applyChanges(ctx.client, changes, {
+      taskQueue: ctx.settings.taskQueue,
+      rulesPath: ctx.rulesPath,
+      by: `webbimport (${user.person.name})`,
+      ...(ctx.settings.timeShiftMs ? { timeShiftMs: ctx.settings.timeShiftMs } : {}),
+    });
+    pending.delete(id!);
+    invalidateCounts(ctx);
+    return sendPage(reply, {
+      title: 'Planen är importerad',
+      user,
+      csrf,
+      active: '/importera',
+      outbox: ctx.outbox,
+      body: html`<p role="status" id="import-result">Startade ${result.started}, uppdaterade ${result.signalled}, avbröt ${result.cancelled} aktiviteter i planen ${planId(plan)}.</p>
+<p><a href="/">Till översikten</a> (det kan ta några sekunder innan alla aktiviteter syns där).</p>`,
+    });
+  });
+}

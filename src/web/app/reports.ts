@@ -1,0 +1,70 @@
+/**
+ * Rapporter: the follow-up report of every closed cycle (`followUpCycle` workflows, id
+ * `cycle-<department>-<year>-<period>`), as HTML and Excel. The cycle's own result names the files
+ * its report activity wrote; they are served from there, for the departments the person may see.
+ */
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { CycleOutcome } from '../../workflows/follow-up.messages';
+import type { AppContext } from './context';
+import { html } from './html';
+import { sendPage } from './layout';
+
+const CYCLE_ID = /^cycle-[a-z0-9-]+$/;
+
+function departmentOf(cycleId: string, departments: string[]): string | undefined {
+  return departments.filter((d) => cycleId.startsWith(`cycle-${d}-`)).sort((a, b) => b.length - a.length)[0];
+}
+
+export function registerReports(app: FastifyInstance, ctx: AppContext) {
+  app.get('/rapporter', async (req, reply) => {
+    const user = req.user!;
+    const org = await ctx.organisation();
+    const names = new Map(org.departments.map((d) => [d.id, d.name]));
+    const cycles: { id: string; department: string; closed?: Date }[] = [];
+    for await (const wf of ctx.client.workflow.list({ query: `WorkflowType = 'followUpCycle' AND ExecutionStatus = 'Completed'`, pageSize: 200 })) {
+      const d = departmentOf(wf.workflowId, org.departments.map((x) => x.id));
+      if (d && user.departments.includes(d)) cycles.push({ id: wf.workflowId, department: d, ...(wf.closeTime ? { closed: wf.closeTime } : {}) });
+      if (cycles.length >= 500) break;
+    }
+    cycles.sort((a, b) => a.department.localeCompare(b.department) || b.id.localeCompare(a.id));
+    return sendPage(reply, {
+      title: 'Rapporter',
+      user,
+      csrf: reply.generateCsrf(),
+      active: '/rapporter',
+      outbox: ctx.outbox,
+      body: html`<p>Uppföljningsrapporterna sammanställs när varje uppföljning (tertial, verksamhetsberättelse …) stängs.</p>
+${cycles.length
+        ? html`<table><caption>Stängda uppföljningar</caption><thead><tr><th scope="col">Uppföljning</th><th scope="col">Avdelning</th><th scope="col">HTML</th><th scope="col">Excel</th></tr></thead>
+<tbody>${cycles.map((c) => html`<tr><th scope="row">${c.id.replace(`cycle-${c.department}-`, '')}</th><td>${names.get(c.department) ?? c.department}</td><td><a href="/rapporter/${c.id}/rapport.html">Visa rapporten<span class="visually-hidden"> ${c.id}</span></a></td><td><a href="/rapporter/${c.id}/rapport.xlsx" download>Ladda ned Excel<span class="visually-hidden"> ${c.id}</span></a></td></tr>`)}</tbody></table>`
+        : html`<p>Inga uppföljningar har stängts ännu.</p>`}`,
+    });
+  });
+
+  app.get<{ Params: { id: string; format: string } }>('/rapporter/:id/rapport.:format', async (req, reply) => {
+    const user = req.user!;
+    const { id, format } = req.params;
+    const org = await ctx.organisation();
+    const d = CYCLE_ID.test(id) ? departmentOf(id, org.departments.map((x) => x.id)) : undefined;
+    if (!d || (format !== 'html' && format !== 'xlsx')) return reply.code(404).send('Not found');
+    if (!user.departments.includes(d)) return sendPage(reply, { title: 'Ingen behörighet', user, status: 403, csrf: reply.generateCsrf(), outbox: ctx.outbox, body: html`<p role="alert">Rapporten hör till en avdelning du inte har behörighet till.</p>` });
+    let outcome: CycleOutcome;
+    try {
+      outcome = (await ctx.client.workflow.getHandle(id).result()) as CycleOutcome;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return reply.code(404).send('Not found');
+      throw err;
+    }
+    const bytes = await readFile(format === 'html' ? outcome.files.html : outcome.files.xlsx);
+    if (format === 'xlsx') {
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="${id}.xlsx"`)
+        .send(bytes);
+    }
+    // The report is a document of its own (escaped by its renderer, with its own inline styles): no scripts, nothing else.
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'").send(bytes);
+  });
+}

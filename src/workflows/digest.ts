@@ -1,0 +1,149 @@
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertMemo,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import {
+  addDigestItems,
+  digestStateQuery,
+  type DigestFailure,
+  type DigestInput,
+  type DigestItem,
+  type DigestOutcome,
+  type DigestPhase,
+  type PersonalChannel,
+} from './digest.messages';
+
+const { surfaceUndeliverable, forwardDigestItems } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  // Recording an undeliverable message and handing items on must never give up: nothing is dropped.
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+/** However busy the morning, a digest waits at most this long after its send time. */
+const MAX_GATHER_MS = 2 * 60 * 60_000;
+
+/**
+ * One person's messages for one day (`digest-<person>-<date>`): gathers every item the lifecycles
+ * hand it until the day's send time plus a short gathering window (all events of a day fire at
+ * the same send time, so a few minutes catches them all), then sends ONE message on the preferred
+ * channel, falling back to the other channel after the retry budget, and surfacing the message
+ * when no channel takes it. Items that arrive after it has sent go to the next working day's
+ * digest, so a person never gets two digests on one day and channel.
+ */
+export async function personDigest(input: DigestInput): Promise<DigestOutcome> {
+  const { personId, date, settings } = input;
+  const shift = input.timeShiftMs ?? 0;
+  const items = new Map<string, DigestItem>();
+  const late: DigestItem[] = [];
+  const lateIds = new Set<string>();
+  const failures: DigestFailure[] = [];
+  let phase: DigestPhase = 'gathering';
+  let channel: PersonalChannel | undefined;
+  let forwarded = 0;
+  let lastArrivalMs = Date.now();
+
+  setHandler(addDigestItems, (batch) => {
+    for (const item of batch) {
+      // A retried deliver activity signals the same items again: each counts once.
+      if (items.has(item.id) || lateIds.has(item.id)) continue;
+      if (phase === 'gathering') {
+        items.set(item.id, item);
+        lastArrivalMs = Date.now();
+      }
+      else {
+        late.push(item);
+        lateIds.add(item.id);
+      }
+    }
+  });
+  setHandler(digestStateQuery, () => ({ personId, date, phase, items: [...items.values()], channel, failures, forwarded }));
+
+  await condition(() => items.size > 0);
+  if (!input.immediate) {
+    // Send once the day's items have stopped arriving: `gatherMinutes` after the send time and
+    // after the latest item (a morning of thousands of deliveries can take longer than the window
+    // on a small server), but never later than MAX_GATHER after the send time.
+    const gatherMs = settings.gatherMinutes * 60_000;
+    const sendAtMs = Math.max(Date.parse(input.sendAt) - shift, Date.now());
+    const latestMs = sendAtMs + Math.max(gatherMs, MAX_GATHER_MS);
+    for (;;) {
+      const until = Math.min(Math.max(sendAtMs, lastArrivalMs) + gatherMs, latestMs);
+      if (until <= Date.now()) break;
+      await sleep(until - Date.now());
+    }
+  }
+
+  phase = 'sending';
+  const batch = [...items.values()];
+  const digestId = workflowInfo().workflowId;
+  const channels: PersonalChannel[] = [settings.preferredChannel];
+  if (settings.fallbackChannel !== 'none' && settings.fallbackChannel !== settings.preferredChannel) channels.push(settings.fallbackChannel);
+
+  let key: string | undefined;
+  for (const [i, ch] of channels.entries()) {
+    const { sendDigest } = proxyActivities<Activities>({
+      startToCloseTimeout: `${settings.attemptTimeoutSeconds} seconds`,
+      // The budget of the preferred channel; the last channel gets the same budget again.
+      scheduleToCloseTimeout: `${settings.fallbackAfterMinutes} minutes`,
+      retry: {
+        initialInterval: `${settings.initialIntervalSeconds} seconds`,
+        backoffCoefficient: 2,
+        maximumInterval: '10 minutes',
+        maximumAttempts: settings.maxAttempts,
+      },
+      activityId: `send-${i}-${ch}`,
+    });
+    try {
+      const result = await sendDigest({ digestId, personId, date, channel: ch, items: batch });
+      channel = ch;
+      key = result.key;
+      break;
+    } catch (err) {
+      failures.push({ channel: ch, error: failureText(err) });
+    }
+  }
+
+  if (channel) {
+    phase = 'sent';
+  } else {
+    phase = 'undeliverable';
+    upsertMemo({ undeliverable: true });
+    await surfaceUndeliverable({ digestId, personId, date, items: batch, failures });
+  }
+
+  // Late items (and any that arrive while handing them on) go to the next working day's digest.
+  for (;;) {
+    await condition(allHandlersFinished);
+    if (late.length === 0) break;
+    const next = late.splice(0);
+    await forwardDigestItems({ personId, fromDate: date, items: next, timeShiftMs: input.timeShiftMs });
+    forwarded += next.length;
+  }
+
+  return {
+    phase,
+    ...(channel ? { channel } : {}),
+    ...(key ? { key } : {}),
+    items: batch.length,
+    itemIds: [...items.keys(), ...lateIds],
+    failures,
+    forwarded,
+  };
+}
+
+function failureText(err: unknown): string {
+  if (err instanceof ActivityFailure) {
+    let cause: Error | undefined = err.cause;
+    // A timeout's cause is the last attempt's failure, when there was one.
+    while (cause && (cause as { cause?: Error }).cause && cause.name === 'TimeoutFailure') cause = (cause as { cause?: Error }).cause;
+    return cause ? `${cause.name}: ${cause.message}` : err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
