@@ -4,6 +4,7 @@
  * Workflow-safe: only types and Temporal definitions.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { PeriodOccasion } from '../calendar/periods';
 import type { FollowUpPeriod, IsoDate, RoleRef } from '../plan/vocabulary';
 import type { Rules } from '../rules/schema';
 import type { LifecycleActivity } from './activity-lifecycle.messages';
@@ -27,14 +28,7 @@ export interface CycleIndicator {
 }
 
 /** One dated follow-up occasion (src/calendar/periods.ts) with the instants the cycle acts on. */
-export interface CycleOccasion {
-  period: FollowUpPeriod;
-  /** `T1:2022`, `APT:2022-03-01`. */
-  id: string;
-  label: string;
-  coversFrom: IsoDate;
-  requestOn: IsoDate;
-  due: IsoDate;
+export interface CycleOccasion extends PeriodOccasion {
   /** Plan instant the window opens: the lifecycle's status request time (send time on the first working day). */
   openAt: string;
   /** Plan instant the cycle closes: send time on the first working day after `due`. */

@@ -13,7 +13,6 @@ import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../src/activities';
 import { ChannelDelivery, type DigestDeps } from '../../src/activities/channel-delivery';
-import { lifecycleStart } from '../../src/apply/lifecycle-start';
 import { channelsFromEnv, closeChannels } from '../../src/delivery/channels';
 import type { Env } from '../../src/delivery/env';
 import { MemoryDeliveryLedger, type DeliveryLedger } from '../../src/delivery/ledger';
@@ -22,7 +21,7 @@ import { parseOrganisation } from '../../src/organisation/load';
 import { loadRules, type Delivery, type Rules, type RulesFile } from '../../src/rules';
 import type { LifecycleActivity } from '../../src/workflows/activity-lifecycle.messages';
 import { workflowsPath } from '../../src/worker';
-import { rulesPath } from './lifecycle';
+import { launchLifecycle, rulesPath, sleepUntilPlanTime } from './lifecycle';
 
 /** A small organisation: Pia heads unit u1 (email and Teams), Olle u2 (email only), Hugo is HR. */
 export const TEST_ORGANISATION = `
@@ -110,18 +109,13 @@ export class DeliveryHarness {
   }
 
   async launch(activity: LifecycleActivity, planNow: string, rules: Rules) {
-    const serverNow = await this.env.currentTimeMs();
-    const timeShiftMs = Date.parse(planNow) - serverNow;
-    const opts = lifecycleStart({ activity, rules, rulesVersion: 'test-1', timeShiftMs }, this.taskQueue, new Date(serverNow));
-    const handle = await this.env.client.workflow.start('activityLifecycle', opts);
-    this.started.push(opts.workflowId);
-    return { handle, timeShiftMs };
+    const launched = await launchLifecycle(this.env, this.taskQueue, activity, planNow, rules);
+    this.started.push(launched.handle.workflowId);
+    return launched;
   }
 
-  async sleepUntil(planInstant: string, timeShiftMs: number): Promise<void> {
-    const target = Date.parse(planInstant) - timeShiftMs;
-    const now = await this.env.currentTimeMs();
-    if (target > now) await this.env.sleep(target - now);
+  sleepUntil(planInstant: string, timeShiftMs: number): Promise<void> {
+    return sleepUntilPlanTime(this.env, planInstant, timeShiftMs);
   }
 }
 

@@ -33,6 +33,25 @@ export function makeActivity(overrides: Partial<LifecycleActivity> & { id: strin
 }
 
 /**
+ * Starts an activity's lifecycle on a time-skipping server as if imported at `planNow`: the seed
+ * plans are dated 2022 and the server's clock cannot go back, so each gets its own time shift.
+ */
+export async function launchLifecycle(env: TestWorkflowEnvironment, taskQueue: string, activity: LifecycleActivity, planNow: string, rules: Rules) {
+  const serverNow = await env.currentTimeMs();
+  const timeShiftMs = Date.parse(planNow) - serverNow;
+  const opts = lifecycleStart({ activity, rules, rulesVersion: 'test-1', timeShiftMs }, taskQueue, new Date(serverNow));
+  const handle = await env.client.workflow.start('activityLifecycle', opts);
+  return { handle, timeShiftMs };
+}
+
+/** Skips server time until the plan time `planInstant` of an activity with this shift. */
+export async function sleepUntilPlanTime(env: TestWorkflowEnvironment, planInstant: string, timeShiftMs: number): Promise<void> {
+  const target = Date.parse(planInstant) - timeShiftMs;
+  const now = await env.currentTimeMs();
+  if (target > now) await env.sleep(target - now);
+}
+
+/**
  * A worker running the real lifecycle workflow on a time-skipping server, with a recording
  * delivery. Each started activity gets its own time shift so its plan time starts where the test
  * says (the seed plans are dated 2022; the server's clock cannot go back).
@@ -62,20 +81,13 @@ export class LifecycleHarness {
 
   /** Starts an activity's lifecycle as if it were imported at `planNow`; returns its handle and shift. */
   async launch(activity: LifecycleActivity, planNow: string, rules?: Rules) {
-    const serverNow = await this.env.currentTimeMs();
-    const timeShiftMs = Date.parse(planNow) - serverNow;
-    const input = { activity, rules: rules ?? (await testRules()), rulesVersion: 'test-1', timeShiftMs };
-    const opts = lifecycleStart(input, this.taskQueue, new Date(serverNow));
-    const handle = await this.env.client.workflow.start('activityLifecycle', opts);
-    this.started.push(opts.workflowId);
-    return { handle, timeShiftMs };
+    const launched = await launchLifecycle(this.env, this.taskQueue, activity, planNow, rules ?? (await testRules()));
+    this.started.push(launched.handle.workflowId);
+    return launched;
   }
 
-  /** Skips server time until the plan time `planInstant` of an activity with this shift. */
-  async sleepUntil(planInstant: string, timeShiftMs: number): Promise<void> {
-    const target = Date.parse(planInstant) - timeShiftMs;
-    const now = await this.env.currentTimeMs();
-    if (target > now) await this.env.sleep(target - now);
+  sleepUntil(planInstant: string, timeShiftMs: number): Promise<void> {
+    return sleepUntilPlanTime(this.env, planInstant, timeShiftMs);
   }
 
   messagesOf(workflowId: string) {
