@@ -7,14 +7,18 @@ import type { ScheduleEvent } from '../calendar/schedule';
 import type { Cadence, IsoDate, Role, RoleRef, Status } from '../plan/vocabulary';
 import type { Rules } from '../rules/schema';
 
-/** What the workflow knows of its activity: a plan Activity with where it sits, flattened. */
-export interface LifecycleActivity {
+/** Where something of a plan sits: plan, avdelning, enhet, avsnitt and mål. */
+export interface PlanPlace {
   id: string;
   plan: string;
   department: string;
   unit?: string;
   section: string;
   goal: string;
+}
+
+/** What the workflow knows of its activity: a plan Activity with where it sits, flattened. */
+export interface LifecycleActivity extends PlanPlace {
   text: string;
   deadline?: IsoDate;
   deadlineRaw: string;

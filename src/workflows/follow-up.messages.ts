@@ -7,17 +7,11 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PeriodOccasion } from '../calendar/periods';
 import type { FollowUpPeriod, IsoDate, RoleRef } from '../plan/vocabulary';
 import type { Rules } from '../rules/schema';
-import type { LifecycleActivity } from './activity-lifecycle.messages';
+import type { LifecycleActivity, PlanPlace } from './activity-lifecycle.messages';
 
 /** A verksamhetsplan's indicator as the cycles follow it up: asked of the unit head. */
-export interface CycleIndicator {
-  /** Stable within the plan: `<plan>:<goal index>:<indicator index>` hashed by the starter. */
-  id: string;
-  plan: string;
-  department: string;
-  unit?: string;
-  section: string;
-  goal: string;
+export interface CycleIndicator extends PlanPlace {
+  /** `id` is stable within the plan: plan, department, goal and name hashed by the starter. */
   name: string;
   /** Årsmål and KF:s årsmål as the plan writes them (text: "1,9", "2 % energieffektivisering"). */
   annualTarget?: string;
