@@ -5,8 +5,9 @@
  * Messages are kept in memory and appended to a JSON-lines file, which the web app (possibly
  * another process) reads with readOutboxFile.
  */
+import { readJsonLines } from './json-lines';
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
@@ -203,20 +204,7 @@ export class DevOutbox {
 
 /** The outbox as stored by a DevOutbox with a file, newest first; empty when there is no file yet. */
 export async function readOutboxFile(file: string): Promise<OutboxEntry[]> {
-  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return '';
-    throw e;
-  });
-  const entries: OutboxEntry[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      entries.push(JSON.parse(line) as OutboxEntry);
-    } catch {
-      /* a torn last line */
-    }
-  }
-  return entries.reverse();
+  return (await readJsonLines<OutboxEntry>(file)).reverse();
 }
 
 function addressText(to: AddressObject | AddressObject[] | undefined): string {

@@ -4,7 +4,8 @@
  * last line is skipped), listed by the web app's Utkorg page. Recording is idempotent by key, so
  * a retried activity does not list a message twice.
  */
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { readJsonLines } from './json-lines';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export interface UndeliverableEntry {
@@ -56,18 +57,5 @@ export class UndeliverableLog {
 
 /** Newest first; empty when there is no file yet. */
 export async function readUndeliverableFile(path: string): Promise<UndeliverableEntry[]> {
-  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return '';
-    throw e;
-  });
-  const out: UndeliverableEntry[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as UndeliverableEntry);
-    } catch {
-      /* a torn last line */
-    }
-  }
-  return out.reverse();
+  return (await readJsonLines<UndeliverableEntry>(path)).reverse();
 }
