@@ -3,6 +3,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -59,7 +60,11 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   const shift = input.timeShiftMs ?? 0;
   const now = () => new Date(Date.now() + shift).toISOString();
   let { activity, rules, rulesVersion } = input;
-  const state = input.carried ?? initialState(now());
+  // Events count from when Temporal accepted the start, not from the first workflow task: on a
+  // busy server that task can run after an event that was due just after the import, which would
+  // then count as already handled and never be sent.
+  const startedAt = () => (patched('since-run-start') ? new Date(workflowInfo().startTime.getTime() + shift).toISOString() : now());
+  const state = input.carried ?? initialState(startedAt());
   // One run per plan year at most: a three-year activity's history stays small whatever it sends.
   const runYear = now().slice(0, 4);
   // What the client set at start (lifecycleStart), taken before setHandler: a report that arrived
