@@ -65,8 +65,10 @@ export function verifyCheckinToken(secret: string, token: string, now: Date = ne
   const parts = token.split('.');
   if (parts.length !== 2 || !/^[A-Za-z0-9_-]+$/.test(parts[0]!) || !/^[A-Za-z0-9_-]+$/.test(parts[1]!)) return { ok: false, problem: 'malformed' };
   const [payload, signature] = parts as [string, string];
-  const expected = sign(secret, payload);
-  const given = Buffer.from(signature, 'base64url');
+  // Compared as text, not as decoded bytes: the last of 43 base64url characters carries two unused
+  // bits, so four spellings decode to the same signature and a changed link would still pass.
+  const expected = Buffer.from(b64(sign(secret, payload)));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, problem: 'signature' };
   let body: { v?: unknown; p?: unknown; a?: unknown; c?: unknown; exp?: unknown };
   try {

@@ -1,4 +1,4 @@
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { CST, isMap, isNode, isScalar, isSeq, Lexer, LineCounter, Parser, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { z } from 'zod';
 import { SourceError, SourceErrors } from './source-error';
 
@@ -10,6 +10,7 @@ import { SourceError, SourceErrors } from './source-error';
  */
 export function parseYaml<S extends z.ZodType>(file: string, text: string, schema: S): z.output<S> {
   const lineCounter = new LineCounter();
+  refuseDeepNesting(file, text);
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new SourceErrors(
@@ -23,7 +24,7 @@ export function parseYaml<S extends z.ZodType>(file: string, text: string, schem
       }),
     );
   }
-  const data = doc.toJS();
+  const data = toData(file, doc, lineCounter);
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   // zod words a message when it raises the issue, so the Swedish text needs a second pass; the
@@ -42,6 +43,68 @@ export function parseYaml<S extends z.ZodType>(file: string, text: string, schem
       return new SourceError({ file, line, field: path.join('.') || undefined }, issue.message, sv);
     }),
   );
+}
+
+/**
+ * Far deeper than any file Planvakt reads, and far below the depth at which the yaml library's
+ * recursive composer overflows the stack: such an overflow inside a regular expression left V8
+ * unable to compile the next one and took the whole process down.
+ */
+const MAX_DEPTH = 64;
+
+/**
+ * Measures nesting before composing, which recurses. Flow collections are counted on the lexer's
+ * tokens first: they cost two characters a level, so a short file nests deep, and the lexer can stop
+ * at the first level too many instead of parsing all of it. Then the parser's tokens, built without
+ * recursion, give the depth of block and flow collections together.
+ */
+function refuseDeepNesting(file: string, text: string): void {
+  const tooDeep = (line: number, column?: number) =>
+    new SourceErrors([new SourceError({ file, line, column }, `nested deeper than ${MAX_DEPTH} levels`, `nästlad djupare än ${MAX_DEPTH} nivåer`)]);
+  let line = 1;
+  let flow = 0;
+  for (const source of new Lexer().lex(text)) {
+    const type = CST.tokenType(source);
+    if (type === 'flow-seq-start' || type === 'flow-map-start') {
+      if (++flow > MAX_DEPTH) throw tooDeep(line);
+    } else if (type === 'flow-seq-end' || type === 'flow-map-end') flow--;
+    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) line++;
+  }
+  const lineCounter = new LineCounter();
+  for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
+    const pending: [CST.Token, number][] = [[token, 0]];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+      const [t, depth] = next;
+      if (t.type === 'document' && t.value) pending.push([t.value, depth]);
+      if (t.type !== 'block-map' && t.type !== 'block-seq' && t.type !== 'flow-collection') continue;
+      if (depth >= MAX_DEPTH) {
+        const { line, col } = lineCounter.linePos(t.offset);
+        throw tooDeep(line, col);
+      }
+      for (const item of t.items as { key?: CST.Token | null; value?: CST.Token }[]) {
+        if (item.key) pending.push([item.key, depth + 1]);
+        if (item.value) pending.push([item.value, depth + 1]);
+      }
+    }
+  }
+}
+
+/**
+ * The plain data of a document. Resolving aliases can fail after parsing succeeded (an alias to
+ * an anchor defined later, or so many aliases that the data would explode, "billion laughs"); that
+ * is the writer's error too, shown at the first alias that can be to blame.
+ */
+function toData(file: string, doc: Document, lineCounter: LineCounter): unknown {
+  try {
+    return doc.toJS();
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const aliases: Alias[] = [];
+    visit(doc, { Alias: (_, alias) => void aliases.push(alias) });
+    const blamed = aliases.find((a) => message.endsWith(`: ${a.source}`)) ?? aliases[0];
+    const line = blamed?.range ? lineCounter.linePos(blamed.range[0]).line : undefined;
+    throw new SourceErrors([new SourceError({ file, line }, `YAML aliases: ${message}`, `YAML-alias som inte går att lösa upp: ${message}`)]);
+  }
 }
 
 /**
