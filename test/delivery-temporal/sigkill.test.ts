@@ -1,114 +1,32 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { digestStateQuery, digestWorkflowId } from '../../src/workflows/digest.messages';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { makeActivity, testRules } from '../helpers/lifecycle';
 import { DeliveryHarness, testRulesFile } from '../helpers/delivery';
-
-const WORKER = fileURLToPath(new URL('./fixtures/worker.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/**
- * An SMTP server that counts a message only when it answers 250 to the DATA. With `hold`, it
- * keeps the answer back: a client that dies meanwhile never got an acceptance, and the message
- * is discarded, as a real relay does.
- */
-async function startHoldingSmtp() {
-  const accepted: { to: string; messageId: string }[] = [];
-  const held: string[] = [];
-  const discarded: string[] = [];
-  const state = { hold: false };
-  const pending = new Map<string, () => void>();
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    disableReverseLookup: true,
-    onData(stream, session, cb) {
-      simpleParser(stream).then((mail) => {
-        const entry = { to: session.envelope.rcptTo.map((r) => r.address).join(','), messageId: mail.messageId ?? '' };
-        if (!state.hold) {
-          accepted.push(entry);
-          return cb();
-        }
-        held.push(session.id);
-        pending.set(session.id, () => discarded.push(session.id));
-      }, cb);
-    },
-    onClose(session) {
-      pending.get(session.id)?.();
-      pending.delete(session.id);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.server.address() as AddressInfo).port,
-    accepted,
-    held,
-    discarded,
-    state,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+import { startHoldingSmtp, type HoldingSmtp } from '../delivery/servers';
+import { isAlive, killProcess as kill, startWorkerProcess, until } from './fixtures/worker-process';
 
 let env: TestWorkflowEnvironment;
-let smtp: Awaited<ReturnType<typeof startHoldingSmtp>>;
+let smtp: HoldingSmtp;
 let h: DeliveryHarness;
 let pauseFile: string;
 const children: ChildProcess[] = [];
 
-function startWorker(): Promise<{ child: ChildProcess; lines: string[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: env.address,
-      TASK_QUEUE: h.taskQueue,
-      SMTP_PORT: String(smtp.port),
-      LEDGER_FILE: join(h.dir, 'ledger.jsonl'),
-      UNDELIVERABLE_FILE: join(h.dir, 'undeliverable.jsonl'),
-      PAUSE_FILE: pauseFile,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+async function startWorker() {
+  const w = await startWorkerProcess({
+    TEMPORAL_ADDRESS: env.address,
+    TASK_QUEUE: h.taskQueue,
+    SMTP_PORT: String(smtp.port),
+    LEDGER_FILE: join(h.dir, 'ledger.jsonl'),
+    UNDELIVERABLE_FILE: join(h.dir, 'undeliverable.jsonl'),
+    PAUSE_FILE: pauseFile,
   });
-  children.push(child);
-  const lines: string[] = [];
-  let err = '';
-  child.stdout!.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter(Boolean)));
-  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-  return new Promise((resolve, reject) => {
-    const t = setInterval(() => {
-      if (lines.includes('READY')) {
-        clearInterval(t);
-        resolve({ child, lines });
-      }
-    }, 50);
-    child.once('exit', (code) => {
-      clearInterval(t);
-      reject(new Error(`worker exited ${code} before READY: ${err}`));
-    });
-  });
-}
-
-async function kill(child: ChildProcess) {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  children.push(w.child);
+  return w;
 }
 
 beforeAll(async () => {
@@ -119,7 +37,7 @@ beforeAll(async () => {
   pauseFile = join(h.dir, 'pause');
 });
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const c of children) if (isAlive(c)) c.kill('SIGKILL');
   await h?.stop();
   await smtp?.close();
   await env?.teardown();
@@ -157,7 +75,7 @@ describe('a worker process killed with SIGKILL in the middle of a delivery', () 
     const rules = await testRules({ reminders: { beforeDeadline: [0] } });
     const before = toPia().length;
     // Only the worker started here may serve the queue.
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) await kill(c);
+    for (const c of children) await kill(c);
     writeFileSync(pauseFile, '');
     const w2 = await startWorker();
     const day = '2023-10-17';

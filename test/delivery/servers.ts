@@ -11,8 +11,11 @@ export interface TestSmtp {
   close(): Promise<void>;
 }
 
-/** A real SMTP server; `onRcptTo` may reject a recipient with an SMTP reply code. */
-export async function startSmtp(onRcptTo?: (address: string) => { code: number; message: string } | undefined): Promise<TestSmtp> {
+/**
+ * A real SMTP server; `onRcptTo` may reject a recipient with an SMTP reply code. `port` brings it
+ * back where a closed one was (an outage test); 0 takes a free one.
+ */
+export async function startSmtp(onRcptTo?: (address: string) => { code: number; message: string } | undefined, port = 0): Promise<TestSmtp> {
   const mails: ParsedMail[] = [];
   const envelopes: string[][] = [];
   const server = new SMTPServer({
@@ -36,7 +39,7 @@ export async function startSmtp(onRcptTo?: (address: string) => { code: number; 
       );
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     port: (server.server.address() as AddressInfo).port,
     mails,
@@ -44,6 +47,62 @@ export async function startSmtp(onRcptTo?: (address: string) => { code: number; 
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * An SMTP server that counts a message only when it answers 250 to the DATA. With `hold`, it
+ * keeps the answer back: a client that dies meanwhile never got an acceptance, and the message
+ * is discarded, as a real relay does. `receiving` holds the sessions whose DATA is arriving and
+ * not yet answered or held.
+ */
+export async function startHoldingSmtp() {
+  const accepted: { to: string; messageId: string }[] = [];
+  const held: string[] = [];
+  const discarded: string[] = [];
+  const receiving = new Set<string>();
+  const state = { hold: false };
+  const pending = new Map<string, () => void>();
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    disableReverseLookup: true,
+    onData(stream, session, cb) {
+      receiving.add(session.id);
+      simpleParser(stream).then(
+        (mail) => {
+          if (!receiving.delete(session.id)) return; // the client left before the end of the DATA
+          const entry = { to: session.envelope.rcptTo.map((r) => r.address).join(','), messageId: mail.messageId ?? '' };
+          if (!state.hold) {
+            accepted.push(entry);
+            return cb();
+          }
+          held.push(session.id);
+          pending.set(session.id, () => discarded.push(session.id));
+        },
+        (e: Error) => {
+          receiving.delete(session.id);
+          cb(e);
+        },
+      );
+    },
+    onClose(session) {
+      receiving.delete(session.id);
+      pending.get(session.id)?.();
+      pending.delete(session.id);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    accepted,
+    held,
+    discarded,
+    receiving,
+    state,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+export type HoldingSmtp = Awaited<ReturnType<typeof startHoldingSmtp>>;
 
 export interface RecordedRequest {
   method: string;
