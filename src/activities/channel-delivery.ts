@@ -251,9 +251,12 @@ export async function routeToDigest(deps: Pick<DigestDeps, 'client' | 'taskQueue
     } catch (e) {
       if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
     }
+    const handle = deps.client.workflow.getHandle<typeof personDigest>(workflowId);
+    // "Already started" while it still runs: a start racing ours (the time-skipping server answers
+    // so). Signal it again; waiting for its result would hold this activity until the digest sends.
+    if ((await handle.describe().then((d) => d.status.name, () => undefined)) === 'RUNNING') continue;
     // Closed: it may already hold these items (a retried deliver); hand on only the others.
-    const taken = await deps.client.workflow
-      .getHandle<typeof personDigest>(workflowId)
+    const taken = await handle
       .result()
       .then((o) => new Set(o.itemIds))
       .catch(() => new Set<string>());
@@ -345,7 +348,6 @@ export function createDigestActivities(deps: DigestDeps | undefined) {
     /** A message no channel took: recorded for the Utkorg page and mailed to the department's HR. */
     async surfaceUndeliverable(req: { digestId: string; personId: string; date: IsoDate; items: DigestItem[]; failures: DigestFailure[] }): Promise<{ hrNotified: string[] }> {
       const d = need();
-      if (d.undeliverable.has(req.digestId)) return { hrNotified: [] };
       const org = await d.organisation.load();
       const person = org.people.find((p) => p.id === req.personId);
       const departments = [...new Set(req.items.map((i) => i.departmentId))];
@@ -355,6 +357,7 @@ export function createDigestActivities(deps: DigestDeps | undefined) {
       }
       const reason = `Meddelandet till ${person?.name ?? req.personId} den ${req.date} nådde ingen kanal: ${req.failures.map((f) => `${f.channel}: ${f.error}`).join('; ') || 'ingen kanal provad'}`;
       const hrNotified: string[] = [];
+      let tryAgain: unknown;
       for (const h of hr.values()) {
         if (h.id === req.personId) continue;
         const message: Message = {
@@ -378,9 +381,13 @@ export function createDigestActivities(deps: DigestDeps | undefined) {
           await sendMessage(message, d.channels, d.ledger);
           hrNotified.push(h.name);
         } catch (e) {
-          Context.current().log.warn('HR could not be told about an undeliverable message', { digestId: req.digestId, error: String(e) });
+          // A relay that is down comes back (an SMTP outage is often why nothing got through):
+          // Temporal tries again, and the ledger keeps those already told from a second copy.
+          if (isDeliveryError(e) && e.retryable) tryAgain ??= e;
+          else Context.current().log.warn('HR could not be told about an undeliverable message', { digestId: req.digestId, error: String(e) });
         }
       }
+      // Recorded at the first attempt (idempotent by key): the Utkorg page lists it however long the relay is down.
       await d.undeliverable.record({
         key: req.digestId,
         recordedAt: new Date().toISOString(),
@@ -394,6 +401,7 @@ export function createDigestActivities(deps: DigestDeps | undefined) {
         activities: req.items.map((i) => ({ activityId: i.activityId, activityText: i.activityText, reason: i.reason })),
         hrNotified,
       });
+      if (tryAgain) throw toActivityFailure(tryAgain);
       return { hrNotified };
     },
 

@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { searchAttributeCliArgs } from './search-attributes';
+import { setNamespaceRetention } from './retention';
 import { assertPortFree } from './ports';
 
 /**
@@ -18,12 +19,16 @@ export interface DevServerOptions {
   uiPort: number;
   /** Bind address; loopback by default so a laptop's dev server is not reachable from the network. */
   ip?: string;
+  /** Days a closed workflow's history is kept (PLANVAKT_RETENTION_DAYS); `start-dev` has no flag for it. */
+  retentionDays?: number;
 }
 
 export interface DevServer {
   address: string;
   uiUrl: string;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or a pulled plug would stop it (the reliability tests). */
+  kill(): Promise<void>;
 }
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
@@ -50,6 +55,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const address = `${ip}:${opts.port}`;
   try {
     await waitForNamespace(address, opts.namespace, exited);
+    if (opts.retentionDays !== undefined) await withConnection(address, (c) => setNamespaceRetention(c, opts.namespace, opts.retentionDays!));
   } catch (err) {
     child.kill('SIGKILL');
     const tail = safeTail(opts.logFile);
@@ -59,6 +65,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     address,
     uiUrl: `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${opts.uiPort}`,
     stop: () => stopChild(child, exited),
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
   };
 }
 
@@ -71,19 +81,23 @@ async function waitForNamespace(address: string, namespace: string, exited: Prom
   while (Date.now() < deadline) {
     if (died !== undefined) throw new Error(`The Temporal dev server exited at start (code ${died}).`);
     try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-      try {
-        await connection.workflowService.describeNamespace({ namespace });
-        return;
-      } finally {
-        await connection.close();
-      }
+      await withConnection(address, (c) => c.workflowService.describeNamespace({ namespace }), 1_000);
+      return;
     } catch (err) {
       lastError = err;
       await new Promise((r) => setTimeout(r, 250));
     }
   }
   throw new Error(`The Temporal dev server did not answer on ${address} within 60 s (${(lastError as Error)?.message}).`);
+}
+
+async function withConnection<T>(address: string, use: (c: Connection) => Promise<T>, connectTimeout?: number): Promise<T> {
+  const connection = await Connection.connect({ address, ...(connectTimeout ? { connectTimeout } : {}) });
+  try {
+    return await use(connection);
+  } finally {
+    await connection.close();
+  }
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {

@@ -18,6 +18,7 @@ import type { Env } from '../../src/delivery/env';
 import { MemoryDeliveryLedger, type DeliveryLedger } from '../../src/delivery/ledger';
 import { UndeliverableLog } from '../../src/delivery/undeliverable';
 import { parseOrganisation } from '../../src/organisation/load';
+import type { OrganisationSource } from '../../src/organisation/source';
 import { loadRules, type Delivery, type Rules, type RulesFile } from '../../src/rules';
 import type { LifecycleActivity } from '../../src/workflows/activity-lifecycle.messages';
 import { workflowsPath } from '../../src/worker';
@@ -55,6 +56,10 @@ export interface DeliveryHarnessOptions {
   channelsEnv: Env;
   rules: RulesFile;
   ledger?: DeliveryLedger;
+  /** Where people are read at send time; the fixed TEST_ORGANISATION when absent. */
+  organisation?: OrganisationSource;
+  /** The undeliverable log's file; a temporary one when absent. */
+  undeliverablePath?: string;
   taskQueue?: string;
 }
 
@@ -82,11 +87,11 @@ export class DeliveryHarness {
       // A plain client: the time-skipping one locks and unlocks the server's clock around result().
       client: new Client({ connection: this.env.connection }),
       taskQueue: this.taskQueue,
-      organisation: { load: async () => org },
+      organisation: this.options.organisation ?? { load: async () => org },
       rules: async () => this.options.rules,
       channels: channelsFromEnv(this.options.channelsEnv),
       ledger: this.options.ledger ?? new MemoryDeliveryLedger(),
-      undeliverable: await UndeliverableLog.open(join(this.dir, 'undeliverable.jsonl')),
+      undeliverable: await UndeliverableLog.open(this.options.undeliverablePath ?? join(this.dir, 'undeliverable.jsonl')),
       baseUrl: 'http://planvakt.test',
     };
     if (!worker) return;
@@ -129,12 +134,13 @@ export interface GraphRequest {
 
 /**
  * Speaks the token endpoint and Graph's sendActivityNotification; `fault` decides each answer
- * (undefined = 204 accepted), so a test can run a 500 outage or a 429 storm and then recover.
+ * from the request's number and user (undefined = 204 accepted), so a test can run a 500 outage
+ * or a 429 storm and then recover.
  */
 export async function startFaultyGraph() {
   const requests: GraphRequest[] = [];
   const accepted: GraphRequest[] = [];
-  const state: { fault: (n: number) => { status: number; headers?: Record<string, string> } | undefined } = { fault: () => undefined };
+  const state: { fault: (n: number, user: string) => { status: number; headers?: Record<string, string> } | undefined } = { fault: () => undefined };
   const hooks: { onRequest?: () => Promise<void> } = {};
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -150,8 +156,9 @@ export async function startFaultyGraph() {
       if (!m) return void res.writeHead(404).end();
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { templateParameters: { name: string; value: string }[] };
       const n = requests.length + 1;
-      const fault = state.fault(n);
-      const r: GraphRequest = { user: decodeURIComponent(m[1]!), title: body.templateParameters.find((p) => p.name === 'title')?.value ?? '', n, status: fault?.status ?? 204 };
+      const user = decodeURIComponent(m[1]!);
+      const fault = state.fault(n, user);
+      const r: GraphRequest = { user, title: body.templateParameters.find((p) => p.name === 'title')?.value ?? '', n, status: fault?.status ?? 204 };
       requests.push(r);
       if (fault) return void res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers }).end('{"error":{"code":"x","message":"injected"}}');
       accepted.push(r);
