@@ -13,6 +13,9 @@ import { createWebServer } from './web/server';
 import { ChannelDelivery, type DigestDeps } from './activities/channel-delivery';
 import { channelsFromEnv, closeChannels, isUnconfigured } from './delivery/channels';
 import { DevOutbox } from './delivery/dev-sink';
+import { deliveryFiles } from './delivery/files';
+import { startPruning } from './personal-data/prune';
+import { retentionWarning } from './temporal/retention';
 import { FileDeliveryLedger } from './delivery/ledger';
 import { UndeliverableLog } from './delivery/undeliverable';
 import { FileOrganisationSource } from './organisation/source';
@@ -32,12 +35,7 @@ function fresh<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
   };
 }
 
-/** Where the delivery side keeps its files, under the data directory. */
-export const deliveryFiles = (dataDir: string) => ({
-  outbox: join(dataDir, 'outbox.jsonl'),
-  ledger: join(dataDir, 'delivery-ledger.jsonl'),
-  undeliverable: join(dataDir, 'undeliverable.jsonl'),
-});
+export { deliveryFiles };
 
 /**
  * The parts of a running Planvakt: the embedded dev server (only without TEMPORAL_ADDRESS), the
@@ -88,6 +86,7 @@ export async function startService(env: Env, parts: Parts = { worker: true, web:
         namespace: env.TEMPORAL_NAMESPACE,
         port: env.TEMPORAL_PORT,
         uiPort: env.TEMPORAL_UI_PORT,
+        retentionDays: env.PLANVAKT_RETENTION_DAYS,
       });
       stops.push(() => devServer!.stop());
     }
@@ -115,6 +114,12 @@ export async function startService(env: Env, parts: Parts = { worker: true, web:
       stops.push(() => ledger.close());
       const clientConnection: Connection = await connectClient(env);
       stops.push(() => clientConnection.close());
+      if (env.TEMPORAL_ADDRESS) {
+        const warning = await retentionWarning(clientConnection, env.TEMPORAL_NAMESPACE, env.PLANVAKT_RETENTION_DAYS).catch(() => undefined);
+        if (warning) console.warn(`[planvakt] ${warning}`);
+      }
+      const stopPruning = await startPruning({ dataDir: env.dataDir, days: env.PLANVAKT_RETENTION_DAYS, ledger, ...(outbox ? { outbox } : {}), log: (line) => console.log(`[planvakt] ${line}`) });
+      stops.push(async () => stopPruning());
       const digest: DigestDeps = {
         client: new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE }),
         taskQueue: env.TEMPORAL_TASK_QUEUE,

@@ -20,6 +20,7 @@ const OPTIONAL: Record<string, { summary: string; path: string }> = {
   check: { summary: 'validate a plan file without writing anything', path: './check' },
   simulate: { summary: 'what Planvakt would send, to whom and when: the real workflows a year ahead in seconds', path: './simulate' },
   rules: { summary: 'validate config/rules.yaml; --apply sends it to every running activity', path: './rules' },
+  erase: { summary: 'erase a person who has left from the ledger, undeliverable log and outbox (GDPR)', path: './erase' },
 };
 
 function usage(): string {

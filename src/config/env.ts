@@ -29,6 +29,14 @@ const EnvSchema = z.object({
    * cached workflow on top of some 240 MB (bench/scale.ts).
    */
   PLANVAKT_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+  /**
+   * Days that names and emails are kept after their last use: Temporal's history of a closed
+   * workflow (namespace retention) and the records of the delivery ledger, the undeliverable log,
+   * the dev outbox and old configuration versions. 400, because the year's verksamhetsberättelse
+   * closes in late January and must still read the answers of activities that ended on 1 January
+   * of that year (about 388 days). Temporal's minimum is 1 day; Temporal Cloud allows at most 90.
+   */
+  PLANVAKT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
   PLANVAKT_HOST: z.string().default('127.0.0.1'),
   PLANVAKT_PORT: port.default(3000),
   PLANVAKT_BASE_URL: z.url().optional(),

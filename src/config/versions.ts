@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -22,6 +22,9 @@ export interface ConfigVersion {
 export type ConfigValidator = (file: string, text: string) => unknown;
 
 const NAME = /^[a-z][a-z0-9-]*$/;
+
+/** Where the web app's settings pages keep the versions: `<dataDir>/config-versions`. */
+export const configVersionsDir = (dataDir: string) => join(dataDir, 'config-versions');
 
 export class ConfigStore {
   constructor(
@@ -81,6 +84,30 @@ export class ConfigStore {
     ]);
     if (createHash('sha256').update(text).digest('hex') !== meta.sha256) throw new Error(`${name} version ${version} does not match its recorded hash`);
     return text;
+  }
+
+  /** The configurations that have versions here (`organisation`, `rules`). */
+  async names(): Promise<string[]> {
+    const entries = await readdir(this.dir, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? [] : Promise.reject(e)));
+    return entries.filter((e) => e.isDirectory() && NAME.test(e.name)).map((e) => e.name).sort();
+  }
+
+  /**
+   * Deletes the versions `select` picks, never the latest (the one in force): old organisation
+   * files name people, so the retention prune and `planvakt erase` remove them. Returns how many.
+   */
+  async forget(name: string, select: (meta: ConfigVersion, text: string) => boolean): Promise<number> {
+    const folder = join(this.dir, name);
+    let removed = 0;
+    for (const meta of (await this.list(name)).slice(0, -1)) {
+      const text = await readFile(join(folder, `${pad(meta.version)}.yaml`), 'utf8').catch(() => '');
+      if (!select(meta, text)) continue;
+      // The metadata first: a version without it reads as never completed, never as a broken one.
+      await rm(join(folder, `${pad(meta.version)}.json`), { force: true });
+      await rm(join(folder, `${pad(meta.version)}.yaml`), { force: true });
+      removed++;
+    }
+    return removed;
   }
 
   private async highestNumber(folder: string): Promise<number> {

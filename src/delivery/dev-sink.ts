@@ -6,11 +6,11 @@
  * another process) reads with readOutboxFile.
  */
 import { readJsonLines } from './json-lines';
+import { withFileLock } from './file-lock';
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname } from 'node:path';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { Env } from './env';
@@ -148,8 +148,8 @@ export class DevOutbox {
     const file = this.file;
     if (!file) return;
     const write = this.writes.then(async () => {
-      await mkdir(dirname(file), { recursive: true });
-      await appendFile(file, `${JSON.stringify(full)}\n`);
+      // Locked: the retention prune and `planvakt erase` rewrite this file.
+      await withFileLock(file, () => appendFile(file, `${JSON.stringify(full)}\n`));
     });
     this.writes = write.catch(() => undefined);
     await write;
@@ -157,6 +157,13 @@ export class DevOutbox {
 
   private async load(file: string): Promise<void> {
     this.entries.push(...(await readOutboxFile(file)).reverse());
+  }
+
+  /** Reads the file again after the retention prune or an erasure rewrote it. */
+  async reload(): Promise<void> {
+    if (!this.file) return;
+    await this.writes;
+    this.entries.splice(0, this.entries.length, ...(await readOutboxFile(this.file)).reverse());
   }
 
   private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -7,13 +7,17 @@
  * built here because installs run with --ignore-scripts; Temporal's own store is not ours to write.
  * The volume is small (a digest per person and day: some hundred lines a day), an append is one
  * write plus fsync, a crash can at worst leave a torn last line (skipped on open), and a person
- * can read the file. Limits: one writer process per file (one worker); several workers need a
- * shared implementation of DeliveryLedger (e.g. Postgres) behind the same interface.
+ * can read the file. Rewrites (erasure, the retention prune) may come from another process
+ * (`planvakt erase`): a file lock orders them against appends, and the ledger reads the file again
+ * when it finds it replaced. Limits: one worker per file; several workers need a shared
+ * implementation of DeliveryLedger (e.g. Postgres) behind the same interface.
  */
-import { open, readFile, rename, mkdir, type FileHandle } from 'node:fs/promises';
+import { open, readFile, mkdir, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Channel } from './message';
 import type { DeliveryKey } from './key';
+import { withFileLock } from './file-lock';
+import { rewriteJsonLines } from './json-lines';
 
 export interface DeliveryRecord {
   key: DeliveryKey;
@@ -62,68 +66,75 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
 }
 
 export class FileDeliveryLedger extends MemoryDeliveryLedger {
-  /** Serialises writes: an append must not interleave with a rewrite by eraseRecipient. */
+  /** Serialises this process's appends and rewrites; the file lock orders them against other processes. */
   private queue: Promise<unknown> = Promise.resolve();
+  private handle!: FileHandle;
+  /** A crash mid-append leaves a line without its newline; the next append must start a fresh line. */
+  private needsNewline = false;
 
-  private constructor(
-    readonly path: string,
-    private handle: FileHandle,
-    /** A crash mid-append leaves a line without its newline; the next append must start a fresh line. */
-    private needsNewline: boolean,
-  ) {
+  private constructor(readonly path: string) {
     super();
   }
 
   static async open(path: string): Promise<FileDeliveryLedger> {
     await mkdir(dirname(path), { recursive: true });
-    const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return '';
-      throw e;
-    });
-    const handle = await open(path, 'a');
-    const ledger = new FileDeliveryLedger(path, handle, text.length > 0 && !text.endsWith('\n'));
-    for (const line of text.split('\n')) {
-      const r = parseLine(line);
-      if (r) ledger.records.set(r.key, r);
-    }
+    const ledger = new FileDeliveryLedger(path);
+    await ledger.load();
     return ledger;
   }
 
   override async record(key: DeliveryKey, info: DeliveryInfo): Promise<void> {
     const entry: DeliveryRecord = { key, ...info };
-    await this.enqueue(async () => {
-      const line = `${this.needsNewline ? '\n' : ''}${JSON.stringify(entry)}\n`;
-      await this.handle.write(line);
-      await this.handle.datasync();
-      this.needsNewline = false;
-      this.records.set(key, entry);
-    });
+    await this.enqueue(() =>
+      withFileLock(this.path, async () => {
+        await this.reloadIfReplaced();
+        const line = `${this.needsNewline ? '\n' : ''}${JSON.stringify(entry)}\n`;
+        await this.handle.write(line);
+        await this.handle.datasync();
+        this.needsNewline = false;
+        this.records.set(key, entry);
+      }),
+    );
   }
 
   override async eraseRecipient(recipientId: string): Promise<number> {
+    return this.removeWhere((r) => r.recipientId === recipientId);
+  }
+
+  /** Removes the records `drop` selects, from the file and from memory (erasure, the retention prune). */
+  async removeWhere(drop: (r: DeliveryRecord) => boolean): Promise<number> {
     return this.enqueue(async () => {
-      const removed = await super.eraseRecipient(recipientId);
-      if (removed === 0) return 0;
-      // Write the survivors to a new file and rename it over the old: the ledger is whole at every instant.
-      const tmp = `${this.path}.tmp`;
-      const out = await open(tmp, 'w');
-      try {
-        await out.write([...this.records.values()].map((r) => `${JSON.stringify(r)}\n`).join(''));
-        await out.sync();
-      } finally {
-        await out.close();
-      }
-      await this.handle.close();
-      await rename(tmp, this.path);
-      await syncDir(dirname(this.path));
-      this.handle = await open(this.path, 'a');
-      this.needsNewline = false;
-      return removed;
+      const { before, after } = await rewriteJsonLines<DeliveryRecord>(this.path, (r) => (drop(r) ? undefined : r));
+      await this.reloadIfReplaced();
+      return before - after;
     });
   }
 
   async close(): Promise<void> {
     await this.enqueue(() => this.handle.close());
+  }
+
+  /** Reads the file into memory and opens it for appending. */
+  private async load(): Promise<void> {
+    const text = await readFile(this.path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return '';
+      throw e;
+    });
+    this.handle = await open(this.path, 'a');
+    this.needsNewline = text.length > 0 && !text.endsWith('\n');
+    this.records.clear();
+    for (const line of text.split('\n')) {
+      const r = parseLine(line);
+      if (r) this.records.set(r.key, r);
+    }
+  }
+
+  /** A rewrite (here or by `planvakt erase` in another process) replaced the file: read it again. */
+  private async reloadIfReplaced(): Promise<void> {
+    const [mine, current] = await Promise.all([this.handle.stat(), stat(this.path).catch(() => undefined)]);
+    if (current && current.ino === mine.ino && current.dev === mine.dev) return;
+    await this.handle.close();
+    await this.load();
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
@@ -140,18 +151,5 @@ function parseLine(line: string): DeliveryRecord | undefined {
     return typeof r.key === 'string' && typeof r.recipientId === 'string' ? (r as DeliveryRecord) : undefined;
   } catch {
     return undefined; // the torn last line of a crash
-  }
-}
-
-/** Makes the rename durable; some platforms refuse fsync on a directory, which only costs durability there. */
-async function syncDir(dir: string): Promise<void> {
-  const h = await open(dir, 'r').catch(() => undefined);
-  if (!h) return;
-  try {
-    await h.sync();
-  } catch {
-    /* not supported on this platform */
-  } finally {
-    await h.close();
   }
 }

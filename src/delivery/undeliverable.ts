@@ -5,8 +5,8 @@
  * a retried activity does not list a message twice.
  */
 import { readJsonLines } from './json-lines';
-import { appendFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { appendFile } from 'node:fs/promises';
+import { withFileLock } from './file-lock';
 
 export interface UndeliverableEntry {
   /** The digest workflow id, or `<lifecycle>/<event>/gap/…` for a role nobody could be found for. */
@@ -21,7 +21,10 @@ export interface UndeliverableEntry {
   reason: string;
   failures?: { channel: string; error: string }[];
   activities: { activityId: string; activityText: string; reason: string }[];
-  /** Who at HR was told by email; empty when that failed too (the page still shows it). */
+  /**
+   * Who at HR had been told by email when it was recorded; empty when that failed too (the page
+   * still shows it). A relay that was down tells them later: the activity retries until it can.
+   */
   hrNotified?: string[];
 }
 
@@ -45,8 +48,7 @@ export class UndeliverableLog {
   async record(entry: UndeliverableEntry): Promise<boolean> {
     const run = this.queue.then(async () => {
       if (this.keys.has(entry.key)) return false;
-      await mkdir(dirname(this.path), { recursive: true });
-      await appendFile(this.path, `${JSON.stringify(entry)}\n`);
+      await withFileLock(this.path, () => appendFile(this.path, `${JSON.stringify(entry)}\n`));
       this.keys.add(entry.key);
       return true;
     });

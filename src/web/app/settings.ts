@@ -9,10 +9,9 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { rolloutRules } from '../../apply/rules-rollout';
-import { ConfigStore } from '../../config/versions';
+import { ConfigStore, configVersionsDir } from '../../config/versions';
 import { readErrors } from '../../plan';
 import { parseOrganisation, type Organisation } from '../../organisation';
 import { CHANNELS, ESCALATION_TARGETS, parseRules, rulesFor, type RulesFile } from '../../rules';
@@ -41,7 +40,7 @@ interface PendingChange {
 }
 
 export function registerSettings(app: FastifyInstance, ctx: AppContext) {
-  const store = new ConfigStore(join(ctx.settings.dataDir, 'config-versions'), {
+  const store = new ConfigStore(configVersionsDir(ctx.settings.dataDir), {
     rules: (file, text) => parseRules(file, text),
     organisation: (file, text) => parseOrganisation(file, text),
   });
