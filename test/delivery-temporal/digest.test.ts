@@ -6,6 +6,7 @@ import { timelineQuery } from '../../src/workflows/activity-lifecycle.messages';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { makeActivity, testRules } from '../helpers/lifecycle';
 import { DeliveryHarness, testRulesFile } from '../helpers/delivery';
+import { recordHistories } from '../helpers/histories';
 
 let env: TestWorkflowEnvironment;
 let outbox: DevOutbox;
@@ -18,6 +19,8 @@ beforeAll(async () => {
   await h.start();
 });
 afterAll(async () => {
+  // Replay cases for test/lifecycle/replay.test.ts: a digest that sent 30 items, one that handed a late item on.
+  if (h) await recordHistories(env.client, [digestWorkflowId('pia-chef', '2022-11-16'), digestWorkflowId('olle-chef', '2023-03-13')]);
   await h?.stop();
   await outbox?.stop();
   await env?.teardown();

@@ -6,6 +6,7 @@ import { digestStateQuery, digestWorkflowId } from '../../src/workflows/digest.m
 import { timeSkippingEnv } from '../helpers/temporal';
 import { makeActivity, testRules } from '../helpers/lifecycle';
 import { DeliveryHarness, startFaultyGraph, testRulesFile } from '../helpers/delivery';
+import { recordHistories } from '../helpers/histories';
 import { startSmtp, type TestSmtp } from '../delivery/servers';
 
 let env: TestWorkflowEnvironment;
@@ -31,6 +32,8 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
+  // Replay cases for test/lifecycle/replay.test.ts: the fallback to email, and the undeliverable message.
+  if (h) await recordHistories(env.client, [digestWorkflowId('pia-chef', '2023-09-05'), digestWorkflowId('pia-chef', '2023-09-26')]);
   await h?.stop();
   await graph?.close();
   await smtp?.close();

@@ -15,6 +15,7 @@ import { timelineQuery } from '../../src/workflows/activity-lifecycle.messages';
 import { cycleStateQuery, followUpStartedQuery, reportIndicator, type CycleOutcome } from '../../src/workflows/follow-up.messages';
 import { planCycles } from '../../src/workflows/follow-up-plan';
 import { FollowUpHarness, TEST_SECRET } from '../helpers/follow-up';
+import { recordHistories } from '../helpers/histories';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { KOMPETENSPLAN, seedPath, VERKSAMHETSPLAN } from '../plan/seeds';
 
@@ -31,6 +32,8 @@ beforeAll(async () => {
   verksamhetsplan = (await readPlanFile(seedPath(VERKSAMHETSPLAN))).plan;
 });
 afterAll(async () => {
+  // Replay cases for test/lifecycle/replay.test.ts: a department through two cycles, a cycle through its report, an indicator cycle.
+  if (h) await recordHistories(env.client, ['follow-up-forskola', 'cycle-forskola-2022-T1', 'cycle-forskola-2020-VB']);
   await h?.stop();
   await env?.teardown();
 });
