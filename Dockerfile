@@ -3,6 +3,9 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production PLANVAKT_MODE=production
+# The worker's memory (README, Benchmarks): glibc's per-thread malloc arenas and V8's lazy heap
+# growth, not the workflows, made most of its RSS. Both settings must be there before Node starts.
+ENV MALLOC_ARENA_MAX=2 NODE_OPTIONS=--max-old-space-size=256
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY bin ./bin

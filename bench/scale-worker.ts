@@ -23,6 +23,8 @@ const worker = await createWorker({
   deps: { delivery: new RecordingDelivery() },
 });
 process.once('SIGTERM', () => worker.shutdown());
+// Where the memory is, for the parent to print next to the RSS it reads from /proc.
+setInterval(() => console.log(`mem ${JSON.stringify(process.memoryUsage())}`), 1000).unref();
 console.log('ready');
 await worker.run();
 await connection.close();

@@ -31,11 +31,19 @@ const server = await startDevServer({ cliPath: temporalCliPath(), dbFile: join(d
 const cache = Number(process.env.PLANVAKT_MAX_CACHED_WORKFLOWS ?? 500);
 const { code } = await bundleWorkflowCode({ workflowsPath: here('./scale-workflows.ts') });
 writeFileSync(join(dir, 'bundle.js'), code);
-const worker = spawn(process.execPath, ['--import', 'tsx', here('./scale-worker.ts')], {
+// WORKER_NODE_ARGS: node flags for the worker alone (e.g. --max-old-space-size=192).
+const workerArgs = (process.env.WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const worker = spawn(process.execPath, [...workerArgs, '--import', 'tsx', here('./scale-worker.ts')], {
   env: { ...process.env, WORKFLOW_BUNDLE: join(dir, 'bundle.js'), TEMPORAL_ADDRESS: server.address, PLANVAKT_MAX_CACHED_WORKFLOWS: String(cache), METRICS_ADDRESS: `127.0.0.1:${port + 2000}` },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 await new Promise<void>((resolve) => worker.stdout.on('data', (d) => String(d).includes('ready') && resolve()));
+let mem: NodeJS.MemoryUsage | undefined;
+worker.stdout.on('data', (d) => {
+  const line = String(d).split('\n').filter((l) => l.startsWith('mem ')).at(-1);
+  if (line) mem = JSON.parse(line.slice(4)) as NodeJS.MemoryUsage;
+});
+const mb = (n = 0) => (n / 2 ** 20).toFixed(0);
 const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${worker.pid}/status`, 'utf8'))![1]) / 1024;
 
 const connection = await Connection.connect({ address: server.address });
@@ -71,7 +79,9 @@ const seed = placedActivities(plan).map((p) => toLifecycleActivity(plan, p));
 const timeShiftMs = Date.parse('2022-01-10T09:00:00+01:00') - Date.now();
 const rssIdle = rssMb();
 
-const emptyRate = await measure('empty', (i) => client.workflow.start('empty', { taskQueue: 'scale', workflowId: `empty-${i}` }));
+// SCALE_MEMORY_ONLY=1 skips the empty workflows: for trying cache sizes and heap settings.
+const memoryOnly = process.env.SCALE_MEMORY_ONLY === '1';
+const emptyRate = memoryOnly ? NaN : await measure('empty', (i) => client.workflow.start('empty', { taskQueue: 'scale', workflowId: `empty-${i}` }));
 const lifecycleRate = await measure('activityLifecycle', (i) => {
   const base = seed[i % seed.length]!;
   const activity = { ...base, id: `${base.id}-${i}` };
@@ -79,10 +89,14 @@ const lifecycleRate = await measure('activityLifecycle', (i) => {
 });
 await new Promise((r) => setTimeout(r, 2000));
 const rssOpen = rssMb();
+// And once the worker has had half a minute of quiet to collect what the evicted workflows left.
+await new Promise((r) => setTimeout(r, 30_000));
+const rssSettled = rssMb();
 const open = (await client.workflow.count('WorkflowType = "activityLifecycle" AND ExecutionStatus = "Running"')).count;
 
 console.log(`start-rate: lifecycle ${lifecycleRate.toFixed(0)}/s, empty ${emptyRate.toFixed(0)}/s, ratio ${(lifecycleRate / emptyRate).toFixed(2)} (goal >= 0.8)`);
 console.log(`worker-rss: ${rssOpen.toFixed(0)} MB with ${open} open lifecycles, sticky cache ${cache} (idle ${rssIdle.toFixed(0)} MB; goal < 400 MB)`);
+console.log(`worker-heap: V8 heap ${mb(mem?.heapUsed)} of ${mb(mem?.heapTotal)} MB, external ${mb(mem?.external)} MB, array buffers ${mb(mem?.arrayBuffers)} MB; 30 s later RSS ${rssSettled.toFixed(0)} MB; worker flags '${workerArgs.join(' ')}' MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? ''}`);
 
 worker.kill('SIGTERM');
 await new Promise((r) => worker.once('exit', r));
