@@ -32,7 +32,7 @@ describe('dependencies', () => {
         // The advisory service is not reachable from every network (here it answers 405): that is
         // reported as what it is, never as a clean audit.
         expect(report.statusCode ?? report.code).toBeDefined();
-        r.result = `ej granskat: granskningstjänsten svarade ${report.statusCode ? `HTTP ${report.statusCode}` : report.code} (se README, Beroenden)`;
+        r.result = `ej granskat: granskningstjänsten svarade ${report.statusCode ? `HTTP ${report.statusCode}` : report.code} (se README, Tillförlitlighet)`;
       }
     });
   }, 120_000);
