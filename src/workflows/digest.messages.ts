@@ -52,6 +52,12 @@ export interface DigestInput {
 export interface DigestFailure {
   channel: PersonalChannel;
   error: string;
+  /**
+   * The budget ran out on errors that can pass (refused connection, timeout, HTTP 5xx/429): the
+   * digest keeps trying this channel after surfacing. False: the channel refused for good (no
+   * address, 550, 403). Absent in digests that ran before the distinction was made.
+   */
+  temporary?: boolean;
 }
 
 export type DigestPhase = 'gathering' | 'sending' | 'sent' | 'undeliverable';
@@ -65,6 +71,8 @@ export interface DigestView {
   failures: DigestFailure[];
   /** Items that arrived after the digest had sent, handed on to the next working day's digest. */
   forwarded: number;
+  /** Surfaced as undeliverable first, then sent once the channel came back. */
+  deliveredAfterOutage?: boolean;
 }
 
 export interface DigestOutcome {
@@ -76,6 +84,8 @@ export interface DigestOutcome {
   itemIds: string[];
   failures: DigestFailure[];
   forwarded: number;
+  /** As DigestView's: HR was told it was undeliverable, and it arrived later. */
+  deliveredAfterOutage?: boolean;
 }
 
 export const digestWorkflowId = (personId: string, date: IsoDate) => `digest-${personId}-${date}`;

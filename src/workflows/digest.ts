@@ -1,7 +1,9 @@
 import {
   ActivityFailure,
   allHandlersFinished,
+  ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -30,6 +32,14 @@ const { surfaceUndeliverable, forwardDigestItems } = proxyActivities<Activities>
 const MAX_GATHER_MS = 2 * 60 * 60_000;
 
 /**
+ * How long a surfaced digest keeps trying each channel that failed only for the time being. The
+ * fallback budget (an hour by default) is how soon HR must hear of the gap, not how long a relay
+ * may be down: an outage of a few hours, or a night, must still end in the person's message. A day
+ * covers that, and a digest still open after it would otherwise hold the next day's late items.
+ */
+const AFTER_OUTAGE_BUDGET = '24 hours';
+
+/**
  * One person's messages for one day (`digest-<person>-<date>`): gathers every item the lifecycles
  * hand it until the day's send time plus a short gathering window (all events of a day fire at
  * the same send time, so a few minutes catches them all), then sends ONE message on the preferred
@@ -47,6 +57,7 @@ export async function personDigest(input: DigestInput): Promise<DigestOutcome> {
   let phase: DigestPhase = 'gathering';
   let channel: PersonalChannel | undefined;
   let forwarded = 0;
+  let deliveredAfterOutage = false;
   let lastArrivalMs = Date.now();
 
   setHandler(addDigestItems, (batch) => {
@@ -63,7 +74,16 @@ export async function personDigest(input: DigestInput): Promise<DigestOutcome> {
       }
     }
   });
-  setHandler(digestStateQuery, () => ({ personId, date, phase, items: [...items.values()], channel, failures, forwarded }));
+  setHandler(digestStateQuery, () => ({
+    personId,
+    date,
+    phase,
+    items: [...items.values()],
+    channel,
+    failures,
+    forwarded,
+    ...(deliveredAfterOutage ? { deliveredAfterOutage } : {}),
+  }));
 
   await condition(() => items.size > 0);
   if (!input.immediate) {
@@ -106,21 +126,53 @@ export async function personDigest(input: DigestInput): Promise<DigestOutcome> {
       key = result.key;
       break;
     } catch (err) {
-      failures.push({ channel: ch, error: failureText(err) });
+      failures.push({ channel: ch, error: failureText(err), temporary: isTemporary(err) });
     }
   }
 
+  let retrying = false;
   if (channel) {
     phase = 'sent';
   } else {
     phase = 'undeliverable';
     upsertMemo({ undeliverable: true });
     await surfaceUndeliverable({ digestId, personId, date, items: batch, failures });
+    const temporary = failures.filter((f) => f.temporary).map((f) => f.channel);
+    // HR knows and the Utkorg lists it; the channels that were only down get their message when
+    // they are back. The same delivery key (digest, person, day, channel) as the first try keeps
+    // the ledger from sending twice when that try reached the server after all.
+    if (temporary.length > 0 && patched('deliver-after-outage')) {
+      retrying = true;
+      void (async () => {
+        for (const [i, ch] of temporary.entries()) {
+          const { sendDigest } = proxyActivities<Activities>({
+            startToCloseTimeout: `${settings.attemptTimeoutSeconds} seconds`,
+            scheduleToCloseTimeout: AFTER_OUTAGE_BUDGET,
+            // No attempt limit: the budget above ends it; maxAttempts was sized for the short one.
+            retry: { initialInterval: `${settings.initialIntervalSeconds} seconds`, backoffCoefficient: 2, maximumInterval: '10 minutes' },
+            activityId: `after-outage-${i}-${ch}`,
+          });
+          try {
+            const result = await sendDigest({ digestId, personId, date, channel: ch, items: batch });
+            channel = ch;
+            key = result.key;
+            phase = 'sent';
+            deliveredAfterOutage = true;
+            upsertMemo({ undeliverable: false, deliveredAfterOutage: true });
+            break;
+          } catch {
+            // Still down after a day, or refused for good now: it stays surfaced as it was.
+          }
+        }
+        retrying = false;
+      })();
+    }
   }
 
-  // Late items (and any that arrive while handing them on) go to the next working day's digest.
+  // Late items (and any that arrive while handing them on, or while a surfaced message waits for
+  // its channel) go to the next working day's digest.
   for (;;) {
-    await condition(allHandlersFinished);
+    await condition(() => allHandlersFinished() && (late.length > 0 || !retrying));
     if (late.length === 0) break;
     const next = late.splice(0);
     await forwardDigestItems({ personId, fromDate: date, items: next, timeShiftMs: input.timeShiftMs });
@@ -135,7 +187,17 @@ export async function personDigest(input: DigestInput): Promise<DigestOutcome> {
     itemIds: [...items.keys(), ...lateIds],
     failures,
     forwarded,
+    ...(deliveredAfterOutage ? { deliveredAfterOutage } : {}),
   };
+}
+
+/** Whether trying the channel again later can help: not when the channel refused for good. */
+function isTemporary(err: unknown): boolean {
+  if (!(err instanceof ActivityFailure)) return false;
+  let cause: unknown = err.cause;
+  // The budget's timeout wraps the last attempt's failure, when there was one.
+  while (cause instanceof Error && cause.name === 'TimeoutFailure' && (cause as { cause?: unknown }).cause) cause = (cause as { cause?: unknown }).cause;
+  return !(cause instanceof ApplicationFailure && cause.nonRetryable);
 }
 
 function failureText(err: unknown): string {

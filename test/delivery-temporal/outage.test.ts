@@ -113,17 +113,22 @@ describe('retry, fallback and surfacing on the time-skipping server', () => {
     await handle.terminate('test done');
   });
 
-  it('no channel reaches the person: surfaced in the undeliverable log and mailed to HR, never dropped', async () => {
+  it('no channel reaches the person: surfaced in the undeliverable log and mailed to HR, never dropped, and not retried', async () => {
     await useDelivery({ preferredChannel: 'email', fallbackChannel: 'teams', retry: { fallbackAfterMinutes: 10 } });
     const day = '2023-09-26';
     rejected.add('pia@testby.se');
     graph.state.fault = () => ({ status: 403 });
+    const acceptedBefore = graph.accepted.length;
     const { handle, timeShiftMs } = await dueOn('nowhere', day);
     await h.sleepUntil(`${day}T12:00:00+02:00`, timeShiftMs);
 
     const s = await state('pia-chef', day);
     expect(s.phase).toBe('undeliverable');
     expect(s.failures.map((f) => f.channel)).toEqual(['email', 'teams']);
+    // 550 and 403 refuse for good: nothing is kept trying, and the closed digest can send no more.
+    expect(s.failures.map((f) => f.temporary)).toEqual([false, false]);
+    expect((await env.client.workflow.getHandle(digestWorkflowId('pia-chef', day)).describe()).status.name).toBe('COMPLETED');
+    expect(graph.accepted.slice(acceptedBefore)).toHaveLength(0);
     const log = (await readUndeliverableFile(h.deps.undeliverable.path)).filter((e) => e.date === day);
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({ key: digestWorkflowId('pia-chef', day), kind: 'message', personName: 'Pia Enhetschef', hrNotified: ['Hugo HR'] });

@@ -6,7 +6,8 @@
  * Each scenario is one day of four people with eight activities due that day: Pia (email and
  * Teams, 3 activities), Olle (email only, 2), Ada (email and Teams, 2) and Frida (email only, 1).
  * Every person's digest must arrive exactly once, by the channel expected, and nothing may end in
- * the undeliverable log unless the scenario says why.
+ * the undeliverable log unless the scenario says why. A message whose budget runs out during the
+ * outage is surfaced (log and HR) and still arrives once the relay is back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -15,6 +16,7 @@ import type { RoleRef } from '../../src/plan/vocabulary';
 import type { Delivery } from '../../src/rules';
 import { digestStateQuery, digestWorkflowId, type DigestView, type PersonalChannel } from '../../src/workflows/digest.messages';
 import { DeliveryHarness, startFaultyGraph, testRulesFile } from '../helpers/delivery';
+import { recordHistories } from '../helpers/histories';
 import { makeActivity, testRules } from '../helpers/lifecycle';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { startSmtp, type TestSmtp } from '../delivery/servers';
@@ -76,14 +78,19 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
+  // Replay case for test/lifecycle/replay.test.ts: surfaced, then delivered after the outage (the patched path).
+  if (h) await recordHistories(env.client, [digestWorkflowId('olle-chef', '2023-10-17')]);
   await h?.stop();
   await graph?.close();
   if (relayUp) await relay().close();
   await env?.teardown();
 });
 
-/** What a person's digest of the day must come to. */
-type Outcome = { channel: PersonalChannel; fallback: boolean } | { undeliverable: true };
+/**
+ * What a person's digest of the day must come to. `afterOutage`: no channel took it within the
+ * budget, so it is surfaced, and then arrives by email once the relay is back.
+ */
+type Outcome = { channel: PersonalChannel; fallback: boolean } | { afterOutage: true };
 
 interface Scenario {
   name: string;
@@ -100,7 +107,7 @@ const at = (day: string, time: string, shift: number) => Date.parse(`${day}T${ti
 interface Tally {
   messages: number;
   fallback: number;
-  undeliverable: number;
+  afterOutage: number;
   hrNotices: number;
   refusedAttempts: number;
   graphFaults: number;
@@ -112,7 +119,7 @@ interface Tally {
  */
 async function run(s: Scenario, outageEnd: string, tally: Tally): Promise<void> {
   h.options.rules = await testRulesFile(s.delivery);
-  const surfaced = Object.values(s.expected).filter((o) => 'undeliverable' in o).length;
+  const surfaced = Object.values(s.expected).filter((o) => 'afterOutage' in o).length;
   const mailMark = allMails().length;
   const graphMark = graph.requests.length;
   const rules = await testRules({ reminders: { beforeDeadline: [0] } });
@@ -146,6 +153,13 @@ async function run(s: Scenario, outageEnd: string, tally: Tally): Promise<void> 
         expect(pending[0]!.lastFailure?.message, `${s.name}: ${p.id}`).toMatch(/ECONNREFUSED/);
         tally.refusedAttempts += (pending[0]!.attempt ?? 1) - 1;
       }
+      if ('afterOutage' in o) {
+        // Budget spent: surfaced, and telling HR waits for the relay like everything else.
+        const pending = d.raw.pendingActivities ?? [];
+        expect(pending.map((a) => a.activityType?.name), `${s.name}: ${p.id} surfacing`).toEqual(['surfaceUndeliverable']);
+        expect(pending[0]!.lastFailure?.message, `${s.name}: ${p.id}`).toMatch(/ECONNREFUSED/);
+        expect((await env.client.workflow.getHandle(digestWorkflowId(p.id, s.day)).query(digestStateQuery)).phase, `${s.name}: ${p.id}`).toBe('undeliverable');
+      }
     }
     expect(allMails().length, `${s.name}: nothing got through the closed relay`).toBe(mailMark);
     // What reached no channel is listed at once, not only when HR can be mailed.
@@ -168,11 +182,17 @@ async function run(s: Scenario, outageEnd: string, tally: Tally): Promise<void> 
     const byEmail = mails.filter((m) => addressesOf(m).includes(p.email));
     const byTeams = accepted.filter((r) => r.user === p.upn);
     const o = s.expected[p.id]!;
-    if ('undeliverable' in o) {
-      expect(view.phase, `${s.name}: ${p.id}`).toBe('undeliverable');
-      expect(byEmail.length + byTeams.length, `${s.name}: ${p.id} got nothing`).toBe(0);
+    if ('afterOutage' in o) {
+      expect(view, `${s.name}: ${p.id}`).toMatchObject({ phase: 'sent', channel: 'email', deliveredAfterOutage: true, forwarded: 0 });
+      // The refused relay counts as temporary, the missing Teams address as permanent.
+      for (const f of view.failures) expect(f.temporary, `${s.name}: ${p.id} ${f.channel} failure`).toBe(f.channel === 'email');
+      expect(view.failures.some((f) => f.channel === 'email'), `${s.name}: ${p.id} email failed first`).toBe(true);
+      expect([byEmail.length, byTeams.length], `${s.name}: ${p.id} [email, teams] after recovery`).toEqual([1, 0]);
+      for (let k = 1; k <= p.activities; k++) expect(byEmail[0]!.text).toContain(`Aktivitet ${s.name} ${p.id} ${k}`);
       expect(undeliverable.filter((e) => e.personId === p.id), `${s.name}: ${p.id} surfaced once`).toHaveLength(1);
-      tally.undeliverable += 1;
+      expect((await handle.describe()).memo, `${s.name}: ${p.id} memo`).toMatchObject({ undeliverable: false, deliveredAfterOutage: true });
+      tally.messages += 1;
+      tally.afterOutage += 1;
       continue;
     }
     expect(view, `${s.name}: ${p.id}`).toMatchObject({ phase: 'sent', channel: o.channel, forwarded: 0 });
@@ -203,7 +223,7 @@ describe('Avbrott: SMTP refuses connections for an hour, Graph answers 429 and 5
     await recordReliability(
       { id: '03-outages', test: 'Avbrott: SMTP vägrar en timme, Graph svarar 429 och 503 (SMTP down, Graph throttled)', file: 'test/reliability/outages.test.ts' },
       async (r) => {
-        const tally: Tally = { messages: 0, fallback: 0, undeliverable: 0, hrNotices: 0, refusedAttempts: 0, graphFaults: 0 };
+        const tally: Tally = { messages: 0, fallback: 0, afterOutage: 0, hrNotices: 0, refusedAttempts: 0, graphFaults: 0 };
         const emailAll = { 'pia-chef': { channel: 'email', fallback: false }, 'olle-chef': { channel: 'email', fallback: false }, 'ada-avd': { channel: 'email', fallback: false }, 'frida-chef': { channel: 'email', fallback: false } } as const;
         // Teams preferred: the people without a Teams address get email at once.
         const teamsOrEmail = { 'pia-chef': { channel: 'teams', fallback: false }, 'olle-chef': { channel: 'email', fallback: true }, 'ada-avd': { channel: 'teams', fallback: false }, 'frida-chef': { channel: 'email', fallback: true } } as const;
@@ -217,16 +237,32 @@ describe('Avbrott: SMTP refuses connections for an hour, Graph answers 429 and 5
 
         // 2. The same outage with Teams as fallback after 30 minutes: Pia and Ada get Teams, never a
         // second copy by email once the relay is back. Olle and Frida have no Teams address, so no
-        // channel reaches them within the budget: surfaced, and HR told once the relay is back.
+        // channel reaches them within the budget: surfaced, HR told once the relay is back, and
+        // then their email goes out, once.
         await run(
           {
             name: 'smtp-teams',
             day: '2023-09-12',
             smtpDown: true,
             delivery: { preferredChannel: 'email', fallbackChannel: 'teams', retry: { fallbackAfterMinutes: 30, maxAttempts: 30 } },
-            expected: { 'pia-chef': { channel: 'teams', fallback: true }, 'olle-chef': { undeliverable: true }, 'ada-avd': { channel: 'teams', fallback: true }, 'frida-chef': { undeliverable: true } },
+            expected: { 'pia-chef': { channel: 'teams', fallback: true }, 'olle-chef': { afterOutage: true }, 'ada-avd': { channel: 'teams', fallback: true }, 'frida-chef': { afterOutage: true } },
           },
           '09:05',
+          tally,
+        );
+
+        // 2b. The shipped rules (Teams first, email after, an hour's budget) and the relay down for
+        // an hour and a half: Pia and Ada get Teams at once; Olle's and Frida's email budget runs out
+        // at 09:05 while the relay still refuses, and their messages arrive once it is back.
+        await run(
+          {
+            name: 'smtp-shipped',
+            day: '2023-10-17',
+            smtpDown: true,
+            delivery: {},
+            expected: { 'pia-chef': { channel: 'teams', fallback: false }, 'olle-chef': { afterOutage: true }, 'ada-avd': { channel: 'teams', fallback: false }, 'frida-chef': { afterOutage: true } },
+          },
+          '09:35',
           tally,
         );
 
@@ -304,10 +340,11 @@ describe('Avbrott: SMTP refuses connections for an hour, Graph answers 429 and 5
           tally,
         );
 
-        r.size = `1 h SMTP-avbrott ×3, 1 h Graph 503 ×3 (med och utan Retry-After), 429-storm; 6 dagar × 4 personer, ${6 * 8} aktiviteter`;
+        r.size = `1 h SMTP-avbrott ×3 och 1,5 h ×1 (levererade regler), 1 h Graph 503 ×3 (med och utan Retry-After), 429-storm; 7 dagar × 4 personer, ${7 * 8} aktiviteter`;
         r.result =
-          `${tally.messages} meddelanden framme exakt en gång, ${tally.fallback} via reservkanal; ` +
-          `${tally.undeliverable} utan nåbar kanal (ingen Teams-adress) i loggen och till HR (${tally.hrNotices} HR-meddelanden efter återställning); ` +
+          `${tally.messages} meddelanden framme exakt en gång, ${tally.fallback} via reservkanal, ` +
+          `${tally.afterOutage} efter återställning trots att budgeten tog slut (först i loggen och till HR: ${tally.hrNotices} HR-meddelanden); ` +
+          `inga förlorade; ` +
           `minst ${tally.refusedAttempts} vägrade SMTP-anslutningar, ${tally.graphFaults} Graph-fel besvarade med omförsök`;
       },
     );
