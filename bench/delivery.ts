@@ -96,11 +96,12 @@ const worker = await Worker.create({
 });
 const running = worker.run();
 
-// 08:00 plan time must come after every lifecycle's first workflow task (which sets its `since`;
-// a lifecycle whose first task runs after 08:00 counts the 08:00 event as handled). Starting and
-// first tasks run at some 20-50 a second on two cores with SQLite, so allow 60 ms each (>= 30 s).
+// 08:00 plan time must come after the last start: a lifecycle counts events from the moment
+// Temporal accepted its start (a first workflow task that runs after 08:00 still sends the 08:00
+// reminder, late). Starts run at some 20 a second on two quiet cores with SQLite; the budget per
+// start is BENCH_START_MS (default 60 ms, at least 30 s in all), to be raised on a loaded machine.
 const startedAt = Date.now();
-const t0 = startedAt + Math.max(30_000, N * 60);
+const t0 = startedAt + Math.max(30_000, N * Number(process.env.BENCH_START_MS ?? 60));
 const timeShiftMs = SEND_AT - t0;
 const activity = (i: number): LifecycleActivity => ({
   id: `bench-${i}`,
@@ -129,12 +130,11 @@ await Promise.all(
   }),
 );
 const startMs = Date.now() - startedAt;
-if (Date.now() > t0) throw new Error(`bench: starting took longer than planned: 08:00 passed ${Date.now() - t0} ms before the last start`);
+if (Date.now() > t0) throw new Error(`bench: starting took longer than planned: 08:00 passed ${Date.now() - t0} ms before the last start; raise BENCH_START_MS`);
 console.error(`[bench] ${N} lifecycles started in ${startMs} ms; 08:00 in ${t0 - Date.now()} ms`);
 
-// Done when every person has had their digest and no lifecycle has handed anything on for the
-// gathering window plus 30 s. A lifecycle whose first workflow task ran after 08:00 counts the
-// 08:00 event as already handled and never delivers: reported as `missedStart`, not waited for.
+// Done when every lifecycle has handed its reminder on and every person has had their digest, or
+// when nothing has moved for the gathering window plus 30 s (then `notHanded` says how many are missing).
 let lastProgress = Date.now();
 let seen = 0;
 for (;;) {
@@ -144,7 +144,7 @@ for (;;) {
   if (Date.now() > t0 && (Date.now() - t0) % 10_000 < 100) console.error(`[bench] ${Math.round((Date.now() - t0) / 1000)} s: ${handed} handed, ${mailsNow} messages`, [...failures]);
   if (handed === N && mailsNow >= P) break;
   if (mailsNow >= P && Date.now() - lastProgress > GATHER_MINUTES * 60_000 + 30_000) break;
-  if (Date.now() - t0 > 30 * 60_000) throw new Error('bench: timed out');
+  if (Date.now() - t0 > Number(process.env.BENCH_TIMEOUT_MIN ?? 30) * 60_000) throw new Error(`bench: timed out with ${handed} of ${N} handed`);
 }
 const mails = outbox.listOutbox().filter((e) => e.channel === 'email');
 const lastSmtp = Math.max(...mails.map((e) => Date.parse(e.receivedAt)));
@@ -160,7 +160,7 @@ console.log(
     reminders: N,
     people: P,
     handed,
-    missedStart: N - handed,
+    notHanded: N - handed,
     startMs,
     handedMs: lastHanded - t0,
     lastSmtpMs: lastSmtp - t0,
