@@ -19,7 +19,7 @@ const worker = await createWorker({
     ? { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE } }
     : { workflowsPath: fileURLToPath(new URL('./scale-workflows.ts', import.meta.url)) }),
   activities: createActivities({ delivery: new RecordingDelivery() }),
-  maxCachedWorkflows: Number(process.env.PLANVAKT_MAX_CACHED_WORKFLOWS ?? 500),
+  maxCachedWorkflows: Number(process.env.PLANVAKT_MAX_CACHED_WORKFLOWS ?? 250),
   deps: { delivery: new RecordingDelivery() },
 });
 process.once('SIGTERM', () => worker.shutdown());

@@ -5,7 +5,7 @@
  *    the worker's own Prometheus metrics); goal: ratio >= 0.8;
  *  - the worker loads a bundle made beforehand, as `planvakt worker` does (src/worker/bundle.ts);
  *  - the worker's RSS with those 10,000 lifecycles open (sticky cache PLANVAKT_MAX_CACHED_WORKFLOWS,
- *    default 500); goal < 400 MB.
+ *    default 250); goal < 400 MB.
  *
  *   node --import tsx bench/scale.ts [N]
  */
@@ -28,7 +28,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'planvakt-scale-'));
 const port = 17_600 + Math.floor(Math.random() * 300);
 const server = await startDevServer({ cliPath: temporalCliPath(), dbFile: join(dir, 'temporal.sqlite'), logFile: join(dir, 'temporal.log'), namespace: 'planvakt', port, uiPort: port + 1000 });
-const cache = Number(process.env.PLANVAKT_MAX_CACHED_WORKFLOWS ?? 500);
+const cache = Number(process.env.PLANVAKT_MAX_CACHED_WORKFLOWS ?? 250);
 const { code } = await bundleWorkflowCode({ workflowsPath: here('./scale-workflows.ts') });
 writeFileSync(join(dir, 'bundle.js'), code);
 // WORKER_NODE_ARGS: node flags for the worker alone (e.g. --max-old-space-size=192).

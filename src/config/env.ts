@@ -25,10 +25,10 @@ const EnvSchema = z.object({
   TEMPORAL_API_KEY: z.string().optional(),
   /**
    * Sticky cache of the worker: workflows kept in memory between tasks. Lifecycles sleep for weeks,
-   * so a small cache costs a short replay at each wake-up and saves memory: about 0.3 MB per
-   * cached workflow on top of some 240 MB (bench/scale.ts).
+   * so a small cache costs a short replay at each wake-up and saves memory: with 10,000 open
+   * lifecycles the worker measured 331 MB at 250 and 364–407 MB at 500 (bench/scale.ts, README).
    */
-  PLANVAKT_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+  PLANVAKT_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
   /**
    * Days that names and emails are kept after their last use: Temporal's history of a closed
    * workflow (namespace retention) and the records of the delivery ledger, the undeliverable log,
