@@ -106,22 +106,20 @@ export async function personDigest(input: DigestInput): Promise<DigestOutcome> {
   const channels: PersonalChannel[] = [settings.preferredChannel];
   if (settings.fallbackChannel !== 'none' && settings.fallbackChannel !== settings.preferredChannel) channels.push(settings.fallbackChannel);
 
+  /** One channel's send of the batch: attempts of the configured length, backoff capped at 10 minutes, within `budget`. */
+  const sendVia = (ch: PersonalChannel, activityId: string, budget: string, maximumAttempts?: number) =>
+    proxyActivities<Activities>({
+      startToCloseTimeout: `${settings.attemptTimeoutSeconds} seconds`,
+      scheduleToCloseTimeout: budget,
+      retry: { initialInterval: `${settings.initialIntervalSeconds} seconds`, backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts },
+      activityId,
+    }).sendDigest({ digestId, personId, date, channel: ch, items: batch });
+
   let key: string | undefined;
   for (const [i, ch] of channels.entries()) {
-    const { sendDigest } = proxyActivities<Activities>({
-      startToCloseTimeout: `${settings.attemptTimeoutSeconds} seconds`,
-      // The budget of the preferred channel; the last channel gets the same budget again.
-      scheduleToCloseTimeout: `${settings.fallbackAfterMinutes} minutes`,
-      retry: {
-        initialInterval: `${settings.initialIntervalSeconds} seconds`,
-        backoffCoefficient: 2,
-        maximumInterval: '10 minutes',
-        maximumAttempts: settings.maxAttempts,
-      },
-      activityId: `send-${i}-${ch}`,
-    });
     try {
-      const result = await sendDigest({ digestId, personId, date, channel: ch, items: batch });
+      // The budget of the preferred channel; the last channel gets the same budget again.
+      const result = await sendVia(ch, `send-${i}-${ch}`, `${settings.fallbackAfterMinutes} minutes`, settings.maxAttempts);
       channel = ch;
       key = result.key;
       break;
@@ -145,15 +143,9 @@ export async function personDigest(input: DigestInput): Promise<DigestOutcome> {
       retrying = true;
       void (async () => {
         for (const [i, ch] of temporary.entries()) {
-          const { sendDigest } = proxyActivities<Activities>({
-            startToCloseTimeout: `${settings.attemptTimeoutSeconds} seconds`,
-            scheduleToCloseTimeout: AFTER_OUTAGE_BUDGET,
-            // No attempt limit: the budget above ends it; maxAttempts was sized for the short one.
-            retry: { initialInterval: `${settings.initialIntervalSeconds} seconds`, backoffCoefficient: 2, maximumInterval: '10 minutes' },
-            activityId: `after-outage-${i}-${ch}`,
-          });
           try {
-            const result = await sendDigest({ digestId, personId, date, channel: ch, items: batch });
+            // No attempt limit: the budget ends it; maxAttempts was sized for the short one.
+            const result = await sendVia(ch, `after-outage-${i}-${ch}`, AFTER_OUTAGE_BUDGET);
             channel = ch;
             key = result.key;
             phase = 'sent';
