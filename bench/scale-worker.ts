@@ -1,8 +1,8 @@
 /** A worker process for bench/scale.ts, so its RSS is the worker's alone. */
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { RecordingDelivery } from '../src/activities/deliver';
-import { createActivities } from '../src/activities';
+import { RecordingDelivery } from '../src/domain/notice';
+import { createActivities } from '../src/worker/activities';
 import { createWorker } from '../src/worker';
 
 // Metrics tell the parent exactly how many workflow tasks this worker has completed.

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { lifecycleStart } from '../src/apply/lifecycle-start';
+import { lifecycleStart } from '../src/lifecycle/start';
 import { rulesVersion, toLifecycleActivity } from '../src/apply/plan-to-lifecycle';
 import { placedActivities, readPlanFile } from '../src/plan';
 import { loadRules, rulesFor } from '../src/rules';

@@ -12,12 +12,12 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toLifecycleActivity } from '../src/apply/plan-to-lifecycle';
-import { ROLES } from '../src/plan/vocabulary';
+import { ROLES } from '../src/domain/vocabulary';
 import { placedActivities, readPlanFile } from '../src/plan';
-import { buildDepartmentReport, type ReportActivityData } from '../src/report/model';
-import { renderReportHtml } from '../src/report/html';
-import { workbookBuffer } from '../src/report/excel';
-import type { Status } from '../src/plan/vocabulary';
+import { buildDepartmentReport, type ReportActivityData } from '../src/follow-up/report/model';
+import { renderReportHtml } from '../src/follow-up/report/html';
+import { workbookBuffer } from '../src/follow-up/report/excel';
+import type { Status } from '../src/domain/vocabulary';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const out = here('../docs/report');

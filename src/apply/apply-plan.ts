@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { placedActivities, type Plan } from '../plan/model';
 import { parseRules, rulesFor } from '../rules';
-import { activityCorrected, cancel, stateQuery, type LifecycleActivity } from '../workflows/activity-lifecycle.messages';
-import { changedFields } from '../workflows/lifecycle-state';
-import { startFollowUps } from './follow-ups';
-import { lifecycleStart, lifecycleWorkflowId } from './lifecycle-start';
+import { activityCorrected, cancel, stateQuery, type LifecycleActivity } from '../lifecycle/messages';
+import { changedFields } from '../lifecycle/state';
+import { startFollowUps } from '../follow-up/start';
+import { lifecycleStart, lifecycleWorkflowId } from '../lifecycle/start';
 import { planId, rulesVersion, toLifecycleActivity } from './plan-to-lifecycle';
 
 /**

@@ -1,4 +1,4 @@
-import type { IsoDate } from '../plan/vocabulary';
+import type { IsoDate } from '../domain/vocabulary';
 
 /**
  * Calendar-date arithmetic on `YYYY-MM-DD` strings. Dates are civil dates (no time, no zone), so

@@ -1,4 +1,4 @@
-import type { IsoDate } from '../plan/vocabulary';
+import type { IsoDate } from '../domain/vocabulary';
 import { yearOf } from './dates';
 import { DAYS_OFF } from './holiday-table';
 

@@ -1,4 +1,4 @@
-import { FOLLOW_UP_PERIODS, type FollowUpPeriod, type IsoDate } from '../plan/vocabulary';
+import { FOLLOW_UP_PERIODS, type FollowUpPeriod, type IsoDate } from '../domain/vocabulary';
 import type { MonthlyMeeting, PeriodRule, WEEKDAYS, YearlyWindow } from '../rules/schema';
 import { daysInMonth, isoWeekday, makeDate } from './dates';
 import type { WorkingCalendar } from './working-days';

@@ -1,4 +1,4 @@
-import type { IsoDate } from '../plan/vocabulary';
+import type { IsoDate } from '../domain/vocabulary';
 import type { QuietDay } from '../rules/schema';
 
 /**

@@ -20,7 +20,7 @@
  * Returns events with `at <= now` first (deliver them now), else the events of the next instant;
  * with `horizon`, every event up to it. Sorted by `at`, then `key`.
  */
-import type { Cadence, FollowUpPeriod, IsoDate, RoleRef, Status } from '../plan/vocabulary';
+import type { Cadence, FollowUpPeriod, IsoDate, RoleRef, Status } from '../domain/vocabulary';
 import type { EscalationTarget, Rules } from '../rules/schema';
 import { periodOccasions, type PeriodOccasion } from './periods';
 import { quietDayPredicate } from './quiet-days';

@@ -1,4 +1,4 @@
-import type { IsoDate } from '../plan/vocabulary';
+import type { IsoDate } from '../domain/vocabulary';
 
 /**
  * Europe/Stockholm wall-clock time ↔ UTC instants through Intl, which the Temporal workflow

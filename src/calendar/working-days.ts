@@ -1,4 +1,4 @@
-import type { IsoDate } from '../plan/vocabulary';
+import type { IsoDate } from '../domain/vocabulary';
 import { addDays, isoWeekday } from './dates';
 import { isHoliday } from './holidays';
 import { stockholmDate, stockholmInstant, stockholmTime, type LocalTime } from './stockholm';

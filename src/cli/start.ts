@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { installRuntime } from '../temporal/runtime';
 import { readEnv } from '../config/env';
-import { startService, type Parts } from '../service';
+import { startService, type Parts } from './service';
 
 /** `planvakt start` (everything), `planvakt worker`, `planvakt web`: runs until Ctrl-C. */
 export function command(parts: Parts) {

@@ -4,7 +4,7 @@
  * histories, mail headers and logs, and must not carry a person's id there in clear text.
  */
 import { createHash } from 'node:crypto';
-import type { IsoDate } from '../plan/vocabulary';
+import type { IsoDate } from '../domain/vocabulary';
 import { CHANNEL_IDS, type Channel } from './message';
 
 export type DeliveryKey = string;

@@ -3,7 +3,7 @@
  * render. A digest is simply a message with several items; nothing else changes.
  * Plain data (no I/O, no Temporal) so it can travel as an activity argument.
  */
-import type { IsoDate, Status } from '../plan/vocabulary';
+import type { IsoDate, Status } from '../domain/vocabulary';
 import type { DeliveryKey } from './key';
 
 export const CHANNELS = {

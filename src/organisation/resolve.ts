@@ -1,4 +1,4 @@
-import { ROLES, type Role, type RoleRef } from '../plan/vocabulary';
+import { ROLES, type Role, type RoleRef } from '../domain/vocabulary';
 import type { EscalationTarget } from '../rules/schema';
 import type { Organisation, Person, RoleAssignment } from './schema';
 

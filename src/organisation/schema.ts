@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLE_IDS, type Role } from '../plan/vocabulary';
+import { ROLE_IDS, type Role } from '../domain/vocabulary';
 
 /**
  * config/organisation.yaml: förvaltning → avdelningar → enheter, the people, the roles each holds

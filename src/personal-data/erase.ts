@@ -8,7 +8,7 @@
  * Temporal's histories cannot be edited: a person's name in an activity's timeline goes when the
  * activity's workflow has closed and the namespace's retention has passed (README, Personuppgifter).
  */
-import { escapeCardMarkdown, escapeHtml } from '../delivery/templates/escape';
+import { escapeCardMarkdown, escapeHtml } from '../domain/escape';
 import type { OutboxEntry } from '../delivery/dev-sink';
 import { deliveryFiles } from '../delivery/files';
 import { readJsonLines, rewriteJsonLines } from '../delivery/json-lines';

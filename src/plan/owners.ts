@@ -4,7 +4,7 @@
  * map to one canonical role; every reference keeps the words it was read from.
  */
 import { cleanCell, splitNumbered } from './text';
-import type { Role, RoleRef } from './vocabulary';
+import type { Role, RoleRef } from '../domain/vocabulary';
 
 interface RolePattern {
   role: Role;

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { parseYaml } from '../config/yaml';
 import { fromMilestones } from './activity-row';
 import { placedActivities, SECTION_KINDS, type Plan, type SectionKind } from './model';
-import { CADENCE_IDS, FOLLOW_UP_PERIODS, ROLE_IDS, type Cadence, type FollowUpPeriod, type Role } from './vocabulary';
+import { CADENCE_IDS, FOLLOW_UP_PERIODS, ROLE_IDS, type Cadence, type FollowUpPeriod, type Role } from '../domain/vocabulary';
 
 const tuple = <T extends string>(values: readonly T[]) => values as unknown as [T, ...T[]];
 

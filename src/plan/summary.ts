@@ -4,7 +4,7 @@
  */
 import { SourceError, SourceErrors } from '../config/source-error';
 import { placedActivities, type Plan } from './model';
-import { CADENCES, ROLES, type Cadence, type Role } from './vocabulary';
+import { CADENCES, ROLES, type Cadence, type Role } from '../domain/vocabulary';
 
 export interface DepartmentSummary {
   id: string;

@@ -12,7 +12,7 @@ import { assignIds } from './ids';
 import type { Department, Goal, GoalLevel, Indicator, Plan, Section } from './model';
 import { cleanCell, collectBlocks, joinContinued, slug, type BlockLine } from './text';
 import { DEPARTMENTS, UNIT_DEPARTMENT } from './units';
-import type { RoleRef } from './vocabulary';
+import type { RoleRef } from '../domain/vocabulary';
 
 const TITLE = /^\s*verksamhetsplan\s+(\d{4})\s+(?:för\s+)?(.+?)\s*$/i;
 /** A table-of-contents line ("Inledning.....\t3") is tab-separated but no table. */

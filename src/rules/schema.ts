@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CADENCE_IDS, FOLLOW_UP_PERIODS, type Cadence, type FollowUpPeriod } from '../plan/vocabulary';
+import { CADENCE_IDS, FOLLOW_UP_PERIODS, type Cadence, type FollowUpPeriod } from '../domain/vocabulary';
 import { isIsoDate } from '../calendar/dates';
 import { isLocalTime } from '../calendar/stockholm';
 

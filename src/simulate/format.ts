@@ -1,4 +1,4 @@
-import { escapeHtml } from '../web/html';
+import { escapeHtml } from '../domain/escape';
 import { personOfLabel, type SimulatedMessage, type Simulation } from './simulate';
 import { stockholmTime } from '../calendar/stockholm';
 

@@ -1,19 +1,19 @@
 import type { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { installRuntime } from '../temporal/runtime';
-import { RecordingDelivery, type RecordedMessage } from '../activities/deliver';
-import { createActivities } from '../activities';
-import { lifecycleStart, lifecycleWorkflowId } from '../apply/lifecycle-start';
+import { RecordingDelivery, type RecordedMessage } from '../domain/notice';
+import { createActivities } from '../worker/activities';
+import { lifecycleStart, lifecycleWorkflowId } from '../lifecycle/start';
 import { toLifecycleActivity } from '../apply/plan-to-lifecycle';
 import { stockholmInstant } from '../calendar/stockholm';
 import { addDays } from '../calendar/dates';
-import { ROLES, type Role } from '../plan/vocabulary';
+import { ROLES, type Role } from '../domain/vocabulary';
 import { placedActivities, type Plan } from '../plan/model';
 import { resolveRecipients, type Organisation } from '../organisation';
 import { rulesFor, type RulesFile } from '../rules';
 import { startTimeSkippingServer } from '../temporal/test-server';
 import { workflowsPath } from '../worker';
-import { acknowledge, reportStatus, type LifecycleActivity } from '../workflows/activity-lifecycle.messages';
+import { acknowledge, reportStatus, type LifecycleActivity } from '../lifecycle/messages';
 import type { Scenario } from './scenario';
 
 export interface SimulationOptions {

@@ -6,9 +6,9 @@
  */
 import { readOutboxFile, type OutboxEntry } from '../delivery/dev-sink';
 import { CHANNELS } from '../delivery/message';
-import { unescapeCardMarkdown } from '../delivery/templates/escape';
+import { unescapeCardMarkdown } from '../domain/escape';
 import { readUndeliverableFile, type UndeliverableEntry } from '../delivery/undeliverable';
-import { escapeHtml as e } from './html';
+import { escapeHtml as e } from '../domain/escape';
 
 export interface OutboxPageOptions {
   outbox: string;

@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { RecordingDelivery } from '../../src/activities/deliver';
-import { createActivities } from '../../src/activities';
-import { lifecycleStart } from '../../src/apply/lifecycle-start';
+import { RecordingDelivery } from '../../src/domain/notice';
+import { createActivities } from '../../src/worker/activities';
+import { lifecycleStart } from '../../src/lifecycle/start';
 import { loadRules, rulesFor, type Rules } from '../../src/rules';
-import type { LifecycleActivity } from '../../src/workflows/activity-lifecycle.messages';
+import type { LifecycleActivity } from '../../src/lifecycle/messages';
 import { workflowsPath } from '../../src/worker';
 
 export const rulesPath = fileURLToPath(new URL('../../config/rules.yaml', import.meta.url));

@@ -12,12 +12,12 @@ import {
   stateQuery,
   timelineQuery,
   type Reporter,
-} from '../../src/workflows/activity-lifecycle.messages';
+} from '../../src/lifecycle/messages';
 import { PlanvaktOverdue, PlanvaktStatus } from '../../src/temporal/search-attributes';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../src/activities';
-import { lifecycleStart } from '../../src/apply/lifecycle-start';
+import { createActivities } from '../../src/worker/activities';
+import { lifecycleStart } from '../../src/lifecycle/start';
 import { workflowsPath } from '../../src/worker';
 import { LifecycleHarness, makeActivity, testRules } from '../helpers/lifecycle';
 import { recordHistories } from '../helpers/histories';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { RecordingDelivery } from '../../src/activities/deliver';
-import { createActivities } from '../../src/activities';
-import { lifecycleStart } from '../../src/apply/lifecycle-start';
+import { RecordingDelivery } from '../../src/domain/notice';
+import { createActivities } from '../../src/worker/activities';
+import { lifecycleStart } from '../../src/lifecycle/start';
 import { workflowsPath } from '../../src/worker';
 import { localEnv } from '../helpers/temporal';
 import { makeActivity, testRules } from '../helpers/lifecycle';

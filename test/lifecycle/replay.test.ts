@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import type proto from '@temporalio/proto';
-import * as workflows from '../../src/workflows';
+import * as workflows from '../../src/worker/workflows';
 import { workflowsPath } from '../../src/worker';
 import { recordedHistories } from '../helpers/histories';
 import { recordReliability } from '../reliability/record';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Role, RoleRef } from '../../src/plan/vocabulary';
+import type { Role, RoleRef } from '../../src/domain/vocabulary';
 import { loadOrganisation } from '../../src/organisation/load';
 import { escalationLine, managerLine, resolveAll, resolveRecipients } from '../../src/organisation/resolve';
 import type { Organisation } from '../../src/organisation/schema';

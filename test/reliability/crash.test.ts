@@ -18,17 +18,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDays, schedule, stockholmInstant } from '../../src/calendar';
 import { deliveryKey } from '../../src/delivery/key';
-import { lifecycleWorkflowId } from '../../src/apply/lifecycle-start';
+import { lifecycleWorkflowId } from '../../src/lifecycle/start';
 import type { Rules } from '../../src/rules';
 import { prebundleWorkflows } from '../../src/worker/bundle';
-import { stateQuery, timelineQuery, type LifecycleActivity } from '../../src/workflows/activity-lifecycle.messages';
-import { digestWorkflowId } from '../../src/workflows/digest.messages';
-import type { personDigest } from '../../src/workflows/digest';
+import { stateQuery, timelineQuery, type LifecycleActivity } from '../../src/lifecycle/messages';
+import { digestWorkflowId } from '../../src/digest/messages';
+import type { personDigest } from '../../src/digest/workflow';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { makeActivity, testRules } from '../helpers/lifecycle';
 import { DeliveryHarness, testOrganisation, testRulesFile } from '../helpers/delivery';
 import { startHoldingSmtp, type HoldingSmtp } from '../delivery/servers';
-import { isAlive, killProcess, spareWorkerProcess, startWorkerProcess, until } from '../delivery-temporal/fixtures/worker-process';
+import { isAlive, killProcess, spareWorkerProcess, startWorkerProcess, until } from '../digest/fixtures/worker-process';
 import { recordReliability } from './record';
 
 /** Fixed, so a failure can be run again as it was; CRASH_SEED tries another. */

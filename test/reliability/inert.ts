@@ -5,7 +5,7 @@
  * an empty list means the text is inert there.
  */
 import ExcelJS from 'exceljs';
-import { escapeCardMarkdown, unescapeCardMarkdown } from '../../src/delivery/templates/escape';
+import { escapeCardMarkdown, unescapeCardMarkdown } from '../../src/domain/escape';
 
 /** Whitespace and control characters as one space: how text reads once rendered. */
 export function norm(text: string): string {

@@ -12,9 +12,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { readUndeliverableFile } from '../../src/delivery/undeliverable';
-import type { RoleRef } from '../../src/plan/vocabulary';
+import type { RoleRef } from '../../src/domain/vocabulary';
 import type { Delivery } from '../../src/rules';
-import { digestStateQuery, digestWorkflowId, type DigestView, type PersonalChannel } from '../../src/workflows/digest.messages';
+import { digestStateQuery, digestWorkflowId, type DigestView, type PersonalChannel } from '../../src/digest/messages';
 import { DeliveryHarness, startFaultyGraph, testRulesFile } from '../helpers/delivery';
 import { recordHistories } from '../helpers/histories';
 import { makeActivity, testRules } from '../helpers/lifecycle';

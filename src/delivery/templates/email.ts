@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Message } from '../message';
-import { escapeHtml } from './escape';
+import { escapeHtml } from '../../domain/escape';
 import { SV } from './sv';
 import { buildView, type ActivityView, type MessageView } from './view';
 

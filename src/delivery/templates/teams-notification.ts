@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Message, MessageKind } from '../message';
-import { plainLine, truncate } from './escape';
+import { plainLine, truncate } from '../../domain/escape';
 import { SV } from './sv';
 import { buildView } from './view';
 

@@ -3,10 +3,10 @@
  * card and notification renderers only lay it out for their target and escape on the way out,
  * so the three can never disagree on content.
  */
-import { STATUSES, type Status } from '../../plan/vocabulary';
+import { STATUSES, type Status } from '../../domain/vocabulary';
 import { DeliveryError } from '../errors';
 import { MESSAGE_KINDS, activityPageUrl, type Message, type MessageItem, type MessageKind } from '../message';
-import { plainLine, plainText, truncate } from './escape';
+import { plainLine, plainText, truncate } from '../../domain/escape';
 import { SV, formatDateSv } from './sv';
 
 export interface StatusLink {

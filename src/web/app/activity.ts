@@ -8,11 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { lifecycleWorkflowId } from '../../apply/lifecycle-start';
+import { lifecycleWorkflowId } from '../../lifecycle/start';
 import type { ScheduleEvent } from '../../calendar/schedule';
 import { stockholmDate, stockholmTime } from '../../calendar/stockholm';
 import { resolveRecipients, type Organisation } from '../../organisation';
-import { CADENCES, FOLLOW_UP_PERIODS, ROLES, STATUSES, type RoleRef, type Status } from '../../plan/vocabulary';
+import { CADENCES, FOLLOW_UP_PERIODS, ROLES, STATUSES, type RoleRef, type Status } from '../../domain/vocabulary';
 import {
   acknowledge,
   nextEventQuery,
@@ -22,10 +22,10 @@ import {
   type LifecycleActivity,
   type LifecycleView,
   type TimelineEntry,
-} from '../../workflows/activity-lifecycle.messages';
-import { mayReportIn, rolesIn } from './access';
+} from '../../lifecycle/messages';
+import { mayReportIn, rolesIn } from '../../organisation/access';
 import type { AppContext } from './context';
-import { html, type SafeHtml } from './html';
+import { html, type SafeHtml } from '../../domain/html';
 import { sendPage } from './layout';
 import { invalidateCounts, statusLabel } from './dashboard';
 

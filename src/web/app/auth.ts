@@ -10,10 +10,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as oidc from 'openid-client';
 import type { Organisation, Person } from '../../organisation/schema';
-import { ROLES } from '../../plan/vocabulary';
-import { accessFor, type SignedIn } from './access';
+import { ROLES } from '../../domain/vocabulary';
+import { accessFor, type SignedIn } from '../../organisation/access';
 import type { AppContext } from './context';
-import { html } from './html';
+import { html } from '../../domain/html';
 import { sendPage } from './layout';
 
 const SESSION_COOKIE = 'planvakt_session';

@@ -13,11 +13,11 @@ import ical from 'ical-generator';
 import { addDays } from '../../calendar/dates';
 import { stockholmDate } from '../../calendar/stockholm';
 import { departmentOfUnit, type Organisation, type Person } from '../../organisation';
-import { FOLLOW_UP_PERIODS, ROLES, type FollowUpPeriod } from '../../plan/vocabulary';
+import { FOLLOW_UP_PERIODS, ROLES, type FollowUpPeriod } from '../../domain/vocabulary';
 import { rulesFor } from '../../rules';
-import { accessFor } from './access';
+import { accessFor } from '../../organisation/access';
 import type { AppContext } from './context';
-import { html } from './html';
+import { html } from '../../domain/html';
 import { sendPage } from './layout';
 import { inList, LIFECYCLE, listPage, quote, views } from './visibility';
 

@@ -8,10 +8,10 @@
 import type { FastifyInstance } from 'fastify';
 import { addDays } from '../../calendar/dates';
 import { stockholmDate } from '../../calendar/stockholm';
-import { ROLE_IDS, ROLES, STATUSES, type Role } from '../../plan/vocabulary';
-import type { SignedIn } from './access';
+import { ROLE_IDS, ROLES, STATUSES, type Role } from '../../domain/vocabulary';
+import type { SignedIn } from '../../organisation/access';
 import type { AppContext } from './context';
-import { html, qs } from './html';
+import { html, qs } from '../../domain/html';
 import { lightBadge, sendPage, type Light } from './layout';
 import { CATEGORIES, CATEGORY_LABEL, categoryQuery, count, inList, LISTED, listPage, quote, upcomingQuery, views, type Category } from './visibility';
 

@@ -9,9 +9,9 @@ import { applyChanges, planChanges, type PlanChanges } from '../../apply/apply-p
 import { planId } from '../../apply/plan-to-lifecycle';
 import { placedActivities, readErrors, summarise, type Plan } from '../../plan';
 import type { SourceError } from '../../config/source-error';
-import { ROLES } from '../../plan/vocabulary';
+import { ROLES } from '../../domain/vocabulary';
 import type { AppContext } from './context';
-import { html, type SafeHtml } from './html';
+import { html, type SafeHtml } from '../../domain/html';
 import { sendPage } from './layout';
 import { invalidateCounts } from './dashboard';
 import { fieldValue, parseUpload, PendingStore, uploadedFile, uploadName } from './upload';

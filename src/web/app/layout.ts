@@ -5,8 +5,8 @@
  * contrast; focus is always visible; traffic lights always carry their word beside the colour.
  */
 import type { FastifyReply } from 'fastify';
-import type { SignedIn } from './access';
-import { html, type Renderable, type SafeHtml } from './html';
+import type { SignedIn } from '../../organisation/access';
+import { html, type Renderable, type SafeHtml } from '../../domain/html';
 
 export interface PageOptions {
   title: string;

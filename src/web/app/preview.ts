@@ -10,7 +10,7 @@ import { readErrors } from '../../plan';
 import { simulate } from '../../simulate/simulate';
 import { summarise, timelineRows } from '../../simulate/format';
 import type { AppContext } from './context';
-import { html, type SafeHtml } from './html';
+import { html, type SafeHtml } from '../../domain/html';
 import { sendPage } from './layout';
 import { warningsHtml } from './import';
 import { fieldValue, parseUpload, uploadedFile, uploadName } from './upload';

@@ -6,9 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { CycleOutcome } from '../../workflows/follow-up.messages';
+import type { CycleOutcome } from '../../follow-up/messages';
 import type { AppContext } from './context';
-import { html } from './html';
+import { html } from '../../domain/html';
 import { sendPage } from './layout';
 
 const CYCLE_ID = /^cycle-[a-z0-9-]+$/;

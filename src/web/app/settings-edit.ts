@@ -5,7 +5,7 @@
  * so a form can never save what the service would refuse to start with.
  */
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
-import { ROLE_IDS, type Role } from '../../plan/vocabulary';
+import { ROLE_IDS, type Role } from '../../domain/vocabulary';
 import type { Organisation } from '../../organisation/schema';
 import { ESCALATION_TARGETS, type Rules, type RulesFile } from '../../rules';
 

@@ -1,0 +1,271 @@
+/**
+ * The one-click check-in page, `GET/POST /status/:token`: a signed token (src/checkin/token.ts)
+ * opens a small Swedish page with the person's activities (four status buttons, a comment, a new
+ * date for Försenad) and, for a cycle's token, the indicators they answer for. No login: the token
+ * is bound to a person and to activities or a cycle, expires, and a cycle's token stops working
+ * when the cycle closes. Submitting sends `reportStatus` to the activity's lifecycle (or
+ * `reportIndicator` to the cycle) with the form's submission id as the update id, so the same
+ * form submitted twice records once. Every rejection is a clear page and records nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError, type Connection } from '@temporalio/client';
+import { lifecycleWorkflowId } from '../lifecycle/start';
+import { checkinSecret, verifyCheckinToken, type CheckinClaims } from './token';
+import { readEnv } from '../config/env';
+import { departmentOfUnit, FileOrganisationSource, type OrganisationSource } from '../organisation';
+import type { Organisation, Person } from '../organisation/schema';
+import { STATUSES, type Role, type RoleRef, type Status } from '../domain/vocabulary';
+import { reportStatus, stateQuery, type LifecycleView, type Reporter } from '../lifecycle/messages';
+import { cycleStateQuery, reportIndicator, type CycleIndicator, type CycleView } from '../follow-up/messages';
+import { escapeHtml as e } from '../domain/escape';
+
+export interface CheckinOptions {
+  client: Client;
+  organisation: OrganisationSource;
+  secret: string;
+  /** Real time, for token expiry. */
+  now?: () => Date;
+}
+
+/** The one call server.ts makes: a client on the web app's connection, the organisation file, the secret from the environment. */
+export async function registerCheckinFromEnv(app: FastifyInstance, temporal: { connection: Connection; namespace: string }): Promise<void> {
+  const env = readEnv();
+  await registerCheckin(app, {
+    client: new Client({ connection: temporal.connection, namespace: temporal.namespace }),
+    organisation: new FileOrganisationSource(join(env.configDir, 'organisation.yaml')),
+    secret: checkinSecret(),
+  });
+}
+
+const MANAGERS: readonly Role[] = ['avdelningschef', 'forvaltningschef', 'forvaltningsledning'];
+
+class Rejection extends Error {
+  constructor(readonly code: number, readonly title: string, readonly detail: string) {
+    super(title);
+  }
+}
+
+interface Scope {
+  claims: CheckinClaims;
+  person: Person;
+  cycle?: CycleView;
+  activities: { id: string; view: LifecycleView; reporter: Reporter }[];
+  indicators: CycleIndicator[];
+}
+
+export async function registerCheckin(app: FastifyInstance, opts: CheckinOptions): Promise<void> {
+  const now = opts.now ?? (() => new Date());
+  await app.register(async (scope) => {
+    if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) {
+      scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16_384 }, (_req, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(body as string)));
+      });
+    }
+
+    // A wildcard, not `:token`: tokens are longer than the router's 100-character limit for parameters.
+    scope.get<{ Params: { '*': string }; Querystring: { status?: string } }>('/status/*', async (req, reply) => {
+      try {
+        const s = await resolveScope(opts, req.params['*'], now());
+        const preselect = req.query.status && req.query.status in STATUSES ? (req.query.status as Status) : undefined;
+        return page(reply, 200, 'Lämna status', formsHtml(req.params['*'], s, preselect));
+      } catch (err) {
+        return rejection(reply, err);
+      }
+    });
+
+    scope.post<{ Params: { '*': string }; Body: Record<string, string> }>('/status/*', async (req, reply) => {
+      try {
+        const body = req.body ?? {};
+        const submission = body.submission ?? '';
+        if (!/^[A-Za-z0-9_-]{8,64}$/.test(submission)) throw new Rejection(400, 'Formuläret saknar sitt id', 'Öppna länken igen och skicka formuläret därifrån.');
+        const s = await resolveScope(opts, req.params['*'], now());
+        const back = `<p><a href="/status/${e(req.params['*'])}">Tillbaka till dina aktiviteter</a></p>`;
+
+        if (body.indicator !== undefined) {
+          const indicator = s.indicators.find((i) => i.id === body.indicator);
+          if (!s.cycle || !indicator) throw new Rejection(403, 'Indikatorn hör inte till dig', 'Länken gäller inte den här indikatorn. Inget har registrerats.');
+          const value = (body.value ?? '').trim();
+          if (!value) throw new Rejection(400, 'Ange ett värde', 'Fyll i det uppmätta värdet och skicka igen.');
+          const recorded = await update(() =>
+            opts.client.workflow.getHandle(s.cycle!.cycleId).executeUpdate(reportIndicator, {
+              args: [{ submissionId: submission, indicatorId: indicator.id, value, ...(body.comment?.trim() ? { comment: body.comment.trim() } : {}), personId: s.person.id, name: s.person.name }],
+              updateId: `checkin-${submission}`,
+            }),
+          );
+          return page(reply, 200, 'Tack, värdet är registrerat', `<p role="status">Värdet <strong>${e(recorded.value)}</strong> för indikatorn <em>${e(indicator.name)}</em> (${e(s.cycle.occasion.label)}) är registrerat.</p>${back}`);
+        }
+
+        const target = s.activities.find((a) => a.id === body.activity);
+        if (!target) throw new Rejection(403, 'Aktiviteten hör inte till dig', 'Länken gäller inte den här aktiviteten. Inget har registrerats.');
+        const status = body.status as Status;
+        if (!(status in STATUSES)) throw new Rejection(400, 'Välj en status', 'Välj Klar, Pågår, Försenad eller Ej påbörjad.');
+        const comment = body.comment?.trim().slice(0, 2000);
+        const proposedDate = body.proposedDate?.trim();
+        const view = await update(() =>
+          opts.client.workflow.getHandle(lifecycleWorkflowId(target.id)).executeUpdate(reportStatus, {
+            args: [{ reporter: target.reporter, status, ...(comment ? { comment } : {}), ...(proposedDate ? { proposedDate } : {}) }],
+            updateId: `checkin-${submission}`,
+          }),
+        );
+        return page(
+          reply,
+          200,
+          'Tack, statusen är registrerad',
+          `<p role="status">Status <strong>${e(STATUSES[view.status ?? status])}</strong> för <em>${e(target.view.activity.text)}</em> är registrerad${view.reportedAt ? ` ${e(view.reportedAt.slice(0, 10))}` : ''}.</p>${view.comment ? `<p>Kommentar: ${e(view.comment)}</p>` : ''}${view.proposedDate ? `<p>Nytt datum: ${e(view.proposedDate)}</p>` : ''}${back}`,
+        );
+      } catch (err) {
+        return rejection(reply, err);
+      }
+    });
+  });
+}
+
+/** Verifies the token and finds what it lets this person report on; throws a Rejection otherwise. */
+async function resolveScope(opts: CheckinOptions, token: string, now: Date): Promise<Scope> {
+  const verified = verifyCheckinToken(opts.secret, token, now);
+  if (!verified.ok) {
+    if (verified.problem === 'expired') throw new Rejection(410, 'Länken har gått ut', 'Länken är för gammal. Använd länken i ditt senaste meddelande från Planvakt. Inget har registrerats.');
+    throw new Rejection(400, 'Länken är ogiltig', 'Länken är inte en giltig länk från Planvakt (den kan ha ändrats eller kopierats ofullständigt). Inget har registrerats.');
+  }
+  const { claims } = verified;
+  const org = await opts.organisation.load();
+  const person = org.people.find((p) => p.id === claims.person && p.active);
+  if (!person) throw new Rejection(403, 'Länken gäller inte längre', 'Personen länken skapades för finns inte som aktiv i organisationen. Inget har registrerats.');
+
+  let cycle: CycleView | undefined;
+  let ids = claims.activities ?? [];
+  if (claims.cycle) {
+    const handle = opts.client.workflow.getHandle(claims.cycle);
+    try {
+      const described = await handle.describe();
+      if (described.status.name !== 'RUNNING') throw closed();
+      cycle = await handle.query(cycleStateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new Rejection(404, 'Uppföljningen finns inte', 'Länken hör till en uppföljning som inte finns. Inget har registrerats.');
+      throw err;
+    }
+    if (cycle.phase === 'closing' || cycle.phase === 'closed') throw closed(cycle.occasion.label);
+    ids = claims.activities ? claims.activities.filter((id) => cycle!.activityIds.includes(id)) : cycle.activityIds;
+  }
+
+  const activities: Scope['activities'] = [];
+  for (const id of ids) {
+    let view: LifecycleView;
+    try {
+      view = await opts.client.workflow.getHandle(lifecycleWorkflowId(id)).query(stateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new Rejection(404, 'Aktiviteten finns inte', 'Aktiviteten länken gäller följs inte längre upp. Inget har registrerats.');
+      throw err;
+    }
+    const reporter = reporterFor(org, person, view.activity.department);
+    const mine = mayReport(org, person, view.activity.department, view.activity.owners);
+    if (!mine) {
+      // A cycle's token lists only the person's own activities; an activity token for someone else's activity is refused.
+      if (cycle) continue;
+      throw new Rejection(403, 'Aktiviteten hör inte till dig', `${person.name} är inte ansvarig för aktiviteten och inte chef i linjen. Inget har registrerats.`);
+    }
+    activities.push({ id, view, reporter });
+  }
+  const indicators = cycle ? cycle.indicators.filter((i) => mayReport(org, person, i.department, i.owners)) : [];
+  if (activities.length === 0 && indicators.length === 0) throw new Rejection(403, 'Inget att rapportera', 'Det finns inga aktiviteter eller indikatorer för dig i den här länken. Inget har registrerats.');
+  return { claims, person, ...(cycle ? { cycle } : {}), activities, indicators };
+}
+
+function closed(label?: string) {
+  return new Rejection(410, 'Uppföljningen är stängd', `Uppföljningen${label ? ` ${label}` : ''} är avslutad och rapporten sammanställd. Lämna en ny status från länken i ditt senaste meddelande; den kommer med som rättelse i nästa rapport. Inget har registrerats.`);
+}
+
+/** The person's roles in a department: assignments there, in its units, or förvaltning-wide. */
+function rolesIn(org: Organisation, person: Person, department: string) {
+  return person.roles.filter((a) => {
+    const dept = a.department ?? (a.unit ? departmentOfUnit(org, a.unit) : undefined);
+    return dept === undefined || dept === department;
+  });
+}
+
+export function reporterFor(org: Organisation, person: Person, department: string): Reporter {
+  return { personId: person.id, name: person.name, roles: [...new Set(rolesIn(org, person, department).map((a) => a.role))] };
+}
+
+/** An owner (the role, in the owner's unit when it names one) or a manager up the line in the department. */
+export function mayReport(org: Organisation, person: Person, department: string, owners: readonly RoleRef[]): boolean {
+  const roles = rolesIn(org, person, department);
+  if (roles.some((a) => MANAGERS.includes(a.role))) return true;
+  return owners.some((o) => roles.some((a) => a.role === o.role && (!o.unit || !a.unit || a.unit === o.unit)));
+}
+
+async function update<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      const why = (err.cause as Error | undefined)?.message ?? err.message;
+      throw new Rejection(400, 'Statusen kunde inte registreras', `${why} Inget har registrerats.`);
+    }
+    if (err instanceof WorkflowNotFoundError) throw new Rejection(410, 'Uppföljningen är stängd', 'Arbetsflödet är avslutat. Inget har registrerats.');
+    throw err;
+  }
+}
+
+function formsHtml(token: string, s: Scope, preselect?: Status): string {
+  const action = `/status/${e(token)}`;
+  const intro = s.cycle
+    ? `<p>${e(s.person.name)}, lämna status för ${e(s.cycle.occasion.label)} senast ${e(s.cycle.occasion.due)}.</p>`
+    : `<p>${e(s.person.name)}, lämna status för dina aktiviteter.</p>`;
+  const activityForms = s.activities
+    .map(({ id, view }, n) => {
+      const a = view.activity;
+      const current = view.status ? `${STATUSES[view.status]}${view.reportedAt ? ` (${view.reportedAt.slice(0, 10)})` : ''}` : 'ingen än';
+      return `<form method="post" action="${action}">
+<fieldset><legend>${e(a.text)}</legend>
+<p class="meta">Mål: ${e(a.goal)}<br>Måldatum: ${e(a.deadline ?? a.deadlineRaw ?? '–')} · Nuvarande status: ${e(current)}</p>
+<input type="hidden" name="submission" value="${randomUUID()}">
+<input type="hidden" name="activity" value="${e(id)}">
+<p><label for="comment-${n}">Kommentar</label><br><textarea id="comment-${n}" name="comment" rows="3" cols="60" maxlength="2000"></textarea></p>
+<p><label for="date-${n}">Nytt datum (krävs vid Försenad)</label><br><input type="date" id="date-${n}" name="proposedDate"></p>
+<div role="group" aria-label="Status">${(Object.keys(STATUSES) as Status[])
+        .map((st) => `<button type="submit" name="status" value="${st}"${st === preselect ? ' autofocus' : ''}>${e(STATUSES[st])}</button>`)
+        .join(' ')}</div>
+</fieldset></form>`;
+    })
+    .join('\n');
+  const indicatorForms = s.indicators
+    .map(
+      (i, n) => `<form method="post" action="${action}">
+<fieldset><legend>Indikator: ${e(i.name)}</legend>
+<p class="meta">Årsmål: ${e(i.annualTarget ?? '–')} · KF:s årsmål: ${e(i.kfAnnualTarget ?? '–')}${s.cycle?.values[i.id] ? ` · Lämnat värde: ${e(s.cycle.values[i.id]!.value)}` : ''}</p>
+<input type="hidden" name="submission" value="${randomUUID()}">
+<input type="hidden" name="indicator" value="${e(i.id)}">
+<p><label for="value-${n}">Uppmätt värde</label><br><input type="text" id="value-${n}" name="value" maxlength="200" required></p>
+<p><label for="icomment-${n}">Kommentar</label><br><textarea id="icomment-${n}" name="comment" rows="2" cols="60" maxlength="2000"></textarea></p>
+<button type="submit">Skicka värdet</button>
+</fieldset></form>`,
+    )
+    .join('\n');
+  return `${intro}\n${activityForms}\n${indicatorForms}`;
+}
+
+function rejection(reply: FastifyReply, err: unknown) {
+  if (err instanceof Rejection) return page(reply, err.code, err.title, `<p role="alert">${e(err.detail)}</p>`);
+  reply.log.error(err);
+  return page(reply, 503, 'Tjänsten svarar inte just nu', '<p role="alert">Försök igen om en stund. Inget har registrerats.</p>');
+}
+
+function page(reply: FastifyReply, code: number, title: string, body: string) {
+  return reply
+    .code(code)
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .header('x-frame-options', 'DENY')
+    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+    .type('text/html; charset=utf-8')
+    .send(`<!doctype html>
+<html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(title)} – Planvakt</title>
+<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:1.5rem auto;padding:0 1rem}fieldset{margin:1rem 0;padding:1rem}legend{font-weight:600}button{margin:.2rem .3rem .2rem 0;padding:.5rem .9rem;font-size:1rem}button:focus,textarea:focus,input:focus{outline:3px solid #1a5fb4}.meta{color:#444}</style>
+</head><body><main><h1>${e(title)}</h1>
+${body}
+</main></body></html>`);
+}

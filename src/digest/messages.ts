@@ -1,0 +1,96 @@
+/**
+ * The personDigest workflow's input, signal and query: defined once here and used by the
+ * workflow, the channel delivery (which signals-with-start it) and the web app.
+ * Workflow-safe: only types and Temporal definitions.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { IsoDate } from '../domain/vocabulary';
+import type { MessageKind } from '../delivery/message';
+
+/** One line of a person's digest: one due event of one activity (or a gap HR must close). */
+export interface DigestItem {
+  /** `<lifecycle workflow id>/<event key>` (+ `/gap/…` for a gap): the digest dedupes on it. */
+  id: string;
+  kind: MessageKind;
+  activityId: string;
+  activityText: string;
+  goal?: string;
+  /** Department id (for HR when the message reaches no channel) and its display name. */
+  departmentId: string;
+  department: string;
+  deadline?: IsoDate;
+  /** Swedish, why the person hears about it today. */
+  reason: string;
+}
+
+export type PersonalChannel = 'email' | 'teams';
+
+/** The delivery rules a digest runs with, resolved from rules.yaml when it was started. */
+export interface DigestSettings {
+  preferredChannel: PersonalChannel;
+  fallbackChannel: PersonalChannel | 'none';
+  maxAttempts: number;
+  initialIntervalSeconds: number;
+  fallbackAfterMinutes: number;
+  attemptTimeoutSeconds: number;
+  gatherMinutes: number;
+}
+
+export interface DigestInput {
+  personId: string;
+  /** The Stockholm day the digest is for: part of its id and of its delivery key. */
+  date: IsoDate;
+  /** Plan instant before which the digest does not send (the send time of `date`). */
+  sendAt: string;
+  settings: DigestSettings;
+  /** Critical events (rules `delivery.immediate`) and `digest: false`: send without gathering. */
+  immediate?: boolean;
+  /** As the lifecycle's: plan time = workflow time + shift (tests, simulate). */
+  timeShiftMs?: number;
+}
+
+export interface DigestFailure {
+  channel: PersonalChannel;
+  error: string;
+  /**
+   * The budget ran out on errors that can pass (refused connection, timeout, HTTP 5xx/429): the
+   * digest keeps trying this channel after surfacing. False: the channel refused for good (no
+   * address, 550, 403). Absent in digests that ran before the distinction was made.
+   */
+  temporary?: boolean;
+}
+
+export type DigestPhase = 'gathering' | 'sending' | 'sent' | 'undeliverable';
+
+export interface DigestView {
+  personId: string;
+  date: IsoDate;
+  phase: DigestPhase;
+  items: DigestItem[];
+  channel?: PersonalChannel;
+  failures: DigestFailure[];
+  /** Items that arrived after the digest had sent, handed on to the next working day's digest. */
+  forwarded: number;
+  /** Surfaced as undeliverable first, then sent once the channel came back. */
+  deliveredAfterOutage?: boolean;
+}
+
+export interface DigestOutcome {
+  phase: 'sent' | 'undeliverable';
+  channel?: PersonalChannel;
+  key?: string;
+  items: number;
+  /** Every item id this digest took (sent, surfaced or handed on): a retried deliver skips them. */
+  itemIds: string[];
+  failures: DigestFailure[];
+  forwarded: number;
+  /** As DigestView's: HR was told it was undeliverable, and it arrived later. */
+  deliveredAfterOutage?: boolean;
+}
+
+export const digestWorkflowId = (personId: string, date: IsoDate) => `digest-${personId}-${date}`;
+/** A critical event's own message: one workflow per person, day and item batch. */
+export const immediateWorkflowId = (personId: string, date: IsoDate, tag: string) => `digest-${personId}-${date}-direkt-${tag}`;
+
+export const addDigestItems = defineSignal<[DigestItem[]]>('addDigestItems');
+export const digestStateQuery = defineQuery<DigestView>('digestState');

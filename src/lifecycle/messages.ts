@@ -1,0 +1,113 @@
+/**
+ * The activityLifecycle workflow's input, signals, updates and queries: defined once here and
+ * imported by the workflow, the CLI's import --apply and the web app.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ScheduleEvent } from '../calendar/schedule';
+import type { Cadence, IsoDate, Role, RoleRef, Status } from '../domain/vocabulary';
+import type { Rules } from '../rules/schema';
+
+/** Where something of a plan sits: plan, avdelning, enhet, avsnitt and mål. */
+export interface PlanPlace {
+  id: string;
+  plan: string;
+  department: string;
+  unit?: string;
+  section: string;
+  goal: string;
+}
+
+/** What the workflow knows of its activity: a plan Activity with where it sits, flattened. */
+export interface LifecycleActivity extends PlanPlace {
+  text: string;
+  deadline?: IsoDate;
+  deadlineRaw: string;
+  /** Delmål, and the yearly checkpoints of a multi-year deadline, each with its own deadline and owners. */
+  milestones: { id: string; text?: string; deadline?: IsoDate; owners: RoleRef[] }[];
+  owners: RoleRef[];
+  cadences: Cadence[];
+  followUp: string;
+  source: { file: string; line: number };
+}
+
+export interface Reporter {
+  personId: string;
+  name: string;
+  /** The roles the organisation gives this person in the activity's department. */
+  roles: Role[];
+}
+
+export interface StatusReport {
+  reporter: Reporter;
+  status: Status;
+  comment?: string;
+  /** Required with `late`: when the owner now expects it done. */
+  proposedDate?: IsoDate;
+  /** Report on one delmål only; absent: the activity as a whole. */
+  milestoneId?: string;
+}
+
+export type TimelineEntry =
+  | { at: string; type: 'sent'; event: Pick<ScheduleEvent, 'key' | 'kind' | 'to' | 'reason' | 'milestoneId' | 'period'>; recipients: string[] }
+  | { at: string; type: 'reported'; report: StatusReport }
+  | { at: string; type: 'acknowledged'; by: string; milestoneId?: string }
+  | { at: string; type: 'snoozed'; by: string; until: IsoDate }
+  | { at: string; type: 'changed'; fields: string[]; by: string }
+  | { at: string; type: 'rulesChanged'; version: string }
+  | { at: string; type: 'cancelled'; reason: string };
+
+/** What owners and managers have said about the activity so far. */
+export interface ReportedState {
+  status?: Status;
+  comment?: string;
+  proposedDate?: IsoDate;
+  reportedAt?: string;
+  acknowledgedAt?: string;
+  snoozedUntil?: IsoDate;
+}
+
+/** Everything that survives continue-as-new. */
+export interface CarriedState extends ReportedState {
+  sent: string[];
+  since: string;
+  milestones: Record<string, { status?: Status; acknowledgedAt?: string }>;
+  timeline: TimelineEntry[];
+  runs: number;
+}
+
+export interface ActivityLifecycleInput {
+  activity: LifecycleActivity;
+  /** Already resolved for the activity's department. */
+  rules: Rules;
+  rulesVersion: string;
+  /**
+   * Added to workflow time to get the plan's time. Zero in production; `planvakt simulate` and
+   * tests set it because the seed plans are dated 2022 and a time-skipping server cannot run backwards.
+   */
+  timeShiftMs?: number;
+  carried?: CarriedState;
+}
+
+export type LifecycleOutcome = { result: 'done' | 'cancelled'; at: string; reason?: string };
+
+export interface LifecycleView extends ReportedState {
+  activity: LifecycleActivity;
+  overdue: boolean;
+  rulesVersion: string;
+  milestones: CarriedState['milestones'];
+  runs: number;
+}
+
+export const reportStatus = defineUpdate<LifecycleView, [StatusReport]>('reportStatus');
+export const acknowledge = defineSignal<[{ by: string; milestoneId?: string }]>('acknowledge');
+export const snooze = defineSignal<[{ by: string; until: IsoDate }]>('snooze');
+export const changeDeadline = defineSignal<[{ by: string; deadline?: IsoDate; deadlineRaw: string }]>('changeDeadline');
+export const changeOwners = defineSignal<[{ by: string; owners: RoleRef[] }]>('changeOwners');
+/** A corrected plan: the whole activity as the new plan has it. */
+export const activityCorrected = defineSignal<[{ by: string; activity: LifecycleActivity }]>('activityCorrected');
+export const rulesChanged = defineSignal<[{ version: string; rules: Rules }]>('rulesChanged');
+export const cancel = defineSignal<[{ reason: string }]>('cancel');
+
+export const stateQuery = defineQuery<LifecycleView>('state');
+export const nextEventQuery = defineQuery<ScheduleEvent | null>('nextEvent');
+export const timelineQuery = defineQuery<TimelineEntry[]>('timeline');

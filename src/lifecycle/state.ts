@@ -1,0 +1,139 @@
+/**
+ * The rules of one activity's life, without Temporal: who may report, what a report, an
+ * acknowledgement or a correction changes, when an activity counts as overdue, and what the
+ * search attributes say. The workflow only wires these to signals, timers and activities, so
+ * this file is tested on its own and is deterministic by construction (no clock, no I/O).
+ */
+import type { ScheduleInput } from '../calendar/schedule';
+import type { Role, RoleRef } from '../domain/vocabulary';
+import type { Rules } from '../rules/schema';
+import type { CarriedState, LifecycleActivity, LifecycleView, StatusReport } from './messages';
+
+/** Managers up the line may always report on their people's activities. */
+const MANAGERS: readonly Role[] = ['avdelningschef', 'forvaltningschef', 'forvaltningsledning'];
+
+export function initialState(now: string): CarriedState {
+  return { sent: [], since: now, milestones: {}, timeline: [], runs: 1 };
+}
+
+function ownerRoles(activity: LifecycleActivity, milestoneId?: string): Set<Role> {
+  const refs: RoleRef[] = milestoneId
+    ? (activity.milestones.find((m) => m.id === milestoneId)?.owners ?? [])
+    : [...activity.owners, ...activity.milestones.flatMap((m) => m.owners)];
+  return new Set(refs.map((r) => r.role));
+}
+
+/** Why a report must be refused, or undefined. Checked before the report touches any state. */
+export function reportProblem(activity: LifecycleActivity, report: StatusReport): string | undefined {
+  if (report.milestoneId && !activity.milestones.some((m) => m.id === report.milestoneId)) {
+    return `Okänt delmål ${report.milestoneId}.`;
+  }
+  if (report.status === 'late' && !report.proposedDate) {
+    return 'Försenad kräver ett nytt föreslaget datum.';
+  }
+  if (report.proposedDate && !/^\d{4}-\d{2}-\d{2}$/.test(report.proposedDate)) {
+    return `Föreslaget datum ${report.proposedDate} är inte ett datum ÅÅÅÅ-MM-DD.`;
+  }
+  const allowed = ownerRoles(activity, report.milestoneId);
+  const may = report.reporter.roles.some((r) => allowed.has(r) || MANAGERS.includes(r));
+  if (!may) {
+    return `${report.reporter.name} är varken ansvarig för aktiviteten eller chef i linjen och kan inte rapportera status.`;
+  }
+  return undefined;
+}
+
+export function applyReport(state: CarriedState, report: StatusReport, at: string): void {
+  state.timeline.push({ at, type: 'reported', report });
+  if (report.milestoneId) {
+    state.milestones[report.milestoneId] = { ...state.milestones[report.milestoneId], status: report.status };
+    return;
+  }
+  state.status = report.status;
+  state.comment = report.comment;
+  state.proposedDate = report.status === 'late' ? report.proposedDate : undefined;
+  state.reportedAt = at;
+  // A report answers the ladder as much as an acknowledgement does; a later overdue restarts it.
+  if (report.status === 'late') state.snoozedUntil = report.proposedDate;
+}
+
+export function applyAcknowledge(state: CarriedState, by: string, at: string, milestoneId?: string): void {
+  state.timeline.push({ at, type: 'acknowledged', by, milestoneId });
+  if (milestoneId) state.milestones[milestoneId] = { ...state.milestones[milestoneId], acknowledgedAt: at };
+  else state.acknowledgedAt = at;
+}
+
+/** The fields a correction changes, in the words the timeline shows. */
+export function changedFields(before: LifecycleActivity, after: LifecycleActivity): string[] {
+  const fields: [string, (a: LifecycleActivity) => unknown][] = [
+    ['måldatum', (a) => a.deadline ?? a.deadlineRaw],
+    ['ansvariga', (a) => a.owners.map((o) => `${o.role}/${o.unit ?? ''}`).sort()],
+    ['uppföljning', (a) => [...a.cadences].sort()],
+    ['text', (a) => a.text],
+    ['delmål', (a) => a.milestones.map((m) => [m.id, m.deadline, m.owners.map((o) => o.role)])],
+    ['mål', (a) => a.goal],
+  ];
+  return fields.filter(([, get]) => JSON.stringify(get(before)) !== JSON.stringify(get(after))).map(([name]) => name);
+}
+
+/**
+ * A new deadline starts the deadline's chains over (new reminders, no old escalation), so the
+ * acknowledgement and snooze that answered the old deadline no longer apply.
+ */
+export function resetForNewDeadline(state: CarriedState): void {
+  state.acknowledgedAt = undefined;
+  state.snoozedUntil = undefined;
+  if (state.status === 'late') state.status = undefined;
+}
+
+export function scheduleInput(activity: LifecycleActivity, rules: Rules, state: CarriedState, now: string): ScheduleInput {
+  return {
+    activity,
+    rules,
+    now,
+    state: {
+      status: state.status,
+      reportedAt: state.reportedAt,
+      acknowledgedAt: state.acknowledgedAt,
+      snoozedUntil: state.snoozedUntil,
+      sent: state.sent,
+      since: state.since,
+      milestones: state.milestones,
+    },
+  };
+}
+
+/** Past its deadline (Stockholm date) and not reported done. */
+export function isOverdue(activity: LifecycleActivity, state: CarriedState, today: string): boolean {
+  return activity.deadline !== undefined && state.status !== 'done' && today > activity.deadline;
+}
+
+export function view(activity: LifecycleActivity, state: CarriedState, rulesVersion: string, today: string): LifecycleView {
+  return {
+    activity,
+    status: state.status,
+    comment: state.comment,
+    proposedDate: state.proposedDate,
+    reportedAt: state.reportedAt,
+    acknowledgedAt: state.acknowledgedAt,
+    snoozedUntil: state.snoozedUntil,
+    overdue: isOverdue(activity, state, today),
+    rulesVersion,
+    milestones: state.milestones,
+    runs: state.runs,
+  };
+}
+
+/** The search attribute values, as plain data, so the workflow upserts only what changed. */
+export function searchAttributeValues(activity: LifecycleActivity, state: CarriedState, today: string) {
+  return {
+    PlanvaktPlan: activity.plan,
+    PlanvaktDepartment: activity.department,
+    PlanvaktUnit: activity.unit ?? '',
+    PlanvaktOwnerRoles: [...new Set([...activity.owners, ...activity.milestones.flatMap((m) => m.owners)].map((o) => o.role))].sort(),
+    PlanvaktStatus: state.status ?? 'notReported',
+    PlanvaktDeadline: activity.deadline ? `${activity.deadline}T00:00:00.000Z` : '',
+    PlanvaktOverdue: isOverdue(activity, state, today),
+    PlanvaktLastReport: state.reportedAt ?? '',
+  };
+}
+export type SearchAttributeValues = ReturnType<typeof searchAttributeValues>;

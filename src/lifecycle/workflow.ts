@@ -1,0 +1,199 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { schedule, type ScheduleEvent } from '../calendar/schedule';
+import { stockholmDate } from '../calendar/stockholm';
+import type { RoleRef } from '../domain/vocabulary';
+import type { Activities } from '../worker/activities';
+import * as sa from '../temporal/search-attributes';
+import {
+  acknowledge,
+  activityCorrected,
+  cancel,
+  changeDeadline,
+  changeOwners,
+  nextEventQuery,
+  reportStatus,
+  rulesChanged,
+  snooze,
+  stateQuery,
+  timelineQuery,
+  type ActivityLifecycleInput,
+  type LifecycleOutcome,
+} from './messages';
+import {
+  applyAcknowledge,
+  applyReport,
+  changedFields,
+  initialState,
+  reportProblem,
+  resetForNewDeadline,
+  scheduleInput,
+  searchAttributeValues,
+  view,
+  type SearchAttributeValues,
+} from './state';
+
+const { deliver } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  // Delivery is idempotent by event key, so retrying forever is safe; a message is never dropped.
+  retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
+});
+
+/** Continue-as-new well before Temporal's own limits, so a three-year activity stays cheap to replay. */
+const MAX_HISTORY_EVENTS = 2_000;
+
+/**
+ * One activity of a plan, from import until it is reported done or removed from the plan: sleeps
+ * until the next event that schedule() gives, delivers it, and listens for reports,
+ * acknowledgements, snoozes and corrections in between.
+ */
+export async function activityLifecycle(input: ActivityLifecycleInput): Promise<LifecycleOutcome> {
+  const shift = input.timeShiftMs ?? 0;
+  const now = () => new Date(Date.now() + shift).toISOString();
+  let { activity, rules, rulesVersion } = input;
+  // Events count from when Temporal accepted the start, not from the first workflow task: on a
+  // busy server that task can run after an event that was due just after the import, which would
+  // then count as already handled and never be sent.
+  const startedAt = () => (patched('since-run-start') ? new Date(workflowInfo().startTime.getTime() + shift).toISOString() : now());
+  const state = input.carried ?? initialState(startedAt());
+  // One run per plan year at most: a three-year activity's history stays small whatever it sends.
+  const runYear = now().slice(0, 4);
+  // What the client set at start (lifecycleStart), taken before setHandler: a report that arrived
+  // with the first task is applied inside setHandler, and must still count as a change to publish.
+  let published: SearchAttributeValues | undefined = input.carried ? undefined : searchAttributeValues(activity, initialState(now()), stockholmDate(now()));
+  let cancelled: string | undefined;
+  let woken = false; // set by every handler: the schedule must be asked again
+  const wake = () => (woken = true);
+
+  setHandler(
+    reportStatus,
+    (report) => {
+      applyReport(state, report, now());
+      wake();
+      return view(activity, state, rulesVersion, stockholmDate(now()));
+    },
+    {
+      validator: (report) => {
+        const problem = reportProblem(activity, report);
+        if (problem) throw new Error(problem);
+      },
+    },
+  );
+  setHandler(acknowledge, ({ by, milestoneId }) => {
+    applyAcknowledge(state, by, now(), milestoneId);
+    wake();
+  });
+  setHandler(snooze, ({ by, until }) => {
+    state.snoozedUntil = until;
+    state.timeline.push({ at: now(), type: 'snoozed', by, until });
+    wake();
+  });
+  setHandler(changeDeadline, ({ by, deadline, deadlineRaw }) => correct(by, { ...activity, deadline, deadlineRaw }));
+  setHandler(changeOwners, ({ by, owners }) => correct(by, { ...activity, owners }));
+  setHandler(activityCorrected, ({ by, activity: next }) => correct(by, next));
+  setHandler(rulesChanged, ({ version, rules: next }) => {
+    rules = next;
+    rulesVersion = version;
+    state.timeline.push({ at: now(), type: 'rulesChanged', version });
+    wake();
+  });
+  setHandler(cancel, ({ reason }) => {
+    cancelled = reason;
+    wake();
+  });
+  setHandler(stateQuery, () => view(activity, state, rulesVersion, stockholmDate(now())));
+  setHandler(nextEventQuery, () => schedule(scheduleInput(activity, rules, state, now()))[0] ?? null);
+  setHandler(timelineQuery, () => state.timeline);
+
+  function correct(by: string, next: typeof activity) {
+    const fields = changedFields(activity, next);
+    if (fields.length === 0) return;
+    if (next.deadline !== activity.deadline) resetForNewDeadline(state);
+    activity = { ...next, id: activity.id };
+    state.timeline.push({ at: now(), type: 'changed', fields, by });
+    wake();
+  }
+
+
+  function publish() {
+    const values = searchAttributeValues(activity, state, stockholmDate(now()));
+    const changed = (Object.keys(values) as (keyof SearchAttributeValues)[]).filter(
+      (k) => JSON.stringify(values[k]) !== JSON.stringify(published?.[k]),
+    );
+    if (changed.length === 0) return;
+    upsertSearchAttributes(changed.map((k) => searchAttributePair(k, values[k])) as never);
+    published = values;
+  }
+
+  while (!cancelled && state.status !== 'done') {
+    publish();
+    const events = schedule(scheduleInput(activity, rules, state, now()));
+    const nowMs = Date.parse(now());
+    const due = events.filter((e) => Date.parse(e.at) <= nowMs);
+    if (due.length > 0) {
+      const receipts = await deliver({
+        workflowId: workflowInfo().workflowId,
+        activity,
+        items: due.map((event) => ({ event, recipients: recipientsOf(activity, event) })),
+      });
+      for (const r of receipts) {
+        const event = due.find((e) => e.key === r.key)!;
+        state.sent.push(r.key);
+        state.timeline.push({
+          at: now(),
+          type: 'sent',
+          event: { key: event.key, kind: event.kind, to: event.to, reason: event.reason, milestoneId: event.milestoneId, period: event.period },
+          recipients: r.recipients,
+        });
+      }
+      continue;
+    }
+    woken = false;
+    const next = events[0];
+    // No event ahead (an activity with no deadline and no cadence): wait for a signal.
+    await condition(() => woken, next ? Math.max(1, Date.parse(next.at) - nowMs) : undefined);
+
+    if (!woken && (workflowInfo().historyLength > MAX_HISTORY_EVENTS || now().slice(0, 4) !== runYear)) {
+      await condition(allHandlersFinished);
+      state.runs += 1;
+      await continueAsNew<typeof activityLifecycle>({ activity, rules, rulesVersion, timeShiftMs: input.timeShiftMs, carried: state });
+    }
+  }
+
+  await condition(allHandlersFinished);
+  publish();
+  if (cancelled) {
+    state.timeline.push({ at: now(), type: 'cancelled', reason: cancelled });
+    log.info('Activity removed from its plan: lifecycle cancelled', { activityId: activity.id, reason: cancelled });
+    return { result: 'cancelled', at: now(), reason: cancelled };
+  }
+  return { result: 'done', at: now() };
+}
+
+/** Whom an event is for: the owners (of the delmål, when it is one's) or a step of the ladder. */
+function recipientsOf(activity: ActivityLifecycleInput['activity'], event: ScheduleEvent): RoleRef[] {
+  if (event.to !== 'owners') return [{ role: event.to, raw: event.to }];
+  if (event.milestoneId) return activity.milestones.find((m) => m.id === event.milestoneId)?.owners ?? activity.owners;
+  return activity.owners;
+}
+
+function searchAttributePair<K extends keyof SearchAttributeValues>(key: K, value: SearchAttributeValues[K]) {
+  switch (key) {
+    case 'PlanvaktDeadline':
+    case 'PlanvaktLastReport':
+      return { key: sa[key], value: value ? new Date(value as string) : null };
+    case 'PlanvaktUnit':
+      return { key: sa[key], value: value || null };
+    default:
+      return { key: sa[key], value };
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Who may see and do what, from the organisation file's roles (the same for Entra ID and the
+ * development sign-in): HR for the whole förvaltning and the förvaltningschef administer (import,
+ * settings, preview) and see every department; förvaltningsledning sees every department; an
+ * avdelningschef, a department's HR or controller sees that department only. Anyone else may sign
+ * in for their calendar feed; status is reported through the check-in links.
+ */
+import type { Organisation, Person } from './schema';
+import { departmentOfUnit } from '.';
+import type { Role } from '../domain/vocabulary';
+
+export interface SignedIn {
+  person: Person;
+  /** How the person signed in: Entra ID or the development sign-in. */
+  via: 'entra' | 'dev';
+  /** Import, settings, preview. */
+  admin: boolean;
+  /** Department ids the person may see; every department for admins and förvaltningsledning. */
+  departments: string[];
+}
+
+const DEPARTMENT_VIEWERS: readonly Role[] = ['avdelningschef', 'hr', 'controller'];
+const MANAGERS: readonly Role[] = ['avdelningschef', 'forvaltningschef', 'forvaltningsledning'];
+
+export function accessFor(org: Organisation, person: Person, via: SignedIn['via']): SignedIn {
+  const all = org.departments.map((d) => d.id);
+  const wide = person.roles.filter((r) => !r.department && !r.unit);
+  const admin = wide.some((r) => r.role === 'hr' || r.role === 'forvaltningschef');
+  if (admin || wide.some((r) => r.role === 'forvaltningsledning')) return { person, via, admin, departments: all };
+  const departments = new Set<string>();
+  for (const r of person.roles) {
+    if (!DEPARTMENT_VIEWERS.includes(r.role)) continue;
+    const d = r.department ?? (r.unit ? departmentOfUnit(org, r.unit) : undefined);
+    if (d) departments.add(d);
+  }
+  return { person, via, admin: false, departments: all.filter((d) => departments.has(d)) };
+}
+
+/** The person's roles in a department: assignments there, in its units, or förvaltning-wide. */
+export function rolesIn(org: Organisation, person: Person, department: string): Role[] {
+  return [
+    ...new Set(
+      person.roles
+        .filter((a) => {
+          const d = a.department ?? (a.unit ? departmentOfUnit(org, a.unit) : undefined);
+          return d === undefined || d === department;
+        })
+        .map((a) => a.role),
+    ),
+  ];
+}
+
+/** A manager up the line may report status on a department's activities from the activity page. */
+export function mayReportIn(org: Organisation, person: Person, department: string): boolean {
+  return rolesIn(org, person, department).some((r) => MANAGERS.includes(r));
+}
