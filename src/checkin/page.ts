@@ -14,7 +14,8 @@ import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError, type Connecti
 import { lifecycleWorkflowId } from '../lifecycle/start';
 import { checkinSecret, verifyCheckinToken, type CheckinClaims } from './token';
 import { readEnv } from '../config/env';
-import { departmentOfUnit, FileOrganisationSource, type OrganisationSource } from '../organisation';
+import { FileOrganisationSource, type OrganisationSource } from '../organisation';
+import { mayReport, rolesIn } from '../organisation/access';
 import type { Organisation, Person } from '../organisation/schema';
 import { STATUSES, type Role, type RoleRef, type Status } from '../domain/vocabulary';
 import { reportStatus, stateQuery, type LifecycleView, type Reporter } from '../lifecycle/messages';
@@ -39,7 +40,6 @@ export async function registerCheckinFromEnv(app: FastifyInstance, temporal: { c
   });
 }
 
-const MANAGERS: readonly Role[] = ['avdelningschef', 'forvaltningschef', 'forvaltningsledning'];
 
 class Rejection extends Error {
   constructor(readonly code: number, readonly title: string, readonly detail: string) {
@@ -177,24 +177,11 @@ function closed(label?: string) {
   return new Rejection(410, 'Uppföljningen är stängd', `Uppföljningen${label ? ` ${label}` : ''} är avslutad och rapporten sammanställd. Lämna en ny status från länken i ditt senaste meddelande; den kommer med som rättelse i nästa rapport. Inget har registrerats.`);
 }
 
-/** The person's roles in a department: assignments there, in its units, or förvaltning-wide. */
-function rolesIn(org: Organisation, person: Person, department: string) {
-  return person.roles.filter((a) => {
-    const dept = a.department ?? (a.unit ? departmentOfUnit(org, a.unit) : undefined);
-    return dept === undefined || dept === department;
-  });
-}
 
 export function reporterFor(org: Organisation, person: Person, department: string): Reporter {
-  return { personId: person.id, name: person.name, roles: [...new Set(rolesIn(org, person, department).map((a) => a.role))] };
+  return { personId: person.id, name: person.name, roles: rolesIn(org, person, department) };
 }
 
-/** An owner (the role, in the owner's unit when it names one) or a manager up the line in the department. */
-export function mayReport(org: Organisation, person: Person, department: string, owners: readonly RoleRef[]): boolean {
-  const roles = rolesIn(org, person, department);
-  if (roles.some((a) => MANAGERS.includes(a.role))) return true;
-  return owners.some((o) => roles.some((a) => a.role === o.role && (!o.unit || !a.unit || a.unit === o.unit)));
-}
 
 async function update<T>(run: () => Promise<T>): Promise<T> {
   try {

@@ -26,6 +26,9 @@ export const ROLES = {
 export type Role = keyof typeof ROLES;
 export const ROLE_IDS = Object.keys(ROLES) as Role[];
 
+/** Managers up the line: they may always report status on their department's activities. */
+export const LINE_MANAGERS: readonly Role[] = ['avdelningschef', 'forvaltningschef', 'forvaltningsledning'];
+
 /**
  * Who a plan names: a role, optionally narrowed to a unit ("BoU", "AIB", "vuxen" in individ och
  * familj; "vuxenenheten"), with the cell's raw text kept so nothing the planner wrote is lost.

@@ -5,12 +5,10 @@
  * this file is tested on its own and is deterministic by construction (no clock, no I/O).
  */
 import type { ScheduleInput } from '../calendar/schedule';
-import type { Role, RoleRef } from '../domain/vocabulary';
+import { LINE_MANAGERS, type Role, type RoleRef } from '../domain/vocabulary';
 import type { Rules } from '../rules/schema';
 import type { CarriedState, LifecycleActivity, LifecycleView, StatusReport } from './messages';
 
-/** Managers up the line may always report on their people's activities. */
-const MANAGERS: readonly Role[] = ['avdelningschef', 'forvaltningschef', 'forvaltningsledning'];
 
 export function initialState(now: string): CarriedState {
   return { sent: [], since: now, milestones: {}, timeline: [], runs: 1 };
@@ -35,7 +33,7 @@ export function reportProblem(activity: LifecycleActivity, report: StatusReport)
     return `Föreslaget datum ${report.proposedDate} är inte ett datum ÅÅÅÅ-MM-DD.`;
   }
   const allowed = ownerRoles(activity, report.milestoneId);
-  const may = report.reporter.roles.some((r) => allowed.has(r) || MANAGERS.includes(r));
+  const may = report.reporter.roles.some((r) => allowed.has(r) || LINE_MANAGERS.includes(r));
   if (!may) {
     return `${report.reporter.name} är varken ansvarig för aktiviteten eller chef i linjen och kan inte rapportera status.`;
   }

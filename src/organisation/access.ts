@@ -7,7 +7,7 @@
  */
 import type { Organisation, Person } from './schema';
 import { departmentOfUnit } from '.';
-import type { Role } from '../domain/vocabulary';
+import { LINE_MANAGERS, type Role, type RoleRef } from '../domain/vocabulary';
 
 export interface SignedIn {
   person: Person;
@@ -20,7 +20,6 @@ export interface SignedIn {
 }
 
 const DEPARTMENT_VIEWERS: readonly Role[] = ['avdelningschef', 'hr', 'controller'];
-const MANAGERS: readonly Role[] = ['avdelningschef', 'forvaltningschef', 'forvaltningsledning'];
 
 export function accessFor(org: Organisation, person: Person, via: SignedIn['via']): SignedIn {
   const all = org.departments.map((d) => d.id);
@@ -36,21 +35,27 @@ export function accessFor(org: Organisation, person: Person, via: SignedIn['via'
   return { person, via, admin: false, departments: all.filter((d) => departments.has(d)) };
 }
 
-/** The person's roles in a department: assignments there, in its units, or förvaltning-wide. */
+/** The person's role assignments in a department: there, in its units, or förvaltning-wide. */
+export function assignmentsIn(org: Organisation, person: Person, department: string): Person['roles'] {
+  return person.roles.filter((a) => {
+    const d = a.department ?? (a.unit ? departmentOfUnit(org, a.unit) : undefined);
+    return d === undefined || d === department;
+  });
+}
+
+/** The person's roles in a department, each once. */
 export function rolesIn(org: Organisation, person: Person, department: string): Role[] {
-  return [
-    ...new Set(
-      person.roles
-        .filter((a) => {
-          const d = a.department ?? (a.unit ? departmentOfUnit(org, a.unit) : undefined);
-          return d === undefined || d === department;
-        })
-        .map((a) => a.role),
-    ),
-  ];
+  return [...new Set(assignmentsIn(org, person, department).map((a) => a.role))];
 }
 
 /** A manager up the line may report status on a department's activities from the activity page. */
 export function mayReportIn(org: Organisation, person: Person, department: string): boolean {
-  return rolesIn(org, person, department).some((r) => MANAGERS.includes(r));
+  return rolesIn(org, person, department).some((r) => LINE_MANAGERS.includes(r));
+}
+
+/** An owner (the role, in the owner's unit when it names one) or a manager up the line in the department. */
+export function mayReport(org: Organisation, person: Person, department: string, owners: readonly RoleRef[]): boolean {
+  const assignments = assignmentsIn(org, person, department);
+  if (assignments.some((a) => LINE_MANAGERS.includes(a.role))) return true;
+  return owners.some((o) => assignments.some((a) => a.role === o.role && (!o.unit || !a.unit || a.unit === o.unit)));
 }

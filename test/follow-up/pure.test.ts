@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkinSecret, DEV_CHECKIN_SECRET, signCheckinToken, verifyCheckinToken } from '../../src/checkin/token';
 import { safeCell, sheetName } from '../../src/follow-up/report/excel';
-import { buildDepartmentReport, lightFor } from '../../src/follow-up/report/model';
+import { buildDepartmentReport } from '../../src/follow-up/report/model';
+import { lightFor } from '../../src/domain/traffic-light';
 import { renderReportHtml } from '../../src/follow-up/report/html';
 import { loadRules, rulesFor } from '../../src/rules';
 import { planCycles } from '../../src/follow-up/cycles';

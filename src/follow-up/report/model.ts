@@ -8,6 +8,7 @@ import { stockholmDate } from '../../calendar/stockholm';
 import { STATUSES, type IsoDate, type Status } from '../../domain/vocabulary';
 import type { LifecycleActivity } from '../../lifecycle/messages';
 import type { CycleIndicator, CycleOccasion } from '../messages';
+import { LIGHT_RULE, lightFor, type Light } from '../../domain/traffic-light';
 
 export interface Answer {
   status: Status;
@@ -49,14 +50,7 @@ export interface ReportInput {
   indicators: ReportIndicatorData[];
 }
 
-export type Light = 'grön' | 'gul' | 'röd';
-export const LIGHT_RULE =
-  'Trafikljus per avsnitt: grön = minst 80 % av aktiviteterna är Klar eller Pågår i tid; gul = 50–79 %; röd = under 50 %. ' +
-  'Försenad, Ej påbörjad, passerat måldatum och ej rapporterad räknas inte som i tid.';
-
-export function lightFor(share: number): Light {
-  return share >= 0.8 ? 'grön' : share >= 0.5 ? 'gul' : 'röd';
-}
+export type { Light };
 
 export type RowStatus = Status | 'notReported';
 export const ROW_STATUS_LABEL: Record<RowStatus, string> = { ...STATUSES, notReported: 'Ej rapporterad' };
@@ -160,7 +154,7 @@ export function buildDepartmentReport(input: ReportInput): DepartmentReport {
     due,
     closedOn: day(input.closedAt),
     ...(input.previousLabel ? { previousLabel: input.previousLabel } : {}),
-    lightRule: LIGHT_RULE,
+    lightRule: `Trafikljus per avsnitt: ${LIGHT_RULE}`,
     sections,
     indicators,
     totals: { ...count(rows), indicators: indicators.length, indicatorsReported: indicators.filter((i) => !i.notReported).length },

@@ -12,17 +12,12 @@ import { ROLE_IDS, ROLES, STATUSES, type Role } from '../../domain/vocabulary';
 import type { SignedIn } from '../../organisation/access';
 import type { AppContext } from './context';
 import { html, qs } from '../../domain/html';
-import { lightBadge, sendPage, type Light } from './layout';
+import { LIGHT_RULE, lightFor, type Light } from '../../domain/traffic-light';
+import { lightBadge, sendPage } from './layout';
 import { CATEGORIES, CATEGORY_LABEL, categoryQuery, count, inList, LISTED, listPage, quote, upcomingQuery, views, type Category } from './visibility';
 
 const PAGE_SIZE = 50;
 
-/** The same rule as the follow-up reports: share of activities Klar or Pågår in time. */
-export const LIGHT_RULE_SV =
-  'Trafikljus: grön = minst 80 % av aktiviteterna är Klar eller Pågår i tid; gul = 50–79 %; röd = under 50 %. Försenad, Ej påbörjad, passerat måldatum och ej rapporterad räknas inte som i tid.';
-export function lightFor(share: number): Light {
-  return share >= 0.8 ? 'green' : share >= 0.5 ? 'yellow' : 'red';
-}
 
 export type DepartmentCounts = Record<Category | 'upcoming' | 'total', number> & { light?: Light };
 
@@ -152,7 +147,7 @@ export function registerDashboard(app: FastifyInstance, ctx: AppContext) {
     const cols = [...CATEGORIES, 'upcoming'] as const;
 
     const summary = html`<section aria-labelledby="per-avdelning"><h2 id="per-avdelning">Per avdelning</h2>
-<p class="meta">${LIGHT_RULE_SV}</p>
+<p class="meta">Trafikljus: ${LIGHT_RULE}</p>
 <table class="counts"><caption>Aktiviteter per avdelning och status</caption>
 <thead><tr><th scope="col">Avdelning</th><th scope="col">Trafikljus</th>${cols.map((c) => html`<th scope="col" class="num">${CATEGORY_LABEL[c]}</th>`)}<th scope="col" class="num">Totalt</th></tr></thead>
 <tbody>${depts.map((d) => {

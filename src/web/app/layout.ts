@@ -7,6 +7,7 @@
 import type { FastifyReply } from 'fastify';
 import type { SignedIn } from '../../organisation/access';
 import { html, type Renderable, type SafeHtml } from '../../domain/html';
+import type { Light } from '../../domain/traffic-light';
 
 export interface PageOptions {
   title: string;
@@ -74,10 +75,10 @@ export function sendPage(reply: FastifyReply, opts: PageOptions) {
 
 /** Traffic light with its word: never colour alone. */
 export function lightBadge(light: Light): SafeHtml {
-  return html`<span class="light light-${light}"><span aria-hidden="true">●</span> ${LIGHT_WORD[light]}</span>`;
+  return html`<span class="light light-${LIGHT_CLASS[light]}"><span aria-hidden="true">●</span> ${LIGHT_WORD[light]}</span>`;
 }
-export type Light = 'green' | 'yellow' | 'red';
-export const LIGHT_WORD: Record<Light, string> = { green: 'Grön', yellow: 'Gul', red: 'Röd' };
+const LIGHT_CLASS: Record<Light, string> = { grön: 'green', gul: 'yellow', röd: 'red' };
+const LIGHT_WORD: Record<Light, string> = { grön: 'Grön', gul: 'Gul', röd: 'Röd' };
 
 export const APP_CSS = `
 :root{--ink:#1a1a1a;--muted:#4a4a4a;--link:#0b4f94;--line:#c7ccd1;--bg:#ffffff;--soft:#f2f4f7;--focus:#b34700}
