@@ -26,7 +26,7 @@ import {
 import { mayReportIn, rolesIn } from '../../organisation/access';
 import type { AppContext } from './context';
 import { html, type SafeHtml } from '../../domain/html';
-import { sendPage } from './layout';
+import { pageFor } from './layout';
 import { invalidateCounts, statusLabel } from './dashboard';
 
 export const KIND_LABEL: Record<ScheduleEvent['kind'], string> = {
@@ -96,13 +96,14 @@ async function load(ctx: AppContext, id: string) {
 async function render(ctx: AppContext, req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, message?: SafeHtml, status = 200) {
   const user = req.user!;
   const id = req.params.id;
-  if (!ID.test(id)) return sendPage(reply, { title: 'Aktiviteten finns inte', user, status: 404, csrf: reply.generateCsrf(), outbox: ctx.outbox, body: html`<p>Ingen aktivitet med det id:t.</p>` });
+  const page = pageFor(ctx, req, reply);
+  if (!ID.test(id)) return page.send({ title: 'Aktiviteten finns inte', status: 404, body: html`<p>Ingen aktivitet med det id:t.</p>` });
   let data: Awaited<ReturnType<typeof load>>;
   try {
     data = await load(ctx, id);
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
-      return sendPage(reply, { title: 'Aktiviteten finns inte', user, status: 404, csrf: reply.generateCsrf(), outbox: ctx.outbox, body: html`<p>Ingen aktivitet med id ${id} följs upp.</p><p><a href="/">Till översikten</a></p>` });
+      return page.send({ title: 'Aktiviteten finns inte', status: 404, body: html`<p>Ingen aktivitet med id ${id} följs upp.</p><p><a href="/">Till översikten</a></p>` });
     }
     throw err;
   }
@@ -112,7 +113,7 @@ async function render(ctx: AppContext, req: FastifyRequest<{ Params: { id: strin
   const org = await ctx.organisation();
   const dept = org.departments.find((d) => d.id === a.department);
   const unit = dept?.units.find((u) => u.id === a.unit);
-  const csrf = reply.generateCsrf();
+  const csrf = page.csrf;
   const mayReport = mayReportIn(org, user.person, a.department);
 
   const facts = html`<dl class="facts">
@@ -157,23 +158,17 @@ ${view.overdue && !view.acknowledgedAt
 <thead><tr><th scope="col">När</th><th scope="col">Händelse</th><th scope="col">Detaljer</th></tr></thead>
 <tbody>${timeline.length ? [...timeline].reverse().map(timelineRow) : html`<tr><td colspan="3">Inget har hänt ännu.</td></tr>`}</tbody></table>`;
 
-  return sendPage(reply, {
+  return page.send({
     title: a.text.length > 120 ? `${a.text.slice(0, 119)}…` : a.text,
-    user,
-    csrf,
     status,
-    outbox: ctx.outbox,
     body: html`<p><a href="/">← Översikt</a></p>${message ?? ''}${facts}${nextHtml}${milestones}${forms}${tl}`,
   });
 }
 
 function forbidden(ctx: AppContext, reply: FastifyReply, req: FastifyRequest) {
-  return sendPage(reply, {
+  return pageFor(ctx, req, reply).send({
     title: 'Ingen behörighet',
-    user: req.user,
     status: 403,
-    csrf: reply.generateCsrf(),
-    outbox: ctx.outbox,
     body: html`<p role="alert">Aktiviteten hör till en avdelning du inte har behörighet till.</p><p><a href="/">Till översikten</a></p>`,
   });
 }

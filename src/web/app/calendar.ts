@@ -18,7 +18,7 @@ import { rulesFor } from '../../rules';
 import { accessFor } from '../../organisation/access';
 import type { AppContext } from './context';
 import { html } from '../../domain/html';
-import { sendPage } from './layout';
+import { pageFor } from './layout';
 import { inList, LIFECYCLE, listPage, quote, views } from './visibility';
 
 const MAX_EVENTS = 500;
@@ -53,12 +53,9 @@ export function registerCalendar(app: FastifyInstance, ctx: AppContext) {
     const base = ctx.settings.baseUrl.replace(/\/$/, '');
     const mine = `${base}/kalender/feed/${user.person.id}/${token}/mina.ics`;
     const depts = org.departments.filter((d) => user.departments.includes(d.id));
-    return sendPage(reply, {
+    return pageFor(ctx, req, reply).send({
       title: 'Kalender',
-      user,
-      csrf: reply.generateCsrf(),
       active: '/kalender',
-      outbox: ctx.outbox,
       body: html`<p>Prenumerera på flödena i Outlook (Lägg till kalender → Från internet) så syns måldatum och rapportdagar bredvid dina möten. Adresserna är personliga: dela dem inte.</p>
 <h2>Mina måldatum och rapportdagar</h2><p><label for="feed-mine">Adress</label><br><input type="text" id="feed-mine" readonly size="90" value="${mine}"></p>
 ${depts.length ? html`<h2>Avdelningar</h2><table><caption>Flöden per avdelning</caption><thead><tr><th scope="col">Avdelning</th><th scope="col">Adress</th></tr></thead><tbody>${depts.map((d) => html`<tr><th scope="row">${d.name}</th><td><label class="visually-hidden" for="feed-${d.id}">Adress för ${d.name}</label><input type="text" id="feed-${d.id}" readonly size="90" value="${base}/kalender/feed/${user.person.id}/${token}/avdelning/${d.id}.ics"></td></tr>`)}</tbody></table>` : ''}`,

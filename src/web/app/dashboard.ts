@@ -13,7 +13,7 @@ import type { SignedIn } from '../../organisation/access';
 import type { AppContext } from './context';
 import { html, qs } from '../../domain/html';
 import { LIGHT_RULE, lightFor, type Light } from '../../domain/traffic-light';
-import { lightBadge, sendPage } from './layout';
+import { lightBadge, pageFor } from './layout';
 import { CATEGORIES, CATEGORY_LABEL, categoryQuery, count, inList, LISTED, listPage, quote, upcomingQuery, views, type Category } from './visibility';
 
 const PAGE_SIZE = 50;
@@ -143,7 +143,7 @@ export function registerDashboard(app: FastifyInstance, ctx: AppContext) {
     const [counts, page, matching, texts] = await Promise.all([countsP, pageP, matchingP, textsP]);
     const deptName = new Map(org.departments.map((d) => [d.id, d.name]));
     const unitName = new Map(units.map((u) => [u.id, u.name]));
-    const csrf = reply.generateCsrf();
+    const frame = pageFor(ctx, req, reply);
     const cols = [...CATEGORIES, 'upcoming'] as const;
 
     const summary = html`<section aria-labelledby="per-avdelning"><h2 id="per-avdelning">Per avdelning</h2>
@@ -189,6 +189,6 @@ ${filters}
     const ui = user.admin && ctx.temporalUiUrl
       ? html`<p class="meta"><a href="${ctx.temporalUiUrl}/namespaces/${encodeURIComponent(ctx.namespace)}/workflows">Temporal UI</a> visar varje aktivitets arbetsflöde.</p>`
       : '';
-    return sendPage(reply, { title: 'Översikt', user, csrf, active: '/', outbox: ctx.outbox, body: html`${summary}${list}${ui}` });
+    return frame.send({ title: 'Översikt', active: '/', body: html`${summary}${list}${ui}` });
   });
 }

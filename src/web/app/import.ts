@@ -12,7 +12,7 @@ import type { SourceError } from '../../config/source-error';
 import { ROLES } from '../../domain/vocabulary';
 import type { AppContext } from './context';
 import { html, type SafeHtml } from '../../domain/html';
-import { sendPage } from './layout';
+import { pageFor } from './layout';
 import { invalidateCounts } from './dashboard';
 import { fieldValue, parseUpload, PendingStore, uploadedFile, uploadName } from './upload';
 
@@ -61,22 +61,19 @@ export function registerImport(app: FastifyInstance, ctx: AppContext) {
 <button type="submit">Läs in och jämför</button></form>`;
 
   app.get('/importera', async (req, reply) => {
-    const csrf = reply.generateCsrf();
-    return sendPage(reply, {
+    const page = pageFor(ctx, req, reply);
+    return page.send({
       title: 'Importera plan',
-      user: req.user,
-      csrf,
       active: '/importera',
-      outbox: ctx.outbox,
-      body: html`<p>Ladda upp en plan. Du ser först vad som lästes, varningarna med radnummer och vad som ändras för aktiviteterna som redan följs upp. Inget ändras förrän du bekräftar.</p>${form(csrf)}`,
+      body: html`<p>Ladda upp en plan. Du ser först vad som lästes, varningarna med radnummer och vad som ändras för aktiviteterna som redan följs upp. Inget ändras förrän du bekräftar.</p>${form(page.csrf)}`,
     });
   });
 
   app.post('/importera', async (req, reply) => {
     const user = req.user!;
-    const csrf = reply.generateCsrf();
+    const { csrf, send } = pageFor(ctx, req, reply);
     const file = uploadedFile(req.body, 'plan');
-    const page = (body: SafeHtml, status = 200) => sendPage(reply, { title: 'Importera plan', user, csrf, status, active: '/importera', outbox: ctx.outbox, body });
+    const page = (body: SafeHtml, status = 200) => send({ title: 'Importera plan', status, active: '/importera', body });
     if (!file) return page(html`<p class="error" role="alert">Välj en fil att ladda upp.</p>${form(csrf)}`, 400);
     const name = uploadName(file.filename);
     const bytes = await file.toBuffer();
@@ -98,11 +95,11 @@ export function registerImport(app: FastifyInstance, ctx: AppContext) {
 
   app.post<{ Body: Record<string, string> }>('/importera/bekrafta', async (req, reply) => {
     const user = req.user!;
-    const csrf = reply.generateCsrf();
+    const { csrf, send } = pageFor(ctx, req, reply);
     const id = fieldValue(req.body, 'pending');
     const upload = pending.get(user.person.id, id);
     if (!upload) {
-      return sendPage(reply, { title: 'Importera plan', user, csrf, status: 410, outbox: ctx.outbox, body: html`<p class="error" role="alert">Uppladdningen finns inte längre (den sparas i 30 minuter). Ladda upp filen igen.</p>${form(csrf)}` });
+      return send({ title: 'Importera plan', status: 410, body: html`<p class="error" role="alert">Uppladdningen finns inte längre (den sparas i 30 minuter). Ladda upp filen igen.</p>${form(csrf)}` });
     }
     const { plan } = await parseUpload(upload.name, upload.bytes);
     // The diff again, now: what runs may have changed since the preview.
@@ -115,12 +112,9 @@ export function registerImport(app: FastifyInstance, ctx: AppContext) {
     });
     pending.delete(id!);
     invalidateCounts(ctx);
-    return sendPage(reply, {
+    return send({
       title: 'Planen är importerad',
-      user,
-      csrf,
       active: '/importera',
-      outbox: ctx.outbox,
       body: html`<p role="status" id="import-result">Startade ${result.started}, uppdaterade ${result.signalled}, avbröt ${result.cancelled} aktiviteter i planen ${planId(plan)}.</p>
 <p><a href="/">Till översikten</a> (det kan ta några sekunder innan alla aktiviteter syns där).</p>`,
     });

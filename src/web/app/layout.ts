@@ -4,7 +4,7 @@
  * scripts, so the Content-Security-Policy can forbid both). Colours are chosen for at least 4.5:1
  * contrast; focus is always visible; traffic lights always carry their word beside the colour.
  */
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SignedIn } from '../../organisation/access';
 import { html, type Renderable, type SafeHtml } from '../../domain/html';
 import type { Light } from '../../domain/traffic-light';
@@ -65,6 +65,35 @@ ${opts.body}
 </body></html>`;
 }
 
+/** What a handler says about its page; who is signed in, the CSRF token and the Utkorg item come from {@link pageFor}. */
+export type PageContent = Omit<PageOptions, 'user' | 'csrf' | 'outbox'>;
+
+/** One response's page: the signed-in person, the CSRF token (made once, on first use) and whether Utkorg exists. */
+export interface Page {
+  readonly user: SignedIn | undefined;
+  /** The token for the page's forms; the same value the layout puts in the sign-out form. */
+  readonly csrf: string;
+  send(content: PageContent): FastifyReply;
+}
+
+/**
+ * The page helper every signed-in handler uses: `pageFor(ctx, req, reply).send({ title, body })`.
+ * The CSRF token is made once per response, on first use: by a form that reads `csrf` or, at the
+ * latest, by `send` for the sign-out form, so the forms and the frame carry the same token.
+ */
+export function pageFor(ctx: { outbox: boolean }, req: FastifyRequest, reply: FastifyReply): Page {
+  let csrf: string | undefined;
+  const token = () => (csrf ??= reply.generateCsrf());
+  return {
+    user: req.user,
+    get csrf() {
+      return token();
+    },
+    send: (content) => sendPage(reply, { ...content, user: req.user, csrf: token(), outbox: ctx.outbox }),
+  };
+}
+
+/** The frame around a body, sent; for a page no one signed in sees and that carries no form (the 401), directly. */
 export function sendPage(reply: FastifyReply, opts: PageOptions) {
   return reply
     .code(opts.status ?? 200)

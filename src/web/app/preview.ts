@@ -11,7 +11,7 @@ import { simulate } from '../../simulate/simulate';
 import { summarise, timelineRows } from '../../simulate/format';
 import type { AppContext } from './context';
 import { html, type SafeHtml } from '../../domain/html';
-import { sendPage } from './layout';
+import { pageFor } from './layout';
 import { warningsHtml } from './import';
 import { fieldValue, parseUpload, uploadedFile, uploadName } from './upload';
 
@@ -27,13 +27,13 @@ export function registerPreview(app: FastifyInstance, ctx: AppContext) {
 <p class="meta">Förhandsvisningen kör de riktiga arbetsflödena på Temporals tidshoppande testserver med nuvarande regler och organisation. Inget skickas. Det tar några sekunder.</p>`;
 
   app.get('/forhandsvisning', async (req, reply) => {
-    const csrf = reply.generateCsrf();
-    return sendPage(reply, { title: 'Förhandsvisning', user: req.user, csrf, active: '/forhandsvisning', outbox: ctx.outbox, body: form(csrf, Number(ctx.planNow().toISOString().slice(0, 4))) });
+    const page = pageFor(ctx, req, reply);
+    return page.send({ title: 'Förhandsvisning', active: '/forhandsvisning', body: form(page.csrf, Number(ctx.planNow().toISOString().slice(0, 4))) });
   });
 
   app.post('/forhandsvisning', async (req, reply) => {
-    const csrf = reply.generateCsrf();
-    const page = (body: SafeHtml, status = 200) => sendPage(reply, { title: 'Förhandsvisning', user: req.user, csrf, status, active: '/forhandsvisning', outbox: ctx.outbox, body });
+    const { csrf, send } = pageFor(ctx, req, reply);
+    const page = (body: SafeHtml, status = 200) => send({ title: 'Förhandsvisning', status, active: '/forhandsvisning', body });
     const file = uploadedFile(req.body, 'plan');
     const year = Number(fieldValue(req.body, 'year'));
     if (!file || !Number.isInteger(year) || year < 2000 || year > 2100) return page(html`<p class="error" role="alert">Välj en fil och ett år.</p>${form(csrf, 2022)}`, 400);

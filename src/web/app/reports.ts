@@ -9,7 +9,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { CycleOutcome } from '../../follow-up/messages';
 import type { AppContext } from './context';
 import { html } from '../../domain/html';
-import { sendPage } from './layout';
+import { pageFor } from './layout';
 
 const CYCLE_ID = /^cycle-[a-z0-9-]+$/;
 
@@ -29,12 +29,9 @@ export function registerReports(app: FastifyInstance, ctx: AppContext) {
       if (cycles.length >= 500) break;
     }
     cycles.sort((a, b) => a.department.localeCompare(b.department) || b.id.localeCompare(a.id));
-    return sendPage(reply, {
+    return pageFor(ctx, req, reply).send({
       title: 'Rapporter',
-      user,
-      csrf: reply.generateCsrf(),
       active: '/rapporter',
-      outbox: ctx.outbox,
       body: html`<p>Uppföljningsrapporterna sammanställs när varje uppföljning (tertial, verksamhetsberättelse …) stängs.</p>
 ${cycles.length
         ? html`<table><caption>Stängda uppföljningar</caption><thead><tr><th scope="col">Uppföljning</th><th scope="col">Avdelning</th><th scope="col">HTML</th><th scope="col">Excel</th></tr></thead>
@@ -49,7 +46,7 @@ ${cycles.length
     const org = await ctx.organisation();
     const d = CYCLE_ID.test(id) ? departmentOf(id, org.departments.map((x) => x.id)) : undefined;
     if (!d || (format !== 'html' && format !== 'xlsx')) return reply.code(404).send('Not found');
-    if (!user.departments.includes(d)) return sendPage(reply, { title: 'Ingen behörighet', user, status: 403, csrf: reply.generateCsrf(), outbox: ctx.outbox, body: html`<p role="alert">Rapporten hör till en avdelning du inte har behörighet till.</p>` });
+    if (!user.departments.includes(d)) return pageFor(ctx, req, reply).send({ title: 'Ingen behörighet', status: 403, body: html`<p role="alert">Rapporten hör till en avdelning du inte har behörighet till.</p>` });
     let outcome: CycleOutcome;
     try {
       outcome = (await ctx.client.workflow.getHandle(id).result()) as CycleOutcome;

@@ -1,0 +1,47 @@
+/** The Inställningar page itself, and what the settings routes share. */
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ConfigStore } from '../../config/versions';
+import type { AppContext } from './context';
+import { html, type SafeHtml } from '../../domain/html';
+import { pageFor } from './layout';
+import type { Form } from './settings-edit';
+import { orgForm, rulesForm, versionsHtml } from './settings-forms';
+import type { PendingStore } from './upload';
+
+export interface PendingChange {
+  name: 'rules' | 'organisation';
+  text: string;
+  /** Hash of the file the change was made from: saving over someone else's newer save is refused. */
+  base: string;
+}
+
+/** What the settings routes share: the app, the saved versions, the previewed changes waiting for Spara. */
+export interface SettingsDeps {
+  ctx: AppContext;
+  store: ConfigStore;
+  pending: PendingStore<PendingChange>;
+}
+
+export const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+
+/** `GET /installningar`, and the same page again with the problems when a form did not validate. */
+export async function overview(
+  { ctx, store }: SettingsDeps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  message?: SafeHtml,
+  forms?: { rules?: Form; org?: Form },
+  status = 200,
+) {
+  const [r, org] = await Promise.all([ctx.rules(), ctx.organisation()]);
+  const page = pageFor(ctx, req, reply);
+  const csrf = page.csrf;
+  return page.send({
+    title: 'Inställningar',
+    status,
+    active: '/installningar',
+    body: html`${message ?? ''}<p>Ändringar förhandsgranskas först. När du sparar blir ändringen en ny version med ditt namn och tiden, och aktiviteter som redan följs upp får de nya reglerna direkt.</p>
+${rulesForm(csrf, r, org, forms?.rules)}${orgForm(csrf, org, forms?.org)}${await versionsHtml(store)}`,
+  });
+}
