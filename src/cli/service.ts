@@ -62,124 +62,141 @@ export class StartupError extends Error {
   override name = 'StartupError';
 }
 
+/** What to undo on stop, in reverse order of starting. */
+type Stops = (() => Promise<void>)[];
+
 export async function startService(env: Env, parts: Parts = { worker: true, web: true }): Promise<RunningService> {
-  const stops: (() => Promise<void>)[] = [];
+  const stops: Stops = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((err) => console.error(`[planvakt] while stopping: ${err.message}`));
   };
   try {
-    // HR's files are checked before anything starts: an invalid file stops the service with its
-    // file, line and field rather than being guessed at later, message by message.
-    await loadOrganisation(join(env.configDir, 'organisation.yaml'));
-    await loadRules(join(env.configDir, 'rules.yaml'));
-    if (parts.web) await assertPortFree(env.PLANVAKT_PORT, env.PLANVAKT_HOST, 'the Planvakt web app', 'PLANVAKT_PORT');
-
-    let devServer: DevServer | undefined;
-    if (!env.TEMPORAL_ADDRESS) {
-      if (env.PLANVAKT_MODE === 'production') {
-        throw new StartupError('PLANVAKT_MODE=production needs TEMPORAL_ADDRESS: the embedded dev server is for development only.');
-      }
-      devServer = await startDevServer({
-        cliPath: temporalCliPath(),
-        dbFile: join(env.dataDir, 'temporal.sqlite'),
-        logFile: join(env.dataDir, 'temporal.log'),
-        namespace: env.TEMPORAL_NAMESPACE,
-        port: env.TEMPORAL_PORT,
-        uiPort: env.TEMPORAL_UI_PORT,
-        retentionDays: env.PLANVAKT_RETENTION_DAYS,
-      });
-      stops.push(() => devServer!.stop());
-    }
-
-    let worker: Worker | undefined;
-    let workerDone: Promise<void> | undefined;
-    let outbox: DevOutbox | undefined;
-    if (parts.worker) {
-      const files = deliveryFiles(env.dataDir);
-      // With no SMTP, Graph or webhook configured (development only), the real channels deliver
-      // to the embedded SMTP catcher and Teams sink; the web app's Utkorg page shows what arrived.
-      let channelsEnv: Record<string, string | undefined> = process.env;
-      if (isUnconfigured(process.env)) {
-        if (env.PLANVAKT_MODE === 'production') {
-          console.warn('[planvakt] No SMTP_*, GRAPH_* or TEAMS_WEBHOOK_URL* set: every message will be listed as undeliverable.');
-        } else {
-          outbox = await DevOutbox.start({ file: files.outbox });
-          stops.push(() => outbox!.stop());
-          channelsEnv = outbox.env;
-        }
-      }
-      const channels = channelsFromEnv(channelsEnv);
-      stops.push(() => closeChannels(channels));
-      const ledger = await FileDeliveryLedger.open(files.ledger);
-      stops.push(() => ledger.close());
-      const clientConnection: Connection = await connectClient(env);
-      stops.push(() => clientConnection.close());
-      if (env.TEMPORAL_ADDRESS) {
-        const warning = await retentionWarning(clientConnection, env.TEMPORAL_NAMESPACE, env.PLANVAKT_RETENTION_DAYS).catch(() => undefined);
-        if (warning) console.warn(`[planvakt] ${warning}`);
-      }
-      const stopPruning = await startPruning({ dataDir: env.dataDir, days: env.PLANVAKT_RETENTION_DAYS, ledger, ...(outbox ? { outbox } : {}), log: (line) => console.log(`[planvakt] ${line}`) });
-      stops.push(async () => stopPruning());
-      const digest: DigestDeps = {
-        client: new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE }),
-        taskQueue: env.TEMPORAL_TASK_QUEUE,
-        // Read at send time, so an edit applies to the next message; kept 10 s, since a morning's
-        // thousands of deliveries would otherwise parse the same YAML thousands of times.
-        organisation: { load: fresh(10_000, () => new FileOrganisationSource(join(env.configDir, 'organisation.yaml')).load()) },
-        rules: fresh(10_000, () => loadRules(join(env.configDir, 'rules.yaml'))),
-        channels,
-        ledger,
-        undeliverable: await UndeliverableLog.open(files.undeliverable),
-        baseUrl: env.baseUrl,
-      };
-
-      const nativeConnection: NativeConnection = await connectWorker(env);
-      stops.push(() => nativeConnection.close());
-      worker = await createWorker({
-        connection: nativeConnection,
-        namespace: env.TEMPORAL_NAMESPACE,
-        taskQueue: env.TEMPORAL_TASK_QUEUE,
-        maxCachedWorkflows: env.PLANVAKT_MAX_CACHED_WORKFLOWS,
-        workflowBundle: await prebundleWorkflows(join(env.dataDir, 'workflow-bundle.js')),
-        deps: {
-          delivery: new ChannelDelivery(digest),
-          digest,
-          followUp: { client: digest.client, dataDir: env.dataDir, organisation: new FileOrganisationSource(join(env.configDir, 'organisation.yaml')) },
-        },
-      });
-      workerDone = worker.run();
-      stops.push(async () => {
-        if (worker!.getState() === 'RUNNING') worker!.shutdown();
-        await workerDone!.catch(() => undefined);
-      });
-    }
-
-    let web: FastifyInstance | undefined;
-    if (parts.web) {
-      const connection: Connection = await connectClient(env);
-      stops.push(() => connection.close());
-      web = await createWebServer({
-        temporal: { connection, address: temporalAddress(env), namespace: env.TEMPORAL_NAMESPACE, uiUrl: devServer?.uiUrl },
-        workerState: () => worker?.getState() ?? 'RUNNING',
-        // Development only: the page lists people's messages and is not behind the sign-in.
-        ...(outbox || (env.PLANVAKT_MODE !== 'production' && isUnconfigured(process.env))
-          ? { delivery: { ...deliveryFiles(env.dataDir), devOutbox: true } }
-          : {}),
-      });
-      await web.listen({ port: env.PLANVAKT_PORT, host: env.PLANVAKT_HOST });
-      stops.push(() => web!.close());
-    }
-
+    await checkBeforeStart(env, parts);
+    const devServer = env.TEMPORAL_ADDRESS ? undefined : await startEmbeddedTemporal(env, stops);
+    const running = parts.worker ? await startWorkerPart(env, stops) : undefined;
+    const web = parts.web ? await startWebPart(env, stops, { devServer, outbox: running?.outbox, worker: running?.worker }) : undefined;
+    const outbox = running?.outbox;
     return {
       temporalAddress: temporalAddress(env),
       temporalUiUrl: devServer?.uiUrl,
       ...(outbox ? { devOutbox: { smtp: `${outbox.host}:${outbox.smtpPort}`, http: outbox.httpUrl } } : {}),
       webUrl: web ? `http://${env.PLANVAKT_HOST === '0.0.0.0' ? 'localhost' : env.PLANVAKT_HOST}:${env.PLANVAKT_PORT}` : undefined,
-      workerDone,
+      workerDone: running?.workerDone,
       stop,
     };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/**
+ * HR's files are checked before anything starts: an invalid file stops the service with its
+ * file, line and field rather than being guessed at later, message by message. So is the web port.
+ */
+async function checkBeforeStart(env: Env, parts: Parts) {
+  await loadOrganisation(join(env.configDir, 'organisation.yaml'));
+  await loadRules(join(env.configDir, 'rules.yaml'));
+  if (parts.web) await assertPortFree(env.PLANVAKT_PORT, env.PLANVAKT_HOST, 'the Planvakt web app', 'PLANVAKT_PORT');
+}
+
+/** The embedded dev server, when no TEMPORAL_ADDRESS is given: development only. */
+async function startEmbeddedTemporal(env: Env, stops: Stops): Promise<DevServer> {
+  if (env.PLANVAKT_MODE === 'production') {
+    throw new StartupError('PLANVAKT_MODE=production needs TEMPORAL_ADDRESS: the embedded dev server is for development only.');
+  }
+  const devServer = await startDevServer({
+    cliPath: temporalCliPath(),
+    dbFile: join(env.dataDir, 'temporal.sqlite'),
+    logFile: join(env.dataDir, 'temporal.log'),
+    namespace: env.TEMPORAL_NAMESPACE,
+    port: env.TEMPORAL_PORT,
+    uiPort: env.TEMPORAL_UI_PORT,
+    retentionDays: env.PLANVAKT_RETENTION_DAYS,
+  });
+  stops.push(() => devServer.stop());
+  return devServer;
+}
+
+/** The worker with everything its activities need: channels, ledger, pruning, the digest's and follow-up's dependencies. */
+async function startWorkerPart(env: Env, stops: Stops): Promise<{ worker: Worker; workerDone: Promise<void>; outbox?: DevOutbox }> {
+  const files = deliveryFiles(env.dataDir);
+  const { channelsEnv, outbox } = await channelsEnvironment(env, files.outbox, stops);
+  const channels = channelsFromEnv(channelsEnv);
+  stops.push(() => closeChannels(channels));
+  const ledger = await FileDeliveryLedger.open(files.ledger);
+  stops.push(() => ledger.close());
+  const clientConnection: Connection = await connectClient(env);
+  stops.push(() => clientConnection.close());
+  if (env.TEMPORAL_ADDRESS) {
+    const warning = await retentionWarning(clientConnection, env.TEMPORAL_NAMESPACE, env.PLANVAKT_RETENTION_DAYS).catch(() => undefined);
+    if (warning) console.warn(`[planvakt] ${warning}`);
+  }
+  const stopPruning = await startPruning({ dataDir: env.dataDir, days: env.PLANVAKT_RETENTION_DAYS, ledger, ...(outbox ? { outbox } : {}), log: (line) => console.log(`[planvakt] ${line}`) });
+  stops.push(async () => stopPruning());
+  const digest: DigestDeps = {
+    client: new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE }),
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    // Read at send time, so an edit applies to the next message; kept 10 s, since a morning's
+    // thousands of deliveries would otherwise parse the same YAML thousands of times.
+    organisation: { load: fresh(10_000, () => new FileOrganisationSource(join(env.configDir, 'organisation.yaml')).load()) },
+    rules: fresh(10_000, () => loadRules(join(env.configDir, 'rules.yaml'))),
+    channels,
+    ledger,
+    undeliverable: await UndeliverableLog.open(files.undeliverable),
+    baseUrl: env.baseUrl,
+  };
+
+  const nativeConnection: NativeConnection = await connectWorker(env);
+  stops.push(() => nativeConnection.close());
+  const worker = await createWorker({
+    connection: nativeConnection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    maxCachedWorkflows: env.PLANVAKT_MAX_CACHED_WORKFLOWS,
+    workflowBundle: await prebundleWorkflows(join(env.dataDir, 'workflow-bundle.js')),
+    deps: {
+      delivery: new ChannelDelivery(digest),
+      digest,
+      followUp: { client: digest.client, dataDir: env.dataDir, organisation: new FileOrganisationSource(join(env.configDir, 'organisation.yaml')) },
+    },
+  });
+  const workerDone = worker.run();
+  stops.push(async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await workerDone.catch(() => undefined);
+  });
+  return { worker, workerDone, ...(outbox ? { outbox } : {}) };
+}
+
+/**
+ * With no SMTP, Graph or webhook configured (development only), the real channels deliver to the
+ * embedded SMTP catcher and Teams sink; the web app's Utkorg page shows what arrived.
+ */
+async function channelsEnvironment(env: Env, outboxFile: string, stops: Stops): Promise<{ channelsEnv: Record<string, string | undefined>; outbox?: DevOutbox }> {
+  if (!isUnconfigured(process.env)) return { channelsEnv: process.env };
+  if (env.PLANVAKT_MODE === 'production') {
+    console.warn('[planvakt] No SMTP_*, GRAPH_* or TEAMS_WEBHOOK_URL* set: every message will be listed as undeliverable.');
+    return { channelsEnv: process.env };
+  }
+  const outbox = await DevOutbox.start({ file: outboxFile });
+  stops.push(() => outbox.stop());
+  return { channelsEnv: outbox.env, outbox };
+}
+
+/** The web server (health check, Utkorg, check-in pages, the web app), listening. */
+async function startWebPart(env: Env, stops: Stops, started: { devServer?: DevServer; outbox?: DevOutbox; worker?: Worker }): Promise<FastifyInstance> {
+  const connection: Connection = await connectClient(env);
+  stops.push(() => connection.close());
+  const web = await createWebServer({
+    temporal: { connection, address: temporalAddress(env), namespace: env.TEMPORAL_NAMESPACE, uiUrl: started.devServer?.uiUrl },
+    workerState: () => started.worker?.getState() ?? 'RUNNING',
+    // Development only: the page lists people's messages and is not behind the sign-in.
+    ...(started.outbox || (env.PLANVAKT_MODE !== 'production' && isUnconfigured(process.env))
+      ? { delivery: { ...deliveryFiles(env.dataDir), devOutbox: true } }
+      : {}),
+  });
+  await web.listen({ port: env.PLANVAKT_PORT, host: env.PLANVAKT_HOST });
+  stops.push(() => web.close());
+  return web;
 }
