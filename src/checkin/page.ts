@@ -20,7 +20,7 @@ import type { Organisation, Person } from '../organisation/schema';
 import { STATUSES, type Role, type RoleRef, type Status } from '../domain/vocabulary';
 import { reportStatus, stateQuery, type LifecycleView, type Reporter } from '../lifecycle/messages';
 import { cycleStateQuery, reportIndicator, type CycleIndicator, type CycleView } from '../follow-up/messages';
-import { escapeHtml as e } from '../domain/escape';
+import { html, joinHtml, type SafeHtml } from '../domain/html';
 
 export interface CheckinOptions {
   client: Client;
@@ -81,7 +81,7 @@ export async function registerCheckin(app: FastifyInstance, opts: CheckinOptions
         const submission = body.submission ?? '';
         if (!/^[A-Za-z0-9_-]{8,64}$/.test(submission)) throw new Rejection(400, 'Formuläret saknar sitt id', 'Öppna länken igen och skicka formuläret därifrån.');
         const s = await resolveScope(opts, req.params['*'], now());
-        const back = `<p><a href="/status/${e(req.params['*'])}">Tillbaka till dina aktiviteter</a></p>`;
+        const back = html`<p><a href="/status/${req.params['*']}">Tillbaka till dina aktiviteter</a></p>`;
 
         if (body.indicator !== undefined) {
           const indicator = s.indicators.find((i) => i.id === body.indicator);
@@ -94,7 +94,7 @@ export async function registerCheckin(app: FastifyInstance, opts: CheckinOptions
               updateId: `checkin-${submission}`,
             }),
           );
-          return page(reply, 200, 'Tack, värdet är registrerat', `<p role="status">Värdet <strong>${e(recorded.value)}</strong> för indikatorn <em>${e(indicator.name)}</em> (${e(s.cycle.occasion.label)}) är registrerat.</p>${back}`);
+          return page(reply, 200, 'Tack, värdet är registrerat', html`<p role="status">Värdet <strong>${recorded.value}</strong> för indikatorn <em>${indicator.name}</em> (${s.cycle.occasion.label}) är registrerat.</p>${back}`);
         }
 
         const target = s.activities.find((a) => a.id === body.activity);
@@ -113,7 +113,7 @@ export async function registerCheckin(app: FastifyInstance, opts: CheckinOptions
           reply,
           200,
           'Tack, statusen är registrerad',
-          `<p role="status">Status <strong>${e(STATUSES[view.status ?? status])}</strong> för <em>${e(target.view.activity.text)}</em> är registrerad${view.reportedAt ? ` ${e(view.reportedAt.slice(0, 10))}` : ''}.</p>${view.comment ? `<p>Kommentar: ${e(view.comment)}</p>` : ''}${view.proposedDate ? `<p>Nytt datum: ${e(view.proposedDate)}</p>` : ''}${back}`,
+          html`<p role="status">Status <strong>${STATUSES[view.status ?? status]}</strong> för <em>${target.view.activity.text}</em> är registrerad${view.reportedAt ? ` ${view.reportedAt.slice(0, 10)}` : ''}.</p>${view.comment ? html`<p>Kommentar: ${view.comment}</p>` : ''}${view.proposedDate ? html`<p>Nytt datum: ${view.proposedDate}</p>` : ''}${back}`,
         );
       } catch (err) {
         return rejection(reply, err);
@@ -196,51 +196,48 @@ async function update<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-function formsHtml(token: string, s: Scope, preselect?: Status): string {
-  const action = `/status/${e(token)}`;
+function formsHtml(token: string, s: Scope, preselect?: Status): SafeHtml {
+  const action = `/status/${token}`;
   const intro = s.cycle
-    ? `<p>${e(s.person.name)}, lämna status för ${e(s.cycle.occasion.label)} senast ${e(s.cycle.occasion.due)}.</p>`
-    : `<p>${e(s.person.name)}, lämna status för dina aktiviteter.</p>`;
-  const activityForms = s.activities
-    .map(({ id, view }, n) => {
-      const a = view.activity;
-      const current = view.status ? `${STATUSES[view.status]}${view.reportedAt ? ` (${view.reportedAt.slice(0, 10)})` : ''}` : 'ingen än';
-      return `<form method="post" action="${action}">
-<fieldset><legend>${e(a.text)}</legend>
-<p class="meta">Mål: ${e(a.goal)}<br>Måldatum: ${e(a.deadline ?? a.deadlineRaw ?? '–')} · Nuvarande status: ${e(current)}</p>
+    ? html`<p>${s.person.name}, lämna status för ${s.cycle.occasion.label} senast ${s.cycle.occasion.due}.</p>`
+    : html`<p>${s.person.name}, lämna status för dina aktiviteter.</p>`;
+  const activityForms = s.activities.map(({ id, view }, n) => {
+    const a = view.activity;
+    const current = view.status ? `${STATUSES[view.status]}${view.reportedAt ? ` (${view.reportedAt.slice(0, 10)})` : ''}` : 'ingen än';
+    const buttons = (Object.keys(STATUSES) as Status[]).map(
+      (st) => html`<button type="submit" name="status" value="${st}"${st === preselect ? html` autofocus` : ''}>${STATUSES[st]}</button>`,
+    );
+    return html`<form method="post" action="${action}">
+<fieldset><legend>${a.text}</legend>
+<p class="meta">Mål: ${a.goal}<br>Måldatum: ${a.deadline ?? a.deadlineRaw ?? '–'} · Nuvarande status: ${current}</p>
 <input type="hidden" name="submission" value="${randomUUID()}">
-<input type="hidden" name="activity" value="${e(id)}">
+<input type="hidden" name="activity" value="${id}">
 <p><label for="comment-${n}">Kommentar</label><br><textarea id="comment-${n}" name="comment" rows="3" cols="60" maxlength="2000"></textarea></p>
 <p><label for="date-${n}">Nytt datum (krävs vid Försenad)</label><br><input type="date" id="date-${n}" name="proposedDate"></p>
-<div role="group" aria-label="Status">${(Object.keys(STATUSES) as Status[])
-        .map((st) => `<button type="submit" name="status" value="${st}"${st === preselect ? ' autofocus' : ''}>${e(STATUSES[st])}</button>`)
-        .join(' ')}</div>
+<div role="group" aria-label="Status">${joinHtml(buttons, html` `)}</div>
 </fieldset></form>`;
-    })
-    .join('\n');
-  const indicatorForms = s.indicators
-    .map(
-      (i, n) => `<form method="post" action="${action}">
-<fieldset><legend>Indikator: ${e(i.name)}</legend>
-<p class="meta">Årsmål: ${e(i.annualTarget ?? '–')} · KF:s årsmål: ${e(i.kfAnnualTarget ?? '–')}${s.cycle?.values[i.id] ? ` · Lämnat värde: ${e(s.cycle.values[i.id]!.value)}` : ''}</p>
+  });
+  const indicatorForms = s.indicators.map(
+    (i, n) => html`<form method="post" action="${action}">
+<fieldset><legend>Indikator: ${i.name}</legend>
+<p class="meta">Årsmål: ${i.annualTarget ?? '–'} · KF:s årsmål: ${i.kfAnnualTarget ?? '–'}${s.cycle?.values[i.id] ? ` · Lämnat värde: ${s.cycle.values[i.id]!.value}` : ''}</p>
 <input type="hidden" name="submission" value="${randomUUID()}">
-<input type="hidden" name="indicator" value="${e(i.id)}">
+<input type="hidden" name="indicator" value="${i.id}">
 <p><label for="value-${n}">Uppmätt värde</label><br><input type="text" id="value-${n}" name="value" maxlength="200" required></p>
 <p><label for="icomment-${n}">Kommentar</label><br><textarea id="icomment-${n}" name="comment" rows="2" cols="60" maxlength="2000"></textarea></p>
 <button type="submit">Skicka värdet</button>
 </fieldset></form>`,
-    )
-    .join('\n');
-  return `${intro}\n${activityForms}\n${indicatorForms}`;
+  );
+  return html`${intro}\n${joinHtml(activityForms, html`\n`)}\n${joinHtml(indicatorForms, html`\n`)}`;
 }
 
 function rejection(reply: FastifyReply, err: unknown) {
-  if (err instanceof Rejection) return page(reply, err.code, err.title, `<p role="alert">${e(err.detail)}</p>`);
+  if (err instanceof Rejection) return page(reply, err.code, err.title, html`<p role="alert">${err.detail}</p>`);
   reply.log.error(err);
-  return page(reply, 503, 'Tjänsten svarar inte just nu', '<p role="alert">Försök igen om en stund. Inget har registrerats.</p>');
+  return page(reply, 503, 'Tjänsten svarar inte just nu', html`<p role="alert">Försök igen om en stund. Inget har registrerats.</p>`);
 }
 
-function page(reply: FastifyReply, code: number, title: string, body: string) {
+function page(reply: FastifyReply, code: number, title: string, body: SafeHtml) {
   return reply
     .code(code)
     .header('cache-control', 'no-store')
@@ -248,11 +245,13 @@ function page(reply: FastifyReply, code: number, title: string, body: string) {
     .header('x-frame-options', 'DENY')
     .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
     .type('text/html; charset=utf-8')
-    .send(`<!doctype html>
+    .send(
+      html`<!doctype html>
 <html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(title)} – Planvakt</title>
+<title>${title} – Planvakt</title>
 <style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:1.5rem auto;padding:0 1rem}fieldset{margin:1rem 0;padding:1rem}legend{font-weight:600}button{margin:.2rem .3rem .2rem 0;padding:.5rem .9rem;font-size:1rem}button:focus,textarea:focus,input:focus{outline:3px solid #1a5fb4}.meta{color:#444}</style>
-</head><body><main><h1>${e(title)}</h1>
+</head><body><main><h1>${title}</h1>
 ${body}
-</main></body></html>`);
+</main></body></html>`.value,
+    );
 }

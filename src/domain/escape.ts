@@ -1,7 +1,9 @@
 /**
  * Plan text is written by people in Word and Excel and may contain anything: `<`, `&`, `*`,
  * quotes, `{{`. Each target gets its own escaper here; the renderers never concatenate raw plan
- * text into markup. JSON needs none: cards and notifications are built as objects and serialised.
+ * text into markup. HTML is written only with the `html` tag (./html.ts), the one caller of
+ * escapeHtml outside this file. JSON needs none: cards and notifications are built as objects and
+ * serialised.
  */
 
 const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -22,6 +24,14 @@ export function escapeCardMarkdown(text: string): string {
     .replace(/[\\`*_{}[\]()<>#~|!]/g, (c) => `\\${c}`)
     .replace(/^(\s*)([-+=])/gm, '$1\\$2')
     .replace(/^(\s*\d+)([.)])/gm, '$1\\$2');
+}
+
+/**
+ * Every form a piece of text takes in what Planvakt writes: as written, in an HTML body, on a
+ * Teams card. For erasure, which has to find a person's name in each of them.
+ */
+export function writtenForms(text: string): string[] {
+  return [text, escapeHtml(text), escapeCardMarkdown(text)];
 }
 
 /** One line for a header, a subject or a notification: no control characters, no line breaks. */

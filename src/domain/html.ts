@@ -29,6 +29,11 @@ export function html(strings: TemplateStringsArray, ...values: Renderable[]): Sa
   return new SafeHtml(out);
 }
 
+/** Fragments with markup between them (a line break, `<br>`): `html` itself joins arrays with nothing. */
+export function joinHtml(items: readonly Renderable[], separator: SafeHtml): SafeHtml {
+  return new SafeHtml(items.map(render).join(separator.value));
+}
+
 /** A query string from parameters, each value URL-encoded; empty values are left out. */
 export function qs(params: Record<string, string | number | undefined>): string {
   const p = new URLSearchParams();

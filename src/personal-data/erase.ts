@@ -8,7 +8,7 @@
  * Temporal's histories cannot be edited: a person's name in an activity's timeline goes when the
  * activity's workflow has closed and the namespace's retention has passed (README, Personuppgifter).
  */
-import { escapeCardMarkdown, escapeHtml } from '../domain/escape';
+import { writtenForms } from '../domain/escape';
 import type { OutboxEntry } from '../delivery/dev-sink';
 import { deliveryFiles } from '../delivery/files';
 import { readJsonLines, rewriteJsonLines } from '../delivery/json-lines';
@@ -122,7 +122,7 @@ function masker(who: Identity): <T>(entry: T) => T {
  * longer one), an address, a name as written, as an HTML body escapes it and as a Teams card does.
  */
 function personPattern(who: Identity, flags: string): RegExp | undefined {
-  const names = who.names.flatMap((n) => [n, escapeHtml(n), escapeCardMarkdown(n)]);
+  const names = who.names.flatMap(writtenForms);
   const forms = [...new Set([...names, ...who.addresses])].filter((f) => f.length >= 3).map(escapeRegExp);
   const ids = who.ids.map((id) => `(?<![a-z0-9-])${escapeRegExp(id)}(?![a-z0-9-])`);
   const all = [...forms, ...ids];

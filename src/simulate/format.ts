@@ -1,4 +1,4 @@
-import { escapeHtml } from '../domain/escape';
+import { html, joinHtml, type SafeHtml } from '../domain/html';
 import { personOfLabel, type SimulatedMessage, type Simulation } from './simulate';
 import { stockholmTime } from '../calendar/stockholm';
 
@@ -113,24 +113,25 @@ export function formatCsv(sim: Simulation): string {
 export function formatHtml(sim: Simulation, title: string): string {
   const rows = timelineRows(sim);
   const s = summarise(sim);
-  const td = (v: string) => `<td>${escapeHtml(v)}</td>`;
-  return `<!doctype html>
-<html lang="sv"><head><meta charset="utf-8"><title>Förhandsvisning: ${escapeHtml(title)}</title>
+  const td = (v: string) => html`<td>${v}</td>`;
+  const lines = (items: SafeHtml[]) => joinHtml(items, html`\n`);
+  return html`<!doctype html>
+<html lang="sv"><head><meta charset="utf-8"><title>Förhandsvisning: ${title}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;color:#1a1a1a}table{border-collapse:collapse}th,td{border:1px solid #767676;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f0f0f0}</style></head>
-<body><main><h1>Förhandsvisning: ${escapeHtml(title)}</h1>
-<p>${sim.activities} aktiviteter, ${s.totalEvents} händelser; samlade per person, dag och kanal blir det ${s.totalMessages} meddelanden${s.busiestDay ? `; mest belastade dag ${escapeHtml(s.busiestDay.date)} med ${s.busiestDay.messages} meddelanden` : ''}.</p>
+<body><main><h1>Förhandsvisning: ${title}</h1>
+<p>${sim.activities} aktiviteter, ${s.totalEvents} händelser; samlade per person, dag och kanal blir det ${s.totalMessages} meddelanden${s.busiestDay ? `; mest belastade dag ${s.busiestDay.date} med ${s.busiestDay.messages} meddelanden` : ''}.</p>
 <table><caption>Allt Planvakt skulle skicka</caption>
 <thead><tr><th scope="col">Datum</th><th scope="col">Tid</th><th scope="col">Mottagare</th><th scope="col">Kanal</th><th scope="col">Typ</th><th scope="col">Aktivitet</th><th scope="col">Varför</th></tr></thead>
 <tbody>
-${rows.map((r) => `<tr>${td(r.datum)}${td(r.tid)}${td(r.mottagare)}${td(r.kanal)}${td(r.typ)}${td(r.aktivitet)}${td(r.varför)}</tr>`).join('\n')}
+${lines(rows.map((r) => html`<tr>${td(r.datum)}${td(r.tid)}${td(r.mottagare)}${td(r.kanal)}${td(r.typ)}${td(r.aktivitet)}${td(r.varför)}</tr>`))}
 </tbody></table>
 <h2>Per månad</h2><table><thead><tr><th scope="col">Månad</th><th scope="col">Meddelanden</th><th scope="col">Eskaleringar</th></tr></thead><tbody>
-${s.months.map((m) => `<tr>${td(m.month)}${td(String(m.messages))}${td(String(m.escalations))}</tr>`).join('\n')}
+${lines(s.months.map((m) => html`<tr>${td(m.month)}${td(String(m.messages))}${td(String(m.escalations))}</tr>`))}
 </tbody></table>
 <h2>Per person</h2><table><thead><tr><th scope="col">Person</th><th scope="col">Meddelanden</th><th scope="col">Eskaleringar</th></tr></thead><tbody>
-${s.people.map((p) => `<tr>${td(p.person)}${td(String(p.messages))}${td(String(p.escalations))}</tr>`).join('\n')}
+${lines(s.people.map((p) => html`<tr>${td(p.person)}${td(String(p.messages))}${td(String(p.escalations))}</tr>`))}
 </tbody></table></main></body></html>
-`;
+`.value;
 }
 
 function short(text: string, max: number): string {

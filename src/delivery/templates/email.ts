@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Message } from '../message';
-import { escapeHtml } from '../../domain/escape';
+import { html, joinHtml, type SafeHtml } from '../../domain/html';
 import { SV } from './sv';
 import { buildView, type ActivityView, type MessageView } from './view';
 
@@ -67,42 +67,45 @@ const STYLE = {
 } as const;
 
 function renderHtml(view: MessageView): string {
-  const e = escapeHtml;
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="sv"><head><meta charset="utf-8">',
-    `<title>${e(view.subject)}</title></head>`,
-    `<body><div style="${STYLE.body}">`,
-    `<p>${e(view.greeting)}</p>`,
-    `<p>${e(view.intro)}</p>`,
-    ...view.activities.map(activityHtml),
-    `<p style="${STYLE.footer}">${e(view.footer)}</p>`,
-    '</div></body></html>',
-  ].join('\n');
+  return joinHtml(
+    [
+      html`<!DOCTYPE html>`,
+      html`<html lang="sv"><head><meta charset="utf-8">`,
+      html`<title>${view.subject}</title></head>`,
+      html`<body><div style="${STYLE.body}">`,
+      html`<p>${view.greeting}</p>`,
+      html`<p>${view.intro}</p>`,
+      ...view.activities.map(activityHtml),
+      html`<p style="${STYLE.footer}">${view.footer}</p>`,
+      html`</div></body></html>`,
+    ],
+    html`\n`,
+  ).value;
 }
 
-function activityHtml(a: ActivityView): string {
-  const e = escapeHtml;
-  const row = (label: string, value: string) =>
-    `<tr><td style="${STYLE.label}">${e(label)}</td><td style="white-space:pre-line">${e(value)}</td></tr>`;
+function activityHtml(a: ActivityView): SafeHtml {
+  const row = (label: string, value: string) => html`<tr><td style="${STYLE.label}">${label}</td><td style="white-space:pre-line">${value}</td></tr>`;
   const rows = [
     ...(a.goal ? [row(SV.labels.goal, a.goal)] : []),
     row(SV.labels.department, a.department),
     row(SV.labels.deadline, a.deadlineLabel),
   ];
-  const buttons = a.statusLinks.map((s) => `<a href="${e(s.url)}" style="${STYLE.button}">${e(s.label)}</a>`);
-  return [
-    `<div style="${STYLE.card}">`,
-    `<p style="${STYLE.title}">${e(a.title)}</p>`,
-    `<table role="presentation" cellpadding="0" cellspacing="0">${rows.join('')}</table>`,
-    `<ul>${a.reasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>`,
-    ...(buttons.length > 0 ? [`<p>${e(SV.labels.chooseStatus)}:<br>${buttons.join(' ')}</p>`] : []),
-    '<p>',
-    ...(a.checkInUrl ? [`<a href="${e(a.checkInUrl)}" style="${STYLE.link}">${e(SV.labels.checkIn)}</a> · `] : []),
-    `<a href="${e(a.activityUrl)}" style="${STYLE.link}">${e(SV.labels.openActivity)}</a>`,
-    '</p>',
-    '</div>',
-  ].join('\n');
+  const buttons = a.statusLinks.map((s) => html`<a href="${s.url}" style="${STYLE.button}">${s.label}</a>`);
+  return joinHtml(
+    [
+      html`<div style="${STYLE.card}">`,
+      html`<p style="${STYLE.title}">${a.title}</p>`,
+      html`<table role="presentation" cellpadding="0" cellspacing="0">${rows}</table>`,
+      html`<ul>${a.reasons.map((r) => html`<li>${r}</li>`)}</ul>`,
+      ...(buttons.length > 0 ? [html`<p>${SV.labels.chooseStatus}:<br>${joinHtml(buttons, html` `)}</p>`] : []),
+      html`<p>`,
+      ...(a.checkInUrl ? [html`<a href="${a.checkInUrl}" style="${STYLE.link}">${SV.labels.checkIn}</a> · `] : []),
+      html`<a href="${a.activityUrl}" style="${STYLE.link}">${SV.labels.openActivity}</a>`,
+      html`</p>`,
+      html`</div>`,
+    ],
+    html`\n`,
+  );
 }
 
 /**

@@ -1,52 +1,52 @@
 /**
  * The department report as one self-contained HTML document (the email body to the
- * avdelningschef and the HR partner, and the file under <dataDir>/reports/). Every piece of plan
- * text and every answer is escaped: plans and comments are untrusted.
+ * avdelningschef and the HR partner, and the file under <dataDir>/reports/). Written with the
+ * `html` tag, so every piece of plan text and every answer is escaped: plans and comments are
+ * untrusted.
  */
-import { escapeHtml as e } from '../../domain/escape';
+import { html, joinHtml, type SafeHtml } from '../../domain/html';
 import { ROW_STATUS_LABEL, type DepartmentReport, type Light, type ReportRow } from './model';
 
 const LIGHT_COLOUR: Record<Light, string> = { grön: '#1b7f3b', gul: '#b58900', röd: '#b3261e' };
 
 const percent = (share: number) => `${Math.round(share * 100)} %`;
 
-export function lightBadge(light: Light): string {
-  return `<span class="light light-${light === 'grön' ? 'gron' : light === 'röd' ? 'rod' : 'gul'}" style="background:${LIGHT_COLOUR[light]}">${e(light)}</span>`;
+export function lightBadge(light: Light): SafeHtml {
+  return html`<span class="light light-${light === 'grön' ? 'gron' : light === 'röd' ? 'rod' : 'gul'}" style="background:${LIGHT_COLOUR[light]}">${light}</span>`;
 }
 
 export function renderReportHtml(r: DepartmentReport): string {
   const t = r.totals;
-  const sections = r.sections
-    .map(
-      (s) => `<section>
-<h2>${e(s.name)} ${lightBadge(s.counts.light)}</h2>
+  const sections = r.sections.map(
+    (s) => html`<section>
+<h2>${s.name} ${lightBadge(s.counts.light)}</h2>
 <p class="counts">${s.counts.total} aktiviteter: ${s.counts.done} Klar, ${s.counts.inProgress} Pågår, ${s.counts.late} Försenad, ${s.counts.notStarted} Ej påbörjad, ${s.counts.notReported} ej rapporterade; ${s.counts.overdue} med passerat måldatum; ${percent(s.counts.share)} i tid.</p>
-${s.goals.map((g) => `<h3>${e(g.text)}</h3>\n${rowsTable(g.rows)}`).join('\n')}
+${joinHtml(s.goals.map((g) => html`<h3>${g.text}</h3>\n${rowsTable(g.rows)}`), html`\n`)}
 </section>`,
-    )
-    .join('\n');
+  );
   const nonResponders = r.nonResponders.length
-    ? `<ul>${r.nonResponders.map((n) => `<li>${e(n.text)} <span class="owner">(${e(n.owners || 'ingen ansvarig')})</span></li>`).join('')}</ul>`
-    : '<p>Alla har rapporterat.</p>';
+    ? html`<ul>${r.nonResponders.map((n) => html`<li>${n.text} <span class="owner">(${n.owners || 'ingen ansvarig'})</span></li>`)}</ul>`
+    : html`<p>Alla har rapporterat.</p>`;
   const indicators = r.indicators.length
-    ? `<section>
+    ? html`<section>
 <h2>Indikatorer</h2>
 <table>
 <thead><tr><th scope="col">Mål</th><th scope="col">Indikator</th><th scope="col">Värde</th><th scope="col">Årsmål</th><th scope="col">KF:s årsmål</th><th scope="col">Periodicitet</th><th scope="col">Kommentar</th><th scope="col">Ansvarig</th></tr></thead>
 <tbody>
-${r.indicators
-  .map(
+${joinHtml(
+  r.indicators.map(
     (i) =>
-      `<tr${i.notReported ? ' class="not-reported"' : ''}><td>${e(i.goal)}</td><td>${e(i.name)}</td><td class="value">${i.value !== undefined ? e(i.value) : '<strong>Ej rapporterad</strong>'}</td><td>${e(i.annualTarget || '–')}</td><td>${e(i.kfAnnualTarget || '–')}</td><td>${e(i.periodicity)}</td><td>${e(i.comment)}</td><td>${e(i.owners)}${i.reportedBy ? `<br><small>rapporterat av ${e(i.reportedBy)}</small>` : ''}</td></tr>`,
-  )
-  .join('\n')}
+      html`<tr${i.notReported ? html` class="not-reported"` : ''}><td>${i.goal}</td><td>${i.name}</td><td class="value">${i.value !== undefined ? i.value : html`<strong>Ej rapporterad</strong>`}</td><td>${i.annualTarget || '–'}</td><td>${i.kfAnnualTarget || '–'}</td><td>${i.periodicity}</td><td>${i.comment}</td><td>${i.owners}${i.reportedBy ? html`<br><small>rapporterat av ${i.reportedBy}</small>` : ''}</td></tr>`,
+  ),
+  html`\n`,
+)}
 </tbody>
 </table>
 </section>`
     : '';
-  return `<!doctype html>
+  return html`<!doctype html>
 <html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(`Uppföljning ${r.label} – ${r.departmentName}`)}</title>
+<title>${`Uppföljning ${r.label} – ${r.departmentName}`}</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1a1a1a}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
@@ -57,28 +57,29 @@ tr.not-reported td{background:#fff4e5}
 .overdue{color:#b3261e;font-weight:600}
 </style></head>
 <body><main>
-<h1>${e(`Uppföljning ${r.label}`)}: ${e(r.departmentName)}</h1>
-<p>Rapportfönstret öppnade ${e(r.opensOn)}, sista svarsdag ${e(r.due)}, sammanställd ${e(r.closedOn)}.</p>
-<p class="rule">${e(r.lightRule)}</p>
+<h1>${`Uppföljning ${r.label}`}: ${r.departmentName}</h1>
+<p>Rapportfönstret öppnade ${r.opensOn}, sista svarsdag ${r.due}, sammanställd ${r.closedOn}.</p>
+<p class="rule">${r.lightRule}</p>
 <p class="totals">Totalt ${t.total} aktiviteter: ${t.done} Klar, ${t.inProgress} Pågår, ${t.late} Försenad, ${t.notStarted} Ej påbörjad, <strong>${t.notReported} ej rapporterade</strong>; ${t.overdue} med passerat måldatum; ${percent(t.share)} i tid ${lightBadge(t.light)}.${t.indicators ? ` Indikatorer: ${t.indicatorsReported} av ${t.indicators} rapporterade.` : ''}</p>
 <h2>Har inte rapporterat</h2>
 ${nonResponders}
-${sections}
+${joinHtml(sections, html`\n`)}
 ${indicators}
 </main></body></html>
-`;
+`.value;
 }
 
-function rowsTable(rows: ReportRow[]): string {
-  return `<table>
+function rowsTable(rows: ReportRow[]): SafeHtml {
+  return html`<table>
 <thead><tr><th scope="col">Aktivitet</th><th scope="col">Ansvarig</th><th scope="col">Måldatum</th><th scope="col">Status</th><th scope="col">Kommentar</th><th scope="col">Försenad</th><th scope="col">Rapporterad</th></tr></thead>
 <tbody>
-${rows
-  .map((row) => {
-    const comment = [row.comment, row.proposedDate ? `Nytt datum: ${row.proposedDate}` : '', ...row.corrections].filter(Boolean).map(e).join('<br>');
-    return `<tr data-activity="${e(row.activityId)}"${row.notReported ? ' class="not-reported"' : ''}><td>${e(row.text)}</td><td>${e(row.owners)}</td><td>${e(row.deadline ?? row.deadlineRaw)}</td><td class="status">${e(row.notReported ? ROW_STATUS_LABEL.notReported : row.statusLabel)}</td><td>${comment}</td><td>${row.overdue ? '<span class="overdue">Ja</span>' : 'Nej'}</td><td>${row.reportedBy ? `${e(row.reportedBy)}, ${e(row.reportedOn ?? '')}` : '<strong>Ej rapporterad</strong>'}</td></tr>`;
-  })
-  .join('\n')}
+${joinHtml(
+  rows.map((row) => {
+    const comment = joinHtml([row.comment, row.proposedDate ? `Nytt datum: ${row.proposedDate}` : '', ...row.corrections].filter(Boolean), html`<br>`);
+    return html`<tr data-activity="${row.activityId}"${row.notReported ? html` class="not-reported"` : ''}><td>${row.text}</td><td>${row.owners}</td><td>${row.deadline ?? row.deadlineRaw}</td><td class="status">${row.notReported ? ROW_STATUS_LABEL.notReported : row.statusLabel}</td><td>${comment}</td><td>${row.overdue ? html`<span class="overdue">Ja</span>` : 'Nej'}</td><td>${row.reportedBy ? `${row.reportedBy}, ${row.reportedOn ?? ''}` : html`<strong>Ej rapporterad</strong>`}</td></tr>`;
+  }),
+  html`\n`,
+)}
 </tbody>
 </table>`;
 }
