@@ -14,7 +14,11 @@ export interface WebOptions {
   delivery?: OutboxPageOptions;
 }
 
-/** The HTTP side of Planvakt on port 3000: today the health check and a start page. */
+/**
+ * The HTTP side of Planvakt on PLANVAKT_PORT (3000 unless set): the health check, Utkorg (when
+ * the delivery side's files are given), the one-click check-in pages (src/checkin, no sign-in) and
+ * the web app behind the sign-in (src/web/app).
+ */
 export async function createWebServer(opts: WebOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: { level: 'warn' } });
 

@@ -1,7 +1,7 @@
 /**
  * The web app for department heads and HR, on the Planvakt web server (port 3000): Översikt,
  * Aktivitet, Importera, Förhandsvisning, Inställningar, Rapporter, Kalender, and sign-in.
- * `registerApp` is the one call src/web/server.ts makes. Everything is registered in its own
+ * `registerApp` is the one call src/web/server.ts makes for it. Everything is registered in its own
  * encapsulated Fastify context, so its plugins (helmet, cookies, forms, multipart, CSRF) and hooks
  * (sign-in, CSRF) apply to these routes only, not to the health check, Utkorg or the check-in
  * pages others own.
