@@ -93,7 +93,11 @@ export function pageFor(ctx: { outbox: boolean }, req: FastifyRequest, reply: Fa
   };
 }
 
-/** The frame around a body, sent; for a page no one signed in sees and that carries no form (the 401), directly. */
+/**
+ * The frame around a body, sent. Handlers use {@link pageFor}; only the pages that show no one as
+ * signed in call this directly: the sign-in pages and the 401 (a signed-in person on /logga-in still
+ * sees the plain sign-in frame).
+ */
 export function sendPage(reply: FastifyReply, opts: PageOptions) {
   return reply
     .code(opts.status ?? 200)
