@@ -5,7 +5,8 @@ import { parseRules, rulesFor } from '../rules';
 import { activityCorrected, cancel, stateQuery, type LifecycleActivity } from '../lifecycle/messages';
 import { changedFields } from '../lifecycle/state';
 import { startFollowUps } from '../follow-up/start';
-import { lifecycleStart, lifecycleWorkflowId } from '../lifecycle/start';
+import { lifecycleStart } from '../lifecycle/start';
+import { lifecycleWorkflowId } from '../domain/workflow-ids';
 import { planId, rulesVersion, toLifecycleActivity } from './plan-to-lifecycle';
 
 /**

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError, type Connection } from '@temporalio/client';
-import { lifecycleWorkflowId } from '../lifecycle/start';
+import { lifecycleWorkflowId } from '../domain/workflow-ids';
 import { checkinSecret, verifyCheckinToken, type CheckinClaims } from './token';
 import { readEnv } from '../config/env';
 import { FileOrganisationSource, type OrganisationSource } from '../organisation';

@@ -27,11 +27,10 @@ import type { UndeliverableLog } from '../delivery/undeliverable';
 import { resolveAll, resolveRecipients, type OrganisationSource } from '../organisation';
 import type { Organisation, Person } from '../organisation/schema';
 import type { IsoDate } from '../domain/vocabulary';
+import { digestWorkflowId, immediateWorkflowId } from '../domain/workflow-ids';
 import { rulesFor, type Rules, type RulesFile } from '../rules';
 import {
   addDigestItems,
-  digestWorkflowId,
-  immediateWorkflowId,
   type DigestFailure,
   type DigestInput,
   type DigestItem,

@@ -88,9 +88,5 @@ export interface DigestOutcome {
   deliveredAfterOutage?: boolean;
 }
 
-export const digestWorkflowId = (personId: string, date: IsoDate) => `digest-${personId}-${date}`;
-/** A critical event's own message: one workflow per person, day and item batch. */
-export const immediateWorkflowId = (personId: string, date: IsoDate, tag: string) => `digest-${personId}-${date}-direkt-${tag}`;
-
 export const addDigestItems = defineSignal<[DigestItem[]]>('addDigestItems');
 export const digestStateQuery = defineQuery<DigestView>('digestState');

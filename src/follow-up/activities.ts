@@ -7,7 +7,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApplicationFailure, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { lifecycleWorkflowId } from '../lifecycle/start';
+import { lifecycleWorkflowId } from '../domain/workflow-ids';
 import { resolveAll, type OrganisationSource } from '../organisation';
 import type { Organisation } from '../organisation/schema';
 import { ROLES, type RoleRef } from '../domain/vocabulary';

@@ -16,20 +16,13 @@ import { quietDayPredicate } from '../calendar/quiet-days';
 import { parseInstant, stockholmInstant } from '../calendar/stockholm';
 import { workingCalendar } from '../calendar/working-days';
 import type { FollowUpPeriod } from '../domain/vocabulary';
+import { cycleWorkflowId } from '../domain/workflow-ids';
 import type { Rules } from '../rules/schema';
 import type { LifecycleActivity } from '../lifecycle/messages';
 import type { CycleIndicator, CycleOccasion, FollowUpCycleInput } from './messages';
 
 export function periodsOfActivity(activity: LifecycleActivity, rules: Rules): Set<FollowUpPeriod> {
   return new Set(activity.cadences.flatMap((c) => rules.followUp.cadences[c] ?? []));
-}
-
-export function cycleId(department: string, occasion: Pick<CycleOccasion, 'period' | 'id'>): string {
-  // `T1:2022` → cycle-forskola-2022-T1; `APT:2022-03-01` → cycle-forskola-2022-APT-03-01.
-  const [, when] = occasion.id.split(':') as [string, string];
-  const year = when.slice(0, 4);
-  const rest = when.length > 4 ? `-${when.slice(5)}` : '';
-  return `cycle-${department}-${year}-${occasion.period}${rest}`;
 }
 
 export interface DepartmentYear {
@@ -70,7 +63,7 @@ export function planCycles(d: DepartmentYear, withPrevious = true): FollowUpCycl
       const indicators = d.indicators.filter((i) => i.periods.includes(period));
       if (activities.length === 0 && indicators.length === 0) continue;
       cycles.push({
-        cycleId: cycleId(d.department, o),
+        cycleId: cycleWorkflowId(d.department, o),
         department: d.department,
         year: d.year,
         occasion,

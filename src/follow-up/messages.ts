@@ -117,5 +117,3 @@ export interface FollowUpDepartmentInput {
 export const followUpPlanUpdated = defineSignal<[{ plan: string; activities: LifecycleActivity[]; indicators: CycleIndicator[] }]>('followUpPlanUpdated');
 export const followUpRulesChanged = defineSignal<[{ rules: Rules }]>('followUpRulesChanged');
 export const followUpStartedQuery = defineQuery<string[]>('followUpStarted');
-
-export const followUpDepartmentWorkflowId = (department: string) => `follow-up-${department}`;

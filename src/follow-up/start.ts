@@ -10,7 +10,8 @@ import { stockholmDate } from '../calendar/stockholm';
 import { placedActivities, type Plan } from '../plan/model';
 import { rulesFor, type RulesFile } from '../rules';
 import type { followUpDepartment } from './workflow';
-import { followUpDepartmentWorkflowId, followUpPlanUpdated, type CycleIndicator, type FollowUpDepartmentInput } from './messages';
+import { followUpDepartmentWorkflowId } from '../domain/workflow-ids';
+import { followUpPlanUpdated, type CycleIndicator, type FollowUpDepartmentInput } from './messages';
 
 /** A plan's indicators as the cycles follow them up: asked of the unit's head (enhetschef), else the avdelningschef. */
 export function indicatorsOf(plan: Plan): CycleIndicator[] {

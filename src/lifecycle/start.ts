@@ -1,11 +1,10 @@
 import type { WorkflowStartOptions } from '@temporalio/client';
 import { stockholmDate } from '../calendar/stockholm';
 import * as sa from '../temporal/search-attributes';
+import { lifecycleWorkflowId } from '../domain/workflow-ids';
 import type { activityLifecycle } from './workflow';
 import type { ActivityLifecycleInput } from './messages';
 import { initialState, searchAttributeValues } from './state';
-
-export const lifecycleWorkflowId = (activityId: string) => `activity-${activityId}`;
 
 /**
  * How every activityLifecycle is started (import --apply, the web import, simulate, tests): the

@@ -18,6 +18,7 @@ import { FollowUpHarness, TEST_SECRET } from '../helpers/follow-up';
 import { recordHistories } from '../helpers/histories';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { KOMPETENSPLAN, seedPath, VERKSAMHETSPLAN } from '../plan/seeds';
+import { lifecycleWorkflowId } from '../../src/domain/workflow-ids';
 
 let env: TestWorkflowEnvironment;
 let h: FollowUpHarness;
@@ -40,7 +41,7 @@ afterAll(async () => {
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 const token = (person: string, scope: { activities?: string[]; cycle?: string }, expires = inAnHour()) => signCheckinToken(TEST_SECRET, { person, ...scope, expires });
-const reportsIn = async (activityId: string) => (await env.client.workflow.getHandle(`activity-${activityId}`).query(timelineQuery)).filter((t) => t.type === 'reported');
+const reportsIn = async (activityId: string) => (await env.client.workflow.getHandle(lifecycleWorkflowId(activityId)).query(timelineQuery)).filter((t) => t.type === 'reported');
 const submission = (n: string) => `sub-${n}-0123456789`;
 
 async function excelRows(path: string, sheet: string): Promise<string[][]> {
@@ -188,7 +189,7 @@ describe('followUpCycle on the time-skipping server', () => {
     expect(t2html).toMatch(/Sent svar efter Tertial 1 2022, 2022-05-10 av Stina Stöd: Pågår – Startade i maj/);
     expect(await department.query(followUpStartedQuery)).toEqual(['cycle-forskola-2022-T1', 'cycle-forskola-2022-T2']);
     await department.terminate('test done');
-    for (const id of chosen) await env.client.workflow.getHandle(`activity-${id}`).terminate('test done').catch(() => undefined);
+    for (const id of chosen) await env.client.workflow.getHandle(lifecycleWorkflowId(id)).terminate('test done').catch(() => undefined);
   });
 
   it('the seed verksamhetsplan, VB 2020: every indicator with Periodicitet År is asked for once; the report lists each value beside its Årsmål', async () => {
@@ -240,7 +241,7 @@ describe('followUpCycle on the time-skipping server', () => {
     const sheet = await excelRows(outcome.files.xlsx, 'Avdelning förskola');
     const klimat = sheet.find((r) => r[1]?.startsWith('Klimatpåverkan'))!;
     expect(klimat.slice(1, 5)).toEqual(['Klimatpåverkan från upphandlade livsmedel och måltider', '1,8', '1,9', '1,9 kg CO2 per kg livsmedel']);
-    for (const a of activities) await env.client.workflow.getHandle(`activity-${a.id}`).terminate('test done').catch(() => undefined);
+    for (const a of activities) await env.client.workflow.getHandle(lifecycleWorkflowId(a.id)).terminate('test done').catch(() => undefined);
   });
 
   it('VB 2022 over the whole stadsutveckling department, Löpande activities included', async () => {
@@ -283,6 +284,6 @@ describe('followUpCycle on the time-skipping server', () => {
     expect(unanswered.map((r) => r[header.indexOf('Försenad')])).toEqual(Array(5).fill('Ja'));
     expect(rows.find((r) => r[header.indexOf('Status')] === 'Klar')?.[header.indexOf('Rapporterad av')]).toBe('Bertil Avdelning');
     await department.terminate('test done');
-    for (const a of activities) await env.client.workflow.getHandle(`activity-${a.id}`).terminate('test done').catch(() => undefined);
+    for (const a of activities) await env.client.workflow.getHandle(lifecycleWorkflowId(a.id)).terminate('test done').catch(() => undefined);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lifecycleWorkflowId } from '../../src/lifecycle/start';
+import { lifecycleWorkflowId } from '../../src/domain/workflow-ids';
 import { nextEventQuery, stateQuery } from '../../src/lifecycle/messages';
 import { calendarToken } from '../../src/web/app/calendar';
 import { parsePlan, planToYaml } from '../../src/plan';

@@ -4,7 +4,7 @@
  * the organisation, role ids, statuses) or a date pattern first, so no user text reaches a query.
  */
 import type { Client } from '@temporalio/client';
-import { lifecycleWorkflowId } from '../../lifecycle/start';
+import { lifecycleWorkflowId } from '../../domain/workflow-ids';
 import { stateQuery, type LifecycleView } from '../../lifecycle/messages';
 
 export const LIFECYCLE = `WorkflowType = 'activityLifecycle'`;
