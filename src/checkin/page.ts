@@ -18,8 +18,8 @@ import { FileOrganisationSource, type OrganisationSource } from '../organisation
 import { mayReport, rolesIn } from '../organisation/access';
 import type { Organisation, Person } from '../organisation/schema';
 import { STATUSES, type Role, type RoleRef, type Status } from '../domain/vocabulary';
-import { reportStatus, stateQuery, type LifecycleView, type Reporter } from '../lifecycle/messages';
-import { cycleStateQuery, reportIndicator, type CycleIndicator, type CycleView } from '../follow-up/messages';
+import { reportStatus, stateQuery, type LifecycleView, type Reporter } from '../lifecycle';
+import { cycleStateQuery, reportIndicator, type CycleIndicator, type CycleView } from '../follow-up';
 import { escapeHtml as e } from '../domain/escape';
 
 export interface CheckinOptions {

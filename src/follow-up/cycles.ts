@@ -16,6 +16,7 @@ import { quietDayPredicate } from '../calendar/quiet-days';
 import { parseInstant, stockholmInstant } from '../calendar/stockholm';
 import { workingCalendar } from '../calendar/working-days';
 import type { FollowUpPeriod } from '../domain/vocabulary';
+import { planClock, type PlanTimed } from '../domain/plan-clock';
 import { cycleWorkflowId } from '../domain/workflow-ids';
 import type { Rules } from '../rules/schema';
 import type { LifecycleActivity } from '../lifecycle/messages';
@@ -25,13 +26,12 @@ export function periodsOfActivity(activity: LifecycleActivity, rules: Rules): Se
   return new Set(activity.cadences.flatMap((c) => rules.followUp.cadences[c] ?? []));
 }
 
-export interface DepartmentYear {
+export interface DepartmentYear extends PlanTimed {
   department: string;
   year: number;
   activities: LifecycleActivity[];
   indicators: CycleIndicator[];
   rules: Rules;
-  timeShiftMs?: number;
 }
 
 /** Every cycle of the department's year, sorted by when its window opens (ties: by id). */
@@ -69,7 +69,7 @@ export function planCycles(d: DepartmentYear, withPrevious = true): FollowUpCycl
         occasion,
         activities,
         indicators,
-        ...(d.timeShiftMs ? { timeShiftMs: d.timeShiftMs } : {}),
+        ...planClock(d).carry(),
       });
     }
   }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { readUndeliverableFile } from '../../src/delivery/undeliverable';
 import type { Delivery } from '../../src/rules';
-import { digestStateQuery } from '../../src/digest/messages';
+import { digestStateQuery } from '../../src/digest';
 import { digestWorkflowId } from '../../src/domain/workflow-ids';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { makeActivity, testRules } from '../helpers/lifecycle';

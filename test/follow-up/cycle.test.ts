@@ -7,13 +7,11 @@ import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { followUpInputs } from '../../src/follow-up/start';
+import { followUpInputs, cycleStateQuery, followUpStartedQuery, reportIndicator, type CycleOutcome, planCycles, followUpDepartment, followUpCycle } from '../../src/follow-up';
 import { toLifecycleActivity } from '../../src/apply/plan-to-lifecycle';
 import { signCheckinToken } from '../../src/checkin/token';
 import { placedActivities, readPlanFile, type Plan } from '../../src/plan';
-import { timelineQuery } from '../../src/lifecycle/messages';
-import { cycleStateQuery, followUpStartedQuery, reportIndicator, type CycleOutcome } from '../../src/follow-up/messages';
-import { planCycles } from '../../src/follow-up/cycles';
+import { timelineQuery } from '../../src/lifecycle';
 import { FollowUpHarness, TEST_SECRET } from '../helpers/follow-up';
 import { recordHistories } from '../helpers/histories';
 import { timeSkippingEnv } from '../helpers/temporal';
@@ -72,7 +70,7 @@ describe('followUpCycle on the time-skipping server', () => {
     expect(input.year).toBe(2022);
     const planKey = Object.keys(input.plans)[0]!;
     input.plans[planKey] = { activities, indicators: [] };
-    const department = await env.client.workflow.start('followUpDepartment', { workflowId: 'follow-up-forskola', taskQueue: h.taskQueue, args: [{ ...input, untilYear: 2022 }] });
+    const department = await env.client.workflow.start(followUpDepartment, { workflowId: 'follow-up-forskola', taskQueue: h.taskQueue, args: [{ ...input, untilYear: 2022 }] });
 
     await h.sleepUntil('2022-04-11T10:00:00+02:00', shift);
     const requests = h.messages({ kind: 'statusRequest', keyPrefix: 'status:T1:2022' });
@@ -204,7 +202,7 @@ describe('followUpCycle on the time-skipping server', () => {
     const vb = planCycles({ department: input.department, year: 2020, activities, indicators, rules: input.rules, timeShiftMs: shift }).find((c) => c.occasion.period === 'VB')!;
     expect(vb.cycleId).toBe('cycle-forskola-2020-VB');
     expect(vb.indicators).toHaveLength(5);
-    const cycle = await env.client.workflow.start('followUpCycle', { workflowId: vb.cycleId, taskQueue: h.taskQueue, args: [vb] });
+    const cycle = await env.client.workflow.start(followUpCycle, { workflowId: vb.cycleId, taskQueue: h.taskQueue, args: [vb] });
 
     await h.sleepUntil('2020-12-01T10:00:00+01:00', shift);
     const asked = h.messages({ workflowId: vb.cycleId, keyPrefix: 'indicator:VB:2020:' });
@@ -256,7 +254,7 @@ describe('followUpCycle on the time-skipping server', () => {
     const lopande = activities.filter((a) => a.deadlineRaw === 'Löpande').map((a) => a.id);
     expect(lopande).toEqual(['f819d66c6560', 'd17615e72ea1']);
     for (const a of activities) await h.launchLifecycle(a, shift);
-    const department = await env.client.workflow.start('followUpDepartment', { workflowId: 'follow-up-stadsutveckling', taskQueue: h.taskQueue, args: [input] });
+    const department = await env.client.workflow.start(followUpDepartment, { workflowId: 'follow-up-stadsutveckling', taskQueue: h.taskQueue, args: [input] });
 
     await h.sleepUntil('2022-12-01T10:00:00+01:00', shift);
     const requests = h.messages({ workflowId: 'cycle-stadsutveckling-2022-VB', kind: 'statusRequest' });

@@ -14,7 +14,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { readUndeliverableFile } from '../../src/delivery/undeliverable';
 import type { RoleRef } from '../../src/domain/vocabulary';
 import type { Delivery } from '../../src/rules';
-import { digestStateQuery, type DigestView, type PersonalChannel } from '../../src/digest/messages';
+import { digestStateQuery, type DigestView, type PersonalChannel } from '../../src/digest';
 import { digestWorkflowId } from '../../src/domain/workflow-ids';
 import { DeliveryHarness, startFaultyGraph, testRulesFile } from '../helpers/delivery';
 import { recordHistories } from '../helpers/histories';

@@ -17,7 +17,7 @@ import { checkinSecret, DEV_CHECKIN_SECRET, signCheckinToken } from '../../src/c
 import { placedActivities, readPlanFile } from '../../src/plan';
 import { DEV_SESSION_SECRET, settingsFromEnv } from '../../src/web/app/settings-env';
 import { createWebServer } from '../../src/web/server';
-import { timelineQuery } from '../../src/lifecycle/messages';
+import { timelineQuery } from '../../src/lifecycle';
 import { FollowUpHarness, TEST_SECRET } from '../helpers/follow-up';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { KOMPETENSPLAN, seedPath } from '../plan/seeds';

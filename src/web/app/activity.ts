@@ -22,7 +22,7 @@ import {
   type LifecycleActivity,
   type LifecycleView,
   type TimelineEntry,
-} from '../../lifecycle/messages';
+} from '../../lifecycle';
 import { mayReportIn, rolesIn } from '../../organisation/access';
 import type { AppContext } from './context';
 import { html, type SafeHtml } from '../../domain/html';

@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { lifecycleWorkflowId } from '../../domain/workflow-ids';
-import { stateQuery, type LifecycleView } from '../../lifecycle/messages';
+import { stateQuery, type LifecycleView } from '../../lifecycle';
 
 export const LIFECYCLE = `WorkflowType = 'activityLifecycle'`;
 const RUNNING = `${LIFECYCLE} AND ExecutionStatus = 'Running'`;
