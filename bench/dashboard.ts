@@ -14,7 +14,7 @@ import Fastify from 'fastify';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { RecordingDelivery } from '../src/domain/notice';
-import { lifecycleStart } from '../src/lifecycle/start';
+import { lifecycleStart, reportStatus, stateQuery, activityLifecycle } from '../src/lifecycle';
 import { rulesVersion, toLifecycleActivity } from '../src/apply/plan-to-lifecycle';
 import { placedActivities, readPlanFile } from '../src/plan';
 import { loadRules, rulesFor } from '../src/rules';
@@ -25,7 +25,6 @@ import { createWorker } from '../src/worker';
 import { registerApp } from '../src/web/app';
 import { departmentCounts } from '../src/web/app/dashboard';
 import { listPage, LISTED, views } from '../src/web/app/visibility';
-import { reportStatus, stateQuery } from '../src/lifecycle/messages';
 
 const N = Number(process.argv[2] ?? 10_000);
 const RUNS = 20;
@@ -53,7 +52,7 @@ for (let i = 0; i < N; i += 100) {
     Array.from({ length: Math.min(100, N - i) }, (_, k) => {
       const base = seed[(i + k) % seed.length]!;
       const activity = { ...base, id: `${base.id}-${i + k}` };
-      return client.workflow.start('activityLifecycle', lifecycleStart({ activity, rules: rulesFor(rulesFile, activity.department), rulesVersion: rulesVersion('bench'), timeShiftMs }, taskQueue, new Date()));
+      return client.workflow.start(activityLifecycle, lifecycleStart({ activity, rules: rulesFor(rulesFile, activity.department), rulesVersion: rulesVersion('bench'), timeShiftMs }, taskQueue, new Date()));
     }),
   );
 }

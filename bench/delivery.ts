@@ -19,9 +19,9 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../src/worker/activities';
-import { ChannelDelivery, type DigestDeps } from '../src/digest/activities';
-import type { DeliveryRequest } from '../src/domain/notice';
-import { lifecycleStart } from '../src/lifecycle/start';
+import { ChannelDelivery, type DigestDeps } from '../src/digest';
+import type { NoticeRequest } from '../src/domain/notice';
+import { lifecycleStart, type LifecycleActivity, activityLifecycle } from '../src/lifecycle';
 import { channelsFromEnv, closeChannels } from '../src/delivery/channels';
 import { DevOutbox } from '../src/delivery/dev-sink';
 import { FileDeliveryLedger } from '../src/delivery/ledger';
@@ -31,7 +31,6 @@ import { loadRules, rulesFor } from '../src/rules';
 import { temporalCliPath } from '../src/temporal/binaries';
 import { startDevServer } from '../src/temporal/dev-server';
 import { workflowsPath } from '../src/worker';
-import type { LifecycleActivity } from '../src/lifecycle/messages';
 
 const N = Number(process.argv[2] ?? 10_000);
 const P = Number(process.argv[3] ?? 250);
@@ -75,7 +74,7 @@ let lastHanded = 0;
 let handed = 0;
 const sink = new ChannelDelivery(deps);
 const delivery = {
-  async deliver(request: DeliveryRequest) {
+  async deliver(request: NoticeRequest) {
     const r = await sink.deliver(request).catch((e: Error) => {
       failures.set(e.message.slice(0, 120), (failures.get(e.message.slice(0, 120)) ?? 0) + 1);
       throw e;
@@ -125,7 +124,7 @@ await Promise.all(
     while (next < N) {
       const i = next++;
       const now = new Date(Date.now());
-      await client.workflow.start('activityLifecycle', lifecycleStart({ activity: activity(i), rules, rulesVersion: 'bench', timeShiftMs }, deps.taskQueue, now));
+      await client.workflow.start(activityLifecycle, lifecycleStart({ activity: activity(i), rules, rulesVersion: 'bench', timeShiftMs }, deps.taskQueue, now));
     }
   }),
 );

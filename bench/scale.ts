@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { lifecycleStart } from '../src/lifecycle/start';
+import { lifecycleStart, activityLifecycle } from '../src/lifecycle';
 import { rulesVersion, toLifecycleActivity } from '../src/apply/plan-to-lifecycle';
 import { placedActivities, readPlanFile } from '../src/plan';
 import { loadRules, rulesFor } from '../src/rules';
@@ -85,7 +85,7 @@ const emptyRate = memoryOnly ? NaN : await measure('empty', (i) => client.workfl
 const lifecycleRate = await measure('activityLifecycle', (i) => {
   const base = seed[i % seed.length]!;
   const activity = { ...base, id: `${base.id}-${i}` };
-  return client.workflow.start('activityLifecycle', lifecycleStart({ activity, rules: rulesFor(rulesFile, activity.department), rulesVersion: rulesVersion('bench'), timeShiftMs }, 'scale', new Date()));
+  return client.workflow.start(activityLifecycle, lifecycleStart({ activity, rules: rulesFor(rulesFile, activity.department), rulesVersion: rulesVersion('bench'), timeShiftMs }, 'scale', new Date()));
 });
 await new Promise((r) => setTimeout(r, 2000));
 const rssOpen = rssMb();

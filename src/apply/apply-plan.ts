@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { placedActivities, type Plan } from '../plan/model';
 import { parseRules, rulesFor } from '../rules';
-import { activityCorrected, cancel, stateQuery, type LifecycleActivity } from '../lifecycle/messages';
-import { changedFields } from '../lifecycle/state';
-import { startFollowUps } from '../follow-up/start';
-import { lifecycleStart, lifecycleWorkflowId } from '../lifecycle/start';
+import { activityCorrected, activityLifecycle, cancel, changedFields, lifecycleStart, stateQuery, type LifecycleActivity } from '../lifecycle';
+import { startFollowUps } from '../follow-up';
+import { planClock, type PlanTimed } from '../domain/plan-clock';
+import { lifecycleWorkflowId } from '../domain/workflow-ids';
 import { planId, rulesVersion, toLifecycleActivity } from './plan-to-lifecycle';
 
 /**
@@ -61,13 +61,13 @@ export async function planChanges(client: Client, plan: Plan): Promise<PlanChang
   return changes;
 }
 
-export interface ApplyOptions {
+/** The plan time shift (PlanTimed; simulation and tests only) is handed to what starts, through the plan clock. */
+export interface ApplyOptions extends PlanTimed {
   taskQueue: string;
   rulesPath: string;
   /** Who the timeline names as the source of corrections. */
   by: string;
-  /** Simulation and tests only: see ActivityLifecycleInput.timeShiftMs. */
-  timeShiftMs?: number;
+  /** The running clock at the start (a time-skipping server's, in tests). */
   now?: () => Date;
 }
 
@@ -80,12 +80,13 @@ export async function applyChanges(client: Client, changes: PlanChanges, opts: A
   const rulesFile = parseRules(opts.rulesPath, text);
   const version = rulesVersion(text);
   const now = opts.now ?? (() => new Date());
+  const clock = planClock(opts);
 
   const started = await inBatches(changes.added, async (activity): Promise<number> => {
-    const input = { activity, rules: rulesFor(rulesFile, activity.department), rulesVersion: version, timeShiftMs: opts.timeShiftMs };
+    const input = { activity, rules: rulesFor(rulesFile, activity.department), rulesVersion: version, ...clock.carry() };
     try {
       // REJECT_DUPLICATE: an activity reported done keeps its closed history and is not started over.
-      await client.workflow.start('activityLifecycle', { ...lifecycleStart(input, opts.taskQueue, now()), workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+      await client.workflow.start(activityLifecycle, { ...lifecycleStart(input, opts.taskQueue, now()), workflowIdReusePolicy: 'REJECT_DUPLICATE' });
       return 1;
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return 0; // a concurrent import got there first
@@ -96,7 +97,7 @@ export async function applyChanges(client: Client, changes: PlanChanges, opts: A
     client.workflow.getHandle(lifecycleWorkflowId(activity.id)).signal(activityCorrected, { by: opts.by, activity }),
   );
   await inBatches(changes.removed, (workflowId) => client.workflow.getHandle(workflowId).signal(cancel, { reason: 'Borttagen ur planen' }));
-  await startFollowUps(client, opts.taskQueue, changes.document, rulesFile, now(), opts.timeShiftMs);
+  await startFollowUps(client, opts.taskQueue, changes.document, rulesFile, now(), clock.shiftMs);
   return { started: started.reduce((a, b) => a + b, 0), signalled: changes.changed.length, cancelled: changes.removed.length };
 }
 

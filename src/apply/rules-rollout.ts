@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Client } from '@temporalio/client';
 import { parseRules, rulesFor, type RulesFile } from '../rules';
-import { rulesChanged, stateQuery } from '../lifecycle/messages';
+import { rulesChanged, stateQuery } from '../lifecycle';
 import { rulesVersion } from './plan-to-lifecycle';
 
 export interface RulesRollout {

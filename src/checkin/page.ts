@@ -11,15 +11,15 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError, type Connection } from '@temporalio/client';
-import { lifecycleWorkflowId } from '../lifecycle/start';
+import { lifecycleWorkflowId } from '../domain/workflow-ids';
 import { checkinSecret, verifyCheckinToken, type CheckinClaims } from './token';
 import { readEnv } from '../config/env';
 import { FileOrganisationSource, type OrganisationSource } from '../organisation';
 import { mayReport, rolesIn } from '../organisation/access';
 import type { Organisation, Person } from '../organisation/schema';
 import { STATUSES, type Role, type RoleRef, type Status } from '../domain/vocabulary';
-import { reportStatus, stateQuery, type LifecycleView, type Reporter } from '../lifecycle/messages';
-import { cycleStateQuery, reportIndicator, type CycleIndicator, type CycleView } from '../follow-up/messages';
+import { reportStatus, stateQuery, type LifecycleView, type Reporter } from '../lifecycle';
+import { cycleStateQuery, reportIndicator, type CycleIndicator, type CycleView } from '../follow-up';
 import { html, joinHtml, type SafeHtml } from '../domain/html';
 
 export interface CheckinOptions {

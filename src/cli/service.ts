@@ -10,7 +10,7 @@ import { assertPortFree } from '../temporal/ports';
 import { createWorker } from '../worker';
 import { prebundleWorkflows } from '../worker/bundle';
 import { createWebServer } from '../web/server';
-import { ChannelDelivery, type DigestDeps } from '../digest/activities';
+import { ChannelDelivery, type DigestDeps } from '../digest';
 import { channelsFromEnv, closeChannels, isUnconfigured } from '../delivery/channels';
 import { DevOutbox } from '../delivery/dev-sink';
 import { deliveryFiles } from '../delivery/files';

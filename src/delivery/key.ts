@@ -5,9 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IsoDate } from '../domain/vocabulary';
-import { CHANNEL_IDS, type Channel } from './message';
-
-export type DeliveryKey = string;
+import { CHANNEL_IDS, type Channel, type DeliveryKey } from './message';
 
 const KEY_VERSION = 'pv1';
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

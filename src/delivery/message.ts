@@ -4,7 +4,6 @@
  * Plain data (no I/O, no Temporal) so it can travel as an activity argument.
  */
 import type { IsoDate, Status } from '../domain/vocabulary';
-import type { DeliveryKey } from './key';
 
 export const CHANNELS = {
   email: 'E-post',
@@ -12,6 +11,9 @@ export const CHANNELS = {
   teamsChannel: 'Teams-kanal',
 } as const;
 export type Channel = keyof typeof CHANNELS;
+/** The deterministic identity of one send (see deliveryKey in ./key.ts). */
+export type DeliveryKey = string;
+
 export const CHANNEL_IDS = Object.keys(CHANNELS) as Channel[];
 
 /**

@@ -4,6 +4,7 @@
  * Workflow-safe: only types and Temporal definitions.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { PlanTimed } from '../domain/plan-clock';
 import type { IsoDate } from '../domain/vocabulary';
 import type { MessageKind } from '../delivery/message';
 
@@ -36,7 +37,8 @@ export interface DigestSettings {
   gatherMinutes: number;
 }
 
-export interface DigestInput {
+/** The plan's time shift (PlanTimed) is the lifecycle's, read only by the plan clock. */
+export interface DigestInput extends PlanTimed {
   personId: string;
   /** The Stockholm day the digest is for: part of its id and of its delivery key. */
   date: IsoDate;
@@ -45,8 +47,6 @@ export interface DigestInput {
   settings: DigestSettings;
   /** Critical events (rules `delivery.immediate`) and `digest: false`: send without gathering. */
   immediate?: boolean;
-  /** As the lifecycle's: plan time = workflow time + shift (tests, simulate). */
-  timeShiftMs?: number;
 }
 
 export interface DigestFailure {
@@ -87,10 +87,6 @@ export interface DigestOutcome {
   /** As DigestView's: HR was told it was undeliverable, and it arrived later. */
   deliveredAfterOutage?: boolean;
 }
-
-export const digestWorkflowId = (personId: string, date: IsoDate) => `digest-${personId}-${date}`;
-/** A critical event's own message: one workflow per person, day and item batch. */
-export const immediateWorkflowId = (personId: string, date: IsoDate, tag: string) => `digest-${personId}-${date}-direkt-${tag}`;
 
 export const addDigestItems = defineSignal<[DigestItem[]]>('addDigestItems');
 export const digestStateQuery = defineQuery<DigestView>('digestState');

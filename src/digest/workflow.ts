@@ -10,7 +10,8 @@ import {
   upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../worker/activities';
+import { planClock } from '../domain/plan-clock';
+import type { DigestActivities } from './activities';
 import {
   addDigestItems,
   digestStateQuery,
@@ -22,7 +23,7 @@ import {
   type PersonalChannel,
 } from './messages';
 
-const { surfaceUndeliverable, forwardDigestItems } = proxyActivities<Activities>({
+const { surfaceUndeliverable, forwardDigestItems } = proxyActivities<DigestActivities>({
   startToCloseTimeout: '1 minute',
   // Recording an undeliverable message and handing items on must never give up: nothing is dropped.
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
@@ -49,7 +50,7 @@ const AFTER_OUTAGE_BUDGET = '24 hours';
  */
 export async function personDigest(input: DigestInput): Promise<DigestOutcome> {
   const { personId, date, settings } = input;
-  const shift = input.timeShiftMs ?? 0;
+  const clock = planClock(input);
   const items = new Map<string, DigestItem>();
   const late: DigestItem[] = [];
   const lateIds = new Set<string>();
@@ -91,7 +92,7 @@ export async function personDigest(input: DigestInput): Promise<DigestOutcome> {
     // after the latest item (a morning of thousands of deliveries can take longer than the window
     // on a small server), but never later than MAX_GATHER after the send time.
     const gatherMs = settings.gatherMinutes * 60_000;
-    const sendAtMs = Math.max(Date.parse(input.sendAt) - shift, Date.now());
+    const sendAtMs = Math.max(clock.toRunningMs(Date.parse(input.sendAt)), Date.now());
     const latestMs = sendAtMs + Math.max(gatherMs, MAX_GATHER_MS);
     for (;;) {
       const until = Math.min(Math.max(sendAtMs, lastArrivalMs) + gatherMs, latestMs);
@@ -108,7 +109,7 @@ export async function personDigest(input: DigestInput): Promise<DigestOutcome> {
 
   /** One channel's send of the batch: attempts of the configured length, backoff capped at 10 minutes, within `budget`. */
   const sendVia = (ch: PersonalChannel, activityId: string, budget: string, maximumAttempts?: number) =>
-    proxyActivities<Activities>({
+    proxyActivities<DigestActivities>({
       startToCloseTimeout: `${settings.attemptTimeoutSeconds} seconds`,
       scheduleToCloseTimeout: budget,
       retry: { initialInterval: `${settings.initialIntervalSeconds} seconds`, backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts },
@@ -167,7 +168,7 @@ export async function personDigest(input: DigestInput): Promise<DigestOutcome> {
     await condition(() => allHandlersFinished() && (late.length > 0 || !retrying));
     if (late.length === 0) break;
     const next = late.splice(0);
-    await forwardDigestItems({ personId, fromDate: date, items: next, timeShiftMs: input.timeShiftMs });
+    await forwardDigestItems({ personId, fromDate: date, items: next, ...clock.carry() });
     forwarded += next.length;
   }
 

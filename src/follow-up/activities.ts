@@ -7,15 +7,16 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApplicationFailure, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { lifecycleWorkflowId } from '../lifecycle/start';
+import { lifecycleWorkflowId } from '../domain/workflow-ids';
 import { resolveAll, type OrganisationSource } from '../organisation';
 import type { Organisation } from '../organisation/schema';
 import { ROLES, type RoleRef } from '../domain/vocabulary';
 import { buildDepartmentReport, type Answer, type DepartmentReport, type ReportActivityData } from './report/model';
 import { renderReportHtml } from './report/html';
 import { workbookBuffer } from './report/excel';
-import { stateQuery, timelineQuery, type LifecycleView, type TimelineEntry } from '../lifecycle/messages';
+import { stateQuery, timelineQuery, type LifecycleView, type TimelineEntry } from '../lifecycle';
 import type { CycleReportSummary, FollowUpCycleInput, IndicatorValue } from './messages';
+import type { NoticeActivities } from '../domain/notice';
 
 export interface FollowUpDeps {
   client: Client;
@@ -37,6 +38,12 @@ export interface LifecycleBrief {
   /** Reported (the activity as a whole) at or after `since`. */
   answeredSince: boolean;
 }
+
+/**
+ * What the follow-up workflows proxy: the report activities below, and `deliver` (registered with
+ * the lifecycle's activities: the cycle sends its notices through the same seam).
+ */
+export type FollowUpActivities = ReturnType<typeof createFollowUpActivities> & NoticeActivities;
 
 export function reportsDir(dataDir: string): string {
   return join(dataDir, 'reports');

@@ -16,6 +16,8 @@ import { quietDayPredicate } from '../calendar/quiet-days';
 import { parseInstant, stockholmInstant } from '../calendar/stockholm';
 import { workingCalendar } from '../calendar/working-days';
 import type { FollowUpPeriod } from '../domain/vocabulary';
+import { planClock, type PlanTimed } from '../domain/plan-clock';
+import { cycleWorkflowId } from '../domain/workflow-ids';
 import type { Rules } from '../rules/schema';
 import type { LifecycleActivity } from '../lifecycle/messages';
 import type { CycleIndicator, CycleOccasion, FollowUpCycleInput } from './messages';
@@ -24,21 +26,12 @@ export function periodsOfActivity(activity: LifecycleActivity, rules: Rules): Se
   return new Set(activity.cadences.flatMap((c) => rules.followUp.cadences[c] ?? []));
 }
 
-export function cycleId(department: string, occasion: Pick<CycleOccasion, 'period' | 'id'>): string {
-  // `T1:2022` → cycle-forskola-2022-T1; `APT:2022-03-01` → cycle-forskola-2022-APT-03-01.
-  const [, when] = occasion.id.split(':') as [string, string];
-  const year = when.slice(0, 4);
-  const rest = when.length > 4 ? `-${when.slice(5)}` : '';
-  return `cycle-${department}-${year}-${occasion.period}${rest}`;
-}
-
-export interface DepartmentYear {
+export interface DepartmentYear extends PlanTimed {
   department: string;
   year: number;
   activities: LifecycleActivity[];
   indicators: CycleIndicator[];
   rules: Rules;
-  timeShiftMs?: number;
 }
 
 /** Every cycle of the department's year, sorted by when its window opens (ties: by id). */
@@ -70,13 +63,13 @@ export function planCycles(d: DepartmentYear, withPrevious = true): FollowUpCycl
       const indicators = d.indicators.filter((i) => i.periods.includes(period));
       if (activities.length === 0 && indicators.length === 0) continue;
       cycles.push({
-        cycleId: cycleId(d.department, o),
+        cycleId: cycleWorkflowId(d.department, o),
         department: d.department,
         year: d.year,
         occasion,
         activities,
         indicators,
-        ...(d.timeShiftMs ? { timeShiftMs: d.timeShiftMs } : {}),
+        ...planClock(d).carry(),
       });
     }
   }

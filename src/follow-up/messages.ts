@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PeriodOccasion } from '../calendar/periods';
+import type { PlanTimed } from '../domain/plan-clock';
 import type { FollowUpPeriod, IsoDate, RoleRef } from '../domain/vocabulary';
 import type { Rules } from '../rules/schema';
 import type { LifecycleActivity, PlanPlace } from '../lifecycle/messages';
@@ -40,7 +41,8 @@ export interface CycleActivity {
   askedByLifecycle: boolean;
 }
 
-export interface FollowUpCycleInput {
+/** The plan's time shift (PlanTimed) is the lifecycles', read only by the plan clock. */
+export interface FollowUpCycleInput extends PlanTimed {
   /** `cycle-<department>-<year>-<period>` (monthly periods: `…-<period>-<MM-DD>`). */
   cycleId: string;
   department: string;
@@ -50,8 +52,6 @@ export interface FollowUpCycleInput {
   indicators: CycleIndicator[];
   /** The department's previous cycle: reports after it closed appear as corrections in this one. */
   previous?: { cycleId: string; label: string; closeAt: string };
-  /** As the lifecycle's: plan time = workflow time + shift. */
-  timeShiftMs?: number;
 }
 
 export interface IndicatorSubmission {
@@ -103,7 +103,7 @@ export const reportIndicator = defineUpdate<IndicatorValue, [IndicatorSubmission
 export const cycleStateQuery = defineQuery<CycleView>('cycleState');
 
 /** The department's long-running workflow: one per department, continued as new each year. */
-export interface FollowUpDepartmentInput {
+export interface FollowUpDepartmentInput extends PlanTimed {
   department: string;
   year: number;
   /** Last plan year to run cycles for. */
@@ -111,11 +111,8 @@ export interface FollowUpDepartmentInput {
   /** Activities and indicators per plan id, so a second plan of the department adds itself by signal. */
   plans: Record<string, { activities: LifecycleActivity[]; indicators: CycleIndicator[] }>;
   rules: Rules;
-  timeShiftMs?: number;
 }
 
 export const followUpPlanUpdated = defineSignal<[{ plan: string; activities: LifecycleActivity[]; indicators: CycleIndicator[] }]>('followUpPlanUpdated');
 export const followUpRulesChanged = defineSignal<[{ rules: Rules }]>('followUpRulesChanged');
 export const followUpStartedQuery = defineQuery<string[]>('followUpStarted');
-
-export const followUpDepartmentWorkflowId = (department: string) => `follow-up-${department}`;

@@ -9,8 +9,10 @@ import { planId, toLifecycleActivity } from '../apply/plan-to-lifecycle';
 import { stockholmDate } from '../calendar/stockholm';
 import { placedActivities, type Plan } from '../plan/model';
 import { rulesFor, type RulesFile } from '../rules';
-import type { followUpDepartment } from './workflow';
-import { followUpDepartmentWorkflowId, followUpPlanUpdated, type CycleIndicator, type FollowUpDepartmentInput } from './messages';
+import { planClock } from '../domain/plan-clock';
+import { followUpDepartment } from './workflow';
+import { followUpDepartmentWorkflowId } from '../domain/workflow-ids';
+import { followUpPlanUpdated, type CycleIndicator, type FollowUpDepartmentInput } from './messages';
 
 /** A plan's indicators as the cycles follow them up: asked of the unit's head (enhetschef), else the avdelningschef. */
 export function indicatorsOf(plan: Plan): CycleIndicator[] {
@@ -45,11 +47,15 @@ export function planYears(plan: Plan): { from: number; until: number } {
   return years.length ? { from: Math.min(...years), until: Math.max(...years) } : { from: new Date().getUTCFullYear(), until: new Date().getUTCFullYear() };
 }
 
-/** One input per department of the plan, for the plan year `now` falls in (never before the plan's first year). */
-export function followUpInputs(plan: Plan, rules: RulesFile, now: Date, timeShiftMs?: number): FollowUpDepartmentInput[] {
+/**
+ * One input per department of the plan, for the plan year `now` (the running clock) falls in on
+ * the plan clock of `shiftMs` (never before the plan's first year).
+ */
+export function followUpInputs(plan: Plan, rules: RulesFile, now: Date, shiftMs?: number): FollowUpDepartmentInput[] {
+  const clock = planClock(shiftMs, () => now.getTime());
   const id = planId(plan);
   const { from, until } = planYears(plan);
-  const year = Math.max(from, Number(stockholmDate(new Date(now.getTime() + (timeShiftMs ?? 0)).toISOString()).slice(0, 4)));
+  const year = Math.max(from, Number(stockholmDate(clock.now()).slice(0, 4)));
   const indicators = indicatorsOf(plan);
   return plan.departments.map((d) => ({
     department: d.id,
@@ -62,17 +68,17 @@ export function followUpInputs(plan: Plan, rules: RulesFile, now: Date, timeShif
       },
     },
     rules: rulesFor(rules, d.id),
-    ...(timeShiftMs ? { timeShiftMs } : {}),
+    ...clock.carry(),
   }));
 }
 
 /** Starts (or updates) each department's follow-up workflow; idempotent. */
-export async function startFollowUps(client: Client, taskQueue: string, plan: Plan, rules: RulesFile, now = new Date(), timeShiftMs?: number): Promise<string[]> {
+export async function startFollowUps(client: Client, taskQueue: string, plan: Plan, rules: RulesFile, now = new Date(), shiftMs?: number): Promise<string[]> {
   const ids: string[] = [];
-  for (const input of followUpInputs(plan, rules, now, timeShiftMs)) {
+  for (const input of followUpInputs(plan, rules, now, shiftMs)) {
     const [planKey, content] = Object.entries(input.plans)[0]!;
     const workflowId = followUpDepartmentWorkflowId(input.department);
-    await client.workflow.signalWithStart<typeof followUpDepartment, [{ plan: string } & typeof content]>('followUpDepartment', {
+    await client.workflow.signalWithStart(followUpDepartment, {
       workflowId,
       taskQueue,
       args: [input],

@@ -27,12 +27,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { ScheduleEvent } from '../calendar/schedule';
+import type { ScheduleRecipient } from '../calendar/schedule';
 import { parseInstant, stockholmDate } from '../calendar/stockholm';
+import type { Notice, NoticeKind, NoticeSubject } from '../domain/notice';
+import { planClock } from '../domain/plan-clock';
 import type { RoleRef } from '../domain/vocabulary';
-import type { Activities } from '../worker/activities';
-import type { DeliveryItem } from '../domain/notice';
-import type { LifecycleActivity } from '../lifecycle/messages';
+import { activitySubject } from '../lifecycle/state';
+import type { FollowUpActivities } from './activities';
 import {
   cycleStateQuery,
   followUpPlanUpdated,
@@ -49,16 +50,15 @@ import {
 import { planCycles } from './cycles';
 
 const retry = { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' } as const;
-const { deliver, followUpLifecycles } = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry });
-const { closeFollowUpCycle } = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', retry });
+const { deliver, followUpLifecycles } = proxyActivities<FollowUpActivities>({ startToCloseTimeout: '2 minutes', retry });
+const { closeFollowUpCycle } = proxyActivities<FollowUpActivities>({ startToCloseTimeout: '10 minutes', retry });
 
 const AVDELNINGSCHEF: RoleRef = { role: 'avdelningschef', raw: 'Avdelningschef' };
 const HR: RoleRef = { role: 'hr', raw: 'HR' };
 
 export async function followUpCycle(input: FollowUpCycleInput): Promise<CycleOutcome> {
-  const shift = input.timeShiftMs ?? 0;
-  const nowMs = () => Date.now() + shift;
-  const now = () => new Date(nowMs()).toISOString();
+  const clock = planClock(input);
+  const { nowMs, now } = clock;
   const { occasion, cycleId } = input;
   let phase: CyclePhase = 'waiting';
   const values: Record<string, IndicatorValue> = {};
@@ -107,9 +107,9 @@ export async function followUpCycle(input: FollowUpCycleInput): Promise<CycleOut
   const open = ownAsked.length ? await followUpLifecycles({ activityIds: ownAsked.map((a) => a.id), since: occasion.openAt }) : {};
   const askActivities = ownAsked.filter((a) => open[a.id]?.exists && !open[a.id]?.finished);
   await Promise.all([
-    ...askActivities.map((a) => send(a, 'statusRequest', `status:${occasion.id}`, a.owners, `statusförfrågan inför ${occasion.label}, svara senast ${occasion.due}`)),
+    ...askActivities.map((a) => send(activitySubject(a), 'statusRequest', `status:${occasion.id}`, a.owners, `statusförfrågan inför ${occasion.label}, svara senast ${occasion.due}`)),
     ...input.indicators.map((i) =>
-      send(indicatorActivity(i), 'statusRequest', `indicator:${occasion.id}`, i.owners, `ange värdet för indikatorn inför ${occasion.label}, svara senast ${occasion.due}`),
+      send(indicatorSubject(i), 'statusRequest', `indicator:${occasion.id}`, i.owners, `ange värdet för indikatorn inför ${occasion.label}, svara senast ${occasion.due}`),
     ),
   ]);
 
@@ -119,8 +119,8 @@ export async function followUpCycle(input: FollowUpCycleInput): Promise<CycleOut
     const answered = askActivities.length ? await followUpLifecycles({ activityIds: askActivities.map((a) => a.id), since: occasion.openAt }) : {};
     const reason = `påminnelse: status för ${occasion.label} ska lämnas senast ${occasion.due}`;
     await Promise.all([
-      ...askActivities.filter((a) => !answered[a.id]?.answeredSince && !answered[a.id]?.finished).map((a) => send(a, 'reminder', `status:${occasion.id}:reminder`, a.owners, reason)),
-      ...input.indicators.filter((i) => !values[i.id]).map((i) => send(indicatorActivity(i), 'reminder', `indicator:${occasion.id}:reminder`, i.owners, `påminnelse: värdet för indikatorn ska lämnas senast ${occasion.due}`)),
+      ...askActivities.filter((a) => !answered[a.id]?.answeredSince && !answered[a.id]?.finished).map((a) => send(activitySubject(a), 'reminder', `status:${occasion.id}:reminder`, a.owners, reason)),
+      ...input.indicators.filter((i) => !values[i.id]).map((i) => send(indicatorSubject(i), 'reminder', `indicator:${occasion.id}:reminder`, i.owners, `påminnelse: värdet för indikatorn ska lämnas senast ${occasion.due}`)),
     ]);
   }
 
@@ -130,19 +130,19 @@ export async function followUpCycle(input: FollowUpCycleInput): Promise<CycleOut
   await condition(allHandlersFinished);
   const closedAt = now();
   const summary = await closeFollowUpCycle({ cycle: input, values, closedAt });
-  const byId = new Map(input.activities.map((a) => [a.activity.id, a.activity]));
+  const byId = new Map(input.activities.map((a) => [a.activity.id, activitySubject(a.activity)]));
   const byIndicator = new Map(input.indicators.map((i) => [i.id, i]));
   await Promise.all([
     ...summary.nonResponders.map((n) =>
       send(byId.get(n.activityId)!, 'escalation', `nonresponder:${occasion.id}`, [AVDELNINGSCHEF], `ingen status för ${occasion.label} (svar senast ${occasion.due}) från ${n.owners.join(', ') || 'ansvarig'}`, 'avdelningschef'),
     ),
     ...summary.missingIndicators.map((id) =>
-      send(indicatorActivity(byIndicator.get(id)!), 'escalation', `nonresponder:${occasion.id}`, [AVDELNINGSCHEF], `inget värde för indikatorn i ${occasion.label} (svar senast ${occasion.due})`, 'avdelningschef'),
+      send(indicatorSubject(byIndicator.get(id)!), 'escalation', `nonresponder:${occasion.id}`, [AVDELNINGSCHEF], `inget värde för indikatorn i ${occasion.label} (svar senast ${occasion.due})`, 'avdelningschef'),
     ),
   ]);
   const t = summary.totals;
   await send(
-    reportActivity(input),
+    reportSubject(input),
     'report',
     `report:${occasion.id}`,
     [AVDELNINGSCHEF, HR],
@@ -153,73 +153,45 @@ export async function followUpCycle(input: FollowUpCycleInput): Promise<CycleOut
   phase = 'closed';
   return { cycleId, closedAt, ...summary };
 
-  function send(activity: LifecycleActivity, kind: FollowUpEventKind, key: string, recipients: RoleRef[], reason: string, to: ScheduleEvent['to'] = 'owners') {
+  function send(about: NoticeSubject, kind: NoticeKind, key: string, recipients: RoleRef[], reason: string, to: ScheduleRecipient = 'owners') {
     // Dated at the occasion's instant (not the moment the activity ran), so a digest's day is the rule's day.
     const at = kind === 'statusRequest' ? occasion.openAt : kind === 'reminder' ? (occasion.remindAt ?? now()) : occasion.closeAt;
-    const event = {
+    const notice: Notice = {
+      key: `${key}:${about.id}`,
+      kind,
+      about,
+      to,
+      recipients,
       at,
       localDate: stockholmDate(at),
-      kind,
-      to,
+      reason,
       period: occasion.period,
       due: occasion.due,
-      ...(activity.deadline ? { deadline: activity.deadline } : {}),
-      key: `${key}:${activity.id}`,
-      reason,
-    } as unknown as ScheduleEvent; // see FollowUpEventKind
-    const item: DeliveryItem = { event, recipients };
-    return deliver({ workflowId: workflowInfo().workflowId, activity, items: [item] });
+      ...(about.deadline ? { deadline: about.deadline } : {}),
+    };
+    return deliver({ workflowId: workflowInfo().workflowId, planNow: now(), ...clock.carry(), notices: [notice] });
   }
 }
 
-/**
- * The deliver seam's events are the lifecycle's ScheduleEvents, whose kinds do not include the
- * message kind `report` (src/delivery/message.ts has it). The cycle sends its report item with
- * kind `report`; the recording sink keeps it as such; the channel delivery's messageKindOf()
- * must map `report` to the `report` message kind (one line on its side).
- */
-type FollowUpEventKind = ScheduleEvent['kind'] | 'report';
-
-/** An indicator as the deliver seam's activity: the digest shows its name and the plan's goal. */
-function indicatorActivity(i: CycleIndicator): LifecycleActivity {
+/** An indicator as the subject of a notice: the digest shows its name and the plan's goal. */
+function indicatorSubject(i: CycleIndicator): NoticeSubject {
   return {
+    type: 'indicator',
     id: `indikator-${i.id}`,
-    plan: i.plan,
+    text: `Indikator: ${i.name}`,
+    ...(i.goal ? { goal: i.goal } : {}),
     department: i.department,
     ...(i.unit ? { unit: i.unit } : {}),
-    section: i.section,
-    goal: i.goal,
-    text: `Indikator: ${i.name}`,
-    deadlineRaw: '',
-    milestones: [],
-    owners: i.owners,
-    cadences: [],
-    followUp: i.periodicityRaw,
-    source: { file: i.plan, line: 0 },
   };
 }
 
-/** The report itself as the deliver seam's activity. */
-function reportActivity(c: FollowUpCycleInput): LifecycleActivity {
-  return {
-    id: c.cycleId,
-    plan: c.activities[0]?.activity.plan ?? c.indicators[0]?.plan ?? '',
-    department: c.department,
-    section: '',
-    goal: '',
-    text: `Uppföljningsrapport ${c.occasion.label}`,
-    deadlineRaw: '',
-    milestones: [],
-    owners: [AVDELNINGSCHEF, HR],
-    cadences: [],
-    followUp: '',
-    source: { file: c.cycleId, line: 0 },
-  };
+/** The cycle's finished report as the subject of a notice. */
+function reportSubject(c: FollowUpCycleInput): NoticeSubject {
+  return { type: 'report', id: c.cycleId, text: `Uppföljningsrapport ${c.occasion.label}`, department: c.department };
 }
 
 export async function followUpDepartment(input: FollowUpDepartmentInput): Promise<{ started: string[] }> {
-  const shift = input.timeShiftMs ?? 0;
-  const nowMs = () => Date.now() + shift;
+  const { nowMs } = planClock(input);
   const plans = { ...input.plans };
   let rules = input.rules;
   const started: string[] = [];
@@ -243,7 +215,7 @@ export async function followUpDepartment(input: FollowUpDepartmentInput): Promis
       activities: all.flatMap((p) => p.activities),
       indicators: all.flatMap((p) => p.indicators),
       rules,
-      timeShiftMs: input.timeShiftMs,
+      ...planClock(input).carry(),
     });
     const next = cycles.find((c) => !started.includes(c.cycleId) && parseInstant(c.occasion.closeAt) > nowMs());
     if (!next) break;

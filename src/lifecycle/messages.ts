@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ScheduleEvent } from '../calendar/schedule';
+import type { PlanTimed } from '../domain/plan-clock';
 import type { Cadence, IsoDate, Role, RoleRef, Status } from '../domain/vocabulary';
 import type { Rules } from '../rules/schema';
 
@@ -75,16 +76,12 @@ export interface CarriedState extends ReportedState {
   runs: number;
 }
 
-export interface ActivityLifecycleInput {
+/** The plan's time shift (PlanTimed) is read only by the plan clock (src/domain/plan-clock.ts). */
+export interface ActivityLifecycleInput extends PlanTimed {
   activity: LifecycleActivity;
   /** Already resolved for the activity's department. */
   rules: Rules;
   rulesVersion: string;
-  /**
-   * Added to workflow time to get the plan's time. Zero in production; `planvakt simulate` and
-   * tests set it because the seed plans are dated 2022 and a time-skipping server cannot run backwards.
-   */
-  timeShiftMs?: number;
   carried?: CarriedState;
 }
 

@@ -1,10 +1,12 @@
 /**
  * The rules of one activity's life, without Temporal: who may report, what a report, an
  * acknowledgement or a correction changes, when an activity counts as overdue, and what the
- * search attributes say. The workflow only wires these to signals, timers and activities, so
- * this file is tested on its own and is deterministic by construction (no clock, no I/O).
+ * search attributes say, and what a due event tells people (its Notice). The workflow only wires
+ * these to signals, timers and activities; this file is deterministic by construction (no clock,
+ * no I/O).
  */
-import type { ScheduleInput } from '../calendar/schedule';
+import type { ScheduleEvent, ScheduleInput } from '../calendar/schedule';
+import type { Notice, NoticeSubject } from '../domain/notice';
 import { LINE_MANAGERS, type Role, type RoleRef } from '../domain/vocabulary';
 import type { Rules } from '../rules/schema';
 import type { CarriedState, LifecycleActivity, LifecycleView, StatusReport } from './messages';
@@ -135,3 +137,41 @@ export function searchAttributeValues(activity: LifecycleActivity, state: Carrie
   };
 }
 export type SearchAttributeValues = ReturnType<typeof searchAttributeValues>;
+
+/** The activity as the subject of a notice. */
+export function activitySubject(activity: LifecycleActivity): NoticeSubject {
+  return {
+    type: 'activity',
+    id: activity.id,
+    text: activity.text,
+    ...(activity.goal ? { goal: activity.goal } : {}),
+    department: activity.department,
+    ...(activity.unit ? { unit: activity.unit } : {}),
+    ...(activity.deadline ? { deadline: activity.deadline } : {}),
+  };
+}
+
+/** Whom an event is for: the owners (of the delmål, when it is one's) or a step of the ladder. */
+export function recipientsOf(activity: LifecycleActivity, event: ScheduleEvent): RoleRef[] {
+  if (event.to !== 'owners') return [{ role: event.to, raw: event.to }];
+  if (event.milestoneId) return activity.milestones.find((m) => m.id === event.milestoneId)?.owners ?? activity.owners;
+  return activity.owners;
+}
+
+/** A due schedule event as the notice that tells its recipients. */
+export function noticeOf(activity: LifecycleActivity, event: ScheduleEvent): Notice {
+  return {
+    key: event.key,
+    kind: event.kind,
+    about: activitySubject(activity),
+    to: event.to,
+    recipients: recipientsOf(activity, event),
+    at: event.at,
+    localDate: event.localDate,
+    reason: event.reason,
+    ...(event.deadline ? { deadline: event.deadline } : {}),
+    ...(event.milestoneId ? { milestoneId: event.milestoneId } : {}),
+    ...(event.period ? { period: event.period } : {}),
+    ...(event.due ? { due: event.due } : {}),
+  };
+}

@@ -9,11 +9,10 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { schedule, type ScheduleEvent } from '../calendar/schedule';
+import { schedule } from '../calendar/schedule';
 import { stockholmDate } from '../calendar/stockholm';
-import type { RoleRef } from '../domain/vocabulary';
-import type { Activities } from '../worker/activities';
-import * as sa from '../temporal/search-attributes';
+import { planClock } from '../domain/plan-clock';
+import type { LifecycleActivities } from './activities';
 import {
   acknowledge,
   activityCorrected,
@@ -34,6 +33,7 @@ import {
   applyReport,
   changedFields,
   initialState,
+  noticeOf,
   reportProblem,
   resetForNewDeadline,
   scheduleInput,
@@ -41,8 +41,9 @@ import {
   view,
   type SearchAttributeValues,
 } from './state';
+import { searchAttributeUpdates, type SearchAttributeName } from './search-attributes';
 
-const { deliver } = proxyActivities<Activities>({
+const { deliver } = proxyActivities<LifecycleActivities>({
   startToCloseTimeout: '2 minutes',
   // Delivery is idempotent by event key, so retrying forever is safe; a message is never dropped.
   retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
@@ -57,13 +58,13 @@ const MAX_HISTORY_EVENTS = 2_000;
  * acknowledgements, snoozes and corrections in between.
  */
 export async function activityLifecycle(input: ActivityLifecycleInput): Promise<LifecycleOutcome> {
-  const shift = input.timeShiftMs ?? 0;
-  const now = () => new Date(Date.now() + shift).toISOString();
+  const clock = planClock(input);
+  const now = clock.now;
   let { activity, rules, rulesVersion } = input;
   // Events count from when Temporal accepted the start, not from the first workflow task: on a
   // busy server that task can run after an event that was due just after the import, which would
   // then count as already handled and never be sent.
-  const startedAt = () => (patched('since-run-start') ? new Date(workflowInfo().startTime.getTime() + shift).toISOString() : now());
+  const startedAt = () => (patched('since-run-start') ? new Date(clock.toPlanMs(workflowInfo().startTime.getTime())).toISOString() : now());
   const state = input.carried ?? initialState(startedAt());
   // One run per plan year at most: a three-year activity's history stays small whatever it sends.
   const runYear = now().slice(0, 4);
@@ -126,24 +127,25 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
 
   function publish() {
     const values = searchAttributeValues(activity, state, stockholmDate(now()));
-    const changed = (Object.keys(values) as (keyof SearchAttributeValues)[]).filter(
+    const changed = (Object.keys(values) as SearchAttributeName[]).filter(
       (k) => JSON.stringify(values[k]) !== JSON.stringify(published?.[k]),
     );
     if (changed.length === 0) return;
-    upsertSearchAttributes(changed.map((k) => searchAttributePair(k, values[k])) as never);
+    upsertSearchAttributes(searchAttributeUpdates(values, changed));
     published = values;
   }
 
   while (!cancelled && state.status !== 'done') {
     publish();
     const events = schedule(scheduleInput(activity, rules, state, now()));
-    const nowMs = Date.parse(now());
+    const nowMs = clock.nowMs();
     const due = events.filter((e) => Date.parse(e.at) <= nowMs);
     if (due.length > 0) {
       const receipts = await deliver({
         workflowId: workflowInfo().workflowId,
-        activity,
-        items: due.map((event) => ({ event, recipients: recipientsOf(activity, event) })),
+        planNow: now(),
+        ...clock.carry(),
+        notices: due.map((event) => noticeOf(activity, event)),
       });
       for (const r of receipts) {
         const event = due.find((e) => e.key === r.key)!;
@@ -165,7 +167,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
     if (!woken && (workflowInfo().historyLength > MAX_HISTORY_EVENTS || now().slice(0, 4) !== runYear)) {
       await condition(allHandlersFinished);
       state.runs += 1;
-      await continueAsNew<typeof activityLifecycle>({ activity, rules, rulesVersion, timeShiftMs: input.timeShiftMs, carried: state });
+      await continueAsNew<typeof activityLifecycle>({ activity, rules, rulesVersion, ...clock.carry(), carried: state });
     }
   }
 
@@ -177,23 +179,4 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
     return { result: 'cancelled', at: now(), reason: cancelled };
   }
   return { result: 'done', at: now() };
-}
-
-/** Whom an event is for: the owners (of the delmål, when it is one's) or a step of the ladder. */
-function recipientsOf(activity: ActivityLifecycleInput['activity'], event: ScheduleEvent): RoleRef[] {
-  if (event.to !== 'owners') return [{ role: event.to, raw: event.to }];
-  if (event.milestoneId) return activity.milestones.find((m) => m.id === event.milestoneId)?.owners ?? activity.owners;
-  return activity.owners;
-}
-
-function searchAttributePair<K extends keyof SearchAttributeValues>(key: K, value: SearchAttributeValues[K]) {
-  switch (key) {
-    case 'PlanvaktDeadline':
-    case 'PlanvaktLastReport':
-      return { key: sa[key], value: value ? new Date(value as string) : null };
-    case 'PlanvaktUnit':
-      return { key: sa[key], value: value || null };
-    default:
-      return { key: sa[key], value };
-  }
 }

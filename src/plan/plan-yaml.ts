@@ -11,7 +11,12 @@ import { fromMilestones } from './activity-row';
 import { placedActivities, SECTION_KINDS, type Plan, type SectionKind } from './model';
 import { CADENCE_IDS, FOLLOW_UP_PERIODS, ROLE_IDS, type Cadence, type FollowUpPeriod, type Role } from '../domain/vocabulary';
 
-const tuple = <T extends string>(values: readonly T[]) => values as unknown as [T, ...T[]];
+/** zod's enum wants a non-empty tuple; the vocabularies it is given are never empty. */
+function tuple<T extends string>(values: readonly T[]): [T, ...T[]] {
+  const [first, ...rest] = values;
+  if (first === undefined) throw new Error('an enum needs at least one value');
+  return [first, ...rest];
+}
 
 const isoDate = z
   .string()

@@ -2,8 +2,11 @@ import type { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { installRuntime } from '../temporal/runtime';
 import { RecordingDelivery, type RecordedMessage } from '../domain/notice';
+import { planClockAt } from '../domain/plan-clock';
 import { createActivities } from '../worker/activities';
-import { lifecycleStart, lifecycleWorkflowId } from '../lifecycle/start';
+import { acknowledge, activityLifecycle, lifecycleStart, reportStatus, type LifecycleActivity } from '../lifecycle';
+import { lifecycleWorkflowId } from '../domain/workflow-ids';
+import type { ScheduleEventKind } from '../calendar/schedule';
 import { toLifecycleActivity } from '../apply/plan-to-lifecycle';
 import { stockholmInstant } from '../calendar/stockholm';
 import { addDays } from '../calendar/dates';
@@ -13,7 +16,6 @@ import { resolveRecipients, type Organisation } from '../organisation';
 import { rulesFor, type RulesFile } from '../rules';
 import { startTimeSkippingServer } from '../temporal/test-server';
 import { workflowsPath } from '../worker';
-import { acknowledge, reportStatus, type LifecycleActivity } from '../lifecycle/messages';
 import type { Scenario } from './scenario';
 
 export interface SimulationOptions {
@@ -35,7 +37,9 @@ export interface SimulationOptions {
 export const recipientLabel = (name: string, role: string) => `${name} (${role})`;
 export const personOfLabel = (label: string) => label.replace(/ \([^)]*\)$/, '');
 
+/** A lifecycle's message: a simulation runs only lifecycles, so its kinds are the schedule's. */
 export interface SimulatedMessage extends RecordedMessage {
+  kind: ScheduleEventKind;
   activity: LifecycleActivity;
   channel: string;
 }
@@ -57,8 +61,8 @@ export async function simulate(opts: SimulationOptions): Promise<Simulation> {
     .filter((p) => !opts.departments || opts.departments.includes(p.department.id))
     .map((p) => toLifecycleActivity(opts.plan, p));
   const byId = new Map(activities.map((a) => [a.id, a]));
-  const delivery = new RecordingDelivery((ref, activity) =>
-    resolveRecipients(opts.organisation, ref, { department: activity.department, unit: ref.unit ?? activity.unit }).people.map(
+  const delivery = new RecordingDelivery((ref, about) =>
+    resolveRecipients(opts.organisation, ref, { department: about.department, unit: ref.unit ?? about.unit }).people.map(
       (p) => recipientLabel(p.name, ROLES[ref.role]),
     ),
   );
@@ -70,13 +74,14 @@ export async function simulate(opts: SimulationOptions): Promise<Simulation> {
   const refused: string[] = [];
   try {
     const serverNow = await env.currentTimeMs();
-    const timeShiftMs = Date.parse(stockholmInstant(opts.from, '00:00')) - serverNow;
+    // The plan is imported at 00:00 on `from`: the server's clock, shifted.
+    const clock = planClockAt(Date.parse(stockholmInstant(opts.from, '00:00')), serverNow);
     for (const activity of activities) {
-      const input = { activity, rules: rulesFor(opts.rules, activity.department), rulesVersion: opts.rulesVersion, timeShiftMs };
-      await env.client.workflow.start('activityLifecycle', lifecycleStart(input, taskQueue, new Date(serverNow)));
+      const input = { activity, rules: rulesFor(opts.rules, activity.department), rulesVersion: opts.rulesVersion, ...clock.carry() };
+      await env.client.workflow.start(activityLifecycle, lifecycleStart(input, taskQueue, new Date(serverNow)));
     }
     const sleepUntil = async (planInstant: string) => {
-      const target = Date.parse(planInstant) - timeShiftMs;
+      const target = clock.toRunningMs(Date.parse(planInstant));
       const now = await env.currentTimeMs();
       if (target > now) await env.sleep(target - now);
     };
@@ -118,7 +123,7 @@ export async function simulate(opts: SimulationOptions): Promise<Simulation> {
 
   const end = stockholmInstant(addDays(opts.to, 1), '00:00');
   const messages = delivery.messages
-    .filter((m) => m.at < end)
+    .filter((m): m is RecordedMessage & { kind: ScheduleEventKind } => m.at < end && m.kind !== 'report')
     .map((m) => {
       const activity = byId.get(m.activityId)!;
       return { ...m, activity, channel: rulesFor(opts.rules, activity.department).delivery.preferredChannel };

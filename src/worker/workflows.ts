@@ -1,7 +1,8 @@
 /**
  * Every workflow the Planvakt worker runs. The worker bundles this file for Temporal's
- * deterministic sandbox, so it may import only workflow code and pure modules (src/calendar,
- * src/plan/vocabulary), never activities, the web app or anything that does I/O.
+ * deterministic sandbox, so it imports the workflow files themselves, never a folder's index.ts
+ * (those also export activities and start helpers that do I/O); workflow files in turn import
+ * only workflow code, pure modules (src/calendar, src/domain) and activity types (`import type`).
  */
 export { activityLifecycle } from '../lifecycle/workflow';
 export { personDigest } from '../digest/workflow';

@@ -10,7 +10,7 @@ import { createActivities } from '../../src/worker/activities';
 import { applyChanges, formatChanges, planChanges } from '../../src/apply/apply-plan';
 import { rolloutRules } from '../../src/apply/rules-rollout';
 import { parsePlan } from '../../src/plan';
-import { stateQuery, timelineQuery } from '../../src/lifecycle/messages';
+import { stateQuery, timelineQuery } from '../../src/lifecycle';
 import { workflowsPath } from '../../src/worker';
 import { localEnv } from '../helpers/temporal';
 import { rulesPath } from '../helpers/lifecycle';

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DevOutbox } from '../../src/delivery/dev-sink';
-import { digestStateQuery, digestWorkflowId } from '../../src/digest/messages';
-import { timelineQuery } from '../../src/lifecycle/messages';
+import { digestStateQuery } from '../../src/digest';
+import { digestWorkflowId } from '../../src/domain/workflow-ids';
+import { timelineQuery } from '../../src/lifecycle';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { makeActivity, testRules } from '../helpers/lifecycle';
 import { DeliveryHarness, testRulesFile } from '../helpers/delivery';

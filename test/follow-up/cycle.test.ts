@@ -7,17 +7,16 @@ import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { followUpInputs } from '../../src/follow-up/start';
+import { followUpInputs, cycleStateQuery, followUpStartedQuery, reportIndicator, type CycleOutcome, planCycles, followUpDepartment, followUpCycle } from '../../src/follow-up';
 import { toLifecycleActivity } from '../../src/apply/plan-to-lifecycle';
 import { signCheckinToken } from '../../src/checkin/token';
 import { placedActivities, readPlanFile, type Plan } from '../../src/plan';
-import { timelineQuery } from '../../src/lifecycle/messages';
-import { cycleStateQuery, followUpStartedQuery, reportIndicator, type CycleOutcome } from '../../src/follow-up/messages';
-import { planCycles } from '../../src/follow-up/cycles';
+import { timelineQuery } from '../../src/lifecycle';
 import { FollowUpHarness, TEST_SECRET } from '../helpers/follow-up';
 import { recordHistories } from '../helpers/histories';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { KOMPETENSPLAN, seedPath, VERKSAMHETSPLAN } from '../plan/seeds';
+import { lifecycleWorkflowId } from '../../src/domain/workflow-ids';
 
 let env: TestWorkflowEnvironment;
 let h: FollowUpHarness;
@@ -40,7 +39,7 @@ afterAll(async () => {
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 const token = (person: string, scope: { activities?: string[]; cycle?: string }, expires = inAnHour()) => signCheckinToken(TEST_SECRET, { person, ...scope, expires });
-const reportsIn = async (activityId: string) => (await env.client.workflow.getHandle(`activity-${activityId}`).query(timelineQuery)).filter((t) => t.type === 'reported');
+const reportsIn = async (activityId: string) => (await env.client.workflow.getHandle(lifecycleWorkflowId(activityId)).query(timelineQuery)).filter((t) => t.type === 'reported');
 const submission = (n: string) => `sub-${n}-0123456789`;
 
 async function excelRows(path: string, sheet: string): Promise<string[][]> {
@@ -71,7 +70,7 @@ describe('followUpCycle on the time-skipping server', () => {
     expect(input.year).toBe(2022);
     const planKey = Object.keys(input.plans)[0]!;
     input.plans[planKey] = { activities, indicators: [] };
-    const department = await env.client.workflow.start('followUpDepartment', { workflowId: 'follow-up-forskola', taskQueue: h.taskQueue, args: [{ ...input, untilYear: 2022 }] });
+    const department = await env.client.workflow.start(followUpDepartment, { workflowId: 'follow-up-forskola', taskQueue: h.taskQueue, args: [{ ...input, untilYear: 2022 }] });
 
     await h.sleepUntil('2022-04-11T10:00:00+02:00', shift);
     const requests = h.messages({ kind: 'statusRequest', keyPrefix: 'status:T1:2022' });
@@ -188,7 +187,7 @@ describe('followUpCycle on the time-skipping server', () => {
     expect(t2html).toMatch(/Sent svar efter Tertial 1 2022, 2022-05-10 av Stina Stöd: Pågår – Startade i maj/);
     expect(await department.query(followUpStartedQuery)).toEqual(['cycle-forskola-2022-T1', 'cycle-forskola-2022-T2']);
     await department.terminate('test done');
-    for (const id of chosen) await env.client.workflow.getHandle(`activity-${id}`).terminate('test done').catch(() => undefined);
+    for (const id of chosen) await env.client.workflow.getHandle(lifecycleWorkflowId(id)).terminate('test done').catch(() => undefined);
   });
 
   it('the seed verksamhetsplan, VB 2020: every indicator with Periodicitet År is asked for once; the report lists each value beside its Årsmål', async () => {
@@ -203,7 +202,7 @@ describe('followUpCycle on the time-skipping server', () => {
     const vb = planCycles({ department: input.department, year: 2020, activities, indicators, rules: input.rules, timeShiftMs: shift }).find((c) => c.occasion.period === 'VB')!;
     expect(vb.cycleId).toBe('cycle-forskola-2020-VB');
     expect(vb.indicators).toHaveLength(5);
-    const cycle = await env.client.workflow.start('followUpCycle', { workflowId: vb.cycleId, taskQueue: h.taskQueue, args: [vb] });
+    const cycle = await env.client.workflow.start(followUpCycle, { workflowId: vb.cycleId, taskQueue: h.taskQueue, args: [vb] });
 
     await h.sleepUntil('2020-12-01T10:00:00+01:00', shift);
     const asked = h.messages({ workflowId: vb.cycleId, keyPrefix: 'indicator:VB:2020:' });
@@ -240,7 +239,7 @@ describe('followUpCycle on the time-skipping server', () => {
     const sheet = await excelRows(outcome.files.xlsx, 'Avdelning förskola');
     const klimat = sheet.find((r) => r[1]?.startsWith('Klimatpåverkan'))!;
     expect(klimat.slice(1, 5)).toEqual(['Klimatpåverkan från upphandlade livsmedel och måltider', '1,8', '1,9', '1,9 kg CO2 per kg livsmedel']);
-    for (const a of activities) await env.client.workflow.getHandle(`activity-${a.id}`).terminate('test done').catch(() => undefined);
+    for (const a of activities) await env.client.workflow.getHandle(lifecycleWorkflowId(a.id)).terminate('test done').catch(() => undefined);
   });
 
   it('VB 2022 over the whole stadsutveckling department, Löpande activities included', async () => {
@@ -255,7 +254,7 @@ describe('followUpCycle on the time-skipping server', () => {
     const lopande = activities.filter((a) => a.deadlineRaw === 'Löpande').map((a) => a.id);
     expect(lopande).toEqual(['f819d66c6560', 'd17615e72ea1']);
     for (const a of activities) await h.launchLifecycle(a, shift);
-    const department = await env.client.workflow.start('followUpDepartment', { workflowId: 'follow-up-stadsutveckling', taskQueue: h.taskQueue, args: [input] });
+    const department = await env.client.workflow.start(followUpDepartment, { workflowId: 'follow-up-stadsutveckling', taskQueue: h.taskQueue, args: [input] });
 
     await h.sleepUntil('2022-12-01T10:00:00+01:00', shift);
     const requests = h.messages({ workflowId: 'cycle-stadsutveckling-2022-VB', kind: 'statusRequest' });
@@ -283,6 +282,6 @@ describe('followUpCycle on the time-skipping server', () => {
     expect(unanswered.map((r) => r[header.indexOf('Försenad')])).toEqual(Array(5).fill('Ja'));
     expect(rows.find((r) => r[header.indexOf('Status')] === 'Klar')?.[header.indexOf('Rapporterad av')]).toBe('Bertil Avdelning');
     await department.terminate('test done');
-    for (const a of activities) await env.client.workflow.getHandle(`activity-${a.id}`).terminate('test done').catch(() => undefined);
+    for (const a of activities) await env.client.workflow.getHandle(lifecycleWorkflowId(a.id)).terminate('test done').catch(() => undefined);
   });
 });

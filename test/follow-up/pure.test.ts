@@ -4,7 +4,7 @@ import { buildDepartmentReport } from '../../src/follow-up/report/model';
 import { lightFor } from '../../src/domain/traffic-light';
 import { renderReportHtml } from '../../src/follow-up/report/html';
 import { loadRules, rulesFor } from '../../src/rules';
-import { planCycles } from '../../src/follow-up/cycles';
+import { planCycles } from '../../src/follow-up';
 import { makeActivity, rulesPath } from '../helpers/lifecycle';
 
 describe('report', () => {

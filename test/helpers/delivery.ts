@@ -12,7 +12,7 @@ import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../src/worker/activities';
-import { ChannelDelivery, type DigestDeps } from '../../src/digest/activities';
+import { ChannelDelivery, type DigestDeps } from '../../src/digest';
 import { channelsFromEnv, closeChannels } from '../../src/delivery/channels';
 import type { Env } from '../../src/delivery/env';
 import { MemoryDeliveryLedger, type DeliveryLedger } from '../../src/delivery/ledger';
@@ -20,7 +20,7 @@ import { UndeliverableLog } from '../../src/delivery/undeliverable';
 import { parseOrganisation } from '../../src/organisation/load';
 import type { OrganisationSource } from '../../src/organisation/source';
 import { loadRules, type Delivery, type Rules, type RulesFile } from '../../src/rules';
-import type { LifecycleActivity } from '../../src/lifecycle/messages';
+import type { LifecycleActivity } from '../../src/lifecycle';
 import { workflowsPath } from '../../src/worker';
 import { launchLifecycle, rulesPath, sleepUntilPlanTime } from './lifecycle';
 

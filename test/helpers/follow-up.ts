@@ -6,14 +6,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client } from '@temporalio/client';
-import type { CycleOutcome } from '../../src/follow-up/messages';
+import type { CycleOutcome } from '../../src/follow-up';
 import { RecordingDelivery } from '../../src/domain/notice';
 import { createActivities } from '../../src/worker/activities';
-import { lifecycleStart } from '../../src/lifecycle/start';
+import { lifecycleStart, type LifecycleActivity, activityLifecycle } from '../../src/lifecycle';
 import { FileOrganisationSource, loadOrganisation, resolveAll, type Organisation } from '../../src/organisation';
 import { loadRules, rulesFor, type Rules, type RulesFile } from '../../src/rules';
 import { registerCheckin } from '../../src/checkin/page';
-import type { LifecycleActivity } from '../../src/lifecycle/messages';
 import { workflowsPath } from '../../src/worker';
 
 export const organisationPath = fileURLToPath(new URL('../../config/organisation.yaml', import.meta.url));
@@ -85,7 +84,7 @@ export class FollowUpHarness {
   async launchLifecycle(activity: LifecycleActivity, timeShiftMs: number) {
     const serverNow = await this.env.currentTimeMs();
     const input = { activity, rules: this.rules(activity.department), rulesVersion: 'test-1', timeShiftMs };
-    return this.env.client.workflow.start('activityLifecycle', lifecycleStart(input, this.taskQueue, new Date(serverNow)));
+    return this.env.client.workflow.start(activityLifecycle, lifecycleStart(input, this.taskQueue, new Date(serverNow)));
   }
 
   async sleepUntil(planInstant: string, timeShiftMs: number): Promise<void> {

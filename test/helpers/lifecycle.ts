@@ -3,9 +3,8 @@ import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { RecordingDelivery } from '../../src/domain/notice';
 import { createActivities } from '../../src/worker/activities';
-import { lifecycleStart } from '../../src/lifecycle/start';
+import { lifecycleStart, type LifecycleActivity, activityLifecycle } from '../../src/lifecycle';
 import { loadRules, rulesFor, type Rules } from '../../src/rules';
-import type { LifecycleActivity } from '../../src/lifecycle/messages';
 import { workflowsPath } from '../../src/worker';
 
 export const rulesPath = fileURLToPath(new URL('../../config/rules.yaml', import.meta.url));
@@ -40,7 +39,7 @@ export async function launchLifecycle(env: TestWorkflowEnvironment, taskQueue: s
   const serverNow = await env.currentTimeMs();
   const timeShiftMs = Date.parse(planNow) - serverNow;
   const opts = lifecycleStart({ activity, rules, rulesVersion: 'test-1', timeShiftMs }, taskQueue, new Date(serverNow));
-  const handle = await env.client.workflow.start('activityLifecycle', opts);
+  const handle = await env.client.workflow.start(activityLifecycle, opts);
   return { handle, timeShiftMs };
 }
 

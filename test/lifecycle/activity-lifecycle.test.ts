@@ -1,23 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  acknowledge,
-  activityCorrected,
-  cancel,
-  nextEventQuery,
-  reportStatus,
-  rulesChanged,
-  snooze,
-  stateQuery,
-  timelineQuery,
-  type Reporter,
-} from '../../src/lifecycle/messages';
+import { acknowledge, activityCorrected, cancel, nextEventQuery, reportStatus, rulesChanged, snooze, stateQuery, timelineQuery, type Reporter, lifecycleStart, activityLifecycle } from '../../src/lifecycle';
 import { PlanvaktOverdue, PlanvaktStatus } from '../../src/temporal/search-attributes';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/worker/activities';
-import { lifecycleStart } from '../../src/lifecycle/start';
 import { workflowsPath } from '../../src/worker';
 import { LifecycleHarness, makeActivity, testRules } from '../helpers/lifecycle';
 import { recordHistories } from '../helpers/histories';
@@ -125,7 +113,7 @@ describe('activityLifecycle on the time-skipping server', () => {
     const queue = 'first-task-report';
     const activity = makeActivity({ id: 'a-first-task', deadline: '2022-11-30' });
     const input = { activity, rules: await testRules(), rulesVersion: 'test-1', timeShiftMs: Date.parse('2022-03-01T09:00:00+01:00') - (await env.currentTimeMs()) };
-    const handle = await env.client.workflow.start('activityLifecycle', lifecycleStart(input, queue, new Date(await env.currentTimeMs())));
+    const handle = await env.client.workflow.start(activityLifecycle, lifecycleStart(input, queue, new Date(await env.currentTimeMs())));
     h.started.push(handle.workflowId);
     const update = handle.executeUpdate(reportStatus, { args: [{ reporter: enhetschef, status: 'done' }] });
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: queue, workflowsPath, activities: createActivities({ delivery: h.delivery }) });

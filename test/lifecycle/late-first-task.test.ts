@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { RecordingDelivery } from '../../src/domain/notice';
 import { createActivities } from '../../src/worker/activities';
-import { lifecycleStart } from '../../src/lifecycle/start';
+import { lifecycleStart, activityLifecycle } from '../../src/lifecycle';
 import { workflowsPath } from '../../src/worker';
 import { localEnv } from '../helpers/temporal';
 import { makeActivity, testRules } from '../helpers/lifecycle';
@@ -28,7 +28,7 @@ it('an event due between the import and a late first workflow task is still sent
   const activity = makeActivity({ id: 'a-late-first-task', deadline: '2022-12-31' });
   const startedAt = Date.now();
   const input = { activity, rules: await testRules(), rulesVersion: 'test-1', timeShiftMs: Date.parse('2022-12-30T07:59:59+01:00') - startedAt };
-  const handle = await env.client.workflow.start('activityLifecycle', { ...lifecycleStart(input, 'late-first-task', new Date(startedAt)), startDelay: '3 seconds' });
+  const handle = await env.client.workflow.start(activityLifecycle, { ...lifecycleStart(input, 'late-first-task', new Date(startedAt)), startDelay: '3 seconds' });
   const worker = await Worker.create({ connection: env.nativeConnection, namespace: 'planvakt', taskQueue: 'late-first-task', workflowsPath, activities: createActivities({ delivery }) });
   await worker.runUntil(async () => {
     while (delivery.messages.length === 0) await new Promise((r) => setTimeout(r, 50));

@@ -18,8 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/worker/activities';
-import { ChannelDelivery, type DigestDeps } from '../../src/digest/activities';
-import { lifecycleStart } from '../../src/lifecycle/start';
+import { ChannelDelivery, type DigestDeps } from '../../src/digest';
+import { lifecycleStart, acknowledge, nextEventQuery, reportStatus, stateQuery, timelineQuery, type Reporter, activityLifecycle } from '../../src/lifecycle';
 import { channelsFromEnv, closeChannels } from '../../src/delivery/channels';
 import { FileDeliveryLedger } from '../../src/delivery/ledger';
 import { readUndeliverableFile, UndeliverableLog } from '../../src/delivery/undeliverable';
@@ -27,9 +27,8 @@ import { OrganisationSchema } from '../../src/organisation/schema';
 import { temporalCliPath } from '../../src/temporal/binaries';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { workflowsPath } from '../../src/worker';
-import type { activityLifecycle } from '../../src/lifecycle/workflow';
-import { acknowledge, nextEventQuery, reportStatus, stateQuery, timelineQuery, type Reporter } from '../../src/lifecycle/messages';
-import { digestStateQuery, digestWorkflowId } from '../../src/digest/messages';
+import { digestStateQuery } from '../../src/digest';
+import { digestWorkflowId } from '../../src/domain/workflow-ids';
 import { startSmtp, type TestSmtp } from '../delivery/servers';
 import { makeActivity, testRules } from '../helpers/lifecycle';
 import { testRulesFile } from '../helpers/delivery';
@@ -138,7 +137,7 @@ async function launchWave(name: string, day: string): Promise<Wave> {
   const handles = [];
   for (let i = 0; i < PEOPLE; i++) {
     const activity = makeActivity({ id: `restart-${name}-${i}`, deadline: day, unit: `u${i}`, text: `Aktivitet ${name}${i}` });
-    handles.push(await client.workflow.start('activityLifecycle', lifecycleStart({ activity, rules, rulesVersion: 'restart', timeShiftMs: shift }, TASK_QUEUE, new Date())));
+    handles.push(await client.workflow.start(activityLifecycle, lifecycleStart({ activity, rules, rulesVersion: 'restart', timeShiftMs: shift }, TASK_QUEUE, new Date())));
   }
   // A query answers only once the first workflow task has run, which fixes `since` before 08:00.
   for (const h of handles) expect((await h.query(stateQuery)).activity.id).toMatch(/^restart-/);

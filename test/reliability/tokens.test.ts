@@ -17,11 +17,12 @@ import { checkinSecret, DEV_CHECKIN_SECRET, signCheckinToken } from '../../src/c
 import { placedActivities, readPlanFile } from '../../src/plan';
 import { DEV_SESSION_SECRET, settingsFromEnv } from '../../src/web/app/settings-env';
 import { createWebServer } from '../../src/web/server';
-import { timelineQuery } from '../../src/lifecycle/messages';
+import { timelineQuery } from '../../src/lifecycle';
 import { FollowUpHarness, TEST_SECRET } from '../helpers/follow-up';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { KOMPETENSPLAN, seedPath } from '../plan/seeds';
 import { recordReliability } from './record';
+import { lifecycleWorkflowId } from '../../src/domain/workflow-ids';
 
 /** Three owners and their own activities in the seed plan (förskola, section Behålla). */
 const OWNERS = [
@@ -53,7 +54,7 @@ const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
 const decoded = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as Record<string, unknown>;
 
 async function reportsIn(activity: string): Promise<number> {
-  return (await env.client.workflow.getHandle(`activity-${activity}`).query(timelineQuery)).filter((t) => t.type === 'reported').length;
+  return (await env.client.workflow.getHandle(lifecycleWorkflowId(activity)).query(timelineQuery)).filter((t) => t.type === 'reported').length;
 }
 
 /** Variants of a valid token that must all be refused, by kind. */

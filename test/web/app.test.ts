@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lifecycleWorkflowId } from '../../src/lifecycle/start';
-import { nextEventQuery, stateQuery } from '../../src/lifecycle/messages';
+import { lifecycleWorkflowId } from '../../src/domain/workflow-ids';
+import { nextEventQuery, stateQuery } from '../../src/lifecycle';
 import { calendarToken } from '../../src/web/app/calendar';
 import { parsePlan, planToYaml } from '../../src/plan';
 import { seedPlanPath, Session, startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';

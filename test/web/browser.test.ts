@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { signCheckinToken, DEV_CHECKIN_SECRET } from '../../src/checkin/token';
-import { nextEventQuery } from '../../src/lifecycle/messages';
+import { nextEventQuery } from '../../src/lifecycle';
 import { seedPlanPath, startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

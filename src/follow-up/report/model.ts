@@ -6,7 +6,7 @@
  */
 import { stockholmDate } from '../../calendar/stockholm';
 import { STATUSES, type IsoDate, type Status } from '../../domain/vocabulary';
-import type { LifecycleActivity } from '../../lifecycle/messages';
+import type { LifecycleActivity } from '../../lifecycle';
 import type { CycleIndicator, CycleOccasion } from '../messages';
 import { LIGHT_RULE, lightFor, type Light } from '../../domain/traffic-light';
 

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { lifecycleWorkflowId } from '../../lifecycle/start';
+import { lifecycleWorkflowId } from '../../domain/workflow-ids';
 import type { ScheduleEvent } from '../../calendar/schedule';
 import { stockholmDate, stockholmTime } from '../../calendar/stockholm';
 import { resolveRecipients, type Organisation } from '../../organisation';
@@ -22,7 +22,7 @@ import {
   type LifecycleActivity,
   type LifecycleView,
   type TimelineEntry,
-} from '../../lifecycle/messages';
+} from '../../lifecycle';
 import { mayReportIn, rolesIn } from '../../organisation/access';
 import type { AppContext } from './context';
 import { html, type SafeHtml } from '../../domain/html';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { CycleOutcome } from '../../follow-up/messages';
+import type { CycleOutcome } from '../../follow-up';
 import type { AppContext } from './context';
 import { html } from '../../domain/html';
 import { pageFor } from './layout';

@@ -4,8 +4,8 @@
  * the organisation, role ids, statuses) or a date pattern first, so no user text reaches a query.
  */
 import type { Client } from '@temporalio/client';
-import { lifecycleWorkflowId } from '../../lifecycle/start';
-import { stateQuery, type LifecycleView } from '../../lifecycle/messages';
+import { lifecycleWorkflowId } from '../../domain/workflow-ids';
+import { stateQuery, type LifecycleView } from '../../lifecycle';
 
 export const LIFECYCLE = `WorkflowType = 'activityLifecycle'`;
 const RUNNING = `${LIFECYCLE} AND ExecutionStatus = 'Running'`;

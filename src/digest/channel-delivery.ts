@@ -1,0 +1,388 @@
+/**
+ * The production NoticeSink and the digest's activities: the Temporal-facing side of the
+ * channels in src/delivery.
+ *
+ *  lifecycle ─deliver─► ChannelDelivery: roles → people (organisation at send time, active only),
+ *                       gaps → a `gap` item in the department HR's digest (or the undeliverable
+ *                       log when there is no HR), then each person's items → signalWithStart of
+ *                       `digest-<person>-<date>` (personDigest).
+ *  personDigest ─sendDigest─► one Message per channel through sendMessage + the ledger.
+ *               ─surfaceUndeliverable─► undeliverable log + HR email.
+ *               ─forwardDigestItems─► late items to the next working day's digest.
+ *
+ * `deliver` carries Notices (src/domain/notice.ts), from the lifecycles and the follow-up cycles
+ * alike, with the sender's plan time. The activities' types are in ./activities.ts.
+ */
+import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { quietDayPredicate } from '../calendar/quiet-days';
+import { stockholmDate, stockholmInstant } from '../calendar/stockholm';
+import { workingCalendar } from '../calendar/working-days';
+import type { Channels } from '../delivery/channel';
+import { isDeliveryError } from '../delivery/errors';
+import { deliveryKey } from '../delivery/key';
+import type { DeliveryLedger } from '../delivery/ledger';
+import type { Message, MessageItem, MessageKind, Recipient } from '../delivery/message';
+import { sendMessage } from '../delivery/send';
+import type { UndeliverableLog } from '../delivery/undeliverable';
+import { resolveAll, resolveRecipients, type OrganisationSource } from '../organisation';
+import type { Organisation, Person } from '../organisation/schema';
+import { planClock } from '../domain/plan-clock';
+import type { IsoDate } from '../domain/vocabulary';
+import { digestWorkflowId, immediateWorkflowId } from '../domain/workflow-ids';
+import { rulesFor, type Rules, type RulesFile } from '../rules';
+import { addDigestItems, type DigestInput, type DigestItem, type DigestSettings } from './messages';
+import { personDigest } from './workflow';
+import type { DigestActivities, ForwardDigestItemsRequest, SendDigestRequest, SurfaceUndeliverableRequest } from './activities';
+import type { NoticeKind, NoticeReceipt, NoticeRequest, NoticeSink } from '../domain/notice';
+
+export interface DigestDeps {
+  client: Client;
+  taskQueue: string;
+  organisation: OrganisationSource;
+  /** The current rules file (read at send time: delivery settings apply to the next message). */
+  rules: () => Promise<RulesFile>;
+  channels: Channels;
+  ledger: DeliveryLedger;
+  undeliverable: UndeliverableLog;
+  /** Public base URL of the web app, for the links in messages. */
+  baseUrl: string;
+}
+
+export const DEFAULT_DIGEST = { maxAttempts: 12, initialIntervalSeconds: 30, fallbackAfterMinutes: 60, attemptTimeoutSeconds: 60, gatherMinutes: 5 } as const;
+
+export function digestSettings(rules: Rules): DigestSettings {
+  const d = rules.delivery;
+  return {
+    preferredChannel: d.preferredChannel,
+    fallbackChannel: d.fallbackChannel,
+    maxAttempts: d.retry?.maxAttempts ?? DEFAULT_DIGEST.maxAttempts,
+    initialIntervalSeconds: d.retry?.initialIntervalSeconds ?? DEFAULT_DIGEST.initialIntervalSeconds,
+    fallbackAfterMinutes: d.retry?.fallbackAfterMinutes ?? DEFAULT_DIGEST.fallbackAfterMinutes,
+    attemptTimeoutSeconds: d.retry?.attemptTimeoutSeconds ?? DEFAULT_DIGEST.attemptTimeoutSeconds,
+    gatherMinutes: d.gatherMinutes ?? DEFAULT_DIGEST.gatherMinutes,
+  };
+}
+
+/** What a notice is, in the words of a message. */
+export function messageKindOf(kind: NoticeKind): MessageKind {
+  if (kind === 'report') return 'report';
+  if (kind === 'statusRequest') return 'statusRequest';
+  if (kind === 'escalation') return 'escalation';
+  return 'reminder';
+}
+
+/** A mixed digest is labelled by its most pressing kind. */
+const KIND_PRIORITY: MessageKind[] = ['escalation', 'gap', 'statusRequest', 'reminder', 'report'];
+export function digestKind(items: readonly { kind: MessageKind }[]): MessageKind {
+  return KIND_PRIORITY.find((k) => items.some((i) => i.kind === k)) ?? 'reminder';
+}
+
+export class ChannelDelivery implements NoticeSink {
+  constructor(private readonly deps: DigestDeps) {}
+
+  async deliver(request: NoticeRequest): Promise<NoticeReceipt[]> {
+    const org = await this.deps.organisation.load();
+    const rulesFile = await this.deps.rules();
+    const clock = planClock(request);
+    const today = stockholmDate(new Date(this.planNowMs(request)).toISOString());
+    const departmentName = (id: string) => org.departments.find((d) => d.id === id)?.name ?? id;
+
+    // person → date → items; people resolved now, never to deactivated people.
+    const batches = new Map<string, { immediate: boolean; date: IsoDate; personId: string; rules: Rules; items: DigestItem[] }>();
+    const add = (personId: string, date: IsoDate, immediate: boolean, rules: Rules, item: DigestItem) => {
+      const id = `${personId}|${date}|${immediate}|${item.departmentId}`;
+      let b = batches.get(id);
+      if (!b) batches.set(id, (b = { immediate, date, personId, rules, items: [] }));
+      if (!b.items.some((i) => i.id === item.id)) b.items.push(item);
+    };
+
+    const receipts: NoticeReceipt[] = [];
+    for (const notice of request.notices) {
+      const { about } = notice;
+      const rules = rulesFor(rulesFile, about.department);
+      const immediateKinds = new Set<MessageKind>(rules.delivery.immediate ?? []);
+      const kind = messageKindOf(notice.kind);
+      const item: DigestItem = {
+        id: `${request.workflowId}/${notice.key}`,
+        kind,
+        activityId: about.id,
+        activityText: about.text,
+        ...(about.goal ? { goal: about.goal } : {}),
+        departmentId: about.department,
+        department: departmentName(about.department),
+        ...(notice.deadline ? { deadline: notice.deadline } : {}),
+        reason: capitalise(notice.reason),
+      };
+      // A catch-up after an outage belongs to today, not to the day the notice was for.
+      const date = notice.localDate > today ? notice.localDate : today;
+      const immediate = !rules.delivery.digest || immediateKinds.has(kind);
+      const { people, gaps } = resolveAll(org, notice.recipients, { department: about.department, ...(about.unit ? { unit: about.unit } : {}) });
+      for (const p of people) add(p.id, date, immediate, rules, item);
+      for (const gap of gaps) {
+        const gapItem: DigestItem = {
+          ...item,
+          id: `${item.id}/gap/${gap.role}/${gap.unit ?? gap.department}/${gap.kind}`,
+          kind: 'gap',
+          reason: `${gap.messageSv}. ${item.reason}`,
+        };
+        const hr = gap.reportTo.filter((p) => p.active);
+        for (const p of hr) add(p.id, date, false, rules, gapItem);
+        if (hr.length === 0) {
+          await this.deps.undeliverable.record({
+            key: gapItem.id,
+            recordedAt: new Date().toISOString(),
+            kind: 'gap',
+            date,
+            department: about.department,
+            reason: `${gap.messageSv}; ingen HR finns för avdelningen att meddela.`,
+            activities: [{ activityId: about.id, activityText: about.text, reason: item.reason }],
+          });
+        }
+      }
+      receipts.push({ key: notice.key, recipients: people.map((p) => p.name) });
+    }
+
+    for (const b of batches.values()) {
+      const calendar = workingCalendar(quietDayPredicate(b.rules.quietDays));
+      await routeToDigest(this.deps, {
+        personId: b.personId,
+        date: b.date,
+        items: b.items,
+        settings: digestSettings(b.rules),
+        sendTime: b.rules.delivery.sendTime,
+        nextDay: (d) => calendar.addWorkingDays(d, 1),
+        immediate: b.immediate,
+        shiftMs: clock.shiftMs,
+      });
+    }
+    return receipts;
+  }
+
+  /**
+   * Plan time of this attempt: the server's scheduling time of the attempt on the sender's plan
+   * clock (a retry after an outage is dated when it runs, and a time-skipping test server's time
+   * is right where the activity's wall clock is not); outside an activity, the sender's plan time.
+   */
+  private planNowMs(request: NoticeRequest): number {
+    try {
+      return planClock(request).toPlanMs(Context.current().info.currentAttemptScheduledTimestampMs);
+    } catch {
+      return Date.parse(request.planNow);
+    }
+  }
+}
+
+export interface RouteRequest {
+  personId: string;
+  date: IsoDate;
+  items: DigestItem[];
+  settings: DigestSettings;
+  sendTime: string;
+  nextDay: (date: IsoDate) => IsoDate;
+  immediate: boolean;
+  /** The sender's plan time shift, handed on to the digest it starts. */
+  shiftMs: number;
+}
+
+/**
+ * Hands items to the person's digest of `date`, or, when that digest has already sent and closed,
+ * to the next working day's: signal-with-start on an id that a closed digest keeps
+ * (REJECT_DUPLICATE), so a day never gets a second digest. Idempotent: a running digest dedupes
+ * by item id, and a closed one's result names the items it took, which are then not handed on.
+ */
+export async function routeToDigest(deps: Pick<DigestDeps, 'client' | 'taskQueue'>, r: RouteRequest): Promise<{ workflowId: string; date: IsoDate }[]> {
+  let remaining = r.items;
+  let date = r.date;
+  const routed: { workflowId: string; date: IsoDate }[] = [];
+  for (let i = 0; i < 370 && remaining.length > 0; i++) {
+    const tag = createHash('sha256').update(JSON.stringify(remaining.map((x) => x.id).sort())).digest('hex').slice(0, 12);
+    const workflowId = r.immediate ? immediateWorkflowId(r.personId, date, tag) : digestWorkflowId(r.personId, date);
+    const input: DigestInput = {
+      personId: r.personId,
+      date,
+      sendAt: stockholmInstant(date, r.sendTime),
+      settings: r.settings,
+      ...(r.immediate ? { immediate: true } : {}),
+      ...planClock(r.shiftMs).carry(),
+    };
+    try {
+      await deps.client.workflow.signalWithStart(personDigest, {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        args: [input],
+        signal: addDigestItems,
+        signalArgs: [remaining],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+      routed.push({ workflowId, date });
+      return routed;
+    } catch (e) {
+      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    }
+    const handle = deps.client.workflow.getHandle<typeof personDigest>(workflowId);
+    // "Already started" while it still runs: a start racing ours (the time-skipping server answers
+    // so). Signal it again; waiting for its result would hold this activity until the digest sends.
+    if ((await handle.describe().then((d) => d.status.name, () => undefined)) === 'RUNNING') continue;
+    // Closed: it may already hold these items (a retried deliver); hand on only the others.
+    const taken = await handle
+      .result()
+      .then((o) => new Set(o.itemIds))
+      .catch(() => new Set<string>());
+    remaining = remaining.filter((x) => !taken.has(x.id));
+    date = r.nextDay(date);
+  }
+  if (remaining.length > 0) throw new Error(`no open digest for ${r.personId} within a year of ${r.date}`);
+  return routed;
+}
+
+export function recipientOf(p: Person): Recipient {
+  return {
+    id: p.id,
+    name: p.name,
+    email: p.email,
+    ...(p.teamsUserId ? { teamsUserId: p.teamsUserId } : {}),
+    ...(p.teamsUpn ? { upn: p.teamsUpn } : {}),
+  };
+}
+
+export function digestMessage(org: Organisation, person: Person, req: SendDigestRequest, baseUrl: string): Message {
+  const items: MessageItem[] = req.items.map((i) => ({
+    activityId: i.activityId,
+    activityText: i.activityText,
+    ...(i.goal ? { goal: i.goal } : {}),
+    department: i.department,
+    ...(i.deadline ? { deadline: i.deadline } : {}),
+    reason: i.reason,
+    kind: i.kind,
+  }));
+  return {
+    key: deliveryKey(req.digestId, 'digest', person.id, req.date, req.channel),
+    recipient: recipientOf(person),
+    channel: req.channel,
+    kind: digestKind(req.items),
+    date: req.date,
+    items,
+    municipality: org.forvaltning.name,
+    baseUrl,
+  };
+}
+
+/** A DeliveryError as Temporal should treat it: permanent ones fail at once, Retry-After is honoured. */
+export function toActivityFailure(e: unknown): unknown {
+  if (!isDeliveryError(e)) return e;
+  return ApplicationFailure.create({
+    type: e.code,
+    message: e.message,
+    nonRetryable: !e.retryable,
+    ...(e.retryable && e.retryAfterMs !== undefined ? { nextRetryDelay: Math.max(1, e.retryAfterMs) } : {}),
+  });
+}
+
+export function createDigestActivities(deps: DigestDeps | undefined): DigestActivities {
+  const need = (): DigestDeps => {
+    if (!deps) throw ApplicationFailure.nonRetryable('this worker has no channel delivery configured', 'notConfigured');
+    return deps;
+  };
+
+  return {
+    async sendDigest(req: SendDigestRequest) {
+      const d = need();
+      const org = await d.organisation.load();
+      const person = org.people.find((p) => p.id === req.personId);
+      if (!person || !person.active) {
+        throw ApplicationFailure.nonRetryable(`${req.personId} is ${person ? 'deactivated' : 'not in the organisation'}`, 'invalidRecipient');
+      }
+      const message = digestMessage(org, person, req, d.baseUrl);
+      try {
+        const out = await sendMessage(message, d.channels, d.ledger);
+        if (out.status === 'sent' && out.ledgerError) {
+          Context.current().log.error('message sent but the ledger write failed', { key: message.key, error: String(out.ledgerError) });
+        }
+        return { status: out.status, key: message.key, channel: req.channel };
+      } catch (e) {
+        throw toActivityFailure(e);
+      }
+    },
+
+    async surfaceUndeliverable(req: SurfaceUndeliverableRequest) {
+      const d = need();
+      const org = await d.organisation.load();
+      const person = org.people.find((p) => p.id === req.personId);
+      const departments = [...new Set(req.items.map((i) => i.departmentId))];
+      const hr = new Map<string, Person>();
+      for (const department of departments) {
+        for (const p of resolveRecipients(org, { role: 'hr', raw: 'HR' }, { department }).people) if (p.active) hr.set(p.id, p);
+      }
+      const reason = `Meddelandet till ${person?.name ?? req.personId} den ${req.date} nådde ingen kanal: ${req.failures.map((f) => `${f.channel}: ${f.error}`).join('; ') || 'ingen kanal provad'}`;
+      const hrNotified: string[] = [];
+      let tryAgain: unknown;
+      for (const h of hr.values()) {
+        if (h.id === req.personId) continue;
+        const message: Message = {
+          key: deliveryKey(req.digestId, 'undeliverable', h.id, req.date, 'email'),
+          recipient: recipientOf(h),
+          channel: 'email',
+          kind: 'gap',
+          date: req.date,
+          items: req.items.map((i) => ({
+            activityId: i.activityId,
+            activityText: i.activityText,
+            department: i.department,
+            ...(i.deadline ? { deadline: i.deadline } : {}),
+            reason: `${reason}. ${i.reason}`,
+            kind: 'gap' as const,
+          })),
+          municipality: org.forvaltning.name,
+          baseUrl: d.baseUrl,
+        };
+        try {
+          await sendMessage(message, d.channels, d.ledger);
+          hrNotified.push(h.name);
+        } catch (e) {
+          // A relay that is down comes back (an SMTP outage is often why nothing got through):
+          // Temporal tries again, and the ledger keeps those already told from a second copy.
+          if (isDeliveryError(e) && e.retryable) tryAgain ??= e;
+          else Context.current().log.warn('HR could not be told about an undeliverable message', { digestId: req.digestId, error: String(e) });
+        }
+      }
+      // Recorded at the first attempt (idempotent by key): the Utkorg page lists it however long the relay is down.
+      await d.undeliverable.record({
+        key: req.digestId,
+        recordedAt: new Date().toISOString(),
+        kind: 'message',
+        personId: req.personId,
+        ...(person ? { personName: person.name } : {}),
+        date: req.date,
+        ...(departments[0] ? { department: departments[0] } : {}),
+        reason,
+        failures: req.failures,
+        activities: req.items.map((i) => ({ activityId: i.activityId, activityText: i.activityText, reason: i.reason })),
+        hrNotified,
+      });
+      if (tryAgain) throw toActivityFailure(tryAgain);
+      return { hrNotified };
+    },
+
+    async forwardDigestItems(req: ForwardDigestItemsRequest) {
+      const d = need();
+      const rules = rulesFor(await d.rules(), req.items[0]?.departmentId ?? '');
+      const calendar = workingCalendar(quietDayPredicate(rules.quietDays));
+      return routeToDigest(d, {
+        personId: req.personId,
+        date: calendar.addWorkingDays(req.fromDate, 1),
+        items: req.items,
+        settings: digestSettings(rules),
+        sendTime: rules.delivery.sendTime,
+        nextDay: (x) => calendar.addWorkingDays(x, 1),
+        immediate: false,
+        shiftMs: planClock(req).shiftMs,
+      });
+    },
+  };
+}
+
+function capitalise(s: string): string {
+  return s ? s[0]!.toUpperCase() + s.slice(1) : s;
+}
