@@ -4,10 +4,10 @@
  * same activity.
  */
 import type { ScheduleEvent } from '../calendar/schedule';
-import type { Notice, NoticeActivities, NoticeKind, NoticeRequest, NoticeSink } from '../domain/notice';
+import type { NoticeActivities, NoticeKind, NoticeRequest, NoticeSink } from '../domain/notice';
 import type { RoleRef } from '../domain/vocabulary';
 import type { LifecycleActivity } from './messages';
-import { activitySubject } from './state';
+import { activitySubject, eventNotice } from './state';
 
 export type LifecycleActivities = NoticeActivities;
 
@@ -31,22 +31,9 @@ export function noticeRequestOf(request: NoticeRequest | LegacyDeliveryRequest, 
   if (!isLegacyDeliveryRequest(request)) return request;
   const { activity } = request;
   const subject = activitySubject(activity);
-  const notices = request.items.map(({ event, recipients }): Notice => {
+  const notices = request.items.map(({ event, recipients }) => {
     const type = event.kind === 'report' ? 'report' : activity.id.startsWith('indikator-') ? 'indicator' : 'activity';
-    return {
-      key: event.key,
-      kind: event.kind,
-      about: { ...subject, type },
-      to: event.to,
-      recipients,
-      at: event.at,
-      localDate: event.localDate,
-      reason: event.reason,
-      ...(event.deadline ? { deadline: event.deadline } : {}),
-      ...(event.milestoneId ? { milestoneId: event.milestoneId } : {}),
-      ...(event.period ? { period: event.period } : {}),
-      ...(event.due ? { due: event.due } : {}),
-    };
+    return eventNotice(event, { ...subject, type }, recipients);
   });
   return { workflowId: request.workflowId, planNow: planNow(), notices };
 }

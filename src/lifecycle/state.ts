@@ -160,12 +160,21 @@ export function recipientsOf(activity: LifecycleActivity, event: ScheduleEvent):
 
 /** A due schedule event as the notice that tells its recipients. */
 export function noticeOf(activity: LifecycleActivity, event: ScheduleEvent): Notice {
+  return eventNotice(event, activitySubject(activity), recipientsOf(activity, event));
+}
+
+/** A schedule event (or a pre-Notice request's event, which may be a report) about `about`, for `recipients`. */
+export function eventNotice(
+  event: Omit<ScheduleEvent, 'kind'> & { kind: Notice['kind'] },
+  about: NoticeSubject,
+  recipients: RoleRef[],
+): Notice {
   return {
     key: event.key,
     kind: event.kind,
-    about: activitySubject(activity),
+    about,
     to: event.to,
-    recipients: recipientsOf(activity, event),
+    recipients,
     at: event.at,
     localDate: event.localDate,
     reason: event.reason,
