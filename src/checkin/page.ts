@@ -21,6 +21,7 @@ import { STATUSES, type Role, type RoleRef, type Status } from '../domain/vocabu
 import { reportStatus, stateQuery, type LifecycleView, type Reporter } from '../lifecycle';
 import { cycleStateQuery, reportIndicator, type CycleIndicator, type CycleView } from '../follow-up';
 import { html, joinHtml, type SafeHtml } from '../domain/html';
+import { ROUTES } from '../domain/links';
 
 export interface CheckinOptions {
   client: Client;
@@ -65,7 +66,7 @@ export async function registerCheckin(app: FastifyInstance, opts: CheckinOptions
     }
 
     // A wildcard, not `:token`: tokens are longer than the router's 100-character limit for parameters.
-    scope.get<{ Params: { '*': string }; Querystring: { status?: string } }>('/status/*', async (req, reply) => {
+    scope.get<{ Params: { '*': string }; Querystring: { status?: string } }>(ROUTES.checkin, async (req, reply) => {
       try {
         const s = await resolveScope(opts, req.params['*'], now());
         const preselect = req.query.status && req.query.status in STATUSES ? (req.query.status as Status) : undefined;
@@ -75,7 +76,7 @@ export async function registerCheckin(app: FastifyInstance, opts: CheckinOptions
       }
     });
 
-    scope.post<{ Params: { '*': string }; Body: Record<string, string> }>('/status/*', async (req, reply) => {
+    scope.post<{ Params: { '*': string }; Body: Record<string, string> }>(ROUTES.checkin, async (req, reply) => {
       try {
         const body = req.body ?? {};
         const submission = body.submission ?? '';

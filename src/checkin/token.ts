@@ -6,6 +6,7 @@
  * constant time. A token is bound to one person and either to activities or to a cycle.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { absolute, links } from '../domain/links';
 
 export interface CheckinClaims {
   /** Person id (organisation.yaml). */
@@ -101,5 +102,5 @@ export function verifyCheckinToken(secret: string, token: string, now: Date = ne
 
 /** The link a message carries. */
 export function checkinUrl(baseUrl: string, token: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/status/${token}`;
+  return absolute(baseUrl, links.checkin(token));
 }

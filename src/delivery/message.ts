@@ -4,6 +4,7 @@
  * Plain data (no I/O, no Temporal) so it can travel as an activity argument.
  */
 import type { IsoDate, Status } from '../domain/vocabulary';
+import { absolute, links } from '../domain/links';
 
 export const CHANNELS = {
   email: 'E-post',
@@ -74,8 +75,8 @@ export interface Message {
   baseUrl: string;
 }
 
-/** The page of one activity in the web app; the one place that knows its path. */
+/** The page of one activity in the web app (the path comes from src/domain/links.ts). */
 export function activityPageUrl(message: Pick<Message, 'baseUrl'>, item: MessageItem): string {
   if (item.activityUrl) return item.activityUrl;
-  return `${message.baseUrl.replace(/\/+$/, '')}/aktiviteter/${encodeURIComponent(item.activityId)}`;
+  return absolute(message.baseUrl, links.activity(item.activityId));
 }

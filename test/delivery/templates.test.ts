@@ -39,7 +39,7 @@ describe('renderEmail', () => {
       expect(part).toContain('Hej Anna!');
       expect(part).toContain('Exempelstads kommun');
       expect(part).toContain('31 december 2025');
-      expect(part).toContain('https://planvakt.kommun.se/aktiviteter/kfp-2022-utveckla-3');
+      expect(part).toContain('https://planvakt.kommun.se/aktivitet/kfp-2022-utveckla-3');
       for (const label of ['Klar', 'Pågår', 'Försenad', 'Ej påbörjad']) expect(part).toContain(label);
     }
     expect(mail.html).toContain('lang="sv"');

@@ -8,6 +8,7 @@ import { DeliveryError } from '../errors';
 import { MESSAGE_KINDS, activityPageUrl, type Message, type MessageItem, type MessageKind } from '../message';
 import { plainLine, plainText, truncate } from '../../domain/escape';
 import { SV, formatDateSv } from './sv';
+import { absolute, links } from '../../domain/links';
 
 export interface StatusLink {
   status: Status;
@@ -72,7 +73,7 @@ export function buildView(message: Message): MessageView {
     activities,
     footer: SV.footer(municipality),
     threadTopic: n === 1 ? truncate(plainLine(first.title), SUBJECT_TITLE_MAX) : SV.digestTopic(municipality),
-    primaryUrl: n === 1 ? (first.checkInUrl ?? first.activityUrl) : `${baseUrl.replace(/\/+$/, '')}/aktiviteter`,
+    primaryUrl: n === 1 ? (first.checkInUrl ?? first.activityUrl) : absolute(baseUrl, links.overview()),
   };
 }
 

@@ -28,6 +28,7 @@ import type { AppContext } from './context';
 import { html, type SafeHtml } from '../../domain/html';
 import { pageFor } from './layout';
 import { invalidateCounts, statusLabel } from './dashboard';
+import { links, ROUTES } from '../../domain/links';
 
 export const KIND_LABEL: Record<ScheduleEvent['kind'], string> = {
   reminder: 'Påminnelse',
@@ -141,7 +142,7 @@ async function render(ctx: AppContext, req: FastifyRequest<{ Params: { id: strin
   const forms = mayReport && view.status !== 'done'
     ? html`<h2>Rapportera status</h2>
 <p class="meta">Som chef i linjen kan du lämna status för aktiviteten. Ansvariga lämnar normalt status via länken i sitt meddelande.</p>
-<form method="post" action="/aktivitet/${encodeURIComponent(id)}/status">
+<form method="post" action="${links.activityStatus(id)}">
 <input type="hidden" name="_csrf" value="${csrf}">
 <fieldset><legend>Status för aktiviteten</legend>
 ${statuses.map((s) => html`<div><input type="radio" id="st-${s}" name="status" value="${s}" required${view.status === s ? html` checked` : ''}> <label for="st-${s}">${STATUSES[s]}</label></div>`)}
@@ -150,7 +151,7 @@ ${statuses.map((s) => html`<div><input type="radio" id="st-${s}" name="status" v
 <div class="field"><label for="proposedDate">Nytt datum (krävs vid Försenad)</label><input type="date" id="proposedDate" name="proposedDate"></div>
 <button type="submit">Spara status</button></form>
 ${view.overdue && !view.acknowledgedAt
-        ? html`<form method="post" action="/aktivitet/${encodeURIComponent(id)}/kvittera"><input type="hidden" name="_csrf" value="${csrf}"><p>Aktiviteten är försenad. Kvittera för att stoppa eskaleringen.</p><button type="submit" class="secondary">Kvittera förseningen</button></form>`
+        ? html`<form method="post" action="${links.activityAcknowledge(id)}"><input type="hidden" name="_csrf" value="${csrf}"><p>Aktiviteten är försenad. Kvittera för att stoppa eskaleringen.</p><button type="submit" class="secondary">Kvittera förseningen</button></form>`
         : ''}`
     : '';
 
@@ -174,11 +175,11 @@ function forbidden(ctx: AppContext, reply: FastifyReply, req: FastifyRequest) {
 }
 
 export function registerActivity(app: FastifyInstance, ctx: AppContext) {
-  app.get<{ Params: { id: string }; Querystring: { sparat?: string } }>('/aktivitet/:id', (req, reply) =>
+  app.get<{ Params: { id: string }; Querystring: { sparat?: string } }>(ROUTES.activity, (req, reply) =>
     render(ctx, req, reply, req.query.sparat ? html`<p class="notice" role="status">${req.query.sparat === 'kvitterad' ? 'Förseningen är kvitterad.' : 'Statusen är sparad.'}</p>` : undefined),
   );
 
-  app.post<{ Params: { id: string }; Body: Record<string, string> }>('/aktivitet/:id/status', async (req, reply) => {
+  app.post<{ Params: { id: string }; Body: Record<string, string> }>(ROUTES.activityStatus, async (req, reply) => {
     const user = req.user!;
     const id = req.params.id;
     if (!ID.test(id)) return reply.code(404).send();
@@ -210,10 +211,10 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
       throw err;
     }
     invalidateCounts(ctx);
-    return reply.redirect(`/aktivitet/${encodeURIComponent(id)}?sparat=status`, 303);
+    return reply.redirect(`${links.activity(id)}?sparat=status`, 303);
   });
 
-  app.post<{ Params: { id: string } }>('/aktivitet/:id/kvittera', async (req, reply) => {
+  app.post<{ Params: { id: string } }>(ROUTES.activityAcknowledge, async (req, reply) => {
     const user = req.user!;
     const id = req.params.id;
     if (!ID.test(id)) return reply.code(404).send();
@@ -223,6 +224,6 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
     if (!user.departments.includes(view.activity.department) || !mayReportIn(org, user.person, view.activity.department)) return forbidden(ctx, reply, req);
     await handle.signal(acknowledge, { by: user.person.name });
     invalidateCounts(ctx);
-    return reply.redirect(`/aktivitet/${encodeURIComponent(id)}?sparat=kvitterad`, 303);
+    return reply.redirect(`${links.activity(id)}?sparat=kvitterad`, 303);
   });
 }

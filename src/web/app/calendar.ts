@@ -20,6 +20,7 @@ import type { AppContext } from './context';
 import { html } from '../../domain/html';
 import { pageFor } from './layout';
 import { inList, LIFECYCLE, listPage, quote, views } from './visibility';
+import { absolute, links, ROUTES } from '../../domain/links';
 
 const MAX_EVENTS = 500;
 
@@ -46,23 +47,23 @@ function ownedQueries(org: Organisation, person: Person): string[] {
 export function registerCalendar(app: FastifyInstance, ctx: AppContext) {
   const secret = () => ctx.settings.sessionSecret;
 
-  app.get('/kalender', async (req, reply) => {
+  app.get(ROUTES.calendar, async (req, reply) => {
     const user = req.user!;
     const org = await ctx.organisation();
     const token = calendarToken(secret(), user.person.id);
     const base = ctx.settings.baseUrl.replace(/\/$/, '');
-    const mine = `${base}/kalender/feed/${user.person.id}/${token}/mina.ics`;
+    const mine = absolute(base, links.calendarFeed(user.person.id, token, 'mina'));
     const depts = org.departments.filter((d) => user.departments.includes(d.id));
     return pageFor(ctx, req, reply).send({
       title: 'Kalender',
       active: '/kalender',
       body: html`<p>Prenumerera på flödena i Outlook (Lägg till kalender → Från internet) så syns måldatum och rapportdagar bredvid dina möten. Adresserna är personliga: dela dem inte.</p>
 <h2>Mina måldatum och rapportdagar</h2><p><label for="feed-mine">Adress</label><br><input type="text" id="feed-mine" readonly size="90" value="${mine}"></p>
-${depts.length ? html`<h2>Avdelningar</h2><table><caption>Flöden per avdelning</caption><thead><tr><th scope="col">Avdelning</th><th scope="col">Adress</th></tr></thead><tbody>${depts.map((d) => html`<tr><th scope="row">${d.name}</th><td><label class="visually-hidden" for="feed-${d.id}">Adress för ${d.name}</label><input type="text" id="feed-${d.id}" readonly size="90" value="${base}/kalender/feed/${user.person.id}/${token}/avdelning/${d.id}.ics"></td></tr>`)}</tbody></table>` : ''}`,
+${depts.length ? html`<h2>Avdelningar</h2><table><caption>Flöden per avdelning</caption><thead><tr><th scope="col">Avdelning</th><th scope="col">Adress</th></tr></thead><tbody>${depts.map((d) => html`<tr><th scope="row">${d.name}</th><td><label class="visually-hidden" for="feed-${d.id}">Adress för ${d.name}</label><input type="text" id="feed-${d.id}" readonly size="90" value="${absolute(base, links.calendarFeed(user.person.id, token, { department: d.id }))}"></td></tr>`)}</tbody></table>` : ''}`,
     });
   });
 
-  app.get<{ Params: { person: string; token: string; '*': string } }>('/kalender/feed/:person/:token/*', async (req, reply) => {
+  app.get<{ Params: { person: string; token: string; '*': string } }>(ROUTES.calendarFeed, async (req, reply) => {
     const { person: personId, token } = req.params;
     const rest = req.params['*'];
     if (!validToken(secret(), personId, token)) return reply.code(404).send('Not found');
@@ -101,7 +102,7 @@ ${depts.length ? html`<h2>Avdelningar</h2><table><caption>Flöden per avdelning<
       const a = v.activity;
       const owners = a.owners.map((o) => ROLES[o.role]).join(', ');
       const add = (date: string, summary: string, uid: string) =>
-        cal.createEvent({ id: `${uid}@planvakt`, start: new Date(`${date}T00:00:00Z`), end: new Date(`${addDays(date, 1)}T00:00:00Z`), allDay: true, summary, description: `${a.text}\n\nMål: ${a.goal}\nAnsvariga: ${owners}`, url: `${base}/aktivitet/${encodeURIComponent(id)}` });
+        cal.createEvent({ id: `${uid}@planvakt`, start: new Date(`${date}T00:00:00Z`), end: new Date(`${addDays(date, 1)}T00:00:00Z`), allDay: true, summary, description: `${a.text}\n\nMål: ${a.goal}\nAnsvariga: ${owners}`, url: absolute(base, links.activity(id)) });
       if (a.deadline && v.status !== 'done') add(a.deadline, `Måldatum: ${a.text.slice(0, 80)}`, `deadline-${id}`);
       for (const ms of a.milestones) if (ms.deadline && v.milestones[ms.id]?.status !== 'done') add(ms.deadline, `Delmål: ${(ms.text ?? a.text).slice(0, 80)}`, `milestone-${id}-${ms.id}`);
     }

@@ -15,6 +15,7 @@ import { html, qs } from '../../domain/html';
 import { LIGHT_RULE, lightFor, type Light } from '../../domain/traffic-light';
 import { lightBadge, pageFor } from './layout';
 import { CATEGORIES, CATEGORY_LABEL, categoryQuery, count, inList, LISTED, listPage, quote, upcomingQuery, views, type Category } from './visibility';
+import { links } from '../../domain/links';
 
 const PAGE_SIZE = 50;
 
@@ -172,7 +173,7 @@ ${select('status', 'Status', CATEGORIES.map((c) => ({ value: c, label: CATEGORY_
     const rows = page.rows.map((r) => {
       const v = texts.get(r.activityId);
       const text = v?.activity.text ?? r.activityId;
-      return html`<tr><td><a href="/aktivitet/${encodeURIComponent(r.activityId)}">${text.length > 140 ? `${text.slice(0, 139)}…` : text}</a></td>
+      return html`<tr><td><a href="${links.activity(r.activityId)}">${text.length > 140 ? `${text.slice(0, 139)}…` : text}</a></td>
 <td>${deptName.get(r.department ?? '') ?? r.department ?? ''}${r.unit ? html`<br><span class="meta">${unitName.get(r.unit) ?? r.unit}</span>` : ''}</td>
 <td>${r.ownerRoles.map((x) => ROLES[x as Role] ?? x).join(', ')}</td>
 <td class="status">${statusLabel(r.status, r.overdue, r.running)}</td>

@@ -10,6 +10,7 @@ import type { CycleOutcome } from '../../follow-up';
 import type { AppContext } from './context';
 import { html } from '../../domain/html';
 import { pageFor } from './layout';
+import { links, ROUTES } from '../../domain/links';
 
 const CYCLE_ID = /^cycle-[a-z0-9-]+$/;
 
@@ -18,7 +19,7 @@ function departmentOf(cycleId: string, departments: string[]): string | undefine
 }
 
 export function registerReports(app: FastifyInstance, ctx: AppContext) {
-  app.get('/rapporter', async (req, reply) => {
+  app.get(ROUTES.reports, async (req, reply) => {
     const user = req.user!;
     const org = await ctx.organisation();
     const names = new Map(org.departments.map((d) => [d.id, d.name]));
@@ -35,12 +36,12 @@ export function registerReports(app: FastifyInstance, ctx: AppContext) {
       body: html`<p>Uppföljningsrapporterna sammanställs när varje uppföljning (tertial, verksamhetsberättelse …) stängs.</p>
 ${cycles.length
         ? html`<table><caption>Stängda uppföljningar</caption><thead><tr><th scope="col">Uppföljning</th><th scope="col">Avdelning</th><th scope="col">HTML</th><th scope="col">Excel</th></tr></thead>
-<tbody>${cycles.map((c) => html`<tr><th scope="row">${c.id.replace(`cycle-${c.department}-`, '')}</th><td>${names.get(c.department) ?? c.department}</td><td><a href="/rapporter/${c.id}/rapport.html">Visa rapporten<span class="visually-hidden"> ${c.id}</span></a></td><td><a href="/rapporter/${c.id}/rapport.xlsx" download>Ladda ned Excel<span class="visually-hidden"> ${c.id}</span></a></td></tr>`)}</tbody></table>`
+<tbody>${cycles.map((c) => html`<tr><th scope="row">${c.id.replace(`cycle-${c.department}-`, '')}</th><td>${names.get(c.department) ?? c.department}</td><td><a href="${links.report(c.id, 'html')}">Visa rapporten<span class="visually-hidden"> ${c.id}</span></a></td><td><a href="${links.report(c.id, 'xlsx')}" download>Ladda ned Excel<span class="visually-hidden"> ${c.id}</span></a></td></tr>`)}</tbody></table>`
         : html`<p>Inga uppföljningar har stängts ännu.</p>`}`,
     });
   });
 
-  app.get<{ Params: { id: string; format: string } }>('/rapporter/:id/rapport.:format', async (req, reply) => {
+  app.get<{ Params: { id: string; format: string } }>(ROUTES.report, async (req, reply) => {
     const user = req.user!;
     const { id, format } = req.params;
     const org = await ctx.organisation();
