@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { textDocument, type PlanDocument } from './document';
 import { PlanError, Warnings } from './errors';
 import { looksLikeKompetensplan, readKompetensplan } from './kompetensplan';
 import type { Plan } from './model';
@@ -18,11 +19,16 @@ export interface ParseResult {
 }
 
 export function parsePlan(file: string, text: string): ParseResult {
-  const lines = toLines(file, text);
+  return parseDocument(textDocument(file, toLines(file, text)));
+}
+
+/** Reads a plan from its document structure, whatever format the document came from. */
+export function parseDocument(doc: PlanDocument): ParseResult {
+  const { file } = doc;
   const warnings = new Warnings(file);
   let plan: Plan;
-  if (looksLikeKompetensplan(lines)) plan = readKompetensplan(file, lines, warnings);
-  else if (looksLikeVerksamhetsplan(lines)) plan = readVerksamhetsplan(file, lines, warnings);
+  if (looksLikeKompetensplan(doc)) plan = readKompetensplan(doc, warnings);
+  else if (looksLikeVerksamhetsplan(doc)) plan = readVerksamhetsplan(doc, warnings);
   else {
     throw new PlanError(
       { file },
