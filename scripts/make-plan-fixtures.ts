@@ -1,0 +1,125 @@
+/**
+ * Writes the seed plans as HR holds them, from their text renderings in ../shared/plans:
+ * a Word document (.docx: real tables, a repeated header row, paragraphs inside cells) and an
+ * Excel workbook (.xlsx: one sheet per avdelning, real dates), and with LibreOffice installed
+ * (`libreoffice --headless`) a PDF printed from the Word document.
+ *
+ *   npx tsx scripts/make-plan-fixtures.ts [out-dir]   (default test/plan/fixtures)
+ *
+ * The fixtures are committed; CI reads them and never runs this script.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import JSZip from 'jszip';
+import { textDocument, type DocRow, type PlanDocument } from '../src/plan/document';
+import { toLines } from '../src/plan/text';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const PLANS = join(HERE, '..', '..', 'shared', 'plans');
+const SEEDS = [
+  { text: 'kompetensforsorjningsplan-2021-2023.md', name: 'kompetensforsorjningsplan-2021-2023' },
+  { text: 'verksamhetsplan-2020-resursenheten.txt', name: 'verksamhetsplan-2020-resursenheten' },
+];
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function run(text: string): string {
+  return text
+    .split('\t')
+    .map((part) => (part === '' ? '' : `<w:t xml:space="preserve">${esc(part)}</w:t>`))
+    .join('<w:tab/>');
+}
+
+function para(text: string, style?: string): string {
+  const pPr = style ? `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>` : '';
+  return `<w:p>${pPr}<w:r>${run(text)}</w:r></w:p>`;
+}
+
+function cell(text: string, width: number): string {
+  const paras = text === '' ? ['<w:p/>'] : text.split('\n').map((p) => para(p));
+  return `<w:tc><w:tcPr><w:tcW w:w="${width}" w:type="dxa"/></w:tcPr>${paras.join('')}</w:tc>`;
+}
+
+function row(r: DocRow, columns: number, header: boolean): string {
+  const width = Math.floor(9000 / Math.max(columns, 1));
+  const trPr = header ? '<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>' : '';
+  return `<w:tr>${trPr}${r.cells.map((c) => cell(c, width)).join('')}</w:tr>`;
+}
+
+function docxXml(doc: PlanDocument): string {
+  const body: string[] = [];
+  for (const b of doc.blocks) {
+    if (b.kind === 'paragraph') {
+      const t = b.text.trim();
+      const style = /^\s*aktivitetsplan\s+(för\s+)?avdelning/i.test(t) ? 'Heading2' : undefined;
+      body.push(para(t, style));
+      continue;
+    }
+    const all = [...(b.header ? [b.header] : []), ...b.rows];
+    const columns = Math.max(...all.map((r) => r.cells.length), 1);
+    const width = Math.floor(9000 / columns);
+    const grid = `<w:tblGrid>${`<w:gridCol w:w="${width}"/>`.repeat(columns)}</w:tblGrid>`;
+    const pr =
+      '<w:tblPr><w:tblW w:w="0" w:type="auto"/><w:tblBorders>' +
+      ['top', 'left', 'bottom', 'right', 'insideH', 'insideV'].map((s) => `<w:${s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>`).join('') +
+      '</w:tblBorders></w:tblPr>';
+    const rows = all.map((r, i) => row(r, columns, i === 0 && b.header !== undefined));
+    body.push(`<w:tbl>${pr}${grid}${rows.join('')}</w:tbl>`);
+    // Word needs a paragraph between two tables, or they become one.
+    body.push('<w:p/>');
+  }
+  return (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
+    '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" ' +
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">' +
+    `<w:body>${body.join('')}<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" w:header="567" w:footer="567" w:gutter="0"/></w:sectPr></w:body></w:document>`
+  );
+}
+
+async function writeDocx(doc: PlanDocument, path: string): Promise<void> {
+  const zip = new JSZip();
+  zip.file(
+    '[Content_Types].xml',
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
+      '<Default Extension="xml" ContentType="application/xml"/>' +
+      '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>' +
+      '</Types>',
+  );
+  zip.file(
+    '_rels/.rels',
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+      '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>' +
+      '</Relationships>',
+  );
+  zip.file('word/document.xml', docxXml(doc));
+  // A fixed date keeps the fixture byte-identical between runs.
+  const date = new Date('2026-01-01T00:00:00Z');
+  for (const f of Object.values(zip.files)) f.date = date;
+  writeFileSync(path, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+}
+
+async function main(): Promise<void> {
+  const out = process.argv[2] ?? join(HERE, '..', 'test', 'plan', 'fixtures');
+  mkdirSync(out, { recursive: true });
+  for (const seed of SEEDS) {
+    const doc = textDocument(seed.text, toLines(seed.text, readFileSync(join(PLANS, seed.text), 'utf8')));
+    const docx = join(out, `${seed.name}.docx`);
+    await writeDocx(doc, docx);
+    console.log(`skrev ${docx}`);
+    if (process.env.PDF !== '0') {
+      try {
+        execFileSync('libreoffice', ['--headless', '--convert-to', 'pdf', '--outdir', out, docx], { stdio: 'inherit' });
+        console.log(`skrev ${join(out, `${basename(docx, '.docx')}.pdf`)}`);
+      } catch (e) {
+        console.error(`ingen PDF (libreoffice saknas eller misslyckades): ${(e as Error).message}`);
+      }
+    }
+  }
+}
+
+void main();

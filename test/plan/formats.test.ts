@@ -1,0 +1,130 @@
+/**
+ * The seed plans as HR holds them (Word, Excel; fixtures written by scripts/make-plan-fixtures.ts
+ * from the text renderings) import to the same Plan as the text renderings: every activity's text,
+ * Måldatum, milestones, owners and cadences, and the same ids.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import JSZip from 'jszip';
+import { describe, expect, it } from 'vitest';
+import { run as check } from '../../src/cli/check';
+import { run as importPlan, type Io } from '../../src/cli/import';
+import { detectFormat, diffPlans, placedActivities, PlanError, readPlanFile, type Plan } from '../../src/plan';
+import { KOMPETENSPLAN, seedPath, VERKSAMHETSPLAN } from './seeds';
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const fixture = (name: string) => join(FIXTURES, name);
+const KOMPETENS_BASE = 'kompetensforsorjningsplan-2021-2023';
+const VERKSAMHET_BASE = 'verksamhetsplan-2020-resursenheten';
+
+/** The plan without where things were read from (file name, line or table/row): that differs by format. */
+function content(plan: Plan): unknown {
+  return JSON.parse(JSON.stringify(plan, (k, v: unknown) => (k === 'source' || k === 'file' ? undefined : v)));
+}
+
+function capture(): Io & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'planvakt-formats-'));
+
+describe.each(['docx'])('the seed plans as .%s', (ext) => {
+  it('the kompetensförsörjningsplan is the same plan as its text rendering: 73 activities, 11/8/11/18/25', async () => {
+    const text = await readPlanFile(seedPath(KOMPETENSPLAN));
+    const doc = await readPlanFile(fixture(`${KOMPETENS_BASE}.${ext}`));
+    expect(content(doc.plan)).toEqual(content(text.plan));
+    expect(diffPlans(text.plan, doc.plan)).toMatchObject({ added: [], removed: [], changed: [], unchanged: 73 });
+    expect(doc.plan.departments.map((d) => [d.id, placedActivities(doc.plan).filter((p) => p.department === d).length])).toEqual([
+      ['forskola', 11],
+      ['stadsutveckling', 8],
+      ['aldreomsorg', 11],
+      ['individ-och-familj', 18],
+      ['funktionsnedsattning', 25],
+    ]);
+    expect(placedActivities(doc.plan).map((p) => p.activity.id)).toEqual(placedActivities(text.plan).map((p) => p.activity.id));
+    expect(doc.warnings.map((w) => w.detailSv)).toEqual(text.warnings.map((w) => w.detailSv));
+  });
+
+  it('the verksamhetsplan is the same plan as its text rendering: 11 activities, 5 indicators', async () => {
+    const text = await readPlanFile(seedPath(VERKSAMHETSPLAN));
+    const doc = await readPlanFile(fixture(`${VERKSAMHET_BASE}.${ext}`));
+    expect(content(doc.plan)).toEqual(content(text.plan));
+    expect(placedActivities(doc.plan)).toHaveLength(11);
+    expect(doc.plan.departments[0]?.sections.flatMap((s) => s.goals.flatMap((g) => g.indicators))).toHaveLength(5);
+    expect(doc.warnings).toEqual([]);
+  });
+});
+
+describe('Word: places in warnings', () => {
+  it('names the table and row, not a line, in every warning', async () => {
+    const { warnings, plan } = await readPlanFile(fixture(`${KOMPETENS_BASE}.docx`));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.messageSv).toMatch(/^kompetensforsorjningsplan-2021-2023\.docx, tabell \d+, rad \d+, fält Måldatum \(delmål 1\): /);
+    const first = placedActivities(plan)[0]?.activity.source;
+    expect(first?.place).toMatch(/^tabell \d+, rad \d+$/);
+  });
+});
+
+describe('the front door: format by content', () => {
+  it('detects Word by its content types, whatever the file is called', async () => {
+    const dir = tmp();
+    const bytes = await import('node:fs').then((fs) => fs.readFileSync(fixture(`${VERKSAMHET_BASE}.docx`)));
+    expect(await detectFormat(bytes)).toBe('docx');
+    writeFileSync(join(dir, 'plan.txt'), bytes);
+    const { plan } = await readPlanFile(join(dir, 'plan.txt'));
+    expect(placedActivities(plan)).toHaveLength(11);
+  });
+
+  it('detects PDF, old Office files and other zips and says what they are', async () => {
+    expect(await detectFormat(Buffer.from('%PDF-1.7\n'))).toBe('pdf');
+    expect(await detectFormat(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0]))).toBe('ole');
+    const dir = tmp();
+    const zip = new JSZip();
+    zip.file('hej.txt', 'hej');
+    writeFileSync(join(dir, 'plan.docx'), await zip.generateAsync({ type: 'nodebuffer' }));
+    await expect(readPlanFile(join(dir, 'plan.docx'))).rejects.toThrow(/neither a Word/);
+    writeFileSync(join(dir, 'plan.doc'), Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0]));
+    const e = await readPlanFile(join(dir, 'plan.doc')).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(PlanError);
+    expect((e as PlanError).messageSv).toMatch(/spara den som \.docx eller \.xlsx/);
+  });
+
+  it('refuses a broken Word document with a PlanError', async () => {
+    const dir = tmp();
+    const zip = new JSZip();
+    zip.file('[Content_Types].xml', '<Types><Override ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>');
+    zip.file('word/document.xml', '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>');
+    writeFileSync(join(dir, 'trasig.docx'), await zip.generateAsync({ type: 'nodebuffer' }));
+    await expect(readPlanFile(join(dir, 'trasig.docx'))).rejects.toBeInstanceOf(PlanError);
+  });
+
+  it('a text export that lost the tables is an error, not an import of 0 activities', async () => {
+    const dir = tmp();
+    const path = join(dir, 'export.txt');
+    // What pdftotext makes of the plan: the headings survive, the tables become loose lines.
+    writeFileSync(path, 'Kompetensförsörjningsplan 2021-2023\n\nAktivitetsplan avdelning förskola\n\nVad ska vi uppnå?\nAktivitet\nMåldatum\n');
+    await expect(readPlanFile(path)).rejects.toThrow(/no activities found/);
+    const io = capture();
+    expect(await check([path], io)).toBe(1);
+    expect(io.stderr.join('\n')).toContain('inga aktiviteter hittades');
+  });
+});
+
+describe('planvakt import and check read Word', () => {
+  it('import prints the summary of the .docx', async () => {
+    const io = capture();
+    expect(await importPlan([fixture(`${KOMPETENS_BASE}.docx`)], io)).toBe(0);
+    expect(io.stdout.join('\n')).toContain('Avdelning Äldreomsorg\n  Antal aktiviteter: 11 (varav delmål: 4)');
+  });
+
+  it('check reports activities and the warning with its table and row', async () => {
+    const io = capture();
+    expect(await check([fixture(`${KOMPETENS_BASE}.docx`)], io)).toBe(0);
+    expect(io.stdout.join('\n')).toContain('73 aktiviteter i 5 avdelningar, 1 varning');
+    expect(io.stderr.join('\n')).toMatch(/varning: kompetensforsorjningsplan-2021-2023\.docx, tabell \d+, rad \d+/);
+  });
+});
