@@ -12,9 +12,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { textDocument, type DocRow, type PlanDocument } from '../src/plan/document';
-import { toLines } from '../src/plan/text';
+import { sectionKinds } from '../src/plan/kompetensplan';
+import { capitalise, joinContinued, toLines } from '../src/plan/text';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PLANS = join(HERE, '..', '..', 'shared', 'plans');
@@ -103,6 +105,107 @@ async function writeDocx(doc: PlanDocument, path: string): Promise<void> {
   writeFileSync(path, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
 }
 
+const DEPARTMENT_HEADING = /^\s*aktivitetsplan\s+(?:för\s+)?avdelning(?:en)?\s+(.+?)\s*$/i;
+
+/** A cell value as Excel keeps it: a plain date as a date, a year as a number, the rest as text. */
+function excelValue(text: string): ExcelJS.CellValue {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return new Date(`${text}T00:00:00Z`);
+  if (/^\d{4}$/.test(text)) return Number(text);
+  return text === '' ? null : text;
+}
+
+function addRow(sheet: ExcelJS.Worksheet, cells: readonly string[]): void {
+  const row = sheet.addRow(cells.map(excelValue));
+  row.eachCell((c) => {
+    if (c.value instanceof Date) c.numFmt = 'yyyy-mm-dd';
+    c.alignment = { wrapText: true, vertical: 'top' };
+  });
+}
+
+interface Department {
+  name: string;
+  header: string[];
+  rows: string[][];
+}
+
+/**
+ * A kompetensförsörjningsplan's tables as one table per avdelning, as Excel holds it: no page
+ * breaks, so the tables a page break split are one again and a row split by a break is one row.
+ */
+function departmentsOf(doc: PlanDocument): Department[] {
+  const out: Department[] = [];
+  let current: Department | undefined;
+  for (const b of doc.blocks) {
+    if (b.kind === 'paragraph') {
+      const m = DEPARTMENT_HEADING.exec(b.text);
+      if (m?.[1]) out.push((current = { name: capitalise(m[1]), header: [], rows: [] }));
+      continue;
+    }
+    if (!current) continue;
+    const headerCells = b.header?.cells ?? [];
+    const isColumns = headerCells.filter((c) => /^(?:vad ska|aktivitet|hur gör|måldatum|ansvarig|uppföljning)/i.test(c)).length >= 2;
+    let rows = b.rows.map((r) => r.cells);
+    if (isColumns && current.header.length === 0) current.header = headerCells;
+    else if (!isColumns && b.header && headerCells.some((c) => c !== '')) rows = [headerCells, ...rows];
+    const col = (name: RegExp) => current!.header.findIndex((c) => name.test(c));
+    const [goal = -1, text = -1, deadline = -1, owners = -1, followUp = -1] = [/^vad ska/i, /^(?:aktivitet|hur gör)/i, /^måldatum/i, /^ansvarig/i, /^uppföljning/i].map(col);
+    let first = !isColumns;
+    for (const cells of rows) {
+      if (cells.every((c) => c === '')) continue;
+      const prev = current.rows[current.rows.length - 1];
+      const at = (i: number | undefined) => (i === undefined || i < 0 ? '' : (cells[i] ?? ''));
+      const isSection = sectionKinds(at(goal)) && [text, deadline, owners, followUp].every((i) => at(i) === '');
+      if (first && !isSection && at(deadline) === '' && at(owners) === '' && prev && !sectionKinds(prev[goal] ?? '')) {
+        // The rest of the row the page break split goes back into its row.
+        if (goal >= 0) prev[goal] = joinContinued(prev[goal] ?? '', at(goal));
+        if (text >= 0) prev[text] = joinContinued(prev[text] ?? '', at(text));
+        if (followUp >= 0 && at(followUp) !== '') prev[followUp] = prev[followUp] ? `${prev[followUp]}\n${at(followUp)}` : at(followUp);
+      } else current.rows.push([...cells]);
+      first = false;
+    }
+  }
+  return out;
+}
+
+/** The plan's own paragraphs that say what it is: its title and its follow-up sentence. */
+function planParagraphs(doc: PlanDocument): string[] {
+  const paras = doc.blocks.flatMap((b) => (b.kind === 'paragraph' ? [b.text.trim()] : []));
+  return [paras[0] ?? '', ...paras.filter((p) => /^uppföljning\s+av\s/i.test(p))];
+}
+
+async function writeXlsx(doc: PlanDocument, path: string, layout: 'sheets' | 'column'): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  wb.created = wb.modified = new Date('2026-01-01T00:00:00Z');
+  const departments = departmentsOf(doc);
+  if (departments.length > 0) {
+    const about = wb.addWorksheet('Om planen');
+    for (const p of planParagraphs(doc)) about.addRow([p]);
+    if (layout === 'sheets') {
+      for (const d of departments) {
+        const sheet = wb.addWorksheet(d.name);
+        addRow(sheet, d.header);
+        for (const r of d.rows) addRow(sheet, r);
+      }
+    } else {
+      const sheet = wb.addWorksheet('Aktivitetsplan');
+      addRow(sheet, ['Avdelning', ...(departments[0]?.header ?? [])]);
+      for (const d of departments) for (const r of d.rows) addRow(sheet, [d.name, ...r]);
+    }
+  } else {
+    // A verksamhetsplan: headings and their text as one-cell rows, each table followed by a blank row.
+    const sheet = wb.addWorksheet('Verksamhetsplan');
+    for (const b of doc.blocks) {
+      if (b.kind === 'paragraph') sheet.addRow([b.text.replace(/\t/g, ' ').trim()]);
+      else {
+        if (b.header) addRow(sheet, b.header.cells);
+        for (const r of b.rows) addRow(sheet, r.cells);
+        sheet.addRow([]);
+      }
+    }
+  }
+  writeFileSync(path, Buffer.from(await wb.xlsx.writeBuffer()));
+}
+
 async function main(): Promise<void> {
   const out = process.argv[2] ?? join(HERE, '..', 'test', 'plan', 'fixtures');
   mkdirSync(out, { recursive: true });
@@ -111,6 +214,14 @@ async function main(): Promise<void> {
     const docx = join(out, `${seed.name}.docx`);
     await writeDocx(doc, docx);
     console.log(`skrev ${docx}`);
+    const xlsx = join(out, `${seed.name}.xlsx`);
+    await writeXlsx(doc, xlsx, 'sheets');
+    console.log(`skrev ${xlsx}`);
+    if (seed.name.startsWith('kompetens')) {
+      const column = join(out, `${seed.name}-avdelningskolumn.xlsx`);
+      await writeXlsx(doc, column, 'column');
+      console.log(`skrev ${column}`);
+    }
     if (process.env.PDF !== '0') {
       try {
         execFileSync('libreoffice', ['--headless', '--convert-to', 'pdf', '--outdir', out, docx], { stdio: 'inherit' });

@@ -1,6 +1,127 @@
-import type { PlanDocument } from './document';
+/**
+ * An Excel workbook (.xlsx) read into the document layer with exceljs. Each sheet is read top
+ * down: a row with one filled cell outside a table is a paragraph (a title, "Aktivitetsplan
+ * avdelning …", a goal heading), a row with two or more filled cells starts a table with that row
+ * as its header, and a blank row ends the table. Real Excel dates become ISO dates, whole numbers
+ * stay numbers ("2022" is a year), line breaks in a cell are paragraphs of the cell.
+ *
+ * Two layouts of a kompetensförsörjningsplan work: one sheet per avdelning (under a title row
+ * "Aktivitetsplan avdelning …" or, without one, named by the sheet), or one sheet with an
+ * Avdelning column, whose rows are grouped into one table per avdelning.
+ */
+import ExcelJS from 'exceljs';
+import type { DocBlock, DocRow, DocTable, PlanDocument } from './document';
 import { PlanError } from './errors';
 
-export async function readXlsx(file: string, _bytes: Uint8Array): Promise<PlanDocument> {
-  throw new PlanError({ file }, 'Excel files cannot be imported yet', 'Excel-filer kan inte importeras ännu');
+const DEPARTMENT_HEADING = /^\s*aktivitetsplan\s+(?:för\s+)?avdelning(?:en)?\s+/i;
+/** Sheet names Excel gives that name nothing. */
+const GENERIC_SHEET = /^(?:blad|sheet|tabelle|feuil)\s*\d*$/i;
+const ACTIVITY_HEADER = /^(?:vad ska|aktivitet|måldatum|ansvarig|uppföljning)/i;
+
+function iso(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** A cell's value as the planner sees it. */
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return iso(value);
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(value).replace('.', ',');
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'Ja' : 'Nej';
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('text' in value && typeof value.text === 'string') return value.text;
+    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+    if ('error' in value) return '';
+  }
+  return String(value);
+}
+
+function clean(text: string): string {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.replace(/[\s\u00a0]+/g, ' ').trim())
+    .filter((l) => l !== '')
+    .join('\n');
+}
+
+export async function readXlsx(file: string, bytes: Uint8Array): Promise<PlanDocument> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
+  } catch (e) {
+    throw new PlanError({ file }, `not a readable Excel file (${(e as Error).message})`, `inte en läsbar Excel-fil (${(e as Error).message})`);
+  }
+  const blocks: DocBlock[] = [];
+  let ordinal = 0;
+  for (const sheet of workbook.worksheets) {
+    if (sheet.state !== 'visible') continue;
+    const sheetBlocks: DocBlock[] = [];
+    let table: DocTable | undefined;
+    const last = sheet.rowCount;
+    for (let r = 1; r <= last; r++) {
+      const row = sheet.getRow(r);
+      const cells: string[] = [];
+      for (let c = 1; c <= Math.max(row.cellCount, table?.header?.cells.length ?? 0); c++) cells.push(clean(cellText(row.getCell(c).value)));
+      while (cells.length > 0 && cells[cells.length - 1] === '' && cells.length > (table?.header?.cells.length ?? 0)) cells.pop();
+      const filled = cells.filter((c) => c !== '').length;
+      ordinal++;
+      const at = { line: ordinal, label: `blad ${sheet.name}, rad ${r}` };
+      if (filled === 0) {
+        table = undefined;
+        continue;
+      }
+      if (table) {
+        table.rows.push({ at, cells });
+      } else if (filled >= 2) {
+        table = { kind: 'table', at: { line: ordinal, label: `blad ${sheet.name}` }, header: { at, cells }, rows: [] };
+        sheetBlocks.push(table);
+      } else {
+        sheetBlocks.push({ kind: 'paragraph', at, text: cells.find((c) => c !== '') ?? '' });
+      }
+    }
+    blocks.push(...byDepartmentColumn(sheetBlocks, sheet.name));
+    // A sheet per avdelning without its own heading is named by the sheet.
+    const hasActivityTable = sheetBlocks.some((b) => b.kind === 'table' && (b.header?.cells.filter((c) => ACTIVITY_HEADER.test(c)).length ?? 0) >= 2);
+    const hasHeading = sheetBlocks.some((b) => b.kind === 'paragraph' && DEPARTMENT_HEADING.test(b.text));
+    const hasColumn = sheetBlocks.some((b) => b.kind === 'table' && departmentColumn(b) >= 0);
+    if (hasActivityTable && !hasHeading && !hasColumn && !GENERIC_SHEET.test(sheet.name.trim())) {
+      const first = blocks.length - sheetBlocks.length;
+      const firstTable = blocks.findIndex((b, i) => i >= first && b.kind === 'table');
+      blocks.splice(firstTable, 0, { kind: 'paragraph', at: { line: 0, label: `blad ${sheet.name}` }, text: `Aktivitetsplan avdelning ${sheet.name.trim()}` });
+    }
+  }
+  return { file, format: 'xlsx', blocks };
+}
+
+function departmentColumn(table: DocTable): number {
+  return table.header?.cells.findIndex((c) => /^avdelning$/i.test(c)) ?? -1;
+}
+
+/** One table with an Avdelning column → a heading and a table per avdelning, in the order they come. */
+function byDepartmentColumn(blocks: DocBlock[], sheet: string): DocBlock[] {
+  const out: DocBlock[] = [];
+  for (const b of blocks) {
+    const col = b.kind === 'table' ? departmentColumn(b) : -1;
+    if (b.kind !== 'table' || col < 0 || !b.header) {
+      out.push(b);
+      continue;
+    }
+    const drop = (r: DocRow): DocRow => ({ at: r.at, cells: r.cells.filter((_, i) => i !== col) });
+    const header = drop(b.header);
+    let current: DocTable | undefined;
+    let name = '';
+    for (const row of b.rows) {
+      const department = row.cells[col] ?? '';
+      if (!current || (department !== '' && department !== name)) {
+        name = department || name;
+        out.push({ kind: 'paragraph', at: { line: row.at.line, label: `blad ${sheet}` }, text: `Aktivitetsplan avdelning ${name || 'okänd'}` });
+        current = { kind: 'table', at: b.at, header, rows: [] };
+        out.push(current);
+      }
+      current.rows.push(drop(row));
+    }
+  }
+  return out;
 }

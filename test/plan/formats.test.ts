@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { run as check } from '../../src/cli/check';
@@ -32,7 +33,7 @@ function capture(): Io & { stdout: string[]; stderr: string[] } {
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'planvakt-formats-'));
 
-describe.each(['docx'])('the seed plans as .%s', (ext) => {
+describe.each(['docx', 'xlsx'])('the seed plans as .%s', (ext) => {
   it('the kompetensförsörjningsplan is the same plan as its text rendering: 73 activities, 11/8/11/18/25', async () => {
     const text = await readPlanFile(seedPath(KOMPETENSPLAN));
     const doc = await readPlanFile(fixture(`${KOMPETENS_BASE}.${ext}`));
@@ -56,6 +57,33 @@ describe.each(['docx'])('the seed plans as .%s', (ext) => {
     expect(placedActivities(doc.plan)).toHaveLength(11);
     expect(doc.plan.departments[0]?.sections.flatMap((s) => s.goals.flatMap((g) => g.indicators))).toHaveLength(5);
     expect(doc.warnings).toEqual([]);
+  });
+});
+
+describe('Excel', () => {
+  it('one sheet with an Avdelning column gives the same plan as one sheet per avdelning', async () => {
+    const text = await readPlanFile(seedPath(KOMPETENSPLAN));
+    const column = await readPlanFile(fixture(`${KOMPETENS_BASE}-avdelningskolumn.xlsx`));
+    expect(content(column.plan)).toEqual(content(text.plan));
+    expect(diffPlans(text.plan, column.plan).unchanged).toBe(73);
+  });
+
+  it('the fixture holds real Excel dates, year numbers and line breaks, and they are read as the text plan has them', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(fixture(`${KOMPETENS_BASE}.xlsx`));
+    const values = wb.worksheets.flatMap((ws) => ws.getSheetValues().flatMap((r) => (Array.isArray(r) ? r : [])));
+    expect(values.some((v) => v instanceof Date)).toBe(true);
+    expect(values.some((v) => typeof v === 'number' && v >= 2020 && v <= 2030)).toBe(true);
+    expect(values.some((v) => typeof v === 'string' && v.includes('\n'))).toBe(true);
+    const { plan } = await readPlanFile(fixture(`${KOMPETENS_BASE}.xlsx`));
+    const kinds = new Set(placedActivities(plan).map((p) => p.activity.deadline.kind));
+    expect(kinds).toContain('date');
+    expect(kinds).toContain('year');
+  });
+
+  it('names the sheet and row in warnings', async () => {
+    const { warnings } = await readPlanFile(fixture(`${KOMPETENS_BASE}.xlsx`));
+    expect(warnings.map((w) => w.messageSv)).toEqual([expect.stringMatching(/^kompetensforsorjningsplan-2021-2023\.xlsx, blad Äldreomsorg, rad \d+, fält Måldatum/)]);
   });
 });
 
