@@ -46,10 +46,20 @@ function cell(text: string, width: number): string {
   return `<w:tc><w:tcPr><w:tcW w:w="${width}" w:type="dxa"/></w:tcPr>${paras.join('')}</w:tc>`;
 }
 
+/** Landscape A4 between the margins, in twips. */
+const TEXT_WIDTH = 14570;
+
+/** Column widths as a planner sets them: the goal and activity columns wide, dates narrow. */
+function widths(columns: number): number[] {
+  const weights = columns === 5 ? [2, 3, 1.2, 1.3, 2.5] : Array.from({ length: columns }, (_, i) => (i === 0 ? 2 : 1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  return weights.map((w) => Math.floor((TEXT_WIDTH * w) / total));
+}
+
 function row(r: DocRow, columns: number, header: boolean): string {
-  const width = Math.floor(9000 / Math.max(columns, 1));
+  const w = widths(columns);
   const trPr = header ? '<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>' : '';
-  return `<w:tr>${trPr}${r.cells.map((c) => cell(c, width)).join('')}</w:tr>`;
+  return `<w:tr>${trPr}${r.cells.map((c, i) => cell(c, w[i] ?? w[w.length - 1] ?? 1000)).join('')}</w:tr>`;
 }
 
 function docxXml(doc: PlanDocument): string {
@@ -63,8 +73,7 @@ function docxXml(doc: PlanDocument): string {
     }
     const all = [...(b.header ? [b.header] : []), ...b.rows];
     const columns = Math.max(...all.map((r) => r.cells.length), 1);
-    const width = Math.floor(9000 / columns);
-    const grid = `<w:tblGrid>${`<w:gridCol w:w="${width}"/>`.repeat(columns)}</w:tblGrid>`;
+    const grid = `<w:tblGrid>${widths(columns).map((w) => `<w:gridCol w:w="${w}"/>`).join('')}</w:tblGrid>`;
     const pr =
       '<w:tblPr><w:tblW w:w="0" w:type="auto"/><w:tblBorders>' +
       ['top', 'left', 'bottom', 'right', 'insideH', 'insideV'].map((s) => `<w:${s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>`).join('') +
@@ -78,7 +87,7 @@ function docxXml(doc: PlanDocument): string {
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
     '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" ' +
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">' +
-    `<w:body>${body.join('')}<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" w:header="567" w:footer="567" w:gutter="0"/></w:sectPr></w:body></w:document>`
+    `<w:body>${body.join('')}<w:sectPr><w:footerReference w:type="default" r:id="rIdFooter"/><w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" w:header="567" w:footer="567" w:gutter="0"/></w:sectPr></w:body></w:document>`
   );
 }
 
@@ -90,6 +99,7 @@ async function writeDocx(doc: PlanDocument, path: string): Promise<void> {
       '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
       '<Default Extension="xml" ContentType="application/xml"/>' +
       '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>' +
+      '<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>' +
       '</Types>',
   );
   zip.file(
@@ -99,6 +109,19 @@ async function writeDocx(doc: PlanDocument, path: string): Promise<void> {
       '</Relationships>',
   );
   zip.file('word/document.xml', docxXml(doc));
+  // A page footer with the page number, as published plans have: the PDF reader must drop it.
+  zip.file(
+    'word/_rels/document.xml.rels',
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+      '<Relationship Id="rIdFooter" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>' +
+      '</Relationships>',
+  );
+  zip.file(
+    'word/footer1.xml',
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' +
+      '<w:p><w:r><w:t xml:space="preserve">Sida </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>' +
+      '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:ftr>',
+  );
   // A fixed date keeps the fixture byte-identical between runs.
   const date = new Date('2026-01-01T00:00:00Z');
   for (const f of Object.values(zip.files)) f.date = date;
