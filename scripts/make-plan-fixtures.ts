@@ -62,26 +62,35 @@ function row(r: DocRow, columns: number, header: boolean): string {
   return `<w:tr>${trPr}${r.cells.map((c, i) => cell(c, w[i] ?? w[w.length - 1] ?? 1000)).join('')}</w:tr>`;
 }
 
+function tableXml(header: DocRow | undefined, rows: DocRow[]): string {
+  const all = [...(header ? [header] : []), ...rows];
+  const columns = Math.max(...all.map((r) => r.cells.length), 1);
+  const grid = `<w:tblGrid>${widths(columns).map((w) => `<w:gridCol w:w="${w}"/>`).join('')}</w:tblGrid>`;
+  const pr =
+    '<w:tblPr><w:tblW w:w="0" w:type="auto"/><w:tblBorders>' +
+    ['top', 'left', 'bottom', 'right', 'insideH', 'insideV'].map((s) => `<w:${s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>`).join('') +
+    '</w:tblBorders></w:tblPr>';
+  return `<w:tbl>${pr}${grid}${all.map((r, i) => row(r, columns, i === 0 && header !== undefined)).join('')}</w:tbl>`;
+}
+
+/**
+ * The document as Word holds it. A kompetensförsörjningsplan's activity tables are one table per
+ * avdelning (the text rendering's page-break splits joined again, as for Excel); its header row
+ * repeats on every page and its rows may break across pages, as in the published plan.
+ */
 function docxXml(doc: PlanDocument): string {
   const body: string[] = [];
-  for (const b of doc.blocks) {
-    if (b.kind === 'paragraph') {
-      const t = b.text.trim();
-      const style = /^\s*aktivitetsplan\s+(för\s+)?avdelning/i.test(t) ? 'Heading2' : undefined;
-      body.push(para(t, style));
-      continue;
-    }
-    const all = [...(b.header ? [b.header] : []), ...b.rows];
-    const columns = Math.max(...all.map((r) => r.cells.length), 1);
-    const grid = `<w:tblGrid>${widths(columns).map((w) => `<w:gridCol w:w="${w}"/>`).join('')}</w:tblGrid>`;
-    const pr =
-      '<w:tblPr><w:tblW w:w="0" w:type="auto"/><w:tblBorders>' +
-      ['top', 'left', 'bottom', 'right', 'insideH', 'insideV'].map((s) => `<w:${s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>`).join('') +
-      '</w:tblBorders></w:tblPr>';
-    const rows = all.map((r, i) => row(r, columns, i === 0 && b.header !== undefined));
-    body.push(`<w:tbl>${pr}${grid}${rows.join('')}</w:tbl>`);
-    // Word needs a paragraph between two tables, or they become one.
-    body.push('<w:p/>');
+  const departments = departmentsOf(doc);
+  const firstDepartment = doc.blocks.findIndex((b) => b.kind === 'paragraph' && DEPARTMENT_HEADING.test(b.text));
+  const blocks = departments.length > 0 ? doc.blocks.slice(0, firstDepartment) : doc.blocks;
+  for (const b of blocks) {
+    if (b.kind === 'paragraph') body.push(para(b.text.trim()));
+    else body.push(tableXml(b.header, b.rows), '<w:p/>');
+  }
+  for (const d of departments) {
+    body.push(para(d.heading, 'Heading2'));
+    const at = { line: 0 };
+    body.push(tableXml({ at, cells: d.header }, d.rows.map((cells) => ({ at, cells }))), '<w:p/>');
   }
   return (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
@@ -147,6 +156,8 @@ function addRow(sheet: ExcelJS.Worksheet, cells: readonly string[]): void {
 
 interface Department {
   name: string;
+  /** The heading as the plan writes it ("Aktivitetsplan avdelning förskola"). */
+  heading: string;
   header: string[];
   rows: string[][];
 }
@@ -161,7 +172,7 @@ function departmentsOf(doc: PlanDocument): Department[] {
   for (const b of doc.blocks) {
     if (b.kind === 'paragraph') {
       const m = DEPARTMENT_HEADING.exec(b.text);
-      if (m?.[1]) out.push((current = { name: capitalise(m[1]), header: [], rows: [] }));
+      if (m?.[1]) out.push((current = { name: capitalise(m[1]), heading: b.text.trim(), header: [], rows: [] }));
       continue;
     }
     if (!current) continue;
