@@ -20,6 +20,8 @@ export interface Place {
 export interface DocRow {
   at: Place;
   cells: string[];
+  /** The first row on a new page of a table that runs over pages (PDF): it may go on with the row above. */
+  afterPageBreak?: boolean;
 }
 
 export interface DocTable {
@@ -47,6 +49,8 @@ export interface PlanDocument {
   /** `text`, `docx`, `xlsx`, `pdf`: for messages only. */
   format: string;
   blocks: DocBlock[];
+  /** What the format reader had to guess (a word a PDF column edge broke), as warnings with their place. */
+  notes?: { at: Place; field?: string; detail: string; detailSv: string }[];
 }
 
 /** A table-of-contents line ("Inledning.....\t3") is tab-separated but no table. */

@@ -180,6 +180,7 @@ class DepartmentReader {
     }
     let first = pageBreak;
     for (const row of rows) {
+      if (row.afterPageBreak) first = true;
       const read = this.readRow(row, first);
       if (read) first = false;
     }

@@ -40,6 +40,7 @@ export function parseDocument(doc: PlanDocument): ParseResult {
       'varken en kompetensförsörjningsplan (inga tabeller under "Aktivitetsplan avdelning …") eller en verksamhetsplan (inga tabeller "Aktivitet"/"Indikator")',
     );
   }
+  for (const n of doc.notes ?? []) warnings.add(n.at, n.field, n.detail, n.detailSv);
   return { plan, warnings: warnings.list };
 }
 

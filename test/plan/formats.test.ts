@@ -3,7 +3,7 @@
  * from the text renderings) import to the same Plan as the text renderings: every activity's text,
  * Måldatum, milestones, owners and cadences, and the same ids.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { run as check } from '../../src/cli/check';
 import { run as importPlan, type Io } from '../../src/cli/import';
 import { detectFormat, diffPlans, placedActivities, PlanError, readPlanFile, type Plan } from '../../src/plan';
+import { readPdf } from '../../src/plan/pdf';
 import { KOMPETENSPLAN, seedPath, VERKSAMHETSPLAN } from './seeds';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -154,5 +155,67 @@ describe('planvakt import and check read Word', () => {
     expect(await check([fixture(`${KOMPETENS_BASE}.docx`)], io)).toBe(0);
     expect(io.stdout.join('\n')).toContain('73 aktiviteter i 5 avdelningar, 1 varning');
     expect(io.stderr.join('\n')).toMatch(/varning: kompetensforsorjningsplan-2021-2023\.docx, tabell \d+, rad \d+/);
+  });
+});
+
+describe('PDF (printed by LibreOffice from the Word fixture: tables over pages, repeated headers, rows split by page breaks, page footers)', () => {
+  const sameWords = (a: unknown, b: unknown) => JSON.stringify(a).replace(/\\n|\s+/g, ' ') === JSON.stringify(b).replace(/\\n|\s+/g, ' ');
+
+  it('the verksamhetsplan: the same 11 activities and 5 indicators, the same ids, diff empty', async () => {
+    const text = await readPlanFile(seedPath(VERKSAMHETSPLAN));
+    const pdf = await readPlanFile(fixture(`${VERKSAMHET_BASE}.pdf`));
+    expect(diffPlans(text.plan, pdf.plan)).toEqual({ added: [], removed: [], changed: [], unchanged: 11 });
+    expect(pdf.plan.departments[0]?.sections.flatMap((s) => s.goals.flatMap((g) => g.indicators))).toHaveLength(5);
+    for (const w of pdf.warnings) expect(w.messageSv).toMatch(/^verksamhetsplan-2020-resursenheten\.pdf, sida \d+, tabell \d+, rad \d+, fält /);
+  });
+
+  it('the kompetensförsörjningsplan: 73 activities in 11/8/11/18/25 with the same ids; what differs is line breaks or has a warning at its row', async () => {
+    const text = await readPlanFile(seedPath(KOMPETENSPLAN));
+    const pdf = await readPlanFile(fixture(`${KOMPETENS_BASE}.pdf`));
+    expect(pdf.plan.departments.map((d) => placedActivities(pdf.plan).filter((p) => p.department === d).length)).toEqual([11, 8, 11, 18, 25]);
+    expect(placedActivities(pdf.plan).map((p) => p.activity.id)).toEqual(placedActivities(text.plan).map((p) => p.activity.id));
+    const diff = diffPlans(text.plan, pdf.plan);
+    expect(diff.added).toEqual([]);
+    expect(diff.removed).toEqual([]);
+    expect(diff.unchanged).toBeGreaterThanOrEqual(58);
+    const warned = new Set(pdf.warnings.map((w) => w.location.place));
+    for (const change of diff.changed) {
+      const activity = placedActivities(pdf.plan).find((p) => p.activity.id === change.id)?.activity;
+      const onlyLineBreaks = change.fields.every((f) => sameWords(f.old, f.new));
+      expect(onlyLineBreaks || warned.has(activity?.source.place), `${change.id} ${JSON.stringify(change.fields).slice(0, 300)}`).toBe(true);
+    }
+  });
+
+  it('drops the page footer and the header repeated on each page', async () => {
+    const doc = await readPdf(`${KOMPETENS_BASE}.pdf`, readFileSync(fixture(`${KOMPETENS_BASE}.pdf`)));
+    const texts = doc.blocks.flatMap((b) => (b.kind === 'paragraph' ? [b.text] : b.rows.flatMap((r) => r.cells)));
+    expect(texts.filter((t) => /^Sida \d+$/.test(t))).toEqual([]);
+    expect(texts.filter((t) => /^Vad ska vi uppnå\?$/.test(t))).toEqual([]);
+    expect(doc.blocks.filter((b) => b.kind === 'table' && b.rows.some((r) => r.afterPageBreak)).length).toBeGreaterThan(0);
+  });
+
+  it('refuses a PDF without text (a scan) and says so', async () => {
+    const dir = tmp();
+    // A one-page PDF with nothing but a drawn rectangle: what a scanner without OCR gives, less the image.
+    const stream = '0 0 100 100 re f';
+    const objects = [
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>',
+      `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    ];
+    let body = '%PDF-1.4\n';
+    const offsets: number[] = [];
+    objects.forEach((o, i) => {
+      offsets.push(body.length);
+      body += `${i + 1} 0 obj\n${o}\nendobj\n`;
+    });
+    const xref = body.length;
+    body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+    body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+    writeFileSync(join(dir, 'skannad.pdf'), body, 'latin1');
+    const e = await readPlanFile(join(dir, 'skannad.pdf')).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(PlanError);
+    expect((e as PlanError).messageSv).toMatch(/^skannad\.pdf: en PDF utan text \(1 sidor, troligen inskannad\)/);
   });
 });
