@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { textDocument, type PlanDocument } from './document';
+import { SourceErrors } from '../config/source-error';
 import { PlanError, Warnings } from './errors';
 import { looksLikeKompetensplan, readKompetensplan } from './kompetensplan';
 import { placedActivities, type Plan } from './model';
@@ -130,6 +131,18 @@ function checked(result: ParseResult): ParseResult {
       'no activities found: the file has no activity tables the importer recognises (a text export of a Word or PDF file loses its tables; import the .docx, .pdf or .xlsx itself)',
       'inga aktiviteter hittades: filen har inga aktivitetstabeller som importen känner igen (en textexport av en Word- eller PDF-fil tappar tabellerna; importera .docx-, .pdf- eller .xlsx-filen direkt)',
     );
+  }
+  if (result.warnings.length > activities + indicators) {
+    const n = result.warnings.length;
+    const m = activities + indicators;
+    throw new SourceErrors([
+      new PlanError(
+        { file: plan.file },
+        `more warnings (${n}) than activities and indicators (${m}): the file is most likely read wrongly (a text export of a Word or PDF file loses its tables); import the .docx, .pdf or .xlsx itself, or correct the rows the first warnings name`,
+        `fler varningar (${n}) än aktiviteter och indikatorer (${m}): filen läses troligen fel (en textexport av en Word- eller PDF-fil tappar tabellerna); importera .docx-, .pdf- eller .xlsx-filen direkt, eller rätta raderna som de första varningarna nämner`,
+      ),
+      ...result.warnings.slice(0, 10),
+    ]);
   }
   return result;
 }

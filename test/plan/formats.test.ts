@@ -143,6 +143,20 @@ describe('the front door: format by content', () => {
   });
 });
 
+describe('more warnings than activities', () => {
+  it('stops the import with what to do, and the first warnings with their lines', async () => {
+    const dir = tmp();
+    const path = join(dir, 'textexport.txt');
+    const rows = Array.from({ length: 30 }, (_, i) => `| Mål ${i} | Aktivitet ${i} | snart | någon | |`);
+    writeFileSync(path, ['Aktivitetsplan avdelningen förskola', '', '| Vad ska vi uppnå? | Aktivitet | Måldatum | Ansvarig | Uppföljning/kommentar |', '|---|---|---|---|---|', ...rows, ''].join('\n'));
+    const io = capture();
+    expect(await check([path], io)).toBe(1);
+    const err = io.stderr.join('\n');
+    expect(err).toContain('fel: textexport.txt: fler varningar (60) än aktiviteter och indikatorer (30): filen läses troligen fel');
+    expect(err).toContain('fel: textexport.txt, rad 5, fält Måldatum: kan inte läsa "snart" som ett datum');
+  });
+});
+
 describe('planvakt import and check read Word', () => {
   it('import prints the summary of the .docx', async () => {
     const io = capture();
