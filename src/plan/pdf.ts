@@ -72,15 +72,21 @@ async function loadItems(file: string, bytes: Uint8Array): Promise<{ pages: Item
   const pages: Item[][] = [];
   const heights: number[] = [];
   for (let p = 1; p <= doc.numPages; p++) {
-    const page = await doc.getPage(p);
-    heights.push(page.getViewport({ scale: 1 }).height);
-    const content = await page.getTextContent();
-    const items: Item[] = [];
-    for (const it of content.items) {
-      if (!('str' in it) || it.str.trim() === '') continue;
-      items.push({ x: it.transform[4] as number, y: it.transform[5] as number, w: it.width, text: it.str });
+    try {
+      const page = await doc.getPage(p);
+      heights.push(page.getViewport({ scale: 1 }).height);
+      const content = await page.getTextContent();
+      const items: Item[] = [];
+      for (const it of content.items) {
+        if (!('str' in it) || it.str.trim() === '') continue;
+        items.push({ x: it.transform[4] as number, y: it.transform[5] as number, w: it.width, text: it.str });
+      }
+      pages.push(items);
+    } catch (e) {
+      await doc.destroy();
+      const reason = (e as Error).message;
+      throw new PlanError({ file, place: `sida ${p}` }, `page ${p} of the PDF cannot be read (${reason})`, `sidan ${p} i PDF:en går inte att läsa (${reason})`);
     }
-    pages.push(items);
   }
   await doc.destroy();
   return { pages, heights };

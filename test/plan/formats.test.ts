@@ -12,7 +12,7 @@ import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { run as check } from '../../src/cli/check';
 import { run as importPlan, type Io } from '../../src/cli/import';
-import { detectFormat, diffPlans, placedActivities, PlanError, readPlanFile, type Plan } from '../../src/plan';
+import { detectFormat, diffPlans, placedActivities, PlanError, readErrors, readPlanBytes, readPlanFile, type Plan } from '../../src/plan';
 import { readPdf } from '../../src/plan/pdf';
 import { KOMPETENSPLAN, seedPath, VERKSAMHETSPLAN } from './seeds';
 
@@ -232,4 +232,23 @@ describe('PDF (printed by LibreOffice from the Word fixture: tables over pages, 
     expect(e).toBeInstanceOf(PlanError);
     expect((e as PlanError).messageSv).toMatch(/^skannad\.pdf: en PDF utan text \(1 sidor, troligen inskannad\)/);
   });
+});
+
+describe('damaged Word, Excel and PDF files', () => {
+  it.each([`${KOMPETENS_BASE}.docx`, `${VERKSAMHET_BASE}.xlsx`, `${VERKSAMHET_BASE}.pdf`])('%s cut short or with flipped bytes gives a plan or a PlanError, never a crash', async (name) => {
+    const bytes = readFileSync(fixture(name));
+    for (let k = 0; k < 24; k++) {
+      const b = Buffer.from(bytes);
+      let variant: Buffer = b.subarray(0, Math.floor((b.length * (k + 1)) / 13));
+      if (k >= 12) {
+        for (let j = 0; j < 20; j++) b[(k * 7919 + j * 104729) % b.length]! ^= 0xff;
+        variant = b;
+      }
+      try {
+        await readPlanBytes(name, variant);
+      } catch (e) {
+        expect(readErrors(e), `${name} variant ${k}: ${(e as Error).message}`).toBeDefined();
+      }
+    }
+  }, 60_000);
 });
