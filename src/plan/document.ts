@@ -15,6 +15,11 @@ import { cleanCell } from './text';
 export interface Place {
   line: number;
   label?: string;
+  /**
+   * Formats with cell addresses (Excel): the address of the cell under each header, so a warning
+   * about a field names its cell ("blad Förskola, cell C7").
+   */
+  cells?: { header: string; address: string }[];
 }
 
 export interface DocRow {

@@ -19,9 +19,18 @@ export class Warnings {
 
   add(at: Place | undefined, field: string | undefined, detail: string, detailSv: string): void {
     const location: SourceLocation = { file: this.file };
-    if (at?.label !== undefined) location.place = at.label;
+    if (at?.label !== undefined) location.place = cellPlace(at, field);
     else if (at) location.line = at.line;
     if (field !== undefined) location.field = field;
     this.list.push(new PlanError(location, detail, detailSv));
   }
+}
+
+/** "blad Förskola, rad 7" → "blad Förskola, cell C7" when the field is a column of the row's table. */
+function cellPlace(at: Place, field: string | undefined): string {
+  const label = at.label ?? '';
+  if (!at.cells || !field) return label;
+  const name = field.replace(/\s*\(.*\)$/, '').toLowerCase();
+  const cell = at.cells.find((c) => c.header.toLowerCase().startsWith(name));
+  return cell ? label.replace(/, rad \d+$/, `, cell ${cell.address}`) : label;
 }

@@ -10,7 +10,7 @@
  * Avdelning column, whose rows are grouped into one table per avdelning.
  */
 import ExcelJS from 'exceljs';
-import type { DocBlock, DocRow, DocTable, PlanDocument } from './document';
+import type { DocBlock, DocRow, DocTable, Place, PlanDocument } from './document';
 import { PlanError } from './errors';
 
 const DEPARTMENT_HEADING = /^\s*aktivitetsplan\s+(?:för\s+)?avdelning(?:en)?\s+/i;
@@ -67,12 +67,14 @@ export async function readXlsx(file: string, bytes: Uint8Array): Promise<PlanDoc
       while (cells.length > 0 && cells[cells.length - 1] === '' && cells.length > (table?.header?.cells.length ?? 0)) cells.pop();
       const filled = cells.filter((c) => c !== '').length;
       ordinal++;
-      const at = { line: ordinal, label: `blad ${sheet.name}, rad ${r}` };
+      const at: Place = { line: ordinal, label: `blad ${sheet.name}, rad ${r}` };
       if (filled === 0) {
         table = undefined;
         continue;
       }
       if (table) {
+        const header = table.header?.cells ?? [];
+        at.cells = header.map((h, i) => ({ header: h, address: `${columnLetter(i + 1)}${r}` }));
         table.rows.push({ at, cells });
       } else if (filled >= 2) {
         table = { kind: 'table', at: { line: ordinal, label: `blad ${sheet.name}` }, header: { at, cells }, rows: [] };
@@ -108,7 +110,11 @@ function byDepartmentColumn(blocks: DocBlock[], sheet: string): DocBlock[] {
       out.push(b);
       continue;
     }
-    const drop = (r: DocRow): DocRow => ({ at: r.at, cells: r.cells.filter((_, i) => i !== col) });
+    const drop = (r: DocRow): DocRow => {
+      const at: Place = { ...r.at };
+      if (r.at.cells) at.cells = r.at.cells.filter((_, i) => i !== col);
+      return { at, cells: r.cells.filter((_, i) => i !== col) };
+    };
     const header = drop(b.header);
     let current: DocTable | undefined;
     let name = '';
@@ -123,5 +129,12 @@ function byDepartmentColumn(blocks: DocBlock[], sheet: string): DocBlock[] {
       current.rows.push(drop(row));
     }
   }
+  return out;
+}
+
+/** 1 → A, 27 → AA. */
+function columnLetter(n: number): string {
+  let out = '';
+  for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) out = String.fromCharCode(65 + ((k - 1) % 26)) + out;
   return out;
 }

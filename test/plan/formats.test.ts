@@ -82,9 +82,9 @@ describe('Excel', () => {
     expect(kinds).toContain('year');
   });
 
-  it('names the sheet and row in warnings', async () => {
+  it('names the sheet and cell in warnings', async () => {
     const { warnings } = await readPlanFile(fixture(`${KOMPETENS_BASE}.xlsx`));
-    expect(warnings.map((w) => w.messageSv)).toEqual([expect.stringMatching(/^kompetensforsorjningsplan-2021-2023\.xlsx, blad Äldreomsorg, rad \d+, fält Måldatum/)]);
+    expect(warnings.map((w) => w.messageSv)).toEqual([expect.stringMatching(/^kompetensforsorjningsplan-2021-2023\.xlsx, blad Äldreomsorg, cell C\d+, fält Måldatum/)]);
   });
 });
 
