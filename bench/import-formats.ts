@@ -12,10 +12,12 @@ const FILES = [
   `${FIXTURES}kompetensforsorjningsplan-2021-2023.docx`,
   `${FIXTURES}kompetensforsorjningsplan-2021-2023.xlsx`,
   `${FIXTURES}kompetensforsorjningsplan-2021-2023-avdelningskolumn.xlsx`,
+  `${FIXTURES}kompetensforsorjningsplan-2021-2023.csv`,
   `${FIXTURES}kompetensforsorjningsplan-2021-2023.pdf`,
   `${PLANS}verksamhetsplan-2020-resursenheten.txt`,
   `${FIXTURES}verksamhetsplan-2020-resursenheten.docx`,
   `${FIXTURES}verksamhetsplan-2020-resursenheten.xlsx`,
+  `${FIXTURES}verksamhetsplan-2020-resursenheten.csv`,
   `${FIXTURES}verksamhetsplan-2020-resursenheten.pdf`,
 ];
 

@@ -1,7 +1,8 @@
 /**
  * Writes the seed plans as HR holds them, from their text renderings in ../shared/plans:
  * a Word document (.docx: real tables, a repeated header row, paragraphs inside cells) and an
- * Excel workbook (.xlsx: one sheet per avdelning, real dates), and with LibreOffice installed
+ * Excel workbook (.xlsx: one sheet per avdelning, real dates; and one sheet with an Avdelning
+ * column), the same sheet as CSV (`;`, as Swedish Excel saves it), and with LibreOffice installed
  * (`libreoffice --headless`) a PDF printed from the Word document.
  *
  *   npx tsx scripts/make-plan-fixtures.ts [out-dir]   (default test/plan/fixtures)
@@ -240,6 +241,27 @@ async function writeXlsx(doc: PlanDocument, path: string, layout: 'sheets' | 'co
   writeFileSync(path, Buffer.from(await wb.xlsx.writeBuffer()));
 }
 
+/** The rows of the one-sheet layouts (title rows, a blank row, the table), as CSV: `;`-separated as Swedish Excel saves it. */
+function csvRows(doc: PlanDocument): string[][] {
+  const departments = departmentsOf(doc);
+  if (departments.length > 0) {
+    return [
+      ...planParagraphs(doc).map((p) => [p]),
+      [],
+      ['Avdelning', ...(departments[0]?.header ?? [])],
+      ...departments.flatMap((d) => d.rows.map((r) => [d.name, ...r])),
+    ];
+  }
+  return doc.blocks.flatMap((b) =>
+    b.kind === 'paragraph' ? [[b.text.replace(/\t/g, ' ').trim()]] : [...(b.header ? [b.header.cells] : []), ...b.rows.map((r) => r.cells), []],
+  );
+}
+
+function toCsv(rows: string[][]): string {
+  const cell = (c: string) => (/[;"\n\r]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
+  return `\uFEFF${rows.map((r) => r.map(cell).join(';')).join('\r\n')}\r\n`;
+}
+
 async function main(): Promise<void> {
   const out = process.argv[2] ?? join(HERE, '..', 'test', 'plan', 'fixtures');
   mkdirSync(out, { recursive: true });
@@ -251,6 +273,9 @@ async function main(): Promise<void> {
     const xlsx = join(out, `${seed.name}.xlsx`);
     await writeXlsx(doc, xlsx, 'sheets');
     console.log(`skrev ${xlsx}`);
+    const csv = join(out, `${seed.name}.csv`);
+    writeFileSync(csv, toCsv(csvRows(doc)));
+    console.log(`skrev ${csv}`);
     if (seed.name.startsWith('kompetens')) {
       const column = join(out, `${seed.name}-avdelningskolumn.xlsx`);
       await writeXlsx(doc, column, 'column');

@@ -32,5 +32,5 @@ function cellPlace(at: Place, field: string | undefined): string {
   if (!at.cells || !field) return label;
   const name = field.replace(/\s*\(.*\)$/, '').toLowerCase();
   const cell = at.cells.find((c) => c.header.toLowerCase().startsWith(name));
-  return cell ? label.replace(/, rad \d+$/, `, cell ${cell.address}`) : label;
+  return cell ? label.replace(/(^|, )rad \d+$/, `$1cell ${cell.address}`) : label;
 }

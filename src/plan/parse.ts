@@ -11,6 +11,7 @@ import { PlanError, Warnings } from './errors';
 import { looksLikeKompetensplan, readKompetensplan } from './kompetensplan';
 import { placedActivities, type Plan } from './model';
 import JSZip from 'jszip';
+import { looksLikeCsv, readCsv } from './csv';
 import { readDocx } from './docx';
 import { readPdf } from './pdf';
 import { readXlsx } from './xlsx';
@@ -117,6 +118,7 @@ export async function readPlanBytes(file: string, bytes: Uint8Array): Promise<Pa
     if (looksBinary(text)) throw new PlanError({ file }, 'binary file', 'binär fil');
     return { plan: planFromYaml(file, text), warnings: [] };
   }
+  if (looksLikeCsv(file, text) && !looksBinary(text)) return checked(parseDocument(readCsv(file, text)));
   return checked(parsePlan(file, text));
 }
 

@@ -38,7 +38,7 @@ function cellText(value: ExcelJS.CellValue): string {
   return String(value);
 }
 
-function clean(text: string): string {
+export function cleanGridCell(text: string): string {
   return text
     .split(/\r\n|\r|\n/)
     .map((l) => l.replace(/[\s\u00a0]+/g, ' ').trim())
@@ -53,48 +53,79 @@ export async function readXlsx(file: string, bytes: Uint8Array): Promise<PlanDoc
   } catch (e) {
     throw new PlanError({ file }, `not a readable Excel file (${(e as Error).message})`, `inte en läsbar Excel-fil (${(e as Error).message})`);
   }
-  const blocks: DocBlock[] = [];
-  let ordinal = 0;
+  const sheets: GridSheet[] = [];
   for (const sheet of workbook.worksheets) {
     if (sheet.state !== 'visible') continue;
-    const sheetBlocks: DocBlock[] = [];
-    let table: DocTable | undefined;
-    const last = sheet.rowCount;
-    for (let r = 1; r <= last; r++) {
+    const rows: string[][] = [];
+    for (let r = 1; r <= sheet.rowCount; r++) {
       const row = sheet.getRow(r);
       const cells: string[] = [];
-      for (let c = 1; c <= Math.max(row.cellCount, table?.header?.cells.length ?? 0); c++) cells.push(clean(cellText(row.getCell(c).value)));
-      while (cells.length > 0 && cells[cells.length - 1] === '' && cells.length > (table?.header?.cells.length ?? 0)) cells.pop();
+      for (let c = 1; c <= row.cellCount; c++) cells.push(cleanGridCell(cellText(row.getCell(c).value)));
+      rows.push(cells);
+    }
+    sheets.push({ name: sheet.name, rows, namesDepartment: !GENERIC_SHEET.test(sheet.name.trim()) });
+  }
+  return gridDocument(file, 'xlsx', sheets);
+}
+
+export interface GridSheet {
+  name: string;
+  /** Row r (1-based) is rows[r - 1]; cells already cleaned. */
+  rows: string[][];
+  /** Whether the sheet's name may be an avdelning's ("Förskola"), not "Blad1" or a CSV file's name. */
+  namesDepartment: boolean;
+}
+
+/**
+ * Sheets of cells (Excel, CSV) as a document: a row with one filled cell outside a table is a
+ * paragraph, a row with two or more starts a table with that row as its header, a blank row ends
+ * the table. Places are "blad …, rad …" with each cell's address for warnings.
+ */
+export function gridDocument(file: string, format: string, sheets: GridSheet[]): PlanDocument {
+  const blocks: DocBlock[] = [];
+  let ordinal = 0;
+  for (const sheet of sheets) {
+    // A CSV file has one unnamed sheet: its places are "rad 7", "cell C7".
+    const where = sheet.name === '' ? '' : `blad ${sheet.name}, `;
+    const sheetLabel = sheet.name === '' ? 'tabellen' : `blad ${sheet.name}`;
+    const sheetBlocks: DocBlock[] = [];
+    let table: DocTable | undefined;
+    sheet.rows.forEach((raw, index) => {
+      const r = index + 1;
+      const width = table?.header?.cells.length ?? 0;
+      const cells = [...raw];
+      while (cells.length < width) cells.push('');
+      while (cells.length > width && cells[cells.length - 1] === '') cells.pop();
       const filled = cells.filter((c) => c !== '').length;
       ordinal++;
-      const at: Place = { line: ordinal, label: `blad ${sheet.name}, rad ${r}` };
+      const at: Place = { line: ordinal, label: `${where}rad ${r}` };
       if (filled === 0) {
         table = undefined;
-        continue;
+        return;
       }
       if (table) {
         const header = table.header?.cells ?? [];
         at.cells = header.map((h, i) => ({ header: h, address: `${columnLetter(i + 1)}${r}` }));
         table.rows.push({ at, cells });
       } else if (filled >= 2) {
-        table = { kind: 'table', at: { line: ordinal, label: `blad ${sheet.name}` }, header: { at, cells }, rows: [] };
+        table = { kind: 'table', at: { line: ordinal, label: sheetLabel }, header: { at, cells }, rows: [] };
         sheetBlocks.push(table);
       } else {
         sheetBlocks.push({ kind: 'paragraph', at, text: cells.find((c) => c !== '') ?? '' });
       }
-    }
-    blocks.push(...byDepartmentColumn(sheetBlocks, sheet.name));
+    });
+    blocks.push(...byDepartmentColumn(sheetBlocks, sheetLabel));
     // A sheet per avdelning without its own heading is named by the sheet.
     const hasActivityTable = sheetBlocks.some((b) => b.kind === 'table' && (b.header?.cells.filter((c) => ACTIVITY_HEADER.test(c)).length ?? 0) >= 2);
     const hasHeading = sheetBlocks.some((b) => b.kind === 'paragraph' && DEPARTMENT_HEADING.test(b.text));
     const hasColumn = sheetBlocks.some((b) => b.kind === 'table' && departmentColumn(b) >= 0);
-    if (hasActivityTable && !hasHeading && !hasColumn && !GENERIC_SHEET.test(sheet.name.trim())) {
+    if (hasActivityTable && !hasHeading && !hasColumn && sheet.namesDepartment) {
       const first = blocks.length - sheetBlocks.length;
       const firstTable = blocks.findIndex((b, i) => i >= first && b.kind === 'table');
-      blocks.splice(firstTable, 0, { kind: 'paragraph', at: { line: 0, label: `blad ${sheet.name}` }, text: `Aktivitetsplan avdelning ${sheet.name.trim()}` });
+      blocks.splice(firstTable, 0, { kind: 'paragraph', at: { line: 0, label: sheetLabel }, text: `Aktivitetsplan avdelning ${sheet.name.trim()}` });
     }
   }
-  return { file, format: 'xlsx', blocks };
+  return { file, format, blocks };
 }
 
 function departmentColumn(table: DocTable): number {
@@ -102,7 +133,7 @@ function departmentColumn(table: DocTable): number {
 }
 
 /** One table with an Avdelning column → a heading and a table per avdelning, in the order they come. */
-function byDepartmentColumn(blocks: DocBlock[], sheet: string): DocBlock[] {
+function byDepartmentColumn(blocks: DocBlock[], sheetLabel: string): DocBlock[] {
   const out: DocBlock[] = [];
   for (const b of blocks) {
     const col = b.kind === 'table' ? departmentColumn(b) : -1;
@@ -122,7 +153,7 @@ function byDepartmentColumn(blocks: DocBlock[], sheet: string): DocBlock[] {
       const department = row.cells[col] ?? '';
       if (!current || (department !== '' && department !== name)) {
         name = department || name;
-        out.push({ kind: 'paragraph', at: { line: row.at.line, label: `blad ${sheet}` }, text: `Aktivitetsplan avdelning ${name || 'okänd'}` });
+        out.push({ kind: 'paragraph', at: { line: row.at.line, label: sheetLabel }, text: `Aktivitetsplan avdelning ${name || 'okänd'}` });
         current = { kind: 'table', at: b.at, header, rows: [] };
         out.push(current);
       }

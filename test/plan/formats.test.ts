@@ -34,7 +34,7 @@ function capture(): Io & { stdout: string[]; stderr: string[] } {
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'planvakt-formats-'));
 
-describe.each(['docx', 'xlsx'])('the seed plans as .%s', (ext) => {
+describe.each(['docx', 'xlsx', 'csv'])('the seed plans as .%s', (ext) => {
   it('the kompetensförsörjningsplan is the same plan as its text rendering: 73 activities, 11/8/11/18/25', async () => {
     const text = await readPlanFile(seedPath(KOMPETENSPLAN));
     const doc = await readPlanFile(fixture(`${KOMPETENS_BASE}.${ext}`));
@@ -85,6 +85,16 @@ describe('Excel', () => {
   it('names the sheet and cell in warnings', async () => {
     const { warnings } = await readPlanFile(fixture(`${KOMPETENS_BASE}.xlsx`));
     expect(warnings.map((w) => w.messageSv)).toEqual([expect.stringMatching(/^kompetensforsorjningsplan-2021-2023\.xlsx, blad Äldreomsorg, cell C\d+, fält Måldatum/)]);
+  });
+});
+
+describe('CSV', () => {
+  it('is found by its content too: a ;-separated table under another name', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'export.txt'), readFileSync(fixture(`${KOMPETENS_BASE}.csv`)));
+    const { plan, warnings } = await readPlanFile(join(dir, 'export.txt'));
+    expect(placedActivities(plan)).toHaveLength(73);
+    expect(warnings.map((w) => w.messageSv)).toEqual([expect.stringMatching(/^export\.txt, cell D\d+, fält Måldatum \(delmål 1\)/)]);
   });
 });
 
