@@ -14,6 +14,7 @@ import { run as check } from '../../src/cli/check';
 import { run as importPlan, type Io } from '../../src/cli/import';
 import { detectFormat, diffPlans, placedActivities, PlanError, readErrors, readPlanBytes, readPlanFile, type Plan } from '../../src/plan';
 import { readPdf } from '../../src/plan/pdf';
+import { parseUpload } from '../../src/web/app/upload';
 import { KOMPETENSPLAN, seedPath, VERKSAMHETSPLAN } from './seeds';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -262,3 +263,12 @@ describe('damaged Word, Excel and PDF files', () => {
     }
   }, 60_000);
 });
+
+describe('the web upload reads the same files', () => {
+  it.each(['docx', 'xlsx', 'csv', 'pdf'])('an uploaded .%s gives the plan the CLI reads', async (ext) => {
+    const bytes = readFileSync(fixture(`${VERKSAMHET_BASE}.${ext}`));
+    const uploaded = await parseUpload(`${VERKSAMHET_BASE}.${ext}`, bytes);
+    expect(diffPlans((await readPlanFile(seedPath(VERKSAMHETSPLAN))).plan, uploaded.plan)).toEqual({ added: [], removed: [], changed: [], unchanged: 11 });
+  });
+});
+
