@@ -62,6 +62,8 @@ export function runCli(argv: string[]): void {
  * early (`| head`) ends the wait too.
  */
 export function exitWhenWritten(code: number): void {
+  // Should a stream never report back, the process still ends with this code once idle.
+  process.exitCode = code;
   let pending = 2;
   const done = (): void => {
     if (--pending === 0) process.exit(code);
