@@ -272,3 +272,40 @@ describe('the web upload reads the same files', () => {
   });
 });
 
+
+describe('Word tables as planners make them', () => {
+  const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
+  const p = (t: string) => `<w:p><w:r><w:t xml:space="preserve">${t}</w:t></w:r></w:p>`;
+  const tc = (t: string, pr = '') => `<w:tc>${pr ? `<w:tcPr>${pr}</w:tcPr>` : ''}${t.split('\n').map(p).join('') || '<w:p/>'}</w:tc>`;
+  const tr = (cells: string, header = false) => `<w:tr>${header ? '<w:trPr><w:tblHeader/></w:trPr>' : ''}${cells}</w:tr>`;
+  const HEAD = ['Vad ska vi uppnå?', 'Aktivitet', 'Måldatum', 'Ansvarig', 'Uppföljning/kommentar'].map((h) => tc(h)).join('');
+
+  async function docx(body: string): Promise<string> {
+    const zip = new JSZip();
+    zip.file('[Content_Types].xml', '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>');
+    zip.file('word/document.xml', `<w:document ${W}><w:body>${body}</w:body></w:document>`);
+    const path = join(tmp(), 'plan.docx');
+    writeFileSync(path, await zip.generateAsync({ type: 'nodebuffer' }));
+    return path;
+  }
+
+  it('reads a section row merged across the table, a goal merged down over its activities, a header row repeated inside the table, paragraphs in cells', async () => {
+    const path = await docx(
+      p('Aktivitetsplan avdelning förskola') +
+        `<w:tbl>${tr(HEAD, true)}` +
+        tr(tc('Utveckla', '<w:gridSpan w:val="5"/>')) +
+        tr(tc('Behöriga förskollärare', '<w:vMerge w:val="restart"/>') + tc('Validering\nför barnskötare') + tc('2022-12-31') + tc('Rektor') + tc('Per tertial')) +
+        tr(HEAD) +
+        tr(tc('', '<w:vMerge/>') + tc('Handledning') + tc('2023') + tc('Förskolechef') + tc('')) +
+        '</w:tbl>',
+    );
+    const { plan, warnings } = await readPlanFile(path);
+    const section = plan.departments[0]?.sections[0];
+    expect(section?.name).toBe('Utveckla');
+    expect(section?.goals.map((g) => [g.text, g.activities.map((a) => [a.text, a.deadline.date, a.owners.map((o) => o.role)])])).toEqual([
+      ['Behöriga förskollärare', [['Validering\nför barnskötare', '2022-12-31', ['rektor']], ['Handledning', '2023-12-31', expect.any(Array)]]],
+    ]);
+    expect(placedActivities(plan)).toHaveLength(2);
+    for (const w of warnings) expect(w.messageSv).toMatch(/^plan\.docx, tabell 1, rad \d+/);
+  });
+});
