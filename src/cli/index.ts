@@ -47,13 +47,38 @@ export async function main(argv: string[]): Promise<number> {
 /** Runs a command and exits: errors a person made (a bad file, a taken port) print as one clear message. */
 export function runCli(argv: string[]): void {
   main(argv).then(
-    (code) => process.exit(code),
+    (code) => exitWhenWritten(code),
     (err: unknown) => {
       const message = err instanceof SourceError || err instanceof SourceErrors ? err.message : `[planvakt] ${(err as Error)?.message ?? err}`;
       console.error(message);
-      process.exit(1);
+      exitWhenWritten(1);
     },
   );
+}
+
+/**
+ * Exits once stdout and stderr have handed everything to the pipe: a pipe takes 64 KiB at a time,
+ * and exiting straight away cut `planvakt import --json | …` there. A reader that closed the pipe
+ * early (`| head`) ends the wait too.
+ */
+export function exitWhenWritten(code: number): void {
+  // Should a stream never report back, the process still ends with this code once idle.
+  process.exitCode = code;
+  let pending = 2;
+  const done = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  for (const stream of [process.stdout, process.stderr]) {
+    let called = false;
+    const once = (): void => {
+      if (!called) {
+        called = true;
+        done();
+      }
+    };
+    stream.once('error', once);
+    stream.write('', once);
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runCli(process.argv.slice(2));

@@ -7,6 +7,8 @@ export interface SourceLocation {
   /** 1-based; undefined only when the whole file is at fault (empty, binary, unknown format). */
   line?: number;
   column?: number;
+  /** Where in a document that has no lines (a Word table and row, an Excel sheet and cell, a PDF page and row); named instead of the line. */
+  place?: string;
   /** Dotted path of the field (`people.3.email`) or the column name in a plan table (`Måldatum`). */
   field?: string;
 }
@@ -31,7 +33,8 @@ export class SourceError extends Error {
 
 export function formatLocation(loc: SourceLocation, lang: 'en' | 'sv' = 'en'): string {
   const parts = [loc.file];
-  if (loc.line !== undefined) parts.push(`${lang === 'sv' ? 'rad' : 'line'} ${loc.line}`);
+  if (loc.place !== undefined) parts.push(loc.place);
+  else if (loc.line !== undefined) parts.push(`${lang === 'sv' ? 'rad' : 'line'} ${loc.line}`);
   if (loc.field) parts.push(`${lang === 'sv' ? 'fält' : 'field'} ${loc.field}`);
   return parts.join(', ');
 }

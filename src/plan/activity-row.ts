@@ -4,6 +4,7 @@
  * verksamhetsplan are read, split and warned about the same way.
  */
 import { combineDeadlines, countDeadlineValues, parseDeadline, splitDeadlineCell } from './deadline';
+import type { Place } from './document';
 import type { Warnings } from './errors';
 import type { Activity, Deadline, Milestone } from './model';
 import { parseCadences } from './cadence';
@@ -16,7 +17,7 @@ export interface ActivityCells {
   deadline: string;
   owners: string;
   followUp: string;
-  line: number;
+  at: Place;
 }
 
 export interface RowContext {
@@ -30,7 +31,7 @@ export interface RowContext {
 
 export function buildActivity(cells: ActivityCells, ctx: RowContext): Omit<Activity, 'id'> {
   const { warnings, fields } = ctx;
-  const line = cells.line;
+  const line = cells.at;
   const deadlineParts = splitDeadlineCell(cells.deadline);
   const ownerNumbered = splitNumbered(cells.owners);
   const textNumbered = splitNumbered(cells.text);
@@ -56,7 +57,7 @@ export function buildActivity(cells: ActivityCells, ctx: RowContext): Omit<Activ
     followUp: cells.followUp,
     cadences: parseCadences(cells.followUp, ctx.defaultCadences),
     notes: [],
-    source: { file: warnings.file, line },
+    source: sourceRef(warnings.file, line),
   };
 }
 
@@ -73,7 +74,7 @@ export function fromMilestones(deadlineRaw: string, milestones: readonly Milesto
 
 function readMilestones(cells: ActivityCells, count: number, deadlineParts: string[], ctx: RowContext): Milestone[] {
   const { warnings, fields } = ctx;
-  const line = cells.line;
+  const line = cells.at;
   const ownerGroups = splitOwnerGroups(cells.owners);
   if (ownerGroups.length > 1 && ownerGroups.length !== count) {
     warnings.add(
@@ -120,7 +121,7 @@ export function splitActivityText(text: string, count: number): string[] | undef
   return parts.length === count ? parts : undefined;
 }
 
-function readOwners(raw: string, line: number, ctx: RowContext): RoleRef[] {
+function readOwners(raw: string, line: Place, ctx: RowContext): RoleRef[] {
   const owners = parseOwners(raw);
   if (owners.length > 0) return owners;
   if (ctx.defaultOwners && raw.trim() === '') return ctx.defaultOwners.map((o) => ({ ...o }));
@@ -137,7 +138,7 @@ function readOwners(raw: string, line: number, ctx: RowContext): RoleRef[] {
   return [];
 }
 
-function warnAboutDeadline(deadline: Deadline, line: number, field: string, warnings: Warnings): void {
+function warnAboutDeadline(deadline: Deadline, line: Place, field: string, warnings: Warnings): void {
   if (deadline.kind === 'missing') {
     warnings.add(line, field, 'no deadline', 'måldatum saknas');
   } else if (deadline.kind === 'unreadable') {
@@ -150,11 +151,16 @@ function warnAboutDeadline(deadline: Deadline, line: number, field: string, warn
   }
 }
 
-function severalDates(line: number, field: string, raw: string, deadline: Deadline, warnings: Warnings): void {
+function severalDates(line: Place, field: string, raw: string, deadline: Deadline, warnings: Warnings): void {
   warnings.add(
     line,
     field,
     `"${raw}" names several dates; reading ${deadline.date} as the deadline and ${deadline.checkpoints.join(', ')} as checkpoints`,
     `"${raw}" anger flera datum; ${deadline.date} läses som måldatum och ${deadline.checkpoints.join(', ')} som avstämning`,
   );
+}
+
+/** Where a row is, as plan.yaml keeps it: the line, and the place for formats without lines. */
+export function sourceRef(file: string, at: Place): { file: string; line: number; place?: string } {
+  return at.label !== undefined ? { file, line: at.line, place: at.label } : { file, line: at.line };
 }

@@ -1,4 +1,5 @@
 import { SourceError, type SourceLocation } from '../config/source-error';
+import type { Place } from './document';
 
 /**
  * Something in a plan file the importer could not read as written. Thrown only when nothing usable
@@ -16,7 +17,20 @@ export class Warnings {
   readonly list: PlanError[] = [];
   constructor(readonly file: string) {}
 
-  add(line: number | undefined, field: string | undefined, detail: string, detailSv: string): void {
-    this.list.push(new PlanError({ file: this.file, line, field }, detail, detailSv));
+  add(at: Place | undefined, field: string | undefined, detail: string, detailSv: string): void {
+    const location: SourceLocation = { file: this.file };
+    if (at?.label !== undefined) location.place = cellPlace(at, field);
+    else if (at) location.line = at.line;
+    if (field !== undefined) location.field = field;
+    this.list.push(new PlanError(location, detail, detailSv));
   }
+}
+
+/** "blad Förskola, rad 7" → "blad Förskola, cell C7" when the field is a column of the row's table. */
+function cellPlace(at: Place, field: string | undefined): string {
+  const label = at.label ?? '';
+  if (!at.cells || !field) return label;
+  const name = field.replace(/\s*\(.*\)$/, '').toLowerCase();
+  const cell = at.cells.find((c) => c.header.toLowerCase().startsWith(name));
+  return cell ? label.replace(/(^|, )rad \d+$/, `$1cell ${cell.address}`) : label;
 }

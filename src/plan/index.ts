@@ -1,7 +1,9 @@
 /** The plan importer: pure reading of plan files into the normalised Plan, plan.yaml and diffs. */
 export * from './model';
 export { PlanError } from './errors';
-export { parsePlan, readPlanFile, type ParseResult } from './parse';
+export { parsePlan, parseDocument, readPlanFile, readPlanBytes, detectFormat, type ParseResult, type FileFormat } from './parse';
+export { textDocument, type PlanDocument } from './document';
+export { readDocx } from './docx';
 export { parseDeadline, splitDeadlineCell } from './deadline';
 export { parseOwners, splitOwnerGroups } from './owners';
 export { parseCadences, parsePeriodicity, defaultCadences } from './cadence';

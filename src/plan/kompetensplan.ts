@@ -4,12 +4,13 @@
  * A split starts a new table whose header is empty (or is the next section row); its first row
  * may go on with the sentence the previous page ended.
  */
-import { buildActivity, type RowContext } from './activity-row';
+import { buildActivity, sourceRef, type RowContext } from './activity-row';
 import { defaultCadences, parseCadences } from './cadence';
 import type { Warnings } from './errors';
 import { assignIds } from './ids';
 import { SECTION_KINDS, type Activity, type Department, type Goal, type Plan, type Section, type SectionKind } from './model';
-import { capitalise, cleanCell, collectBlocks, fold, joinContinued, slug, type BlockLine } from './text';
+import { splitPipeRow, type DocParagraph, type DocRow, type DocTable, type Place, type PlanDocument } from './document';
+import { capitalise, fold, joinContinued, slug } from './text';
 
 type Column = 'goal' | 'text' | 'deadline' | 'owners' | 'followUp';
 
@@ -41,45 +42,41 @@ const SECTION_WORDS: Record<string, SectionKind> = {
   avveckla: 'avsluta',
 };
 
-export function looksLikeKompetensplan(lines: readonly string[]): boolean {
-  return lines.some((l) => DEPARTMENT_HEADING.test(l) || (isTableLine(l) && /vad ska vi uppnå/i.test(l)));
+export function looksLikeKompetensplan(doc: PlanDocument): boolean {
+  return doc.blocks.some((b) =>
+    b.kind === 'paragraph'
+      ? DEPARTMENT_HEADING.test(b.text)
+      : [b.header, ...b.rows].some((r) => r?.cells.some((c) => /vad ska vi uppnå/i.test(c))),
+  );
 }
 
-export function readKompetensplan(file: string, lines: readonly string[], warnings: Warnings): Plan {
-  const firstDepartment = lines.findIndex((l) => DEPARTMENT_HEADING.test(l));
-  const preamble = firstDepartment < 0 ? lines : lines.slice(0, firstDepartment);
-  const followUpRaw = preamble.find((l) => PLAN_FOLLOW_UP.test(l) && !isTableLine(l))?.trim();
+export function readKompetensplan(doc: PlanDocument, warnings: Warnings): Plan {
+  const { file } = doc;
+  const firstDepartment = doc.blocks.findIndex((b) => b.kind === 'paragraph' && DEPARTMENT_HEADING.test(b.text));
+  const preamble = firstDepartment < 0 ? doc.blocks : doc.blocks.slice(0, firstDepartment);
+  const followUpRaw = preamble.find((b): b is DocParagraph => b.kind === 'paragraph' && PLAN_FOLLOW_UP.test(b.text))?.text.trim();
   const plan: Plan = {
     kind: 'kompetensforsorjningsplan',
-    title: readTitle(lines),
+    title: readTitle(doc),
     file,
     defaultCadences: defaultCadences(followUpRaw),
     departments: [],
   };
   if (followUpRaw) plan.followUpRaw = followUpRaw;
 
-  const blocks = collectBlocks(lines, isTableLine);
-  const headingAt = new Map<number, string>();
-  lines.forEach((l, i) => {
-    const m = DEPARTMENT_HEADING.exec(l);
-    if (m?.[1] && !isTableLine(l)) headingAt.set(i + 1, m[1]);
-  });
-
   let reader: DepartmentReader | undefined;
-  let nextBlock = 0;
-  for (let lineNo = 1; lineNo <= lines.length; lineNo++) {
-    const heading = headingAt.get(lineNo);
-    if (heading) reader = new DepartmentReader(departmentFor(plan, heading), plan, warnings);
-    const block = blocks[nextBlock];
-    if (block?.[0]?.line !== lineNo) continue;
-    nextBlock++;
-    lineNo = block[block.length - 1]?.line ?? lineNo;
+  for (const block of doc.blocks) {
+    if (block.kind === 'paragraph') {
+      const heading = DEPARTMENT_HEADING.exec(block.text)?.[1];
+      if (heading) reader = new DepartmentReader(departmentFor(plan, heading), plan, warnings);
+      continue;
+    }
     const table = splitTable(block);
     if (!reader) {
       // Tables before the first department (the table of contents) are not activity tables.
       if (table.header?.kind !== 'columns') continue;
       warnings.add(
-        block[0]?.line,
+        block.at,
         undefined,
         'activity table before any "Aktivitetsplan avdelning …" heading',
         'aktivitetstabell före rubriken "Aktivitetsplan avdelning …"',
@@ -111,8 +108,8 @@ function departmentFor(plan: Plan, heading: string): Department {
 }
 
 /** "Kompetens- försörjningsplan 2021- 2023" as it was before Word's hyphenation. */
-function readTitle(lines: readonly string[]): string {
-  const first = lines.find((l) => l.trim() !== '' && !isTableLine(l))?.trim() ?? '';
+function readTitle(doc: PlanDocument): string {
+  const first = doc.blocks.find((b): b is DocParagraph => b.kind === 'paragraph' && b.text.trim() !== '')?.text.trim() ?? '';
   return first.replace(/(\p{L})- (\p{Ll})/gu, '$1$2').replace(/(\d)- (\d)/g, '$1-$2');
 }
 
@@ -121,36 +118,27 @@ export function isTableLine(line: string): boolean {
 }
 
 interface Table {
-  header?: { kind: 'columns'; columns: (Column | undefined)[] } | { kind: 'empty' } | { kind: 'data'; row: BlockLine };
-  rows: BlockLine[];
-  /** 1-based line of the table's first line. */
-  line: number;
+  header?: { kind: 'columns'; columns: (Column | undefined)[] } | { kind: 'empty' } | { kind: 'data'; row: DocRow };
+  rows: DocRow[];
+  at: Place;
 }
 
-function splitTable(block: BlockLine[]): Table {
-  const line = block[0]?.line ?? 0;
-  const separatorAt = block.findIndex((b) => isSeparator(b.text));
-  if (separatorAt !== 1) {
-    return { rows: block.filter((b) => !isSeparator(b.text)), line };
-  }
-  const headerLine = block[0] as BlockLine;
-  const rows = block.slice(2).filter((b) => !isSeparator(b.text));
-  const cells = splitRow(headerLine.text).map(cleanCell);
-  if (cells.every((c) => c === '')) return { header: { kind: 'empty' }, rows, line };
+function splitTable(table: DocTable): Table {
+  const { at, header, rows } = table;
+  if (!header) return { rows, at };
+  const cells = header.cells;
+  if (cells.every((c) => c === '')) return { header: { kind: 'empty' }, rows, at };
   const columns = cells.map((c) => HEADER_WORDS.find(([, re]) => re.test(c))?.[0]);
-  if (columns.filter((c) => c !== undefined).length >= 2) return { header: { kind: 'columns', columns }, rows, line };
-  return { header: { kind: 'data', row: headerLine }, rows, line };
-}
-
-function isSeparator(line: string): boolean {
-  return line.includes('-') && /^[\s|:-]+$/.test(line);
+  if (columns.filter((c) => c !== undefined).length >= 2) {
+    // A header row repeated inside the table (Word's or a PDF's repeated header on a new page) is no data.
+    const same = (r: DocRow) => r.cells.length === cells.length && r.cells.every((c, i) => c === cells[i]);
+    return { header: { kind: 'columns', columns }, rows: rows.filter((r) => !same(r)), at };
+  }
+  return { header: { kind: 'data', row: header }, rows, at };
 }
 
 /** `| a | b |` → ["a", "b"]; `\|` inside a cell is a literal bar. */
-export function splitRow(line: string): string[] {
-  const body = line.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '');
-  return body.split(/(?<!\\)\|/).map((c) => c.replace(/\\\|/g, '|'));
-}
+export const splitRow = splitPipeRow;
 
 /** The state of reading one department's tables, across its page breaks. */
 class DepartmentReader {
@@ -174,14 +162,14 @@ class DepartmentReader {
     let rows = table.rows;
     let pageBreak = true;
     if (!header) {
-      this.warnings.add(table.line, undefined, 'table with no header row', 'tabell utan rubrikrad');
+      this.warnings.add(table.at, undefined, 'table with no header row', 'tabell utan rubrikrad');
     } else if (header.kind === 'columns') {
       this.columns = header.columns;
       pageBreak = false;
       const missing = STANDARD_COLUMNS.filter((c) => !header.columns.includes(c));
       if (missing.length > 0) {
         this.warnings.add(
-          table.line,
+          table.at,
           missing.map((c) => FIELD[c]).join(', '),
           `table has no column ${missing.map((c) => `"${FIELD[c]}"`).join(', ')}`,
           `tabellen saknar kolumnen ${missing.map((c) => `"${FIELD[c]}"`).join(', ')}`,
@@ -192,18 +180,19 @@ class DepartmentReader {
     }
     let first = pageBreak;
     for (const row of rows) {
+      if (row.afterPageBreak) first = true;
       const read = this.readRow(row, first);
       if (read) first = false;
     }
   }
 
   /** Reads one row; false for an empty row, which does not end the "first row after a break". */
-  private readRow(row: BlockLine, firstAfterBreak: boolean): boolean {
+  private readRow(row: DocRow, firstAfterBreak: boolean): boolean {
     const columns = this.columns ?? STANDARD_COLUMNS;
-    const cells = splitRow(row.text).map(cleanCell);
+    const cells = row.cells;
     if (cells.length !== columns.length && cells.some((c) => c !== '')) {
       this.warnings.add(
-        row.line,
+        row.at,
         undefined,
         `row has ${cells.length} cells, the table has ${columns.length} columns`,
         `raden har ${cells.length} celler, tabellen har ${columns.length} kolumner`,
@@ -219,7 +208,7 @@ class DepartmentReader {
 
     const kinds = sectionKinds(v.goal);
     if (kinds && v.text === '' && v.deadline === '' && v.owners === '' && v.followUp === '') {
-      this.section = { name: v.goal, kinds, goals: [], source: { file: this.plan.file, line: row.line } };
+      this.section = { name: v.goal, kinds, goals: [], source: sourceRef(this.plan.file, row.at) };
       this.department.sections.push(this.section);
       this.goal = undefined;
       this.last = undefined;
@@ -231,10 +220,10 @@ class DepartmentReader {
       return true;
     }
     if (noDateNoOwner && v.text === '') {
-      this.addNote(v, row.line);
+      this.addNote(v, row.at);
       return true;
     }
-    this.addActivity(v, row.line);
+    this.addActivity(v, row.at);
     return true;
   }
 
@@ -248,7 +237,7 @@ class DepartmentReader {
   }
 
   /** A goal-like sentence with only a comment belongs to the activity above as a note. */
-  private addNote(v: Record<Column, string>, line: number): void {
+  private addNote(v: Record<Column, string>, line: Place): void {
     const last = this.last;
     if (!last) {
       this.warnings.add(
@@ -268,24 +257,24 @@ class DepartmentReader {
     activity.cadences = parseCadences(activity.followUp, this.plan.defaultCadences);
   }
 
-  private addActivity(v: Record<Column, string>, line: number): void {
+  private addActivity(v: Record<Column, string>, line: Place): void {
     if (!this.section) {
-      this.section = { name: '', kinds: [], goals: [], source: { file: this.plan.file, line } };
+      this.section = { name: '', kinds: [], goals: [], source: sourceRef(this.plan.file, line) };
       this.department.sections.push(this.section);
     }
     if (v.goal !== '' && v.goal !== this.goal?.text) {
-      this.goal = { level: 'goal', text: v.goal, activities: [], indicators: [], source: { file: this.plan.file, line } };
+      this.goal = { level: 'goal', text: v.goal, activities: [], indicators: [], source: sourceRef(this.plan.file, line) };
       this.section.goals.push(this.goal);
     }
     if (!this.goal) {
       this.warnings.add(line, FIELD.goal, 'activity without a goal', 'aktivitet utan mål');
-      this.goal = { level: 'goal', text: '', activities: [], indicators: [], source: { file: this.plan.file, line } };
+      this.goal = { level: 'goal', text: '', activities: [], indicators: [], source: sourceRef(this.plan.file, line) };
       this.section.goals.push(this.goal);
     }
     if (v.text === '') this.warnings.add(line, FIELD.text, 'no activity text', 'aktivitetstext saknas');
     const activity: Activity = {
       id: '',
-      ...buildActivity({ text: v.text, deadline: v.deadline, owners: v.owners, followUp: v.followUp, line }, this.ctx),
+      ...buildActivity({ text: v.text, deadline: v.deadline, owners: v.owners, followUp: v.followUp, at: line }, this.ctx),
     };
     this.goal.activities.push(activity);
     this.last = { activity, goal: this.goal };

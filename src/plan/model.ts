@@ -11,6 +11,8 @@ export interface SourceRef {
   file: string;
   /** 1-based line of the row (the first line when a row is continued after a page break). */
   line: number;
+  /** Formats without lines: where the row is ("tabell 3, rad 5", "blad Förskola, rad 7"). */
+  place?: string;
 }
 
 /**

@@ -5,9 +5,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { textDocument, type PlanDocument } from './document';
+import { SourceErrors } from '../config/source-error';
 import { PlanError, Warnings } from './errors';
 import { looksLikeKompetensplan, readKompetensplan } from './kompetensplan';
-import type { Plan } from './model';
+import { placedActivities, type Plan } from './model';
+import JSZip from 'jszip';
+import { looksLikeCsv, readCsv } from './csv';
+import { readDocx } from './docx';
+import { readPdf } from './pdf';
+import { readXlsx } from './xlsx';
 import { planFromYaml } from './plan-yaml';
 import { looksBinary, toLines } from './text';
 import { looksLikeVerksamhetsplan, readVerksamhetsplan } from './verksamhetsplan';
@@ -18,11 +25,16 @@ export interface ParseResult {
 }
 
 export function parsePlan(file: string, text: string): ParseResult {
-  const lines = toLines(file, text);
+  return parseDocument(textDocument(file, toLines(file, text)));
+}
+
+/** Reads a plan from its document structure, whatever format the document came from. */
+export function parseDocument(doc: PlanDocument): ParseResult {
+  const { file } = doc;
   const warnings = new Warnings(file);
   let plan: Plan;
-  if (looksLikeKompetensplan(lines)) plan = readKompetensplan(file, lines, warnings);
-  else if (looksLikeVerksamhetsplan(lines)) plan = readVerksamhetsplan(file, lines, warnings);
+  if (looksLikeKompetensplan(doc)) plan = readKompetensplan(doc, warnings);
+  else if (looksLikeVerksamhetsplan(doc)) plan = readVerksamhetsplan(doc, warnings);
   else {
     throw new PlanError(
       { file },
@@ -30,13 +42,34 @@ export function parsePlan(file: string, text: string): ParseResult {
       'varken en kompetensförsörjningsplan (inga tabeller under "Aktivitetsplan avdelning …") eller en verksamhetsplan (inga tabeller "Aktivitet"/"Indikator")',
     );
   }
+  for (const n of doc.notes ?? []) warnings.add(n.at, n.field, n.detail, n.detailSv);
   return { plan, warnings: warnings.list };
 }
 
+/** What a file is, by its first bytes (and for a zip, its content types), never by its name alone. */
+export type FileFormat = 'docx' | 'xlsx' | 'pdf' | 'zip' | 'ole' | 'text';
+
+export async function detectFormat(bytes: Uint8Array): Promise<FileFormat> {
+  const head = Buffer.from(bytes.subarray(0, 8));
+  if (head.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) {
+    try {
+      const zip = await JSZip.loadAsync(bytes);
+      const types = (await zip.file('[Content_Types].xml')?.async('string')) ?? '';
+      if (/wordprocessingml\.document\.main|word\/document\.xml/.test(types) || zip.file('word/document.xml')) return 'docx';
+      if (/spreadsheetml\.sheet\.main|xl\/workbook\.xml/.test(types) || zip.file('xl/workbook.xml')) return 'xlsx';
+    } catch {
+      // A broken zip is still not text.
+    }
+    return 'zip';
+  }
+  if (head.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf';
+  if (head.equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) return 'ole';
+  return 'text';
+}
+
 /**
- * Reads a plan file from disk: a plan document, or a plan.yaml HR corrected by hand (which is
- * already normalised and has no warnings). Bytes that are not UTF-8 text are refused here, before
- * they become replacement characters.
+ * Reads a plan file from disk: a plan document (Word, Excel, or a text rendering), or a plan.yaml
+ * HR corrected by hand (which is already normalised and has no warnings).
  */
 export async function readPlanFile(path: string): Promise<ParseResult> {
   const file = basename(path);
@@ -47,15 +80,71 @@ export async function readPlanFile(path: string): Promise<ParseResult> {
     const reason = (e as NodeJS.ErrnoException).code ?? String(e);
     throw new PlanError({ file: path }, `cannot read the file (${reason})`, `kan inte läsa filen (${reason})`);
   }
+  return readPlanBytes(file, bytes);
+}
+
+/** The front door for every format: detected by content, read into the document layer, then the plan. */
+export async function readPlanBytes(file: string, bytes: Uint8Array): Promise<ParseResult> {
+  const format = await detectFormat(bytes);
+  switch (format) {
+    case 'docx':
+      return checked(parseDocument(await readDocx(file, bytes)));
+    case 'xlsx':
+      return checked(parseDocument(await readXlsx(file, bytes)));
+    case 'pdf':
+      return checked(parseDocument(await readPdf(file, bytes)));
+    case 'zip':
+      throw new PlanError({ file }, 'a zip file that is neither a Word (.docx) nor an Excel (.xlsx) document', 'en zip-fil som varken är ett Word-dokument (.docx) eller en Excel-fil (.xlsx)');
+    case 'ole':
+      throw new PlanError(
+        { file },
+        'an old Word/Excel file (.doc/.xls): save it as .docx or .xlsx and import that',
+        'en gammal Word-/Excel-fil (.doc/.xls): spara den som .docx eller .xlsx och importera den',
+      );
+    case 'text':
+      break;
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new PlanError({ file }, 'binary file or not UTF-8 text', 'binär fil eller inte UTF-8-text');
+    throw new PlanError(
+      { file },
+      'neither Word (.docx), Excel (.xlsx), PDF nor UTF-8 text',
+      'varken Word (.docx), Excel (.xlsx), PDF eller UTF-8-text',
+    );
   }
   if (/\.ya?ml$/i.test(file)) {
     if (looksBinary(text)) throw new PlanError({ file }, 'binary file', 'binär fil');
     return { plan: planFromYaml(file, text), warnings: [] };
   }
-  return parsePlan(file, text);
+  if (looksLikeCsv(file, text) && !looksBinary(text)) return checked(parseDocument(readCsv(file, text)));
+  return checked(parsePlan(file, text));
+}
+
+/** A plan with nothing to follow up is an error, not an import (a text export that lost its tables). */
+function checked(result: ParseResult): ParseResult {
+  const { plan } = result;
+  const activities = placedActivities(plan).length;
+  const indicators = plan.departments.reduce((n, d) => n + d.sections.reduce((m, s) => m + s.goals.reduce((k, g) => k + g.indicators.length, 0), 0), 0);
+  if (activities + indicators === 0) {
+    throw new PlanError(
+      { file: plan.file },
+      'no activities found: the file has no activity tables the importer recognises (a text export of a Word or PDF file loses its tables; import the .docx, .pdf or .xlsx itself)',
+      'inga aktiviteter hittades: filen har inga aktivitetstabeller som importen känner igen (en textexport av en Word- eller PDF-fil tappar tabellerna; importera .docx-, .pdf- eller .xlsx-filen direkt)',
+    );
+  }
+  if (result.warnings.length > activities + indicators) {
+    const n = result.warnings.length;
+    const m = activities + indicators;
+    throw new SourceErrors([
+      new PlanError(
+        { file: plan.file },
+        `more warnings (${n}) than activities and indicators (${m}): the file is most likely read wrongly (a text export of a Word or PDF file loses its tables); import the .docx, .pdf or .xlsx itself, or correct the rows the first warnings name`,
+        `fler varningar (${n}) än aktiviteter och indikatorer (${m}): filen läses troligen fel (en textexport av en Word- eller PDF-fil tappar tabellerna); importera .docx-, .pdf- eller .xlsx-filen direkt, eller rätta raderna som de första varningarna nämner`,
+      ),
+      ...result.warnings.slice(0, 10),
+    ]);
+  }
+  return result;
 }

@@ -46,7 +46,7 @@ const roleRef = z.strictObject({
   all: z.boolean().optional(),
   raw: z.string().default(''),
 });
-const source = z.strictObject({ file: z.string(), line: z.number().int().nonnegative() });
+const source = z.strictObject({ file: z.string(), line: z.number().int().nonnegative(), place: z.string().optional() });
 
 const activity = z.strictObject({
   id: z.string().regex(/^[0-9a-z-]{4,64}$/, 'an id is 4–64 characters a-z, 0-9 or -'),

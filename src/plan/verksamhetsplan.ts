@@ -4,19 +4,18 @@
  * tab-separated Indikator and Aktivitet tables under them. The unit's head owns every activity
  * unless a row names someone else.
  */
-import { buildActivity, type RowContext } from './activity-row';
+import { buildActivity, sourceRef, type RowContext } from './activity-row';
 import { defaultCadences, parsePeriodicity } from './cadence';
 import { parseDeadline } from './deadline';
 import type { Warnings } from './errors';
 import { assignIds } from './ids';
 import type { Department, Goal, GoalLevel, Indicator, Plan, Section } from './model';
-import { cleanCell, collectBlocks, joinContinued, slug, type BlockLine } from './text';
+import { paragraphs, type DocRow, type DocTable, type Place, type PlanDocument } from './document';
+import { joinContinued, slug } from './text';
 import { DEPARTMENTS, UNIT_DEPARTMENT } from './units';
 import type { RoleRef } from '../domain/vocabulary';
 
 const TITLE = /^\s*verksamhetsplan\s+(\d{4})\s+(?:för\s+)?(.+?)\s*$/i;
-/** A table-of-contents line ("Inledning.....\t3") is tab-separated but no table. */
-const TOC_LINE = /\.{3,}\t\s*\d+\s*$/;
 const HEADINGS: [RegExp, 'inriktning' | 'kf' | Exclude<GoalLevel, 'goal' | 'kf'>][] = [
   [/^\s*kf:s\s+inriktningsmål\s*:?\s*$/i, 'inriktning'],
   [/^\s*kf:s\s+mål\s+för\s+verksamhetsområdet\s*:?\s*$/i, 'kf'],
@@ -41,20 +40,27 @@ const ACTIVITY_COLUMNS: [ActivityColumn, RegExp, string][] = [
   ['followUp', /^uppföljning/i, 'Uppföljning'],
 ];
 
-export function looksLikeVerksamhetsplan(lines: readonly string[]): boolean {
-  return lines.some((l) => TITLE.test(l) || /^(?:aktivitet\tstartdatum|indikator\tårsmål)/i.test(l.trim()));
+export function looksLikeVerksamhetsplan(doc: PlanDocument): boolean {
+  return doc.blocks.some((b) =>
+    b.kind === 'paragraph'
+      ? TITLE.test(b.text)
+      : /^aktivitet$/i.test(b.header?.cells[0] ?? '') && /^startdatum/i.test(b.header?.cells[1] ?? '') ||
+        /^indikator$/i.test(b.header?.cells[0] ?? '') && /^årsmål/i.test(b.header?.cells[1] ?? ''),
+  );
 }
 
-export function readVerksamhetsplan(file: string, lines: readonly string[], warnings: Warnings): Plan {
-  const titleLine = lines.find((l) => TITLE.test(l));
-  const title = titleLine?.trim() ?? lines.find((l) => l.trim() !== '')?.trim() ?? '';
+export function readVerksamhetsplan(doc: PlanDocument, warnings: Warnings): Plan {
+  const { file } = doc;
+  const titleBlock = paragraphs(doc).find((p) => TITLE.test(p.text));
+  const titleLine = titleBlock?.text;
+  const title = titleLine?.trim() ?? paragraphs(doc).find((p) => p.text.trim() !== '')?.text.trim() ?? '';
   const unit = titleLine ? slug(TITLE.exec(titleLine)?.[2] ?? '') : undefined;
   const departmentId = unit ? UNIT_DEPARTMENT[unit] : undefined;
   if (!unit) {
     warnings.add(undefined, undefined, 'no "Verksamhetsplan <year> för <unit>" title: unit unknown', 'ingen rubrik "Verksamhetsplan <år> för <enhet>": enheten är okänd');
   } else if (!departmentId) {
     warnings.add(
-      lines.indexOf(titleLine ?? '') + 1,
+      titleBlock?.at,
       undefined,
       `unit "${unit}" belongs to no known department`,
       `enheten "${unit}" hör inte till någon känd avdelning`,
@@ -70,23 +76,18 @@ export function readVerksamhetsplan(file: string, lines: readonly string[], warn
   const defaultOwners: RoleRef[] = [unit ? { role: 'enhetschef', unit, raw: '' } : { role: 'enhetschef', raw: '' }];
   const reader = new Reader(plan, department, { warnings, defaultCadences: plan.defaultCadences, defaultOwners, fields: { text: 'Aktivitet', deadline: 'Slutdatum', owners: 'Ansvarig' } });
 
-  const blocks = new Map(
-    collectBlocks(lines, (l) => l.includes('\t') && l.trim() !== '' && !TOC_LINE.test(l)).map((b) => [b[0]?.line ?? 0, b]),
-  );
   let pending: HeadingKind | undefined;
-  for (let lineNo = 1; lineNo <= lines.length; lineNo++) {
-    const block = blocks.get(lineNo);
-    if (block) {
+  for (const block of doc.blocks) {
+    if (block.kind === 'table') {
       reader.readTable(block);
-      lineNo = block[block.length - 1]?.line ?? lineNo;
       continue;
     }
-    const text = lines[lineNo - 1]?.trim() ?? '';
+    const text = block.text.trim();
     if (text === '') continue;
     const heading = HEADINGS.find(([re]) => re.test(text))?.[1];
     if (heading) pending = heading;
     else if (pending) {
-      reader.heading(pending, text, lineNo);
+      reader.heading(pending, text, block.at);
       pending = undefined;
     }
   }
@@ -108,8 +109,8 @@ class Reader {
     private readonly ctx: RowContext,
   ) {}
 
-  heading(kind: HeadingKind, text: string, line: number): void {
-    const source = { file: this.plan.file, line };
+  heading(kind: HeadingKind, text: string, line: Place): void {
+    const source = sourceRef(this.plan.file, line);
     if (kind === 'inriktning') {
       this.inriktning = text;
       this.section = undefined;
@@ -125,10 +126,11 @@ class Reader {
     }
   }
 
-  readTable(block: BlockLine[]): void {
-    const [header, ...rows] = block;
+  readTable(table: DocTable): void {
+    const header = table.header;
+    const rows = table.rows;
     if (!header) return;
-    const names = header.text.split('\t').map(cleanCell);
+    const names = header.cells;
     if (/^indikator/i.test(names[0] ?? '')) {
       const columns = mapColumns(names, INDICATOR_COLUMNS);
       for (const row of rows) this.readIndicator(row, columns);
@@ -137,7 +139,7 @@ class Reader {
       for (const row of rows) this.readActivity(row, columns);
     } else {
       this.ctx.warnings.add(
-        header.line,
+        header.at,
         undefined,
         'table with no header row ("Indikator …" or "Aktivitet …"); its rows are skipped',
         'tabell utan rubrikrad ("Indikator …" eller "Aktivitet …"); raderna hoppas över',
@@ -145,17 +147,17 @@ class Reader {
     }
   }
 
-  private readIndicator(row: BlockLine, columns: ColumnMap<IndicatorColumn>): void {
+  private readIndicator(row: DocRow, columns: ColumnMap<IndicatorColumn>): void {
     const v = cellsOf(row, columns, this.ctx.warnings);
     if (!v.name) {
-      if (Object.values(v).some((x) => x)) this.ctx.warnings.add(row.line, 'Indikator', 'indicator without a name', 'indikator utan namn');
+      if (Object.values(v).some((x) => x)) this.ctx.warnings.add(row.at, 'Indikator', 'indicator without a name', 'indikator utan namn');
       return;
     }
     const periodicityRaw = v.periodicity ?? '';
     const periods = parsePeriodicity(periodicityRaw);
     if (!periods) {
       this.ctx.warnings.add(
-        row.line,
+        row.at,
         'Periodicitet',
         `cannot read periodicity "${periodicityRaw}"`,
         `kan inte läsa periodiciteten "${periodicityRaw}"`,
@@ -164,43 +166,43 @@ class Reader {
     const indicator: Indicator = {
       name: v.name,
       periodicity: { raw: periodicityRaw, periods: periods ?? [] },
-      source: { file: this.plan.file, line: row.line },
+      source: sourceRef(this.plan.file, row.at),
     };
     if (v.annualTarget) indicator.annualTarget = v.annualTarget;
     if (v.kfAnnualTarget) indicator.kfAnnualTarget = v.kfAnnualTarget;
-    this.currentGoal(row.line).indicators.push(indicator);
+    this.currentGoal(row.at).indicators.push(indicator);
   }
 
-  private readActivity(row: BlockLine, columns: ColumnMap<ActivityColumn>): void {
+  private readActivity(row: DocRow, columns: ColumnMap<ActivityColumn>): void {
     const v = cellsOf(row, columns, this.ctx.warnings);
     if (!Object.values(v).some((x) => x)) return;
-    if (!v.text) this.ctx.warnings.add(row.line, 'Aktivitet', 'no activity text', 'aktivitetstext saknas');
+    if (!v.text) this.ctx.warnings.add(row.at, 'Aktivitet', 'no activity text', 'aktivitetstext saknas');
     const built = buildActivity(
-      { text: v.text ?? '', deadline: v.deadline ?? '', owners: v.owners ?? '', followUp: v.followUp ?? '', line: row.line },
+      { text: v.text ?? '', deadline: v.deadline ?? '', owners: v.owners ?? '', followUp: v.followUp ?? '', at: row.at },
       this.ctx,
     );
     const activity = { id: '', ...built };
     if (v.start) {
       const start = parseDeadline(v.start);
       if (start.kind === 'unreadable') {
-        this.ctx.warnings.add(row.line, 'Startdatum', `cannot read "${v.start}" as a date`, `kan inte läsa "${v.start}" som ett datum`);
+        this.ctx.warnings.add(row.at, 'Startdatum', `cannot read "${v.start}" as a date`, `kan inte läsa "${v.start}" som ett datum`);
       }
       activity.start = start;
     }
-    this.currentGoal(row.line).activities.push(activity);
+    this.currentGoal(row.at).activities.push(activity);
   }
 
-  private currentSection(line: number): Section {
+  private currentSection(line: Place): Section {
     if (!this.section) {
       this.ctx.warnings.add(line, undefined, 'goal outside any KF goal', 'mål utanför KF:s mål');
-      this.section = { name: '', kinds: [], goals: [], source: { file: this.plan.file, line } };
+      this.section = { name: '', kinds: [], goals: [], source: sourceRef(this.plan.file, line) };
       this.department.sections.push(this.section);
     }
     return this.section;
   }
 
   /** Indicators straight under a KF goal (no nämndmål yet) measure the KF goal itself. */
-  private currentGoal(line: number): Goal {
+  private currentGoal(line: Place): Goal {
     if (!this.goal) {
       const section = this.currentSection(line);
       this.goal = { level: 'kf', text: section.name, activities: [], indicators: [], source: section.source };
@@ -216,12 +218,12 @@ function mapColumns<C extends string>(names: string[], known: [C, RegExp, string
   return { columns: names.map((n) => known.find(([, re]) => re.test(n))?.[0]), names };
 }
 
-function cellsOf<C extends string>(row: BlockLine, map: ColumnMap<C>, warnings: Warnings): Partial<Record<C, string>> {
-  const cells = row.text.split('\t');
+function cellsOf<C extends string>(row: DocRow, map: ColumnMap<C>, warnings: Warnings): Partial<Record<C, string>> {
+  const cells = row.cells;
   const expected = map.columns.length;
   if (cells.length !== expected && cells.some((c) => c.trim() !== '')) {
     warnings.add(
-      row.line,
+      row.at,
       undefined,
       `row has ${cells.length} cells, the table has ${expected} columns`,
       `raden har ${cells.length} celler, tabellen har ${expected} kolumner`,
@@ -230,7 +232,7 @@ function cellsOf<C extends string>(row: BlockLine, map: ColumnMap<C>, warnings: 
   const out: Partial<Record<C, string>> = {};
   cells.forEach((c, i) => {
     const column = map.columns[Math.min(i, expected - 1)];
-    const text = cleanCell(c);
+    const text = c;
     if (!column || text === '') return;
     out[column] = joinContinued(out[column] ?? '', text);
   });

@@ -56,8 +56,8 @@ export function registerImport(app: FastifyInstance, ctx: AppContext) {
   const form = (csrf: string) => html`<form method="post" action="/importera" enctype="multipart/form-data">
 <input type="hidden" name="_csrf" value="${csrf}">
 <div class="field"><label for="plan">Planfil</label>
-<p class="meta" id="plan-help">En kompetensförsörjningsplan (markdown-tabeller), en verksamhetsplan (tabbseparerad text) eller en plan.yaml. Högst 5 MB.</p>
-<input type="file" id="plan" name="plan" required aria-describedby="plan-help" accept=".md,.txt,.yaml,.yml,text/plain"></div>
+<p class="meta" id="plan-help">Planen som Word-dokument (.docx), Excel-fil (.xlsx), CSV eller PDF, en kompetensförsörjningsplan (markdown-tabeller), en verksamhetsplan (tabbseparerad text) eller en plan.yaml. Högst 5 MB.</p>
+<input type="file" id="plan" name="plan" required aria-describedby="plan-help" accept=".docx,.xlsx,.pdf,.csv,.md,.txt,.yaml,.yml,text/plain"></div>
 <button type="submit">Läs in och jämför</button></form>`;
 
   app.get('/importera', async (req, reply) => {

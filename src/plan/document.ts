@@ -1,0 +1,130 @@
+/**
+ * The layer every plan format is read into before the plan readers see it: the document's
+ * paragraphs and tables in reading order, each row with its cells as the planner wrote them
+ * (paragraphs inside a cell joined by "\n"). A text rendering (pipe or tab tables), a Word
+ * document and a spreadsheet all become a PlanDocument, so the kompetensförsörjningsplan and
+ * verksamhetsplan readers read them the same way and give the same Plan.
+ */
+import { cleanCell } from './text';
+
+/**
+ * Where something sits in its file. `line` is the text line (1-based) for text files, and a
+ * running 1-based ordinal of paragraphs and rows in reading order for other formats; `label`
+ * names the place as the planner finds it there ("tabell 3, rad 5", "blad Förskola, cell B7").
+ */
+export interface Place {
+  line: number;
+  label?: string;
+  /**
+   * Formats with cell addresses (Excel): the address of the cell under each header, so a warning
+   * about a field names its cell ("blad Förskola, cell C7").
+   */
+  cells?: { header: string; address: string }[];
+}
+
+export interface DocRow {
+  at: Place;
+  cells: string[];
+  /** The first row on a new page of a table that runs over pages (PDF): it may go on with the row above. */
+  afterPageBreak?: boolean;
+}
+
+export interface DocTable {
+  kind: 'table';
+  at: Place;
+  /**
+   * The row in the header position (a text table's line above the `|---|` separator, a Word
+   * table's first row); absent when the table has none. Readers decide whether it names columns,
+   * is empty (a table continued after a page break) or is data.
+   */
+  header?: DocRow;
+  rows: DocRow[];
+}
+
+export interface DocParagraph {
+  kind: 'paragraph';
+  at: Place;
+  text: string;
+}
+
+export type DocBlock = DocTable | DocParagraph;
+
+export interface PlanDocument {
+  file: string;
+  /** `text`, `docx`, `xlsx`, `pdf`: for messages only. */
+  format: string;
+  blocks: DocBlock[];
+  /** What the format reader had to guess (a word a PDF column edge broke), as warnings with their place. */
+  notes?: { at: Place; field?: string; detail: string; detailSv: string }[];
+}
+
+/** A table-of-contents line ("Inledning.....\t3") is tab-separated but no table. */
+const TOC_LINE = /\.{3,}\t\s*\d+\s*$/;
+
+function isPipeLine(line: string): boolean {
+  return line.trimStart().startsWith('|');
+}
+
+function isTabLine(line: string): boolean {
+  return line.includes('\t') && line.trim() !== '' && !TOC_LINE.test(line);
+}
+
+function isSeparator(line: string): boolean {
+  return line.includes('-') && /^[\s|:-]+$/.test(line);
+}
+
+/** `| a | b |` → ["a", "b"]; `\|` inside a cell is a literal bar. */
+export function splitPipeRow(line: string): string[] {
+  const body = line.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '');
+  return body.split(/(?<!\\)\|/).map((c) => c.replace(/\\\|/g, '|'));
+}
+
+/**
+ * A text rendering as a document: runs of `|` lines are pipe tables (a header when the second
+ * line is a `|---|` separator), runs of tab-separated lines are tables whose first line is the
+ * header, every other non-empty line is a paragraph.
+ */
+export function textDocument(file: string, lines: readonly string[]): PlanDocument {
+  const blocks: DocBlock[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const text = lines[i] ?? '';
+    const line = i + 1;
+    const kind = isPipeLine(text) ? 'pipe' : isTabLine(text) ? 'tab' : undefined;
+    if (!kind) {
+      if (text.trim() !== '') blocks.push({ kind: 'paragraph', at: { line }, text });
+      i++;
+      continue;
+    }
+    const run: DocRow[] = [];
+    const raw: string[] = [];
+    while (i < lines.length) {
+      const t = lines[i] ?? '';
+      if (kind === 'pipe' ? !isPipeLine(t) : isPipeLine(t) || !isTabLine(t)) break;
+      raw.push(t);
+      const cells = kind === 'pipe' ? splitPipeRow(t) : t.split('\t');
+      run.push({ at: { line: i + 1 }, cells: cells.map(cleanCell) });
+      i++;
+    }
+    blocks.push(kind === 'pipe' ? pipeTable(run, raw) : { kind: 'table', at: { line }, header: run[0], rows: run.slice(1) });
+  }
+  return { file, format: 'text', blocks };
+}
+
+function pipeTable(run: DocRow[], raw: string[]): DocTable {
+  const at = run[0]?.at ?? { line: 0 };
+  const separatorAt = raw.findIndex(isSeparator);
+  const rows = run.filter((_, k) => !isSeparator(raw[k] ?? ''));
+  if (separatorAt !== 1) return { kind: 'table', at, rows };
+  const [header, ...rest] = rows;
+  return header ? { kind: 'table', at, header, rows: rest } : { kind: 'table', at, rows: rest };
+}
+
+/** The document's paragraphs' text, for the readers' "does this look like …" checks. */
+export function paragraphs(doc: PlanDocument): DocParagraph[] {
+  return doc.blocks.filter((b): b is DocParagraph => b.kind === 'paragraph');
+}
+
+export function tables(doc: PlanDocument): DocTable[] {
+  return doc.blocks.filter((b): b is DocTable => b.kind === 'table');
+}
