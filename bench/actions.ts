@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import proto from '@temporalio/proto';
-import { rulesVersion } from '../src/apply/plan-to-lifecycle';
+import { rulesVersion } from '../src/lifecycle/from-plan';
 import { loadOrganisation } from '../src/organisation';
 import { readPlanFile } from '../src/plan';
 import { parseRules } from '../src/rules';

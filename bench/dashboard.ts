@@ -15,7 +15,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { RecordingDelivery } from '../src/domain/notice';
 import { lifecycleStart, reportStatus, stateQuery, activityLifecycle } from '../src/lifecycle';
-import { rulesVersion, toLifecycleActivity } from '../src/apply/plan-to-lifecycle';
+import { rulesVersion, toLifecycleActivity } from '../src/lifecycle/from-plan';
 import { placedActivities, readPlanFile } from '../src/plan';
 import { loadRules, rulesFor } from '../src/rules';
 import { temporalCliPath } from '../src/temporal/binaries';

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { lifecycleStart, activityLifecycle } from '../src/lifecycle';
-import { rulesVersion, toLifecycleActivity } from '../src/apply/plan-to-lifecycle';
+import { rulesVersion, toLifecycleActivity } from '../src/lifecycle/from-plan';
 import { placedActivities, readPlanFile } from '../src/plan';
 import { loadRules, rulesFor } from '../src/rules';
 import { temporalCliPath } from '../src/temporal/binaries';

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { toLifecycleActivity } from '../src/apply/plan-to-lifecycle';
+import { toLifecycleActivity } from '../src/lifecycle/from-plan';
 import { ROLES } from '../src/domain/vocabulary';
 import { placedActivities, readPlanFile } from '../src/plan';
 import { buildDepartmentReport, type ReportActivityData } from '../src/follow-up/report/model';

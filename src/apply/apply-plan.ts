@@ -1,12 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { placedActivities, type Plan } from '../plan/model';
+import { placedActivities, type Plan } from '../plan';
 import { parseRules, rulesFor } from '../rules';
-import { activityCorrected, activityLifecycle, cancel, changedFields, lifecycleStart, stateQuery, type LifecycleActivity } from '../lifecycle';
+import { activityCorrected, activityLifecycle, cancel, changedFields, lifecycleStart, planId, rulesVersion, stateQuery, toLifecycleActivity, type LifecycleActivity } from '../lifecycle';
 import { startFollowUps } from '../follow-up';
-import { planClock, type PlanTimed } from '../domain/plan-clock';
-import { lifecycleWorkflowId } from '../domain/workflow-ids';
-import { planId, rulesVersion, toLifecycleActivity } from './plan-to-lifecycle';
+import { lifecycleWorkflowId, planClock, type PlanTimed } from '../domain';
 
 /**
  * What importing a plan would change in what runs. Temporal is the record of what runs: the

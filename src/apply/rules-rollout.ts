@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Client } from '@temporalio/client';
 import { parseRules, rulesFor, type RulesFile } from '../rules';
-import { rulesChanged, stateQuery } from '../lifecycle';
-import { rulesVersion } from './plan-to-lifecycle';
+import { rulesChanged, rulesVersion, stateQuery } from '../lifecycle';
 
 export interface RulesRollout {
   version: string;

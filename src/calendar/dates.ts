@@ -1,4 +1,4 @@
-import type { IsoDate } from '../domain/vocabulary';
+import { isIsoDate, type IsoDate } from '../domain/vocabulary';
 
 /**
  * Calendar-date arithmetic on `YYYY-MM-DD` strings. Dates are civil dates (no time, no zone), so
@@ -6,15 +6,7 @@ import type { IsoDate } from '../domain/vocabulary';
  * gets a clock time (see stockholm.ts).
  */
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-export function isIsoDate(value: string): boolean {
-  const m = ISO_DATE.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = new Date(Date.UTC(y, mo - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
-}
+export { isIsoDate } from '../domain/vocabulary';
 
 function toUtcMidnight(date: IsoDate): Date {
   if (!isIsoDate(date)) throw new RangeError(`Not a date (YYYY-MM-DD): ${date}`);

@@ -1,5 +1,5 @@
 import Holidays from 'date-holidays';
-import type { IsoDate } from '../domain/vocabulary';
+import type { IsoDate } from '../domain';
 
 /**
  * Swedish public holidays and the de-facto days off, from `date-holidays` (maintained, rule based,

@@ -20,8 +20,8 @@
  * Returns events with `at <= now` first (deliver them now), else the events of the next instant;
  * with `horizon`, every event up to it. Sorted by `at`, then `key`.
  */
-import type { Cadence, FollowUpPeriod, IsoDate, RoleRef, Status } from '../domain/vocabulary';
-import type { EscalationTarget, Rules } from '../rules/schema';
+import type { Cadence, EscalationTarget, FollowUpPeriod, IsoDate, RoleRef, ScheduleEventKind, ScheduleRecipient, Status } from '../domain/vocabulary';
+import type { Rules } from '../rules/schema';
 import { periodOccasions, type PeriodOccasion } from './periods';
 import { quietDayPredicate } from './quiet-days';
 import { parseInstant, stockholmDate, stockholmInstant } from './stockholm';
@@ -74,9 +74,7 @@ export interface ScheduleInput {
   horizon?: string;
 }
 
-export type ScheduleEventKind = 'reminder' | 'deadline' | 'overdue' | 'escalation' | 'statusRequest';
-/** `owners`: the activity's owners, or the milestone's when `milestoneId` is set. */
-export type ScheduleRecipient = 'owners' | EscalationTarget;
+export type { ScheduleEventKind, ScheduleRecipient } from '../domain/vocabulary';
 
 export interface ScheduleEvent {
   /** ISO instant (UTC) at which to send: the send time in Stockholm on `localDate`. */

@@ -1,4 +1,4 @@
-import type { IsoDate } from '../domain/vocabulary';
+import { isLocalTime, type IsoDate, type LocalTime } from '../domain/vocabulary';
 
 /**
  * Europe/Stockholm wall-clock time ↔ UTC instants through Intl, which the Temporal workflow
@@ -8,14 +8,7 @@ import type { IsoDate } from '../domain/vocabulary';
 
 export const TIME_ZONE = 'Europe/Stockholm';
 
-/** `HH:MM`, 24-hour. */
-export type LocalTime = string;
-
-const LOCAL_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
-
-export function isLocalTime(value: string): boolean {
-  return LOCAL_TIME.test(value);
-}
+export { isLocalTime, type LocalTime } from '../domain/vocabulary';
 
 // A formatter is pure configuration (no clock), so sharing one per module is deterministic.
 const formatter = new Intl.DateTimeFormat('en-GB', {

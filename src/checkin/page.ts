@@ -11,17 +11,12 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError, type Connection } from '@temporalio/client';
-import { lifecycleWorkflowId } from '../domain/workflow-ids';
+import { html, joinHtml, lifecycleWorkflowId, ROUTES, STATUSES, type Role, type RoleRef, type SafeHtml, type Status } from '../domain';
 import { checkinSecret, verifyCheckinToken, type CheckinClaims } from './token';
-import { readEnv } from '../config/env';
-import { FileOrganisationSource, type OrganisationSource } from '../organisation';
-import { mayReport, rolesIn } from '../organisation/access';
-import type { Organisation, Person } from '../organisation/schema';
-import { STATUSES, type Role, type RoleRef, type Status } from '../domain/vocabulary';
+import { readEnv } from '../config';
+import { FileOrganisationSource, mayReport, rolesIn, type Organisation, type OrganisationSource, type Person } from '../organisation';
 import { reportStatus, stateQuery, type LifecycleView, type Reporter } from '../lifecycle';
 import { cycleStateQuery, reportIndicator, type CycleIndicator, type CycleView } from '../follow-up';
-import { html, joinHtml, type SafeHtml } from '../domain/html';
-import { ROUTES } from '../domain/links';
 
 export interface CheckinOptions {
   client: Client;

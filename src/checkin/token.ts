@@ -6,7 +6,7 @@
  * constant time. A token is bound to one person and either to activities or to a cycle.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { absolute, links } from '../domain/links';
+import { absolute, links } from '../domain';
 
 export interface CheckinClaims {
   /** Person id (organisation.yaml). */

@@ -7,11 +7,9 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readEnv } from '../config/env';
-import { SourceError, SourceErrors } from '../config/source-error';
-import { loadOrganisation } from '../organisation/load';
-import type { Organisation } from '../organisation/schema';
-import { erasePerson, identify } from '../personal-data/erase';
+import { readEnv, SourceError, SourceErrors } from '../config';
+import { loadOrganisation, type Organisation } from '../organisation';
+import { erasePerson, identify } from '../personal-data';
 import { processIo, type Io } from './args';
 
 const USAGE = 'Användning: planvakt erase <person-id eller e-post> [fler id eller adresser för samma person]';

@@ -4,14 +4,13 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import { fileCommand, processIo, type Io } from './args';
 import { Client } from '@temporalio/client';
-import { applyChanges, formatChanges, planChanges } from '../apply/apply-plan';
-import { readEnv, temporalAddress } from '../config/env';
-import { connectClient } from '../temporal/connection';
+import { applyChanges, formatChanges, planChanges } from '../apply';
+import { readEnv, temporalAddress } from '../config';
+import { connectClient } from '../temporal';
 import {
   diffPlans,
   errorJson,

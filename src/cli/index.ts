@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SourceError, SourceErrors } from '../config/source-error';
+import { SourceError, SourceErrors } from '../config';
 
 type Command = { summary: string; load: () => Promise<(argv: string[]) => Promise<number>> };
 

@@ -6,12 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
-import { rolloutRules } from '../apply/rules-rollout';
-import { rulesVersion } from '../apply/plan-to-lifecycle';
-import { readEnv } from '../config/env';
-import { SourceErrors } from '../config/source-error';
+import { rolloutRules } from '../apply';
+import { rulesVersion } from '../lifecycle';
+import { readEnv, SourceErrors } from '../config';
 import { parseRules } from '../rules';
-import { connectClient } from '../temporal/connection';
+import { connectClient } from '../temporal';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { apply: { type: 'boolean' }, file: { type: 'string' } } });

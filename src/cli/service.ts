@@ -2,25 +2,15 @@ import { join } from 'node:path';
 import { Client, type Connection } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { temporalAddress, type Env } from '../config/env';
-import { temporalCliPath } from '../temporal/binaries';
-import { connectClient, connectWorker } from '../temporal/connection';
-import { startDevServer, type DevServer } from '../temporal/dev-server';
-import { assertPortFree } from '../temporal/ports';
-import { createWorker } from '../worker';
-import { prebundleWorkflows } from '../worker/bundle';
-import { createWebServer } from '../web/server';
+import { temporalAddress, type Env } from '../config';
+import { assertPortFree, connectClient, connectWorker, retentionWarning, startDevServer, temporalCliPath, type DevServer } from '../temporal';
+import { createWorker, prebundleWorkflows } from '../worker';
+import { createWebServer } from '../web';
 import { ChannelDelivery, type DigestDeps } from '../digest';
-import { channelsFromEnv, closeChannels, isUnconfigured } from '../delivery/channels';
-import { DevOutbox } from '../delivery/dev-sink';
-import { deliveryFiles } from '../delivery/files';
-import { startPruning } from '../personal-data/prune';
-import { retentionWarning } from '../temporal/retention';
-import { FileDeliveryLedger } from '../delivery/ledger';
-import { UndeliverableLog } from '../delivery/undeliverable';
-import { FileOrganisationSource } from '../organisation/source';
-import { loadRules } from '../rules/load';
-import { loadOrganisation } from '../organisation/load';
+import { channelsFromEnv, closeChannels, deliveryFiles, DevOutbox, FileDeliveryLedger, isUnconfigured, UndeliverableLog } from '../delivery';
+import { startPruning } from '../personal-data';
+import { FileOrganisationSource, loadOrganisation } from '../organisation';
+import { loadRules } from '../rules';
 
 /** `load`, remembered for `ms`; a failed load is not remembered. */
 function fresh<T>(ms: number, load: () => Promise<T>): () => Promise<T> {

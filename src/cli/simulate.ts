@@ -6,14 +6,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { rulesVersion } from '../apply/plan-to-lifecycle';
-import { readEnv } from '../config/env';
+import { rulesVersion } from '../lifecycle';
+import { readEnv } from '../config';
 import { loadOrganisation } from '../organisation';
 import { readPlanFile } from '../plan';
 import { parseRules } from '../rules';
-import { formatCsv, formatHtml, formatTable } from '../simulate/format';
-import { parseScenario } from '../simulate/scenario';
-import { simulate } from '../simulate/simulate';
+import { formatCsv, formatHtml, formatTable, parseScenario, simulate } from '../simulate';
 
 const USAGE =
   'Användning: planvakt simulate <plan> [--from ÅÅÅÅ-MM-DD] [--to ÅÅÅÅ-MM-DD] [--answers scenario.yaml] [--format table|csv|html] [--department id] [--out fil]';

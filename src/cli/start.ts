@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { installRuntime } from '../temporal/runtime';
-import { readEnv } from '../config/env';
+import { installRuntime } from '../temporal';
+import { readEnv } from '../config';
 import { startService, type Parts } from './service';
 
 /** `planvakt start` (everything), `planvakt worker`, `planvakt web`: runs until Ctrl-C. */

@@ -16,7 +16,7 @@ import { SMTPServer } from 'smtp-server';
 import type { Env } from './env';
 import type { Channel } from './message';
 import type { AdaptiveCard } from './templates/adaptive-card';
-import { unescapeCardMarkdown } from '../domain/escape';
+import { unescapeCardMarkdown } from '../domain';
 import type { TeamsActivityNotification } from './templates/teams-notification';
 
 export interface OutboxEntry {

@@ -12,3 +12,5 @@ export { TeamsWebhookChannel, webhookSettingsFromEnv, webhookEnvName, webhookPay
 export { DevOutbox, readOutboxFile, type OutboxEntry, type DevOutboxOptions } from './dev-sink';
 export * from './templates';
 export { UndeliverableLog, readUndeliverableFile, type UndeliverableEntry } from './undeliverable';
+export * from './files';
+export * from './json-lines';

@@ -4,7 +4,7 @@
  * histories, mail headers and logs, and must not carry a person's id there in clear text.
  */
 import { createHash } from 'node:crypto';
-import type { IsoDate } from '../domain/vocabulary';
+import type { IsoDate } from '../domain';
 import { CHANNEL_IDS, type Channel, type DeliveryKey } from './message';
 
 const KEY_VERSION = 'pv1';

@@ -14,8 +14,7 @@
  */
 import { open, readFile, mkdir, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Channel } from './message';
-import type { DeliveryKey } from './message';
+import type { Channel, DeliveryKey } from './message';
 import { withFileLock } from './file-lock';
 import { rewriteJsonLines } from './json-lines';
 

@@ -16,26 +16,14 @@
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { quietDayPredicate } from '../calendar/quiet-days';
-import { stockholmDate, stockholmInstant } from '../calendar/stockholm';
-import { workingCalendar } from '../calendar/working-days';
-import type { Channels } from '../delivery/channel';
-import { isDeliveryError } from '../delivery/errors';
-import { deliveryKey } from '../delivery/key';
-import type { DeliveryLedger } from '../delivery/ledger';
-import type { Message, MessageItem, MessageKind, Recipient } from '../delivery/message';
-import { sendMessage } from '../delivery/send';
-import type { UndeliverableLog } from '../delivery/undeliverable';
-import { resolveAll, resolveRecipients, type OrganisationSource } from '../organisation';
-import type { Organisation, Person } from '../organisation/schema';
-import { planClock } from '../domain/plan-clock';
-import type { IsoDate } from '../domain/vocabulary';
-import { digestWorkflowId, immediateWorkflowId } from '../domain/workflow-ids';
+import { quietDayPredicate, stockholmDate, stockholmInstant, workingCalendar } from '../calendar';
+import { deliveryKey, isDeliveryError, sendMessage, type Channels, type DeliveryLedger, type Message, type MessageItem, type MessageKind, type Recipient, type UndeliverableLog } from '../delivery';
+import { resolveAll, resolveRecipients, type Organisation, type OrganisationSource, type Person } from '../organisation';
+import { digestWorkflowId, immediateWorkflowId, planClock, type IsoDate, type NoticeKind, type NoticeReceipt, type NoticeRequest, type NoticeSink } from '../domain';
 import { rulesFor, type Rules, type RulesFile } from '../rules';
 import { addDigestItems, type DigestInput, type DigestItem, type DigestSettings } from './messages';
 import { personDigest } from './workflow';
 import type { DigestActivities, ForwardDigestItemsRequest, SendDigestRequest, SurfaceUndeliverableRequest } from './activities';
-import type { NoticeKind, NoticeReceipt, NoticeRequest, NoticeSink } from '../domain/notice';
 
 export interface DigestDeps {
   client: Client;

@@ -6,9 +6,8 @@
  *
  * Workflow-safe: types, and a recording sink that tests and `planvakt simulate` use.
  */
-import type { ScheduleEventKind, ScheduleRecipient } from '../calendar/schedule';
 import type { PlanTimed } from './plan-clock';
-import type { FollowUpPeriod, IsoDate, RoleRef } from './vocabulary';
+import type { FollowUpPeriod, IsoDate, RoleRef, ScheduleEventKind, ScheduleRecipient } from './vocabulary';
 
 /** What is said: the schedule's kinds, and a follow-up cycle's finished `report`. */
 export type NoticeKind = ScheduleEventKind | 'report';

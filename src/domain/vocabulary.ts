@@ -78,3 +78,30 @@ export type Status = keyof typeof STATUSES;
 
 /** A calendar date without time, `YYYY-MM-DD`, always meant in Europe/Stockholm. */
 export type IsoDate = string;
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar date written `YYYY-MM-DD` (not 2022-02-30). */
+export function isIsoDate(value: string): boolean {
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+/** `HH:MM`, 24-hour, Stockholm wall-clock time. */
+export type LocalTime = string;
+
+export function isLocalTime(value: string): boolean {
+  return /^([01]\d|2[0-3]):([0-5]\d)$/.test(value);
+}
+
+/** The rungs of the escalation ladder above the owners. */
+export const ESCALATION_TARGETS = ['avdelningschef', 'forvaltningschef'] as const;
+export type EscalationTarget = (typeof ESCALATION_TARGETS)[number];
+
+/** What the schedule yields: påminnelse, måldatum, försenad, eskalering, statusförfrågan. */
+export type ScheduleEventKind = 'reminder' | 'deadline' | 'overdue' | 'escalation' | 'statusRequest';
+/** Whom a schedule event is for: `owners` (the activity's or the delmål's), or a rung of the ladder. */
+export type ScheduleRecipient = 'owners' | EscalationTarget;

@@ -5,13 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { planId, toLifecycleActivity } from '../apply/plan-to-lifecycle';
-import { stockholmDate } from '../calendar/stockholm';
-import { placedActivities, type Plan } from '../plan/model';
+import { planId, toLifecycleActivity } from '../lifecycle';
+import { stockholmDate } from '../calendar';
+import { placedActivities, type Plan } from '../plan';
 import { rulesFor, type RulesFile } from '../rules';
-import { planClock } from '../domain/plan-clock';
+import { followUpDepartmentWorkflowId, planClock } from '../domain';
 import { followUpDepartment } from './workflow';
-import { followUpDepartmentWorkflowId } from '../domain/workflow-ids';
 import { followUpPlanUpdated, type CycleIndicator, type FollowUpDepartmentInput } from './messages';
 
 /** A plan's indicators as the cycles follow them up: asked of the unit's head (enhetschef), else the avdelningschef. */

@@ -19,3 +19,4 @@ export {
 export { lifecycleStart } from './start';
 export { searchAttributesAtStart, searchAttributeUpdates } from './search-attributes';
 export { createLifecycleActivities, noticeRequestOf, type LegacyDeliveryRequest, type LifecycleActivities } from './activities';
+export { planId, rulesVersion, toLifecycleActivity } from './from-plan';

@@ -6,8 +6,8 @@
  * in for their calendar feed; status is reported through the check-in links.
  */
 import type { Organisation, Person } from './schema';
-import { departmentOfUnit } from '.';
-import { LINE_MANAGERS, type Role, type RoleRef } from '../domain/vocabulary';
+import { departmentOfUnit } from './resolve';
+import { LINE_MANAGERS, type Role, type RoleRef } from '../domain';
 
 export interface SignedIn {
   person: Person;

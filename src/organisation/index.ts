@@ -2,3 +2,4 @@ export * from './schema';
 export * from './load';
 export * from './resolve';
 export * from './source';
+export * from './access';

@@ -8,14 +8,10 @@
  * Temporal's histories cannot be edited: a person's name in an activity's timeline goes when the
  * activity's workflow has closed and the namespace's retention has passed (README, Personuppgifter).
  */
-import { writtenForms } from '../domain/escape';
-import type { OutboxEntry } from '../delivery/dev-sink';
-import { deliveryFiles } from '../delivery/files';
-import { readJsonLines, rewriteJsonLines } from '../delivery/json-lines';
-import type { DeliveryRecord } from '../delivery/ledger';
-import type { UndeliverableEntry } from '../delivery/undeliverable';
-import { ConfigStore, configVersionsDir } from '../config/versions';
-import type { Organisation, Person } from '../organisation/schema';
+import { writtenForms } from '../domain';
+import { deliveryFiles, readJsonLines, rewriteJsonLines, type DeliveryRecord, type OutboxEntry, type UndeliverableEntry } from '../delivery';
+import { ConfigStore, configVersionsDir } from '../config';
+import type { Organisation, Person } from '../organisation';
 
 /** Everything that identifies the person in the files: person ids, addresses (email, Teams), names. */
 export interface Identity {

@@ -10,12 +10,8 @@
  * schedule's activity could run on any worker, and a day missed (the worker was down) costs
  * nothing, since the next run removes everything older than the cutoff.
  */
-import type { DevOutbox, OutboxEntry } from '../delivery/dev-sink';
-import { deliveryFiles } from '../delivery/files';
-import { rewriteJsonLines } from '../delivery/json-lines';
-import type { DeliveryRecord, FileDeliveryLedger } from '../delivery/ledger';
-import type { UndeliverableEntry } from '../delivery/undeliverable';
-import { ConfigStore, configVersionsDir } from '../config/versions';
+import { deliveryFiles, rewriteJsonLines, type DeliveryRecord, type DevOutbox, type FileDeliveryLedger, type OutboxEntry, type UndeliverableEntry } from '../delivery';
+import { ConfigStore, configVersionsDir } from '../config';
 
 const DAY_MS = 86_400_000;
 

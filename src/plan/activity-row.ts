@@ -10,7 +10,7 @@ import type { Activity, Deadline, Milestone } from './model';
 import { parseCadences } from './cadence';
 import { parseOwners, splitOwnerGroups } from './owners';
 import { splitNumbered } from './text';
-import type { Cadence, RoleRef } from '../domain/vocabulary';
+import type { Cadence, RoleRef } from '../domain';
 
 export interface ActivityCells {
   text: string;

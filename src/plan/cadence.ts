@@ -2,7 +2,7 @@
  * Follow-up cadences read from "Uppföljning/kommentar" text, and a verksamhetsplan indicator's
  * Periodicitet read as follow-up periods.
  */
-import { CADENCE_IDS, type Cadence, type FollowUpPeriod } from '../domain/vocabulary';
+import { CADENCE_IDS, type Cadence, type FollowUpPeriod } from '../domain';
 
 const W = '(?<![\\p{L}\\p{N}])';
 const rx = (body: string, flags = 'iu') => new RegExp(`${W}(?:${body})`, flags);

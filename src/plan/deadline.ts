@@ -5,7 +5,7 @@
  */
 import type { Deadline } from './model';
 import { cleanCell, splitNumbered } from './text';
-import type { IsoDate } from '../domain/vocabulary';
+import type { IsoDate } from '../domain';
 
 /** Last day of each tertial: T1 jan–apr, T2 maj–aug, T3 sep–dec. */
 const TERTIAL_END = { 1: '04-30', 2: '08-31', 3: '12-31' } as const;

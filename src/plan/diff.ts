@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { placedActivities, type Activity, type Deadline, type Plan } from './model';
-import type { RoleRef } from '../domain/vocabulary';
+import type { RoleRef } from '../domain';
 
 export type ChangedField =
   | 'text'

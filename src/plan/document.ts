@@ -6,21 +6,9 @@
  * verksamhetsplan readers read them the same way and give the same Plan.
  */
 import { cleanCell } from './text';
+import type { Place } from './errors';
 
-/**
- * Where something sits in its file. `line` is the text line (1-based) for text files, and a
- * running 1-based ordinal of paragraphs and rows in reading order for other formats; `label`
- * names the place as the planner finds it there ("tabell 3, rad 5", "blad Förskola, cell B7").
- */
-export interface Place {
-  line: number;
-  label?: string;
-  /**
-   * Formats with cell addresses (Excel): the address of the cell under each header, so a warning
-   * about a field names its cell ("blad Förskola, cell C7").
-   */
-  cells?: { header: string; address: string }[];
-}
+export type { Place } from './errors';
 
 export interface DocRow {
   at: Place;

@@ -100,7 +100,7 @@ export async function readDocx(file: string, bytes: Uint8Array): Promise<PlanDoc
   let root: XNode | null = null;
   try {
     const dom = new DOMParser({ onError: (level, msg) => void (level !== 'warning' && errors.push(msg)) }).parseFromString(xml, 'text/xml');
-    root = dom.documentElement as unknown as XNode | null;
+    root = dom.documentElement;
   } catch (e) {
     errors.push((e as Error).message.split('\n')[0] ?? '');
   }

@@ -1,5 +1,4 @@
-import { SourceError, type SourceLocation } from '../config/source-error';
-import type { Place } from './document';
+import { SourceError, type SourceLocation } from '../config';
 
 /**
  * Something in a plan file the importer could not read as written. Thrown only when nothing usable
@@ -33,4 +32,19 @@ function cellPlace(at: Place, field: string | undefined): string {
   const name = field.replace(/\s*\(.*\)$/, '').toLowerCase();
   const cell = at.cells.find((c) => c.header.toLowerCase().startsWith(name));
   return cell ? label.replace(/(^|, )rad \d+$/, `$1cell ${cell.address}`) : label;
+}
+
+/**
+ * Where something sits in its file. `line` is the text line (1-based) for text files, and a
+ * running 1-based ordinal of paragraphs and rows in reading order for other formats; `label`
+ * names the place as the planner finds it there ("tabell 3, rad 5", "blad Förskola, cell B7").
+ */
+export interface Place {
+  line: number;
+  label?: string;
+  /**
+   * Formats with cell addresses (Excel): the address of the cell under each header, so a warning
+   * about a field names its cell ("blad Förskola, cell C7").
+   */
+  cells?: { header: string; address: string }[];
 }

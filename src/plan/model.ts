@@ -3,7 +3,7 @@
  * → Activity (aktivitet) / Indicator (indikator). Every normalised value keeps the planner's raw
  * text beside it, so plan.yaml shows what was read and how it was understood.
  */
-import type { Cadence, FollowUpPeriod, IsoDate, RoleRef } from '../domain/vocabulary';
+import type { Cadence, FollowUpPeriod, IsoDate, RoleRef } from '../domain';
 
 export type PlanKind = 'kompetensforsorjningsplan' | 'verksamhetsplan';
 

@@ -4,7 +4,7 @@
  * map to one canonical role; every reference keeps the words it was read from.
  */
 import { cleanCell, splitNumbered } from './text';
-import type { Role, RoleRef } from '../domain/vocabulary';
+import type { Role, RoleRef } from '../domain';
 
 interface RolePattern {
   role: Role;

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { textDocument, type PlanDocument } from './document';
-import { SourceErrors } from '../config/source-error';
+import { SourceErrors } from '../config';
 import { PlanError, Warnings } from './errors';
 import { looksLikeKompetensplan, readKompetensplan } from './kompetensplan';
 import { placedActivities, type Plan } from './model';

@@ -6,10 +6,10 @@
  */
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import { parseYaml } from '../config/yaml';
+import { parseYaml } from '../config';
 import { fromMilestones } from './activity-row';
 import { placedActivities, SECTION_KINDS, type Plan, type SectionKind } from './model';
-import { CADENCE_IDS, FOLLOW_UP_PERIODS, ROLE_IDS, type Cadence, type FollowUpPeriod, type Role } from '../domain/vocabulary';
+import { CADENCE_IDS, FOLLOW_UP_PERIODS, ROLE_IDS, type Cadence, type FollowUpPeriod, type Role } from '../domain';
 
 /** zod's enum wants a non-empty tuple; the vocabularies it is given are never empty. */
 function tuple<T extends string>(values: readonly T[]): [T, ...T[]] {

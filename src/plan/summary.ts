@@ -2,9 +2,9 @@
  * Per-department figures for the CLI and the web import preview: how many activities, when they
  * are due, who owns them, how they are followed up, and the warnings that concern them.
  */
-import { SourceError, SourceErrors } from '../config/source-error';
+import { SourceError, SourceErrors } from '../config';
 import { placedActivities, type Plan } from './model';
-import { CADENCES, ROLES, type Cadence, type Role } from '../domain/vocabulary';
+import { CADENCES, ROLES, type Cadence, type Role } from '../domain';
 
 export interface DepartmentSummary {
   id: string;

@@ -13,7 +13,7 @@ import type { Department, Goal, GoalLevel, Indicator, Plan, Section } from './mo
 import { paragraphs, type DocRow, type DocTable, type Place, type PlanDocument } from './document';
 import { joinContinued, slug } from './text';
 import { DEPARTMENTS, UNIT_DEPARTMENT } from './units';
-import type { RoleRef } from '../domain/vocabulary';
+import type { RoleRef } from '../domain';
 
 const TITLE = /^\s*verksamhetsplan\s+(\d{4})\s+(?:för\s+)?(.+?)\s*$/i;
 const HEADINGS: [RegExp, 'inriktning' | 'kf' | Exclude<GoalLevel, 'goal' | 'kf'>][] = [

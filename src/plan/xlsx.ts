@@ -49,7 +49,8 @@ export function cleanGridCell(text: string): string {
 export async function readXlsx(file: string, bytes: Uint8Array): Promise<PlanDocument> {
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
+    // exceljs declares its own Buffer as an ArrayBuffer; a copy of the bytes is exactly that.
+    await workbook.xlsx.load(new Uint8Array(bytes).buffer);
   } catch (e) {
     throw new PlanError({ file }, `not a readable Excel file (${(e as Error).message})`, `inte en läsbar Excel-fil (${(e as Error).message})`);
   }

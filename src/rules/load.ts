@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseYaml } from '../config/yaml';
+import { parseYaml } from '../config';
 import { RulesFileSchema, type RulesFile } from './schema';
 
 export interface RulesLoadOptions {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CADENCE_IDS, FOLLOW_UP_PERIODS, type Cadence, type FollowUpPeriod } from '../domain/vocabulary';
-import { isIsoDate } from '../calendar/dates';
-import { isLocalTime } from '../calendar/stockholm';
+import { CADENCE_IDS, ESCALATION_TARGETS, FOLLOW_UP_PERIODS, isIsoDate, isLocalTime, type Cadence, type FollowUpPeriod } from '../domain/vocabulary';
+
+export { ESCALATION_TARGETS, type EscalationTarget } from '../domain/vocabulary';
 
 /**
  * HR's rules (config/rules.yaml), validated here and by the web settings forms. Every field has
@@ -39,8 +39,6 @@ export const OverduePolicySchema = z
   .prefault({});
 export type OverduePolicy = z.output<typeof OverduePolicySchema>;
 
-export const ESCALATION_TARGETS = ['avdelningschef', 'forvaltningschef'] as const;
-export type EscalationTarget = (typeof ESCALATION_TARGETS)[number];
 
 /** The ladder: each step's working days count from the previous step (the first from the deadline). */
 export const EscalationPolicySchema = z

@@ -1,6 +1,6 @@
-import { html, joinHtml, type SafeHtml } from '../domain/html';
+import { html, joinHtml, type SafeHtml } from '../domain';
 import { personOfLabel, type SimulatedMessage, type Simulation } from './simulate';
-import { stockholmTime } from '../calendar/stockholm';
+import { stockholmTime } from '../calendar';
 
 /** How a person reads an event kind. */
 const KIND: Record<SimulatedMessage['kind'], string> = {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseYaml } from '../config/yaml';
-import { STATUSES, type Status } from '../domain/vocabulary';
+import { parseYaml } from '../config';
+import { STATUSES, type Status } from '../domain';
 
 /**
  * Who answers what and when in a simulation (`--answers scenario.yaml`). Without one nobody

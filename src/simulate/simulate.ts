@@ -1,21 +1,13 @@
 import type { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import { installRuntime } from '../temporal/runtime';
-import { RecordingDelivery, type RecordedMessage } from '../domain/notice';
-import { planClockAt } from '../domain/plan-clock';
-import { createActivities } from '../worker/activities';
-import { acknowledge, activityLifecycle, lifecycleStart, reportStatus, type LifecycleActivity } from '../lifecycle';
-import { lifecycleWorkflowId } from '../domain/workflow-ids';
-import type { ScheduleEventKind } from '../calendar/schedule';
-import { toLifecycleActivity } from '../apply/plan-to-lifecycle';
-import { stockholmInstant } from '../calendar/stockholm';
-import { addDays } from '../calendar/dates';
-import { ROLES, type Role } from '../domain/vocabulary';
-import { placedActivities, type Plan } from '../plan/model';
+import { installRuntime, startTimeSkippingServer } from '../temporal';
+import { lifecycleWorkflowId, planClockAt, RecordingDelivery, ROLES, type RecordedMessage, type Role } from '../domain';
+import { createActivities, workflowsPath } from '../worker';
+import { acknowledge, activityLifecycle, lifecycleStart, reportStatus, toLifecycleActivity, type LifecycleActivity } from '../lifecycle';
+import { addDays, stockholmInstant, type ScheduleEventKind } from '../calendar';
+import { placedActivities, type Plan } from '../plan';
 import { resolveRecipients, type Organisation } from '../organisation';
 import { rulesFor, type RulesFile } from '../rules';
-import { startTimeSkippingServer } from '../temporal/test-server';
-import { workflowsPath } from '../worker';
 import type { Scenario } from './scenario';
 
 export interface SimulationOptions {

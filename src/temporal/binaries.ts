@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { repoRoot } from '../config/paths';
+import { repoRoot } from '../config';
 
 /**
  * Where scripts/provision-temporal.mjs put the Temporal CLI and the time-skipping test server.

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
-import { temporalAddress, type Env } from '../config/env';
+import { temporalAddress, type Env } from '../config';
 
 /**
  * One place that turns the environment into connection options, so the worker (native

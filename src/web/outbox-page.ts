@@ -5,11 +5,8 @@
  * it; the email HTML (escaped by the templates) is shown only inside `srcdoc` of a sandbox without
  * scripts.
  */
-import { readOutboxFile, type OutboxEntry } from '../delivery/dev-sink';
-import { CHANNELS } from '../delivery/message';
-import { unescapeCardMarkdown } from '../domain/escape';
-import { html, joinHtml, type SafeHtml } from '../domain/html';
-import { readUndeliverableFile, type UndeliverableEntry } from '../delivery/undeliverable';
+import { CHANNELS, readOutboxFile, readUndeliverableFile, type OutboxEntry, type UndeliverableEntry } from '../delivery';
+import { html, joinHtml, unescapeCardMarkdown, type SafeHtml } from '../domain';
 
 export interface OutboxPageOptions {
   outbox: string;

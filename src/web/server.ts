@@ -4,7 +4,7 @@ import type { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { registerApp } from './app';
 import { renderOutboxPage, type OutboxPageOptions } from './outbox-page';
-import { registerCheckinFromEnv } from '../checkin/page';
+import { registerCheckinFromEnv } from '../checkin';
 
 export interface WebOptions {
   temporal: { connection: Connection; address: string; namespace: string; uiUrl?: string };

@@ -4,7 +4,7 @@
  * (LifecycleActivities, DigestActivities, FollowUpActivities); this file composes them for the
  * worker's registration only.
  */
-import type { NoticeSink } from '../domain/notice';
+import type { NoticeSink } from '../domain';
 import { createLifecycleActivities } from '../lifecycle';
 import { createDigestActivities, type DigestDeps } from '../digest';
 import { createFollowUpActivities, type FollowUpDeps } from '../follow-up';

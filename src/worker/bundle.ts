@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from './index';
+import { workflowsPath } from './worker';
 
 /**
  * Bundles the workflows in a short-lived child process and returns the bundle's path. A worker

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { followUpInputs, cycleStateQuery, followUpStartedQuery, reportIndicator, type CycleOutcome, planCycles, followUpDepartment, followUpCycle } from '../../src/follow-up';
-import { toLifecycleActivity } from '../../src/apply/plan-to-lifecycle';
+import { toLifecycleActivity } from '../../src/lifecycle/from-plan';
 import { signCheckinToken } from '../../src/checkin/token';
 import { placedActivities, readPlanFile, type Plan } from '../../src/plan';
 import { timelineQuery } from '../../src/lifecycle';

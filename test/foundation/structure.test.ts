@@ -127,3 +127,39 @@ describe('casts in src/', () => {
     expect(casts((n) => n.type.kind === ts.SyntaxKind.NeverKeyword)).toEqual([]);
   });
 });
+
+describe('folders in src/', () => {
+  const graph = importGraph(files);
+  const folderOf = (path: string) => relative(src, path).split('/')[0]!;
+  /** What the worker bundles for Temporal's sandbox: it imports files directly, never an index that could pull in I/O. */
+  const workflowCode = new Set<string>();
+  const pending = [join(src, 'worker', 'workflows.ts')];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (workflowCode.has(file)) continue;
+    workflowCode.add(file);
+    pending.push(...(graph.get(file) ?? []));
+  }
+
+  it('reaches another folder only through its index.ts (workflow code and the cli program excepted)', () => {
+    const around = [...graph].flatMap(([file, targets]) =>
+      workflowCode.has(file)
+        ? []
+        : targets
+            .filter((t) => folderOf(t) !== folderOf(file) && folderOf(t) !== 'cli' && t !== join(src, folderOf(t), 'index.ts'))
+            .map((t) => `${rel(file)} → ${rel(t)}`),
+    );
+    expect(around).toEqual([]);
+  });
+
+  it('has an index.ts in every folder, holding re-exports only', () => {
+    const folders = readdirSync(src).filter((name) => statSync(join(src, name)).isDirectory() && name !== 'cli');
+    expect(folders.filter((f) => !existsSync(join(src, f, 'index.ts')))).toEqual([]);
+    const code = folders.flatMap((f) => {
+      const index = join(src, f, 'index.ts');
+      const source = ts.createSourceFile(index, readFileSync(index, 'utf8'), ts.ScriptTarget.ES2022, true);
+      return source.statements.filter((s) => !(ts.isExportDeclaration(s) && s.moduleSpecifier)).map((s) => `${rel(index)}: ${s.getText().slice(0, 60)}`);
+    });
+    expect(code).toEqual([]);
+  });
+});

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { planId } from '../../src/apply/plan-to-lifecycle';
+import { planId } from '../../src/lifecycle/from-plan';
 import { DEV_CHECKIN_SECRET, signCheckinToken } from '../../src/checkin/token';
 import { channelsFromEnv, closeChannels } from '../../src/delivery/channels';
 import { DevOutbox, readOutboxFile, type OutboxEntry } from '../../src/delivery/dev-sink';

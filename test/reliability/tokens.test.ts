@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toLifecycleActivity } from '../../src/apply/plan-to-lifecycle';
+import { toLifecycleActivity } from '../../src/lifecycle/from-plan';
 import { checkinSecret, DEV_CHECKIN_SECRET, signCheckinToken } from '../../src/checkin/token';
 import { placedActivities, readPlanFile } from '../../src/plan';
 import { DEV_SESSION_SECRET, settingsFromEnv } from '../../src/web/app/settings-env';

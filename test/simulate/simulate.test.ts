@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { rulesVersion, toLifecycleActivity } from '../../src/apply/plan-to-lifecycle';
+import { rulesVersion, toLifecycleActivity } from '../../src/lifecycle/from-plan';
 import { quietDayPredicate, stockholmInstant, stockholmTime, workingCalendar } from '../../src/calendar';
 import { loadOrganisation } from '../../src/organisation';
 import { placedActivities, readPlanFile } from '../../src/plan';

@@ -7,7 +7,7 @@
  * cards; nothing here needs 1.5.
  */
 import type { Message } from '../message';
-import { escapeCardMarkdown as md } from '../../domain/escape';
+import { escapeCardMarkdown as md } from '../../domain';
 import { SV } from './sv';
 import { buildView, type ActivityView } from './view';
 

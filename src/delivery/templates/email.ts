@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Message } from '../message';
-import { html, joinHtml, type SafeHtml } from '../../domain/html';
+import { html, joinHtml, type SafeHtml } from '../../domain';
 import { SV } from './sv';
 import { buildView, type ActivityView, type MessageView } from './view';
 

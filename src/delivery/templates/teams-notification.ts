@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Message, MessageKind } from '../message';
-import { plainLine, truncate } from '../../domain/escape';
+import { plainLine, truncate } from '../../domain';
 import { SV } from './sv';
 import { buildView } from './view';
 

@@ -3,12 +3,10 @@
  * card and notification renderers only lay it out for their target and escape on the way out,
  * so the three can never disagree on content.
  */
-import { STATUSES, type Status } from '../../domain/vocabulary';
+import { absolute, links, plainLine, plainText, STATUSES, truncate, type Status } from '../../domain';
 import { DeliveryError } from '../errors';
 import { MESSAGE_KINDS, activityPageUrl, type Message, type MessageItem, type MessageKind } from '../message';
-import { plainLine, plainText, truncate } from '../../domain/escape';
 import { SV, formatDateSv } from './sv';
-import { absolute, links } from '../../domain/links';
 
 export interface StatusLink {
   status: Status;

@@ -8,11 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { lifecycleWorkflowId } from '../../domain/workflow-ids';
-import type { ScheduleEvent } from '../../calendar/schedule';
-import { stockholmDate, stockholmTime } from '../../calendar/stockholm';
-import { resolveRecipients, type Organisation } from '../../organisation';
-import { CADENCES, FOLLOW_UP_PERIODS, ROLES, STATUSES, type RoleRef, type Status } from '../../domain/vocabulary';
+import { CADENCES, FOLLOW_UP_PERIODS, html, lifecycleWorkflowId, links, ROLES, ROUTES, STATUSES, type RoleRef, type SafeHtml, type Status } from '../../domain';
+import { stockholmDate, stockholmTime, type ScheduleEvent } from '../../calendar';
+import { mayReportIn, resolveRecipients, rolesIn, type Organisation } from '../../organisation';
 import {
   acknowledge,
   nextEventQuery,
@@ -23,12 +21,9 @@ import {
   type LifecycleView,
   type TimelineEntry,
 } from '../../lifecycle';
-import { mayReportIn, rolesIn } from '../../organisation/access';
 import type { AppContext } from './context';
-import { html, type SafeHtml } from '../../domain/html';
 import { pageFor } from './layout';
 import { invalidateCounts, statusLabel } from './dashboard';
-import { links, ROUTES } from '../../domain/links';
 
 export const KIND_LABEL: Record<ScheduleEvent['kind'], string> = {
   reminder: 'Påminnelse',

@@ -9,11 +9,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as oidc from 'openid-client';
-import type { Organisation, Person } from '../../organisation/schema';
-import { ROLES } from '../../domain/vocabulary';
-import { accessFor, type SignedIn } from '../../organisation/access';
+import { accessFor, type Organisation, type Person, type SignedIn } from '../../organisation';
+import { html, ROLES } from '../../domain';
 import type { AppContext } from './context';
-import { html } from '../../domain/html';
 import { sendPage } from './layout';
 
 const SESSION_COOKIE = 'planvakt_session';

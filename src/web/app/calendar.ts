@@ -10,17 +10,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import ical from 'ical-generator';
-import { addDays } from '../../calendar/dates';
-import { stockholmDate } from '../../calendar/stockholm';
-import { departmentOfUnit, type Organisation, type Person } from '../../organisation';
-import { FOLLOW_UP_PERIODS, ROLES, type FollowUpPeriod } from '../../domain/vocabulary';
+import { addDays, stockholmDate } from '../../calendar';
+import { accessFor, departmentOfUnit, type Organisation, type Person } from '../../organisation';
+import { absolute, FOLLOW_UP_PERIODS, html, links, ROLES, ROUTES, type FollowUpPeriod } from '../../domain';
 import { rulesFor } from '../../rules';
-import { accessFor } from '../../organisation/access';
 import type { AppContext } from './context';
-import { html } from '../../domain/html';
 import { pageFor } from './layout';
 import { inList, LIFECYCLE, listPage, quote, views } from './visibility';
-import { absolute, links, ROUTES } from '../../domain/links';
 
 const MAX_EVENTS = 500;
 

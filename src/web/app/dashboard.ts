@@ -6,16 +6,12 @@
  * query, 50 at a time.
  */
 import type { FastifyInstance } from 'fastify';
-import { addDays } from '../../calendar/dates';
-import { stockholmDate } from '../../calendar/stockholm';
-import { ROLE_IDS, ROLES, STATUSES, type Role } from '../../domain/vocabulary';
-import type { SignedIn } from '../../organisation/access';
+import { addDays, stockholmDate } from '../../calendar';
+import { html, LIGHT_RULE, lightFor, links, qs, ROLE_IDS, ROLES, STATUSES, type Light, type Role } from '../../domain';
+import type { SignedIn } from '../../organisation';
 import type { AppContext } from './context';
-import { html, qs } from '../../domain/html';
-import { LIGHT_RULE, lightFor, type Light } from '../../domain/traffic-light';
 import { lightBadge, pageFor } from './layout';
 import { CATEGORIES, CATEGORY_LABEL, categoryQuery, count, inList, LISTED, listPage, quote, upcomingQuery, views, type Category } from './visibility';
-import { links } from '../../domain/links';
 
 const PAGE_SIZE = 50;
 

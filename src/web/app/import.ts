@@ -5,13 +5,12 @@
  * --apply` does. The upload is kept in memory for the confirm step, bound to the person.
  */
 import type { FastifyInstance } from 'fastify';
-import { applyChanges, planChanges, type PlanChanges } from '../../apply/apply-plan';
-import { planId } from '../../apply/plan-to-lifecycle';
+import { applyChanges, planChanges, type PlanChanges } from '../../apply';
+import { planId } from '../../lifecycle';
 import { placedActivities, readErrors, summarise, type Plan } from '../../plan';
-import type { SourceError } from '../../config/source-error';
-import { ROLES } from '../../domain/vocabulary';
+import type { SourceError } from '../../config';
+import { html, ROLES, type SafeHtml } from '../../domain';
 import type { AppContext } from './context';
-import { html, type SafeHtml } from '../../domain/html';
 import { pageFor } from './layout';
 import { invalidateCounts } from './dashboard';
 import { fieldValue, parseUpload, PendingStore, uploadedFile, uploadName } from './upload';

@@ -15,7 +15,7 @@ import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { currentUser, isPublic, registerAuthRoutes } from './auth';
 import { createContext, type AppContext } from './context';
-import { html } from '../../domain/html';
+import { html } from '../../domain';
 import { APP_CSS, pageFor, sendPage } from './layout';
 import { settingsFromEnv, type AppSettings } from './settings-env';
 import { registerDashboard } from './dashboard';

@@ -5,9 +5,8 @@
  * contrast; focus is always visible; traffic lights always carry their word beside the colour.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { SignedIn } from '../../organisation/access';
-import { html, type Renderable, type SafeHtml } from '../../domain/html';
-import type { Light } from '../../domain/traffic-light';
+import type { SignedIn } from '../../organisation';
+import { html, type Light, type Renderable, type SafeHtml } from '../../domain';
 
 export interface PageOptions {
   title: string;

@@ -5,12 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import { rulesVersion } from '../../apply/plan-to-lifecycle';
+import { rulesVersion } from '../../lifecycle';
 import { readErrors } from '../../plan';
-import { simulate } from '../../simulate/simulate';
-import { summarise, timelineRows } from '../../simulate/format';
+import { simulate, summarise, timelineRows } from '../../simulate';
 import type { AppContext } from './context';
-import { html, type SafeHtml } from '../../domain/html';
+import { html, type SafeHtml } from '../../domain';
 import { pageFor } from './layout';
 import { warningsHtml } from './import';
 import { fieldValue, parseUpload, uploadedFile, uploadName } from './upload';

@@ -8,9 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { CycleOutcome } from '../../follow-up';
 import type { AppContext } from './context';
-import { html } from '../../domain/html';
+import { html, links, ROUTES } from '../../domain';
 import { pageFor } from './layout';
-import { links, ROUTES } from '../../domain/links';
 
 const CYCLE_ID = /^cycle-[a-z0-9-]+$/;
 

@@ -5,8 +5,8 @@
  * so a form can never save what the service would refuse to start with.
  */
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
-import { ROLE_IDS, type Role } from '../../domain/vocabulary';
-import type { Organisation } from '../../organisation/schema';
+import { ROLE_IDS, type Role } from '../../domain';
+import type { Organisation } from '../../organisation';
 import { ESCALATION_TARGETS, type Rules, type RulesFile } from '../../rules';
 
 export type Form = Record<string, string | undefined>;

@@ -2,7 +2,7 @@
  * What the web app needs besides Temporal: read from the environment (the same variables as the
  * rest of Planvakt), overridable by tests and benchmarks.
  */
-import { readEnv } from '../../config/env';
+import { readEnv } from '../../config';
 
 export interface OidcSettings {
   issuer: string;

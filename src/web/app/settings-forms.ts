@@ -1,9 +1,8 @@
 /** The forms of Inställningar: the rules, the organisation, and the list of saved versions. */
-import type { ConfigStore } from '../../config/versions';
+import type { ConfigStore } from '../../config';
 import type { Organisation } from '../../organisation';
 import { CHANNELS, ESCALATION_TARGETS, type RulesFile } from '../../rules';
-import { ROLES } from '../../domain/vocabulary';
-import { html, type SafeHtml } from '../../domain/html';
+import { html, ROLES, type SafeHtml } from '../../domain';
 import { rolesToText, YEARLY_PERIODS, type Form } from './settings-edit';
 
 export function rulesForm(csrf: string, r: RulesFile, org: Organisation, f?: Form): SafeHtml {

@@ -1,9 +1,9 @@
 /** The Inställningar page itself, and what the settings routes share. */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ConfigStore } from '../../config/versions';
+import type { ConfigStore } from '../../config';
 import type { AppContext } from './context';
-import { html, type SafeHtml } from '../../domain/html';
+import { html, type SafeHtml } from '../../domain';
 import { pageFor } from './layout';
 import type { Form } from './settings-edit';
 import { orgForm, rulesForm, versionsHtml } from './settings-forms';

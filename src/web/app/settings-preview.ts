@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readErrors } from '../../plan';
 import { parseOrganisation, type Organisation } from '../../organisation';
 import { parseRules, rulesFor, type RulesFile } from '../../rules';
-import { html, type SafeHtml } from '../../domain/html';
+import { html, type SafeHtml } from '../../domain';
 import { pageFor } from './layout';
 import { editOrganisation, editRules, FormProblems, rolesToText, rulesDiff, type Form } from './settings-edit';
 import { overview, sha, type SettingsDeps } from './settings-overview';

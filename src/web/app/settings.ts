@@ -13,12 +13,12 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { rolloutRules } from '../../apply/rules-rollout';
-import { ConfigStore, configVersionsDir } from '../../config/versions';
+import { rolloutRules } from '../../apply';
+import { ConfigStore, configVersionsDir } from '../../config';
 import { parseOrganisation } from '../../organisation';
 import { parseRules } from '../../rules';
 import type { AppContext } from './context';
-import { html, type SafeHtml } from '../../domain/html';
+import { html, type SafeHtml } from '../../domain';
 import { pageFor } from './layout';
 import type { Form } from './settings-edit';
 import { overview, sha, type PendingChange, type SettingsDeps } from './settings-overview';

@@ -4,7 +4,7 @@
  * the organisation, role ids, statuses) or a date pattern first, so no user text reaches a query.
  */
 import type { Client } from '@temporalio/client';
-import { lifecycleWorkflowId } from '../../domain/workflow-ids';
+import { lifecycleWorkflowId } from '../../domain';
 import { stateQuery, type LifecycleView } from '../../lifecycle';
 
 export const LIFECYCLE = `WorkflowType = 'activityLifecycle'`;

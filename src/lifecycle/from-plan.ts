@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { PlacedActivity, Plan } from '../plan/model';
-import type { LifecycleActivity } from '../lifecycle';
+import type { PlacedActivity, Plan } from '../plan';
+import type { LifecycleActivity } from './messages';
 
 /**
  * A plan's id in Temporal (the PlanvaktPlan search attribute): its kind and its title's years and

@@ -1,0 +1,3 @@
+/** What an import or a rules change does to what runs. */
+export * from './apply-plan';
+export * from './rules-rollout';

@@ -1,0 +1,3 @@
+/** Signed check-in links and the one-click check-in page. */
+export * from './page';
+export * from './token';

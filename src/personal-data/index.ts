@@ -1,0 +1,3 @@
+/** Retention and erasure of personal data. */
+export * from './erase';
+export * from './prune';

@@ -1,0 +1,4 @@
+/** `planvakt simulate`: the real workflows of a plan on the time-skipping server, and their report. */
+export * from './format';
+export * from './scenario';
+export * from './simulate';
