@@ -8,13 +8,34 @@ import prettier from 'eslint-config-prettier';
 const NODE_BUILTINS = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 /** The files Temporal bundles into the deterministic sandbox (see src/worker/workflows.ts). */
-const WORKFLOW_FILES = ['src/*/workflow.ts', 'src/*/messages.ts', 'src/lifecycle/state.ts', 'src/follow-up/cycles.ts', 'src/calendar/**/*.ts', 'src/domain/**/*.ts', 'src/worker/workflows.ts'];
+const WORKFLOW_FILES = [
+  'src/*/workflow.ts',
+  'src/*/messages.ts',
+  'src/lifecycle/state.ts',
+  'src/follow-up/cycles.ts',
+  'src/calendar/**/*.ts',
+  'src/domain/**/*.ts',
+  'src/worker/workflows.ts',
+];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tools/', '.data/', 'coverage/', 'src/calendar/holiday-table.ts', '**/*.mjs', '**/*.js'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.tools/',
+      '.data/',
+      'coverage/',
+      'src/calendar/holiday-table.ts',
+      '**/*.mjs',
+      '**/*.js',
+    ],
+  },
   {
     files: ['**/*.ts'],
-    languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     plugins: { '@typescript-eslint': tseslint.plugin },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -24,7 +45,15 @@ export default tseslint.config(
   {
     files: WORKFLOW_FILES,
     rules: {
-      'no-restricted-imports': ['error', { paths: NODE_BUILTINS.map((name) => ({ name, message: 'Workflow code runs in the deterministic sandbox: no Node built-ins; do I/O in an activity.' })) }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: NODE_BUILTINS.map((name) => ({
+            name,
+            message: 'Workflow code runs in the deterministic sandbox: no Node built-ins; do I/O in an activity.',
+          })),
+        },
+      ],
     },
   },
   prettier,

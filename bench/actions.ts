@@ -50,7 +50,10 @@ const sim = await simulate({
       while (runId) {
         const history = await client.workflow.getHandle(id, runId).fetchHistory();
         for (const e of history.events ?? []) {
-          const type = typeof e.eventType === 'number' ? (proto.temporal.api.enums.v1.EventType[e.eventType] ?? '') : String(e.eventType);
+          const type =
+            typeof e.eventType === 'number'
+              ? (proto.temporal.api.enums.v1.EventType[e.eventType] ?? '')
+              : String(e.eventType);
           if (!ACTION_EVENTS.has(type)) continue;
           actions++;
           counts.set(type, (counts.get(type) ?? 0) + 1);
@@ -61,6 +64,10 @@ const sim = await simulate({
   },
 });
 
-console.log(`activities: ${activities}, simulated 2022, events: ${sim.messages.length}, wall: ${((Date.now() - wall) / 1000).toFixed(1)} s`);
+console.log(
+  `activities: ${activities}, simulated 2022, events: ${sim.messages.length}, wall: ${((Date.now() - wall) / 1000).toFixed(1)} s`,
+);
 for (const [type, n] of [...counts].sort()) console.log(`  ${type.replace('EVENT_TYPE_', '').toLowerCase()}: ${n}`);
-console.log(`actions-per-activity-year: ${(actions / activities).toFixed(1)} (goal <= 25; a daily polling design needs >= 365)`);
+console.log(
+  `actions-per-activity-year: ${(actions / activities).toFixed(1)} (goal <= 25; a daily polling design needs >= 365)`,
+);

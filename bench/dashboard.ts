@@ -32,10 +32,23 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 installRuntime();
 const dir = mkdtempSync(join(tmpdir(), 'planvakt-bench-dashboard-'));
 const port = 17_900 + Math.floor(Math.random() * 300);
-const server = await startDevServer({ cliPath: temporalCliPath(), dbFile: join(dir, 'temporal.sqlite'), logFile: join(dir, 'temporal.log'), namespace: 'planvakt', port, uiPort: port + 1000 });
+const server = await startDevServer({
+  cliPath: temporalCliPath(),
+  dbFile: join(dir, 'temporal.sqlite'),
+  logFile: join(dir, 'temporal.log'),
+  namespace: 'planvakt',
+  port,
+  uiPort: port + 1000,
+});
 const native = await NativeConnection.connect({ address: server.address });
 const taskQueue = 'bench-dashboard';
-const worker = await createWorker({ connection: native, namespace: 'planvakt', taskQueue, maxCachedWorkflows: 500, deps: { delivery: new RecordingDelivery() } });
+const worker = await createWorker({
+  connection: native,
+  namespace: 'planvakt',
+  taskQueue,
+  maxCachedWorkflows: 500,
+  deps: { delivery: new RecordingDelivery() },
+});
 const running = worker.run();
 const connection = await Connection.connect({ address: server.address });
 const client = new Client({ connection, namespace: 'planvakt' });
@@ -52,7 +65,19 @@ for (let i = 0; i < N; i += 100) {
     Array.from({ length: Math.min(100, N - i) }, (_, k) => {
       const base = seed[(i + k) % seed.length]!;
       const activity = { ...base, id: `${base.id}-${i + k}` };
-      return client.workflow.start(activityLifecycle, lifecycleStart({ activity, rules: rulesFor(rulesFile, activity.department), rulesVersion: rulesVersion('bench'), timeShiftMs }, taskQueue, new Date()));
+      return client.workflow.start(
+        activityLifecycle,
+        lifecycleStart(
+          {
+            activity,
+            rules: rulesFor(rulesFile, activity.department),
+            rulesVersion: rulesVersion('bench'),
+            timeShiftMs,
+          },
+          taskQueue,
+          new Date(),
+        ),
+      );
     }),
   );
 }
@@ -87,33 +112,62 @@ for (let i = 0; i < reported.length; i += 100) {
       // First let the worker finish the workflow's first task (a query answers only then): a report
       // that arrives together with the start is applied before the lifecycle takes its baseline of
       // search attributes, and its status would never be published (see the report to the lead).
-      return untilAnswered(() => handle.query(stateQuery)).then(() => handle.executeUpdate(reportStatus, {
-        args: [{ reporter: { ...managers[base.department]!, roles: ['avdelningschef'] }, status, ...(status === 'late' ? { proposedDate: '2022-12-31' } : {}) }],
-      }));
+      return untilAnswered(() => handle.query(stateQuery)).then(() =>
+        handle.executeUpdate(reportStatus, {
+          args: [
+            {
+              reporter: { ...managers[base.department]!, roles: ['avdelningschef'] },
+              status,
+              ...(status === 'late' ? { proposedDate: '2022-12-31' } : {}),
+            },
+          ],
+        }),
+      );
     }),
   );
 }
 console.log(`reported ${reported.length} statuses in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
 for (;;) {
-  const open = (await client.workflow.count(`WorkflowType = 'activityLifecycle' AND (ExecutionStatus = 'Running' OR PlanvaktStatus = 'done')`)).count;
-  const inProgress = (await client.workflow.count(`WorkflowType = 'activityLifecycle' AND PlanvaktStatus = 'inProgress'`)).count;
+  const open = (
+    await client.workflow.count(
+      `WorkflowType = 'activityLifecycle' AND (ExecutionStatus = 'Running' OR PlanvaktStatus = 'done')`,
+    )
+  ).count;
+  const inProgress = (
+    await client.workflow.count(`WorkflowType = 'activityLifecycle' AND PlanvaktStatus = 'inProgress'`)
+  ).count;
   if (open === N && inProgress >= Math.floor(reported.length / 3)) break;
-  if ((Date.now() - t1) % 5000 < 600) console.log(`waiting for visibility: ${open}/${N} listed, ${inProgress} in progress`);
-  if (Date.now() - t1 > 600_000) throw new Error(`visibility shows ${open} of ${N} activities and ${inProgress} in progress`);
+  if ((Date.now() - t1) % 5000 < 600)
+    console.log(`waiting for visibility: ${open}/${N} listed, ${inProgress} in progress`);
+  if (Date.now() - t1 > 600_000)
+    throw new Error(`visibility shows ${open} of ${N} activities and ${inProgress} in progress`);
   await new Promise((r) => setTimeout(r, 500));
 }
 
 const app = Fastify({ logger: { level: 'warn' } });
 const ctx = await registerApp(app, {
   temporal: { connection, namespace: 'planvakt' },
-  settings: { mode: 'development', taskQueue, configDir: here('../config'), dataDir: dir, sessionSecret: 'bench-session-secret-0123456789abcdef0123', timeShiftMs, secureCookies: false },
+  settings: {
+    mode: 'development',
+    taskQueue,
+    configDir: here('../config'),
+    dataDir: dir,
+    sessionSecret: 'bench-session-secret-0123456789abcdef0123',
+    timeShiftMs,
+    secureCookies: false,
+  },
 });
 await app.ready();
 // Sign in as HR through the development sign-in, as a browser would.
 const login = await app.inject({ method: 'GET', url: '/logga-in' });
 const csrfCookie = login.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
 const token = /name="_csrf" value="([^"]+)"/.exec(login.body)![1]!;
-const signedIn = await app.inject({ method: 'POST', url: '/logga-in/utveckling', headers: { cookie: csrfCookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: token, person: 'hanna-hrchef' }).toString() });
+const signedIn = await app.inject({
+  method: 'POST',
+  url: '/logga-in/utveckling',
+  headers: { cookie: csrfCookie, 'content-type': 'application/x-www-form-urlencoded' },
+  payload: new URLSearchParams({ _csrf: token, person: 'hanna-hrchef' }).toString(),
+});
 const cookie = [csrfCookie, ...signedIn.cookies.map((c) => `${c.name}=${c.value}`)].join('; ');
 
 async function time(label: string, fn: () => Promise<unknown>) {
@@ -138,16 +192,26 @@ const page = async (url: string) => {
 };
 // Cold: every request asks Temporal for all counts. Warm: the counts shared for 5 s (the default).
 ctx.settings.countsCacheMs = 0;
-const cold = await time(`dashboard / cold, ${N} activities (25 count queries: 5 per department; 1 list page of 50, then its 50 state queries; all concurrently)`, () => page('/'));
-await time('dashboard filtered, cold (?avdelning=forskola&status=notReported&roll=rektor, + 1 count of the filter)', () => page('/?avdelning=forskola&status=notReported&roll=rektor'));
-await time('  of which the per-department counts alone (25 count queries in parallel)', () => departmentCounts(ctx, Object.keys(managers)));
+const cold = await time(
+  `dashboard / cold, ${N} activities (25 count queries: 5 per department; 1 list page of 50, then its 50 state queries; all concurrently)`,
+  () => page('/'),
+);
+await time(
+  'dashboard filtered, cold (?avdelning=forskola&status=notReported&roll=rektor, + 1 count of the filter)',
+  () => page('/?avdelning=forskola&status=notReported&roll=rektor'),
+);
+await time('  of which the per-department counts alone (25 count queries in parallel)', () =>
+  departmentCounts(ctx, Object.keys(managers)),
+);
 await time('  of which the list page alone (1 list of 50)', () => listPage(client, 'planvakt', LISTED, 50));
 await time('  of which one count query alone', () => client.workflow.count(LISTED));
 const ids = seed.slice(0, 50).map((a, i) => `${a.id}-${i + 1}`);
 await time('  of which 50 state queries alone', () => views(client, ids));
 ctx.settings.countsCacheMs = 5_000;
 const median = await time('dashboard / warm (counts shared for 5 s)', () => page('/'));
-console.log(`dashboard-server-time: ${median.toFixed(0)} ms median warm, ${cold.toFixed(0)} ms cold, with ${N} activities (goal < 300 ms)`);
+console.log(
+  `dashboard-server-time: ${median.toFixed(0)} ms median warm, ${cold.toFixed(0)} ms cold, with ${N} activities (goal < 300 ms)`,
+);
 
 await app.close();
 worker.shutdown();

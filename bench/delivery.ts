@@ -40,19 +40,42 @@ const SEND_AT = Date.parse('2022-12-30T08:00:00+01:00');
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const dir = mkdtempSync(join(tmpdir(), 'planvakt-bench-delivery-'));
 const port = 18_600 + Math.floor(Math.random() * 300);
-const server = await startDevServer({ cliPath: temporalCliPath(), dbFile: join(dir, 'temporal.sqlite'), logFile: join(dir, 'temporal.log'), namespace: 'planvakt', port, uiPort: port + 1000 });
+const server = await startDevServer({
+  cliPath: temporalCliPath(),
+  dbFile: join(dir, 'temporal.sqlite'),
+  logFile: join(dir, 'temporal.log'),
+  namespace: 'planvakt',
+  port,
+  uiPort: port + 1000,
+});
 const outbox = await DevOutbox.start();
 
 const org = OrganisationSchema.parse({
   forvaltning: { id: 'bench', name: 'Benchby stadsdelsförvaltning' },
-  departments: [{ id: 'stadsutveckling', name: 'Avdelning stadsutveckling', units: Array.from({ length: P }, (_, i) => ({ id: `u${i}`, name: `Enhet ${i}` })) }],
+  departments: [
+    {
+      id: 'stadsutveckling',
+      name: 'Avdelning stadsutveckling',
+      units: Array.from({ length: P }, (_, i) => ({ id: `u${i}`, name: `Enhet ${i}` })),
+    },
+  ],
   people: [
     { id: 'hr', name: 'Hanna HR', email: 'hr@bench.se', roles: [{ role: 'hr', department: 'stadsutveckling' }] },
-    ...Array.from({ length: P }, (_, i) => ({ id: `p${i}`, name: `Person ${i}`, email: `p${i}@bench.se`, roles: [{ role: 'enhetschef', unit: `u${i}` }] })),
+    ...Array.from({ length: P }, (_, i) => ({
+      id: `p${i}`,
+      name: `Person ${i}`,
+      email: `p${i}@bench.se`,
+      roles: [{ role: 'enhetschef', unit: `u${i}` }],
+    })),
   ],
 });
 const file = await loadRules(new URL('../config/rules.yaml', import.meta.url).pathname);
-const rulesFile = { ...file, quietDays: [], delivery: { ...file.delivery, preferredChannel: 'email' as const, gatherMinutes: GATHER_MINUTES }, departments: {} };
+const rulesFile = {
+  ...file,
+  quietDays: [],
+  delivery: { ...file.delivery, preferredChannel: 'email' as const, gatherMinutes: GATHER_MINUTES },
+  departments: {},
+};
 const rules = rulesFor(rulesFile, 'stadsutveckling');
 
 const connection = await Connection.connect({ address: server.address });
@@ -124,12 +147,18 @@ await Promise.all(
     while (next < N) {
       const i = next++;
       const now = new Date(Date.now());
-      await client.workflow.start(activityLifecycle, lifecycleStart({ activity: activity(i), rules, rulesVersion: 'bench', timeShiftMs }, deps.taskQueue, now));
+      await client.workflow.start(
+        activityLifecycle,
+        lifecycleStart({ activity: activity(i), rules, rulesVersion: 'bench', timeShiftMs }, deps.taskQueue, now),
+      );
     }
   }),
 );
 const startMs = Date.now() - startedAt;
-if (Date.now() > t0) throw new Error(`bench: starting took longer than planned: 08:00 passed ${Date.now() - t0} ms before the last start; raise BENCH_START_MS`);
+if (Date.now() > t0)
+  throw new Error(
+    `bench: starting took longer than planned: 08:00 passed ${Date.now() - t0} ms before the last start; raise BENCH_START_MS`,
+  );
 console.error(`[bench] ${N} lifecycles started in ${startMs} ms; 08:00 in ${t0 - Date.now()} ms`);
 
 // Done when every lifecycle has handed its reminder on and every person has had their digest, or
@@ -140,10 +169,14 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 100));
   if (handed !== seen) [seen, lastProgress] = [handed, Date.now()];
   const mailsNow = outbox.listOutbox().filter((e) => e.channel === 'email').length;
-  if (Date.now() > t0 && (Date.now() - t0) % 10_000 < 100) console.error(`[bench] ${Math.round((Date.now() - t0) / 1000)} s: ${handed} handed, ${mailsNow} messages`, [...failures]);
+  if (Date.now() > t0 && (Date.now() - t0) % 10_000 < 100)
+    console.error(`[bench] ${Math.round((Date.now() - t0) / 1000)} s: ${handed} handed, ${mailsNow} messages`, [
+      ...failures,
+    ]);
   if (handed === N && mailsNow >= P) break;
   if (mailsNow >= P && Date.now() - lastProgress > GATHER_MINUTES * 60_000 + 30_000) break;
-  if (Date.now() - t0 > Number(process.env.BENCH_TIMEOUT_MIN ?? 30) * 60_000) throw new Error(`bench: timed out with ${handed} of ${N} handed`);
+  if (Date.now() - t0 > Number(process.env.BENCH_TIMEOUT_MIN ?? 30) * 60_000)
+    throw new Error(`bench: timed out with ${handed} of ${N} handed`);
 }
 const mails = outbox.listOutbox().filter((e) => e.channel === 'email');
 const lastSmtp = Math.max(...mails.map((e) => Date.parse(e.receivedAt)));

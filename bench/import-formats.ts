@@ -32,7 +32,9 @@ for (const file of FILES) {
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  const indicators = plan.departments.flatMap((d) => d.sections.flatMap((s) => s.goals.flatMap((g) => g.indicators))).length;
+  const indicators = plan.departments.flatMap((d) =>
+    d.sections.flatMap((s) => s.goals.flatMap((g) => g.indicators)),
+  ).length;
   console.log(
     `${file.split('/').pop()}\t${placedActivities(plan).length} aktiviteter\t${indicators} indikatorer\t${warnings.length} varningar\tförsta ${first.toFixed(0)} ms\tmedian ${times[2]?.toFixed(0)} ms`,
   );

@@ -18,5 +18,7 @@ for (const name of PLANS) {
   const start = process.hrtime.bigint();
   for (let i = 0; i < count; i++) activities += placedActivities(parsePlan(name, text).plan).length;
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  console.log(`import: ${count} plans, ${(ms / count).toFixed(3)} ms/plan, ${(ms / 1000).toFixed(2)} s total, ${activities / count} activities/plan (${name})`);
+  console.log(
+    `import: ${count} plans, ${(ms / count).toFixed(3)} ms/plan, ${(ms / 1000).toFixed(2)} s total, ${activities / count} activities/plan (${name})`,
+  );
 }

@@ -8,7 +8,10 @@ import { createWorker } from '../src/worker';
 // Metrics tell the parent exactly how many workflow tasks this worker has completed.
 Runtime.install({
   logger: new DefaultLogger('WARN'),
-  telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } }, metrics: { prometheus: { bindAddress: process.env.METRICS_ADDRESS! } } },
+  telemetryOptions: {
+    logging: { filter: { core: 'ERROR', other: 'ERROR' } },
+    metrics: { prometheus: { bindAddress: process.env.METRICS_ADDRESS! } },
+  },
 });
 const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
 const worker = await createWorker({

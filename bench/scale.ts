@@ -27,20 +27,36 @@ const N = Number(process.argv[2] ?? 10_000);
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'planvakt-scale-'));
 const port = 17_600 + Math.floor(Math.random() * 300);
-const server = await startDevServer({ cliPath: temporalCliPath(), dbFile: join(dir, 'temporal.sqlite'), logFile: join(dir, 'temporal.log'), namespace: 'planvakt', port, uiPort: port + 1000 });
+const server = await startDevServer({
+  cliPath: temporalCliPath(),
+  dbFile: join(dir, 'temporal.sqlite'),
+  logFile: join(dir, 'temporal.log'),
+  namespace: 'planvakt',
+  port,
+  uiPort: port + 1000,
+});
 const cache = Number(process.env.PLANVAKT_MAX_CACHED_WORKFLOWS ?? 250);
 const { code } = await bundleWorkflowCode({ workflowsPath: here('./scale-workflows.ts') });
 writeFileSync(join(dir, 'bundle.js'), code);
 // WORKER_NODE_ARGS: node flags for the worker alone (e.g. --max-old-space-size=192).
 const workerArgs = (process.env.WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const worker = spawn(process.execPath, [...workerArgs, '--import', 'tsx', here('./scale-worker.ts')], {
-  env: { ...process.env, WORKFLOW_BUNDLE: join(dir, 'bundle.js'), TEMPORAL_ADDRESS: server.address, PLANVAKT_MAX_CACHED_WORKFLOWS: String(cache), METRICS_ADDRESS: `127.0.0.1:${port + 2000}` },
+  env: {
+    ...process.env,
+    WORKFLOW_BUNDLE: join(dir, 'bundle.js'),
+    TEMPORAL_ADDRESS: server.address,
+    PLANVAKT_MAX_CACHED_WORKFLOWS: String(cache),
+    METRICS_ADDRESS: `127.0.0.1:${port + 2000}`,
+  },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 await new Promise<void>((resolve) => worker.stdout.on('data', (d) => String(d).includes('ready') && resolve()));
 let mem: NodeJS.MemoryUsage | undefined;
 worker.stdout.on('data', (d) => {
-  const line = String(d).split('\n').filter((l) => l.startsWith('mem ')).at(-1);
+  const line = String(d)
+    .split('\n')
+    .filter((l) => l.startsWith('mem '))
+    .at(-1);
   if (line) mem = JSON.parse(line.slice(4)) as NodeJS.MemoryUsage;
 });
 const mb = (n = 0) => (n / 2 ** 20).toFixed(0);
@@ -63,12 +79,15 @@ async function tasksDone(): Promise<number> {
 async function measure(label: string, start: (i: number) => Promise<unknown>): Promise<number> {
   const before = await tasksDone();
   const t0 = Date.now();
-  for (let i = 0; i < N; i += 100) await Promise.all(Array.from({ length: Math.min(100, N - i) }, (_, k) => start(i + k)));
+  for (let i = 0; i < N; i += 100)
+    await Promise.all(Array.from({ length: Math.min(100, N - i) }, (_, k) => start(i + k)));
   const started = Date.now();
   while ((await tasksDone()) - before < N) await new Promise((r) => setTimeout(r, 100));
   const seconds = (Date.now() - t0) / 1000;
   const rate = N / seconds;
-  console.log(`${label}: ${N} in ${seconds.toFixed(1)} s (${((started - t0) / 1000).toFixed(1)} s to start), ${rate.toFixed(0)} workflows/s`);
+  console.log(
+    `${label}: ${N} in ${seconds.toFixed(1)} s (${((started - t0) / 1000).toFixed(1)} s to start), ${rate.toFixed(0)} workflows/s`,
+  );
   return rate;
 }
 
@@ -81,11 +100,20 @@ const rssIdle = rssMb();
 
 // SCALE_MEMORY_ONLY=1 skips the empty workflows: for trying cache sizes and heap settings.
 const memoryOnly = process.env.SCALE_MEMORY_ONLY === '1';
-const emptyRate = memoryOnly ? NaN : await measure('empty', (i) => client.workflow.start('empty', { taskQueue: 'scale', workflowId: `empty-${i}` }));
+const emptyRate = memoryOnly
+  ? NaN
+  : await measure('empty', (i) => client.workflow.start('empty', { taskQueue: 'scale', workflowId: `empty-${i}` }));
 const lifecycleRate = await measure('activityLifecycle', (i) => {
   const base = seed[i % seed.length]!;
   const activity = { ...base, id: `${base.id}-${i}` };
-  return client.workflow.start(activityLifecycle, lifecycleStart({ activity, rules: rulesFor(rulesFile, activity.department), rulesVersion: rulesVersion('bench'), timeShiftMs }, 'scale', new Date()));
+  return client.workflow.start(
+    activityLifecycle,
+    lifecycleStart(
+      { activity, rules: rulesFor(rulesFile, activity.department), rulesVersion: rulesVersion('bench'), timeShiftMs },
+      'scale',
+      new Date(),
+    ),
+  );
 });
 await new Promise((r) => setTimeout(r, 2000));
 const rssOpen = rssMb();
@@ -94,9 +122,15 @@ await new Promise((r) => setTimeout(r, 30_000));
 const rssSettled = rssMb();
 const open = (await client.workflow.count('WorkflowType = "activityLifecycle" AND ExecutionStatus = "Running"')).count;
 
-console.log(`start-rate: lifecycle ${lifecycleRate.toFixed(0)}/s, empty ${emptyRate.toFixed(0)}/s, ratio ${(lifecycleRate / emptyRate).toFixed(2)} (goal >= 0.8)`);
-console.log(`worker-rss: ${rssOpen.toFixed(0)} MB with ${open} open lifecycles, sticky cache ${cache} (idle ${rssIdle.toFixed(0)} MB; goal < 400 MB)`);
-console.log(`worker-heap: V8 heap ${mb(mem?.heapUsed)} of ${mb(mem?.heapTotal)} MB, external ${mb(mem?.external)} MB, array buffers ${mb(mem?.arrayBuffers)} MB; 30 s later RSS ${rssSettled.toFixed(0)} MB; worker flags '${workerArgs.join(' ')}' MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? ''}`);
+console.log(
+  `start-rate: lifecycle ${lifecycleRate.toFixed(0)}/s, empty ${emptyRate.toFixed(0)}/s, ratio ${(lifecycleRate / emptyRate).toFixed(2)} (goal >= 0.8)`,
+);
+console.log(
+  `worker-rss: ${rssOpen.toFixed(0)} MB with ${open} open lifecycles, sticky cache ${cache} (idle ${rssIdle.toFixed(0)} MB; goal < 400 MB)`,
+);
+console.log(
+  `worker-heap: V8 heap ${mb(mem?.heapUsed)} of ${mb(mem?.heapTotal)} MB, external ${mb(mem?.external)} MB, array buffers ${mb(mem?.arrayBuffers)} MB; 30 s later RSS ${rssSettled.toFixed(0)} MB; worker flags '${workerArgs.join(' ')}' MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? ''}`,
+);
 
 worker.kill('SIGTERM');
 await new Promise((r) => worker.once('exit', r));

@@ -17,7 +17,9 @@ export function ensureChromium({ quiet = false } = {}) {
   if (existsSync(CHROMIUM)) return CHROMIUM;
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!root) {
-    throw new Error(`Chromium is missing (${CHROMIUM}) and this is not root, so it cannot be installed here. Install it with: sudo apt-get install -y chromium (or set PLANVAKT_CHROMIUM_PATH).`);
+    throw new Error(
+      `Chromium is missing (${CHROMIUM}) and this is not root, so it cannot be installed here. Install it with: sudo apt-get install -y chromium (or set PLANVAKT_CHROMIUM_PATH).`,
+    );
   }
   const log = (t) => quiet || process.stderr.write(`[ensure-chromium] ${t}\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -25,9 +27,15 @@ export function ensureChromium({ quiet = false } = {}) {
   try {
     log('installing chromium with apt-get (once) …');
     execFileSync('apt-get', ['update', '-qq'], { env, stdio, timeout: 300_000 });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { env, stdio, timeout: 600_000 });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], {
+      env,
+      stdio,
+      timeout: 600_000,
+    });
   } catch (err) {
-    throw new Error(`Installing chromium with apt-get failed: ${err.message}. Install it by hand: apt-get install -y chromium`);
+    throw new Error(
+      `Installing chromium with apt-get failed: ${err.message}. Install it by hand: apt-get install -y chromium`,
+    );
   }
   if (!existsSync(CHROMIUM)) throw new Error(`apt-get ran but ${CHROMIUM} is still missing.`);
   log(`installed ${CHROMIUM}`);

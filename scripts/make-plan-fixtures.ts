@@ -66,10 +66,14 @@ function row(r: DocRow, columns: number, header: boolean): string {
 function tableXml(header: DocRow | undefined, rows: DocRow[]): string {
   const all = [...(header ? [header] : []), ...rows];
   const columns = Math.max(...all.map((r) => r.cells.length), 1);
-  const grid = `<w:tblGrid>${widths(columns).map((w) => `<w:gridCol w:w="${w}"/>`).join('')}</w:tblGrid>`;
+  const grid = `<w:tblGrid>${widths(columns)
+    .map((w) => `<w:gridCol w:w="${w}"/>`)
+    .join('')}</w:tblGrid>`;
   const pr =
     '<w:tblPr><w:tblW w:w="0" w:type="auto"/><w:tblBorders>' +
-    ['top', 'left', 'bottom', 'right', 'insideH', 'insideV'].map((s) => `<w:${s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>`).join('') +
+    ['top', 'left', 'bottom', 'right', 'insideH', 'insideV']
+      .map((s) => `<w:${s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>`)
+      .join('') +
     '</w:tblBorders></w:tblPr>';
   return `<w:tbl>${pr}${grid}${all.map((r, i) => row(r, columns, i === 0 && header !== undefined)).join('')}</w:tbl>`;
 }
@@ -91,7 +95,13 @@ function docxXml(doc: PlanDocument): string {
   for (const d of departments) {
     body.push(para(d.heading, 'Heading2'));
     const at = { line: 0 };
-    body.push(tableXml({ at, cells: d.header }, d.rows.map((cells) => ({ at, cells }))), '<w:p/>');
+    body.push(
+      tableXml(
+        { at, cells: d.header },
+        d.rows.map((cells) => ({ at, cells })),
+      ),
+      '<w:p/>',
+    );
   }
   return (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
@@ -178,12 +188,19 @@ function departmentsOf(doc: PlanDocument): Department[] {
     }
     if (!current) continue;
     const headerCells = b.header?.cells ?? [];
-    const isColumns = headerCells.filter((c) => /^(?:vad ska|aktivitet|hur gör|måldatum|ansvarig|uppföljning)/i.test(c)).length >= 2;
+    const isColumns =
+      headerCells.filter((c) => /^(?:vad ska|aktivitet|hur gör|måldatum|ansvarig|uppföljning)/i.test(c)).length >= 2;
     let rows = b.rows.map((r) => r.cells);
     if (isColumns && current.header.length === 0) current.header = headerCells;
     else if (!isColumns && b.header && headerCells.some((c) => c !== '')) rows = [headerCells, ...rows];
     const col = (name: RegExp) => current!.header.findIndex((c) => name.test(c));
-    const [goal = -1, text = -1, deadline = -1, owners = -1, followUp = -1] = [/^vad ska/i, /^(?:aktivitet|hur gör)/i, /^måldatum/i, /^ansvarig/i, /^uppföljning/i].map(col);
+    const [goal = -1, text = -1, deadline = -1, owners = -1, followUp = -1] = [
+      /^vad ska/i,
+      /^(?:aktivitet|hur gör)/i,
+      /^måldatum/i,
+      /^ansvarig/i,
+      /^uppföljning/i,
+    ].map(col);
     let first = !isColumns;
     for (const cells of rows) {
       if (cells.every((c) => c === '')) continue;
@@ -194,7 +211,8 @@ function departmentsOf(doc: PlanDocument): Department[] {
         // The rest of the row the page break split goes back into its row.
         if (goal >= 0) prev[goal] = joinContinued(prev[goal] ?? '', at(goal));
         if (text >= 0) prev[text] = joinContinued(prev[text] ?? '', at(text));
-        if (followUp >= 0 && at(followUp) !== '') prev[followUp] = prev[followUp] ? `${prev[followUp]}\n${at(followUp)}` : at(followUp);
+        if (followUp >= 0 && at(followUp) !== '')
+          prev[followUp] = prev[followUp] ? `${prev[followUp]}\n${at(followUp)}` : at(followUp);
       } else current.rows.push([...cells]);
       first = false;
     }
@@ -253,7 +271,9 @@ function csvRows(doc: PlanDocument): string[][] {
     ];
   }
   return doc.blocks.flatMap((b) =>
-    b.kind === 'paragraph' ? [[b.text.replace(/\t/g, ' ').trim()]] : [...(b.header ? [b.header.cells] : []), ...b.rows.map((r) => r.cells), []],
+    b.kind === 'paragraph'
+      ? [[b.text.replace(/\t/g, ' ').trim()]]
+      : [...(b.header ? [b.header.cells] : []), ...b.rows.map((r) => r.cells), []],
   );
 }
 

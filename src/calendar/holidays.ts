@@ -19,7 +19,9 @@ export function daysOff(year: number): ReadonlyMap<IsoDate, string> {
   if (!table) {
     const row = DAYS_OFF[year];
     if (row === undefined) {
-      throw new NoHolidayTable(`No Swedish holiday table for ${year}: widen HOLIDAY_TABLE_YEARS and run scripts/generate-holidays.ts.`);
+      throw new NoHolidayTable(
+        `No Swedish holiday table for ${year}: widen HOLIDAY_TABLE_YEARS and run scripts/generate-holidays.ts.`,
+      );
     }
     table = new Map(row.split('|').map((entry) => [`${year}-${entry.slice(0, 5)}`, entry.slice(6)] as const));
     byYear.set(year, table);

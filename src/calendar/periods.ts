@@ -25,7 +25,12 @@ export interface PeriodOccasion {
 
 const TERTIAL_START_MONTH: Partial<Record<FollowUpPeriod, number>> = { T1: 1, T2: 5 };
 
-export function periodOccasions(period: FollowUpPeriod, rule: PeriodRule, year: number, cal: WorkingCalendar): PeriodOccasion[] {
+export function periodOccasions(
+  period: FollowUpPeriod,
+  rule: PeriodRule,
+  year: number,
+  cal: WorkingCalendar,
+): PeriodOccasion[] {
   return rule.every === 'year' ? [yearlyOccasion(period, rule, year)] : monthlyOccasions(period, rule, year, cal);
 }
 
@@ -42,21 +47,37 @@ function yearlyOccasion(period: FollowUpPeriod, rule: YearlyWindow, year: number
   };
 }
 
-const WEEKDAY_NUMBER: Record<(typeof WEEKDAYS)[number], number> = { måndag: 1, tisdag: 2, onsdag: 3, torsdag: 4, fredag: 5 };
+const WEEKDAY_NUMBER: Record<(typeof WEEKDAYS)[number], number> = {
+  måndag: 1,
+  tisdag: 2,
+  onsdag: 3,
+  torsdag: 4,
+  fredag: 5,
+};
 
-function monthlyOccasions(period: FollowUpPeriod, rule: MonthlyMeeting, year: number, cal: WorkingCalendar): PeriodOccasion[] {
-  return [...new Set(rule.months)].sort((a, b) => a - b).map((month) => {
-    // A meeting day that is a holiday (APT on trettondedag jul) is held on the next working day.
-    const meeting = cal.onOrAfter(nthWeekday(year, month, WEEKDAY_NUMBER[rule.weekday], rule.week));
-    return {
-      period,
-      id: `${period}:${meeting}`,
-      label: `${FOLLOW_UP_PERIODS[period]} ${meeting}`,
-      coversFrom: makeDate(year, month, 1),
-      requestOn: rule.requestWorkingDaysBefore === 0 ? cal.onOrBefore(meeting) : cal.addWorkingDays(meeting, -rule.requestWorkingDaysBefore),
-      due: meeting,
-    };
-  });
+function monthlyOccasions(
+  period: FollowUpPeriod,
+  rule: MonthlyMeeting,
+  year: number,
+  cal: WorkingCalendar,
+): PeriodOccasion[] {
+  return [...new Set(rule.months)]
+    .sort((a, b) => a - b)
+    .map((month) => {
+      // A meeting day that is a holiday (APT on trettondedag jul) is held on the next working day.
+      const meeting = cal.onOrAfter(nthWeekday(year, month, WEEKDAY_NUMBER[rule.weekday], rule.week));
+      return {
+        period,
+        id: `${period}:${meeting}`,
+        label: `${FOLLOW_UP_PERIODS[period]} ${meeting}`,
+        coversFrom: makeDate(year, month, 1),
+        requestOn:
+          rule.requestWorkingDaysBefore === 0
+            ? cal.onOrBefore(meeting)
+            : cal.addWorkingDays(meeting, -rule.requestWorkingDaysBefore),
+        due: meeting,
+      };
+    });
 }
 
 /** The n:th (1–4) or last given ISO weekday of a month. */

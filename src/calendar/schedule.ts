@@ -20,7 +20,16 @@
  * Returns events with `at <= now` first (deliver them now), else the events of the next instant;
  * with `horizon`, every event up to it. Sorted by `at`, then `key`.
  */
-import type { Cadence, EscalationTarget, FollowUpPeriod, IsoDate, RoleRef, ScheduleEventKind, ScheduleRecipient, Status } from '../domain/vocabulary';
+import type {
+  Cadence,
+  EscalationTarget,
+  FollowUpPeriod,
+  IsoDate,
+  RoleRef,
+  ScheduleEventKind,
+  ScheduleRecipient,
+  Status,
+} from '../domain/vocabulary';
 import type { Rules } from '../rules/schema';
 import { periodOccasions, type PeriodOccasion } from './periods';
 import { quietDayPredicate } from './quiet-days';
@@ -116,7 +125,12 @@ export function schedule(input: ScheduleInput): ScheduleEvent[] {
   const today = stockholmDate(now);
   // Generate far enough to hold the next event after the horizon and after any snooze.
   const generateUntil = maxDate(stockholmDate(new Date(horizonMs).toISOString()), state.snoozedUntil ?? today);
-  const ctx: Ctx = { rules, cal, generateUntil, send: (date) => ({ localDate: date, at: stockholmInstant(date, rules.delivery.sendTime) }) };
+  const ctx: Ctx = {
+    rules,
+    cal,
+    generateUntil,
+    send: (date) => ({ localDate: date, at: stockholmInstant(date, rules.delivery.sendTime) }),
+  };
 
   const chains: Chain[] = [];
   if (activity.deadline) {
@@ -133,7 +147,10 @@ export function schedule(input: ScheduleInput): ScheduleEvent[] {
   const sinceMs = state.since === undefined ? undefined : parseInstant(state.since);
   const pending: ScheduleEvent[] = [];
   for (const chain of chains) {
-    const events = chain.snoozable && state.snoozedUntil ? chain.events.map((e) => snooze(ctx, e, state.snoozedUntil!)) : chain.events;
+    const events =
+      chain.snoozable && state.snoozedUntil
+        ? chain.events.map((e) => snooze(ctx, e, state.snoozedUntil!))
+        : chain.events;
     let start = 0;
     events.forEach((e, i) => {
       if (sent.has(e.key) || (sinceMs !== undefined && parseInstant(e.at) < sinceMs)) start = i + 1;
@@ -166,7 +183,13 @@ interface Ctx {
   send(date: IsoDate): { localDate: IsoDate; at: string };
 }
 
-function deadlineChains(ctx: Ctx, deadline: IsoDate, scope: string, milestoneId: string | undefined, acknowledged: boolean): Chain[] {
+function deadlineChains(
+  ctx: Ctx,
+  deadline: IsoDate,
+  scope: string,
+  milestoneId: string | undefined,
+  acknowledged: boolean,
+): Chain[] {
   const { cal, rules } = ctx;
   const about = (text: string) => (milestoneId ? `delmål ${milestoneId}: ${text}` : text);
   const base = { to: 'owners' as const, deadline, ...(milestoneId ? { milestoneId } : {}) };
@@ -175,11 +198,26 @@ function deadlineChains(ctx: Ctx, deadline: IsoDate, scope: string, milestoneId:
   const pre: ScheduleEvent[] = offsets.map((n) => {
     if (n === 0) {
       const day = cal.onOrBefore(deadline);
-      const reason = day === deadline ? `måldatum ${deadline} är idag` : `måldatum ${deadline} infaller på en ledig dag; sista arbetsdagen före`;
-      return { ...ctx.send(day), kind: 'deadline', ...base, key: `${scope}deadline:${deadline}`, reason: about(reason) };
+      const reason =
+        day === deadline
+          ? `måldatum ${deadline} är idag`
+          : `måldatum ${deadline} infaller på en ledig dag; sista arbetsdagen före`;
+      return {
+        ...ctx.send(day),
+        kind: 'deadline',
+        ...base,
+        key: `${scope}deadline:${deadline}`,
+        reason: about(reason),
+      };
     }
     const day = cal.addWorkingDays(deadline, -n);
-    return { ...ctx.send(day), kind: 'reminder', ...base, key: `${scope}reminder:${deadline}:${n}`, reason: about(`påminnelse ${workingDays(n)} före måldatum ${deadline}`) };
+    return {
+      ...ctx.send(day),
+      kind: 'reminder',
+      ...base,
+      key: `${scope}reminder:${deadline}:${n}`,
+      reason: about(`påminnelse ${workingDays(n)} före måldatum ${deadline}`),
+    };
   });
 
   const overdue: ScheduleEvent[] = [];
@@ -223,7 +261,10 @@ function deadlineChains(ctx: Ctx, deadline: IsoDate, scope: string, milestoneId:
   return chains;
 }
 
-const ESCALATION_LABEL: Record<EscalationTarget, string> = { avdelningschef: 'avdelningschef', forvaltningschef: 'förvaltningschef' };
+const ESCALATION_LABEL: Record<EscalationTarget, string> = {
+  avdelningschef: 'avdelningschef',
+  forvaltningschef: 'förvaltningschef',
+};
 
 function followUpChains(ctx: Ctx, activity: ScheduleActivity, state: ScheduleState, today: IsoDate): Chain[] {
   const periods = new Set(activity.cadences.flatMap((c) => ctx.rules.followUp.cadences[c]));
@@ -249,14 +290,24 @@ function statusEvents(ctx: Ctx, occasion: PeriodOccasion, state: ScheduleState):
   const base = { kind: 'statusRequest' as const, to: 'owners' as const, period: occasion.period, due: occasion.due };
   const request = ctx.cal.onOrAfter(occasion.requestOn);
   const events: ScheduleEvent[] = [
-    { ...ctx.send(request), ...base, key: `status:${occasion.id}`, reason: `statusförfrågan inför ${occasion.label}, svara senast ${occasion.due}` },
+    {
+      ...ctx.send(request),
+      ...base,
+      key: `status:${occasion.id}`,
+      reason: `statusförfrågan inför ${occasion.label}, svara senast ${occasion.due}`,
+    },
   ];
   const rule = ctx.rules.followUp.periods[occasion.period];
   if (rule.every === 'year' && rule.remindWorkingDaysBeforeDue > 0) {
     const day = ctx.cal.addWorkingDays(occasion.due, -rule.remindWorkingDaysBeforeDue);
     const answered = state.reportedAt !== undefined && parseInstant(state.reportedAt) >= parseInstant(events[0]!.at);
     if (day > request && !answered) {
-      events.push({ ...ctx.send(day), ...base, key: `status:${occasion.id}:reminder`, reason: `påminnelse: status för ${occasion.label} ska lämnas senast ${occasion.due}` });
+      events.push({
+        ...ctx.send(day),
+        ...base,
+        key: `status:${occasion.id}:reminder`,
+        reason: `påminnelse: status för ${occasion.label} ska lämnas senast ${occasion.due}`,
+      });
     }
   }
   return events;

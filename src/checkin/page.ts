@@ -11,10 +11,27 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError, type Connection } from '@temporalio/client';
-import { html, joinHtml, lifecycleWorkflowId, ROUTES, STATUSES, type Role, type RoleRef, type SafeHtml, type Status } from '../domain';
+import {
+  html,
+  joinHtml,
+  lifecycleWorkflowId,
+  ROUTES,
+  STATUSES,
+  type Role,
+  type RoleRef,
+  type SafeHtml,
+  type Status,
+} from '../domain';
 import { checkinSecret, verifyCheckinToken, type CheckinClaims } from './token';
 import { readEnv } from '../config';
-import { FileOrganisationSource, mayReport, rolesIn, type Organisation, type OrganisationSource, type Person } from '../organisation';
+import {
+  FileOrganisationSource,
+  mayReport,
+  rolesIn,
+  type Organisation,
+  type OrganisationSource,
+  type Person,
+} from '../organisation';
 import { reportStatus, stateQuery, type LifecycleView, type Reporter } from '../lifecycle';
 import { cycleStateQuery, reportIndicator, type CycleIndicator, type CycleView } from '../follow-up';
 
@@ -27,7 +44,10 @@ export interface CheckinOptions {
 }
 
 /** The one call server.ts makes: a client on the web app's connection, the organisation file, the secret from the environment. */
-export async function registerCheckinFromEnv(app: FastifyInstance, temporal: { connection: Connection; namespace: string }): Promise<void> {
+export async function registerCheckinFromEnv(
+  app: FastifyInstance,
+  temporal: { connection: Connection; namespace: string },
+): Promise<void> {
   const env = readEnv();
   await registerCheckin(app, {
     client: new Client({ connection: temporal.connection, namespace: temporal.namespace }),
@@ -36,9 +56,12 @@ export async function registerCheckinFromEnv(app: FastifyInstance, temporal: { c
   });
 }
 
-
 class Rejection extends Error {
-  constructor(readonly code: number, readonly title: string, readonly detail: string) {
+  constructor(
+    readonly code: number,
+    readonly title: string,
+    readonly detail: string,
+  ) {
     super(title);
   }
 }
@@ -55,9 +78,13 @@ export async function registerCheckin(app: FastifyInstance, opts: CheckinOptions
   const now = opts.now ?? (() => new Date());
   await app.register(async (scope) => {
     if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) {
-      scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16_384 }, (_req, body, done) => {
-        done(null, Object.fromEntries(new URLSearchParams(body as string)));
-      });
+      scope.addContentTypeParser(
+        'application/x-www-form-urlencoded',
+        { parseAs: 'string', bodyLimit: 16_384 },
+        (_req, body, done) => {
+          done(null, Object.fromEntries(new URLSearchParams(body as string)));
+        },
+      );
     }
 
     // A wildcard, not `:token`: tokens are longer than the router's 100-character limit for parameters.
@@ -75,33 +102,66 @@ export async function registerCheckin(app: FastifyInstance, opts: CheckinOptions
       try {
         const body = req.body ?? {};
         const submission = body.submission ?? '';
-        if (!/^[A-Za-z0-9_-]{8,64}$/.test(submission)) throw new Rejection(400, 'Formuläret saknar sitt id', 'Öppna länken igen och skicka formuläret därifrån.');
+        if (!/^[A-Za-z0-9_-]{8,64}$/.test(submission))
+          throw new Rejection(400, 'Formuläret saknar sitt id', 'Öppna länken igen och skicka formuläret därifrån.');
         const s = await resolveScope(opts, req.params['*'], now());
         const back = html`<p><a href="/status/${req.params['*']}">Tillbaka till dina aktiviteter</a></p>`;
 
         if (body.indicator !== undefined) {
           const indicator = s.indicators.find((i) => i.id === body.indicator);
-          if (!s.cycle || !indicator) throw new Rejection(403, 'Indikatorn hör inte till dig', 'Länken gäller inte den här indikatorn. Inget har registrerats.');
+          if (!s.cycle || !indicator)
+            throw new Rejection(
+              403,
+              'Indikatorn hör inte till dig',
+              'Länken gäller inte den här indikatorn. Inget har registrerats.',
+            );
           const value = (body.value ?? '').trim();
           if (!value) throw new Rejection(400, 'Ange ett värde', 'Fyll i det uppmätta värdet och skicka igen.');
           const recorded = await update(() =>
             opts.client.workflow.getHandle(s.cycle!.cycleId).executeUpdate(reportIndicator, {
-              args: [{ submissionId: submission, indicatorId: indicator.id, value, ...(body.comment?.trim() ? { comment: body.comment.trim() } : {}), personId: s.person.id, name: s.person.name }],
+              args: [
+                {
+                  submissionId: submission,
+                  indicatorId: indicator.id,
+                  value,
+                  ...(body.comment?.trim() ? { comment: body.comment.trim() } : {}),
+                  personId: s.person.id,
+                  name: s.person.name,
+                },
+              ],
               updateId: `checkin-${submission}`,
             }),
           );
-          return page(reply, 200, 'Tack, värdet är registrerat', html`<p role="status">Värdet <strong>${recorded.value}</strong> för indikatorn <em>${indicator.name}</em> (${s.cycle.occasion.label}) är registrerat.</p>${back}`);
+          return page(
+            reply,
+            200,
+            'Tack, värdet är registrerat',
+            html`<p role="status">Värdet <strong>${recorded.value}</strong> för indikatorn <em>${indicator.name}</em> (${s.cycle.occasion.label}) är registrerat.</p>${back}`,
+          );
         }
 
         const target = s.activities.find((a) => a.id === body.activity);
-        if (!target) throw new Rejection(403, 'Aktiviteten hör inte till dig', 'Länken gäller inte den här aktiviteten. Inget har registrerats.');
+        if (!target)
+          throw new Rejection(
+            403,
+            'Aktiviteten hör inte till dig',
+            'Länken gäller inte den här aktiviteten. Inget har registrerats.',
+          );
         const status = body.status as Status;
-        if (!(status in STATUSES)) throw new Rejection(400, 'Välj en status', 'Välj Klar, Pågår, Försenad eller Ej påbörjad.');
+        if (!(status in STATUSES))
+          throw new Rejection(400, 'Välj en status', 'Välj Klar, Pågår, Försenad eller Ej påbörjad.');
         const comment = body.comment?.trim().slice(0, 2000);
         const proposedDate = body.proposedDate?.trim();
         const view = await update(() =>
           opts.client.workflow.getHandle(lifecycleWorkflowId(target.id)).executeUpdate(reportStatus, {
-            args: [{ reporter: target.reporter, status, ...(comment ? { comment } : {}), ...(proposedDate ? { proposedDate } : {}) }],
+            args: [
+              {
+                reporter: target.reporter,
+                status,
+                ...(comment ? { comment } : {}),
+                ...(proposedDate ? { proposedDate } : {}),
+              },
+            ],
             updateId: `checkin-${submission}`,
           }),
         );
@@ -122,13 +182,27 @@ export async function registerCheckin(app: FastifyInstance, opts: CheckinOptions
 async function resolveScope(opts: CheckinOptions, token: string, now: Date): Promise<Scope> {
   const verified = verifyCheckinToken(opts.secret, token, now);
   if (!verified.ok) {
-    if (verified.problem === 'expired') throw new Rejection(410, 'Länken har gått ut', 'Länken är för gammal. Använd länken i ditt senaste meddelande från Planvakt. Inget har registrerats.');
-    throw new Rejection(400, 'Länken är ogiltig', 'Länken är inte en giltig länk från Planvakt (den kan ha ändrats eller kopierats ofullständigt). Inget har registrerats.');
+    if (verified.problem === 'expired')
+      throw new Rejection(
+        410,
+        'Länken har gått ut',
+        'Länken är för gammal. Använd länken i ditt senaste meddelande från Planvakt. Inget har registrerats.',
+      );
+    throw new Rejection(
+      400,
+      'Länken är ogiltig',
+      'Länken är inte en giltig länk från Planvakt (den kan ha ändrats eller kopierats ofullständigt). Inget har registrerats.',
+    );
   }
   const { claims } = verified;
   const org = await opts.organisation.load();
   const person = org.people.find((p) => p.id === claims.person && p.active);
-  if (!person) throw new Rejection(403, 'Länken gäller inte längre', 'Personen länken skapades för finns inte som aktiv i organisationen. Inget har registrerats.');
+  if (!person)
+    throw new Rejection(
+      403,
+      'Länken gäller inte längre',
+      'Personen länken skapades för finns inte som aktiv i organisationen. Inget har registrerats.',
+    );
 
   let cycle: CycleView | undefined;
   let ids = claims.activities ?? [];
@@ -139,7 +213,12 @@ async function resolveScope(opts: CheckinOptions, token: string, now: Date): Pro
       if (described.status.name !== 'RUNNING') throw closed();
       cycle = await handle.query(cycleStateQuery);
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new Rejection(404, 'Uppföljningen finns inte', 'Länken hör till en uppföljning som inte finns. Inget har registrerats.');
+      if (err instanceof WorkflowNotFoundError)
+        throw new Rejection(
+          404,
+          'Uppföljningen finns inte',
+          'Länken hör till en uppföljning som inte finns. Inget har registrerats.',
+        );
       throw err;
     }
     if (cycle.phase === 'closing' || cycle.phase === 'closed') throw closed(cycle.occasion.label);
@@ -152,7 +231,12 @@ async function resolveScope(opts: CheckinOptions, token: string, now: Date): Pro
     try {
       view = await opts.client.workflow.getHandle(lifecycleWorkflowId(id)).query(stateQuery);
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new Rejection(404, 'Aktiviteten finns inte', 'Aktiviteten länken gäller följs inte längre upp. Inget har registrerats.');
+      if (err instanceof WorkflowNotFoundError)
+        throw new Rejection(
+          404,
+          'Aktiviteten finns inte',
+          'Aktiviteten länken gäller följs inte längre upp. Inget har registrerats.',
+        );
       throw err;
     }
     const reporter = reporterFor(org, person, view.activity.department);
@@ -160,24 +244,35 @@ async function resolveScope(opts: CheckinOptions, token: string, now: Date): Pro
     if (!mine) {
       // A cycle's token lists only the person's own activities; an activity token for someone else's activity is refused.
       if (cycle) continue;
-      throw new Rejection(403, 'Aktiviteten hör inte till dig', `${person.name} är inte ansvarig för aktiviteten och inte chef i linjen. Inget har registrerats.`);
+      throw new Rejection(
+        403,
+        'Aktiviteten hör inte till dig',
+        `${person.name} är inte ansvarig för aktiviteten och inte chef i linjen. Inget har registrerats.`,
+      );
     }
     activities.push({ id, view, reporter });
   }
   const indicators = cycle ? cycle.indicators.filter((i) => mayReport(org, person, i.department, i.owners)) : [];
-  if (activities.length === 0 && indicators.length === 0) throw new Rejection(403, 'Inget att rapportera', 'Det finns inga aktiviteter eller indikatorer för dig i den här länken. Inget har registrerats.');
+  if (activities.length === 0 && indicators.length === 0)
+    throw new Rejection(
+      403,
+      'Inget att rapportera',
+      'Det finns inga aktiviteter eller indikatorer för dig i den här länken. Inget har registrerats.',
+    );
   return { claims, person, ...(cycle ? { cycle } : {}), activities, indicators };
 }
 
 function closed(label?: string) {
-  return new Rejection(410, 'Uppföljningen är stängd', `Uppföljningen${label ? ` ${label}` : ''} är avslutad och rapporten sammanställd. Lämna en ny status från länken i ditt senaste meddelande; den kommer med som rättelse i nästa rapport. Inget har registrerats.`);
+  return new Rejection(
+    410,
+    'Uppföljningen är stängd',
+    `Uppföljningen${label ? ` ${label}` : ''} är avslutad och rapporten sammanställd. Lämna en ny status från länken i ditt senaste meddelande; den kommer med som rättelse i nästa rapport. Inget har registrerats.`,
+  );
 }
-
 
 export function reporterFor(org: Organisation, person: Person, department: string): Reporter {
   return { personId: person.id, name: person.name, roles: rolesIn(org, person, department) };
 }
-
 
 async function update<T>(run: () => Promise<T>): Promise<T> {
   try {
@@ -187,7 +282,8 @@ async function update<T>(run: () => Promise<T>): Promise<T> {
       const why = (err.cause as Error | undefined)?.message ?? err.message;
       throw new Rejection(400, 'Statusen kunde inte registreras', `${why} Inget har registrerats.`);
     }
-    if (err instanceof WorkflowNotFoundError) throw new Rejection(410, 'Uppföljningen är stängd', 'Arbetsflödet är avslutat. Inget har registrerats.');
+    if (err instanceof WorkflowNotFoundError)
+      throw new Rejection(410, 'Uppföljningen är stängd', 'Arbetsflödet är avslutat. Inget har registrerats.');
     throw err;
   }
 }
@@ -199,9 +295,12 @@ function formsHtml(token: string, s: Scope, preselect?: Status): SafeHtml {
     : html`<p>${s.person.name}, lämna status för dina aktiviteter.</p>`;
   const activityForms = s.activities.map(({ id, view }, n) => {
     const a = view.activity;
-    const current = view.status ? `${STATUSES[view.status]}${view.reportedAt ? ` (${view.reportedAt.slice(0, 10)})` : ''}` : 'ingen än';
+    const current = view.status
+      ? `${STATUSES[view.status]}${view.reportedAt ? ` (${view.reportedAt.slice(0, 10)})` : ''}`
+      : 'ingen än';
     const buttons = (Object.keys(STATUSES) as Status[]).map(
-      (st) => html`<button type="submit" name="status" value="${st}"${st === preselect ? html` autofocus` : ''}>${STATUSES[st]}</button>`,
+      (st) =>
+        html`<button type="submit" name="status" value="${st}"${st === preselect ? html` autofocus` : ''}>${STATUSES[st]}</button>`,
     );
     return html`<form method="post" action="${action}">
 <fieldset><legend>${a.text}</legend>
@@ -230,7 +329,12 @@ function formsHtml(token: string, s: Scope, preselect?: Status): SafeHtml {
 function rejection(reply: FastifyReply, err: unknown) {
   if (err instanceof Rejection) return page(reply, err.code, err.title, html`<p role="alert">${err.detail}</p>`);
   reply.log.error(err);
-  return page(reply, 503, 'Tjänsten svarar inte just nu', html`<p role="alert">Försök igen om en stund. Inget har registrerats.</p>`);
+  return page(
+    reply,
+    503,
+    'Tjänsten svarar inte just nu',
+    html`<p role="alert">Försök igen om en stund. Inget har registrerats.</p>`,
+  );
 }
 
 function page(reply: FastifyReply, code: number, title: string, body: SafeHtml) {
@@ -239,7 +343,10 @@ function page(reply: FastifyReply, code: number, title: string, body: SafeHtml) 
     .header('cache-control', 'no-store')
     .header('referrer-policy', 'no-referrer')
     .header('x-frame-options', 'DENY')
-    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+    .header(
+      'content-security-policy',
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    )
     .type('text/html; charset=utf-8')
     .send(
       html`<!doctype html>

@@ -32,8 +32,10 @@ export function checkinSecret(env: NodeJS.ProcessEnv = process.env): string {
   const mode = env.PLANVAKT_MODE ?? 'development';
   const secret = env.PLANVAKT_CHECKIN_SECRET;
   if (mode === 'production') {
-    if (!secret) throw new Error('PLANVAKT_CHECKIN_SECRET must be set in production (a random string of at least 32 characters).');
-    if (secret === DEV_CHECKIN_SECRET) throw new Error('PLANVAKT_CHECKIN_SECRET is the development default; production needs its own secret.');
+    if (!secret)
+      throw new Error('PLANVAKT_CHECKIN_SECRET must be set in production (a random string of at least 32 characters).');
+    if (secret === DEV_CHECKIN_SECRET)
+      throw new Error('PLANVAKT_CHECKIN_SECRET is the development default; production needs its own secret.');
     if (secret.length < 32) throw new Error('PLANVAKT_CHECKIN_SECRET must be at least 32 characters.');
     return secret;
   }
@@ -43,11 +45,14 @@ export function checkinSecret(env: NodeJS.ProcessEnv = process.env): string {
 const b64 = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
 function sign(secret: string, payload: string): Buffer {
-  return createHmac('sha256', secret).update(DOMAIN + payload).digest();
+  return createHmac('sha256', secret)
+    .update(DOMAIN + payload)
+    .digest();
 }
 
 export function signCheckinToken(secret: string, claims: CheckinClaims): string {
-  if (!claims.activities?.length && !claims.cycle) throw new Error('a check-in token is bound to activities or to a cycle');
+  if (!claims.activities?.length && !claims.cycle)
+    throw new Error('a check-in token is bound to activities or to a cycle');
   const body = {
     v: 1,
     p: claims.person,
@@ -64,7 +69,8 @@ export type VerifyResult = { ok: true; claims: CheckinClaims } | { ok: false; pr
 export function verifyCheckinToken(secret: string, token: string, now: Date = new Date()): VerifyResult {
   if (typeof token !== 'string' || token.length > 4096) return { ok: false, problem: 'malformed' };
   const parts = token.split('.');
-  if (parts.length !== 2 || !/^[A-Za-z0-9_-]+$/.test(parts[0]!) || !/^[A-Za-z0-9_-]+$/.test(parts[1]!)) return { ok: false, problem: 'malformed' };
+  if (parts.length !== 2 || !/^[A-Za-z0-9_-]+$/.test(parts[0]!) || !/^[A-Za-z0-9_-]+$/.test(parts[1]!))
+    return { ok: false, problem: 'malformed' };
   const [payload, signature] = parts as [string, string];
   // Compared as text, not as decoded bytes: the last of 43 base64url characters carries two unused
   // bits, so four spellings decode to the same signature and a changed link would still pass.

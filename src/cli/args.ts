@@ -25,7 +25,11 @@ export function fileCommand<O extends Options>(
 ): { exit: number } | { file: string; values: FlagValues<O> } {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...options, help: { type: 'boolean', short: 'h' } } as Options });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { ...options, help: { type: 'boolean', short: 'h' } } as Options,
+    });
   } catch (e) {
     io.err(`${(e as Error).message}\n${usage}`);
     return { exit: 2 };

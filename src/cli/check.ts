@@ -17,7 +17,13 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const activities = placedActivities(plan).length;
     const code = args.values.strict && warnings.length > 0 ? 1 : 0;
     if (args.values.json) {
-      io.out(JSON.stringify({ file, ok: code === 0, activities, departments: plan.departments.length, warnings: warnings.map(errorJson) }, null, 2));
+      io.out(
+        JSON.stringify(
+          { file, ok: code === 0, activities, departments: plan.departments.length, warnings: warnings.map(errorJson) },
+          null,
+          2,
+        ),
+      );
     } else {
       for (const w of warnings) io.err(`varning: ${w.messageSv}`);
       io.out(

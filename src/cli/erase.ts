@@ -17,7 +17,11 @@ const USAGE = 'Användning: planvakt erase <person-id eller e-post> [fler id ell
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
   let refs: string[];
   try {
-    const parsed = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+    const parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { help: { type: 'boolean', short: 'h' } },
+    });
     if (parsed.values.help) {
       io.out(USAGE);
       return 0;
@@ -70,7 +74,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   if (who.inOrganisation.length > 0) {
     io.out(`Personen står kvar (inaktiv) i ${orgPath} med namn och e-post: ta bort raden där för att radera även den.`);
   } else if (who.addresses.length === 0) {
-    io.out('Personen finns inte i organisation.yaml: utkorgen söktes inte på e-post. Ange även adressen (planvakt erase <id> <e-post>) för att få med den.');
+    io.out(
+      'Personen finns inte i organisation.yaml: utkorgen söktes inte på e-post. Ange även adressen (planvakt erase <id> <e-post>) för att få med den.',
+    );
   }
   io.out(
     `Temporal: namnet finns kvar i historiken för aktiviteter personen fått meddelanden om eller rapporterat i, tills aktiviteten avslutats och ${env.PLANVAKT_RETENTION_DAYS} dagar gått (PLANVAKT_RETENTION_DAYS); Temporals historik kan inte ändras i efterhand.`,

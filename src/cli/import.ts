@@ -32,7 +32,12 @@ const USAGE = 'Användning: planvakt import <fil> [--out plan.yaml] [--json] [--
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
   const args = fileCommand(
     argv,
-    { out: { type: 'string', short: 'o' }, json: { type: 'boolean' }, apply: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
+    {
+      out: { type: 'string', short: 'o' },
+      json: { type: 'boolean' },
+      apply: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+    },
     USAGE,
     io,
   );
@@ -66,13 +71,21 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   if (out) await writeFile(out, planToYaml(plan), 'utf8');
 
   if (args.values.json) {
-    io.out(JSON.stringify({ ...summaryJson(plan, summaries, warnings), ...(out ? { written: out } : {}), ...(diff ? { diff } : {}) }, null, 2));
+    io.out(
+      JSON.stringify(
+        { ...summaryJson(plan, summaries, warnings), ...(out ? { written: out } : {}), ...(diff ? { diff } : {}) },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   io.out(formatSummary(plan, summaries, warnings));
   if (diff) {
     io.out('');
-    io.out(`Jämfört med ${out}: ${diff.added.length} nya, ${diff.removed.length} borttagna, ${diff.changed.length} ändrade, ${diff.unchanged} oförändrade aktiviteter.`);
+    io.out(
+      `Jämfört med ${out}: ${diff.added.length} nya, ${diff.removed.length} borttagna, ${diff.changed.length} ändrade, ${diff.unchanged} oförändrade aktiviteter.`,
+    );
     for (const a of diff.added) io.out(`  + ${a.department}: ${firstLine(a.text)}`);
     for (const a of diff.removed) io.out(`  - ${a.department}: ${firstLine(a.text)}`);
     for (const c of diff.changed) io.out(`  ~ ${c.department} ${c.id}: ${c.fields.map((f) => f.field).join(', ')}`);
@@ -86,7 +99,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
 async function applyToTemporal(plan: Plan, { dryRun, io }: { dryRun: boolean; io: Io }): Promise<number> {
   const env = readEnv();
   const connection = await connectClient(env).catch((err: Error) => {
-    throw new Error(`Temporal svarar inte på ${temporalAddress(env)} (${err.message}). Kör \`npm start\` eller sätt TEMPORAL_ADDRESS.`);
+    throw new Error(
+      `Temporal svarar inte på ${temporalAddress(env)} (${err.message}). Kör \`npm start\` eller sätt TEMPORAL_ADDRESS.`,
+    );
   });
   try {
     const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });

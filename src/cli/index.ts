@@ -9,8 +9,14 @@ import { SourceError, SourceErrors } from '../config';
 type Command = { summary: string; load: () => Promise<(argv: string[]) => Promise<number>> };
 
 const COMMANDS: Record<string, Command> = {
-  start: { summary: 'start Temporal (embedded dev server unless TEMPORAL_ADDRESS), worker and web app', load: async () => (await import('./start')).run },
-  worker: { summary: 'run only the worker (production: run N of them)', load: async () => (await import('./start')).command({ worker: true }) },
+  start: {
+    summary: 'start Temporal (embedded dev server unless TEMPORAL_ADDRESS), worker and web app',
+    load: async () => (await import('./start')).run,
+  },
+  worker: {
+    summary: 'run only the worker (production: run N of them)',
+    load: async () => (await import('./start')).command({ worker: true }),
+  },
   web: { summary: 'run only the web app', load: async () => (await import('./start')).command({ web: true }) },
 };
 
@@ -18,9 +24,15 @@ const COMMANDS: Record<string, Command> = {
 const OPTIONAL: Record<string, { summary: string; path: string }> = {
   import: { summary: 'read a plan file and print a summary; --out plan.yaml writes it', path: './import' },
   check: { summary: 'validate a plan file without writing anything', path: './check' },
-  simulate: { summary: 'what Planvakt would send, to whom and when: the real workflows a year ahead in seconds', path: './simulate' },
+  simulate: {
+    summary: 'what Planvakt would send, to whom and when: the real workflows a year ahead in seconds',
+    path: './simulate',
+  },
   rules: { summary: 'validate config/rules.yaml; --apply sends it to every running activity', path: './rules' },
-  erase: { summary: 'erase a person who has left from the ledger, undeliverable log and outbox (GDPR)', path: './erase' },
+  erase: {
+    summary: 'erase a person who has left from the ledger, undeliverable log and outbox (GDPR)',
+    path: './erase',
+  },
 };
 
 function usage(): string {
@@ -40,7 +52,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Okänt kommando: ${name}\n\n${usage()}`);
     return 2;
   }
-  const run = builtin ? await builtin.load() : ((await import(optional!.path)) as { run: (a: string[]) => Promise<number> }).run;
+  const run = builtin
+    ? await builtin.load()
+    : ((await import(optional!.path)) as { run: (a: string[]) => Promise<number> }).run;
   return run(rest);
 }
 
@@ -49,7 +63,10 @@ export function runCli(argv: string[]): void {
   main(argv).then(
     (code) => exitWhenWritten(code),
     (err: unknown) => {
-      const message = err instanceof SourceError || err instanceof SourceErrors ? err.message : `[planvakt] ${(err as Error)?.message ?? err}`;
+      const message =
+        err instanceof SourceError || err instanceof SourceErrors
+          ? err.message
+          : `[planvakt] ${(err as Error)?.message ?? err}`;
       console.error(message);
       exitWhenWritten(1);
     },

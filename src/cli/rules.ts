@@ -29,7 +29,9 @@ export async function run(argv: string[]): Promise<number> {
   const connection = await connectClient(env);
   try {
     const r = await rolloutRules(new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }), path);
-    console.log(`Version ${r.version}: ${r.signalled} pågående aktiviteter fick de nya reglerna, ${r.current} hade dem redan.`);
+    console.log(
+      `Version ${r.version}: ${r.signalled} pågående aktiviteter fick de nya reglerna, ${r.current} hade dem redan.`,
+    );
     return 0;
   } finally {
     await connection.close();

@@ -3,11 +3,27 @@ import { Client, type Connection } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { temporalAddress, type Env } from '../config';
-import { assertPortFree, connectClient, connectWorker, retentionWarning, startDevServer, temporalCliPath, type DevServer } from '../temporal';
+import {
+  assertPortFree,
+  connectClient,
+  connectWorker,
+  retentionWarning,
+  startDevServer,
+  temporalCliPath,
+  type DevServer,
+} from '../temporal';
 import { createWorker, prebundleWorkflows } from '../worker';
 import { createWebServer } from '../web';
 import { ChannelDelivery, type DigestDeps } from '../digest';
-import { channelsFromEnv, closeChannels, deliveryFiles, DevOutbox, FileDeliveryLedger, isUnconfigured, UndeliverableLog } from '../delivery';
+import {
+  channelsFromEnv,
+  closeChannels,
+  deliveryFiles,
+  DevOutbox,
+  FileDeliveryLedger,
+  isUnconfigured,
+  UndeliverableLog,
+} from '../delivery';
 import { startPruning } from '../personal-data';
 import { FileOrganisationSource, loadOrganisation } from '../organisation';
 import { loadRules } from '../rules';
@@ -58,19 +74,24 @@ type Stops = (() => Promise<void>)[];
 export async function startService(env: Env, parts: Parts = { worker: true, web: true }): Promise<RunningService> {
   const stops: Stops = [];
   const stop = async () => {
-    for (const s of stops.reverse()) await s().catch((err) => console.error(`[planvakt] while stopping: ${err.message}`));
+    for (const s of stops.reverse())
+      await s().catch((err) => console.error(`[planvakt] while stopping: ${err.message}`));
   };
   try {
     await checkBeforeStart(env, parts);
     const devServer = env.TEMPORAL_ADDRESS ? undefined : await startEmbeddedTemporal(env, stops);
     const running = parts.worker ? await startWorkerPart(env, stops) : undefined;
-    const web = parts.web ? await startWebPart(env, stops, { devServer, outbox: running?.outbox, worker: running?.worker }) : undefined;
+    const web = parts.web
+      ? await startWebPart(env, stops, { devServer, outbox: running?.outbox, worker: running?.worker })
+      : undefined;
     const outbox = running?.outbox;
     return {
       temporalAddress: temporalAddress(env),
       temporalUiUrl: devServer?.uiUrl,
       ...(outbox ? { devOutbox: { smtp: `${outbox.host}:${outbox.smtpPort}`, http: outbox.httpUrl } } : {}),
-      webUrl: web ? `http://${env.PLANVAKT_HOST === '0.0.0.0' ? 'localhost' : env.PLANVAKT_HOST}:${env.PLANVAKT_PORT}` : undefined,
+      webUrl: web
+        ? `http://${env.PLANVAKT_HOST === '0.0.0.0' ? 'localhost' : env.PLANVAKT_HOST}:${env.PLANVAKT_PORT}`
+        : undefined,
       workerDone: running?.workerDone,
       stop,
     };
@@ -93,7 +114,9 @@ async function checkBeforeStart(env: Env, parts: Parts) {
 /** The embedded dev server, when no TEMPORAL_ADDRESS is given: development only. */
 async function startEmbeddedTemporal(env: Env, stops: Stops): Promise<DevServer> {
   if (env.PLANVAKT_MODE === 'production') {
-    throw new StartupError('PLANVAKT_MODE=production needs TEMPORAL_ADDRESS: the embedded dev server is for development only.');
+    throw new StartupError(
+      'PLANVAKT_MODE=production needs TEMPORAL_ADDRESS: the embedded dev server is for development only.',
+    );
   }
   const devServer = await startDevServer({
     cliPath: temporalCliPath(),
@@ -109,7 +132,10 @@ async function startEmbeddedTemporal(env: Env, stops: Stops): Promise<DevServer>
 }
 
 /** The worker with everything its activities need: channels, ledger, pruning, the digest's and follow-up's dependencies. */
-async function startWorkerPart(env: Env, stops: Stops): Promise<{ worker: Worker; workerDone: Promise<void>; outbox?: DevOutbox }> {
+async function startWorkerPart(
+  env: Env,
+  stops: Stops,
+): Promise<{ worker: Worker; workerDone: Promise<void>; outbox?: DevOutbox }> {
   const files = deliveryFiles(env.dataDir);
   const { channelsEnv, outbox } = await channelsEnvironment(env, files.outbox, stops);
   const channels = channelsFromEnv(channelsEnv);
@@ -119,17 +145,27 @@ async function startWorkerPart(env: Env, stops: Stops): Promise<{ worker: Worker
   const clientConnection: Connection = await connectClient(env);
   stops.push(() => clientConnection.close());
   if (env.TEMPORAL_ADDRESS) {
-    const warning = await retentionWarning(clientConnection, env.TEMPORAL_NAMESPACE, env.PLANVAKT_RETENTION_DAYS).catch(() => undefined);
+    const warning = await retentionWarning(clientConnection, env.TEMPORAL_NAMESPACE, env.PLANVAKT_RETENTION_DAYS).catch(
+      () => undefined,
+    );
     if (warning) console.warn(`[planvakt] ${warning}`);
   }
-  const stopPruning = await startPruning({ dataDir: env.dataDir, days: env.PLANVAKT_RETENTION_DAYS, ledger, ...(outbox ? { outbox } : {}), log: (line) => console.log(`[planvakt] ${line}`) });
+  const stopPruning = await startPruning({
+    dataDir: env.dataDir,
+    days: env.PLANVAKT_RETENTION_DAYS,
+    ledger,
+    ...(outbox ? { outbox } : {}),
+    log: (line) => console.log(`[planvakt] ${line}`),
+  });
   stops.push(async () => stopPruning());
   const digest: DigestDeps = {
     client: new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE }),
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     // Read at send time, so an edit applies to the next message; kept 10 s, since a morning's
     // thousands of deliveries would otherwise parse the same YAML thousands of times.
-    organisation: { load: fresh(10_000, () => new FileOrganisationSource(join(env.configDir, 'organisation.yaml')).load()) },
+    organisation: {
+      load: fresh(10_000, () => new FileOrganisationSource(join(env.configDir, 'organisation.yaml')).load()),
+    },
     rules: fresh(10_000, () => loadRules(join(env.configDir, 'rules.yaml'))),
     channels,
     ledger,
@@ -148,7 +184,11 @@ async function startWorkerPart(env: Env, stops: Stops): Promise<{ worker: Worker
     deps: {
       delivery: new ChannelDelivery(digest),
       digest,
-      followUp: { client: digest.client, dataDir: env.dataDir, organisation: new FileOrganisationSource(join(env.configDir, 'organisation.yaml')) },
+      followUp: {
+        client: digest.client,
+        dataDir: env.dataDir,
+        organisation: new FileOrganisationSource(join(env.configDir, 'organisation.yaml')),
+      },
     },
   });
   const workerDone = worker.run();
@@ -163,10 +203,16 @@ async function startWorkerPart(env: Env, stops: Stops): Promise<{ worker: Worker
  * With no SMTP, Graph or webhook configured (development only), the real channels deliver to the
  * embedded SMTP catcher and Teams sink; the web app's Utkorg page shows what arrived.
  */
-async function channelsEnvironment(env: Env, outboxFile: string, stops: Stops): Promise<{ channelsEnv: Record<string, string | undefined>; outbox?: DevOutbox }> {
+async function channelsEnvironment(
+  env: Env,
+  outboxFile: string,
+  stops: Stops,
+): Promise<{ channelsEnv: Record<string, string | undefined>; outbox?: DevOutbox }> {
   if (!isUnconfigured(process.env)) return { channelsEnv: process.env };
   if (env.PLANVAKT_MODE === 'production') {
-    console.warn('[planvakt] No SMTP_*, GRAPH_* or TEAMS_WEBHOOK_URL* set: every message will be listed as undeliverable.');
+    console.warn(
+      '[planvakt] No SMTP_*, GRAPH_* or TEAMS_WEBHOOK_URL* set: every message will be listed as undeliverable.',
+    );
     return { channelsEnv: process.env };
   }
   const outbox = await DevOutbox.start({ file: outboxFile });
@@ -175,11 +221,20 @@ async function channelsEnvironment(env: Env, outboxFile: string, stops: Stops): 
 }
 
 /** The web server (health check, Utkorg, check-in pages, the web app), listening. */
-async function startWebPart(env: Env, stops: Stops, started: { devServer?: DevServer; outbox?: DevOutbox; worker?: Worker }): Promise<FastifyInstance> {
+async function startWebPart(
+  env: Env,
+  stops: Stops,
+  started: { devServer?: DevServer; outbox?: DevOutbox; worker?: Worker },
+): Promise<FastifyInstance> {
   const connection: Connection = await connectClient(env);
   stops.push(() => connection.close());
   const web = await createWebServer({
-    temporal: { connection, address: temporalAddress(env), namespace: env.TEMPORAL_NAMESPACE, uiUrl: started.devServer?.uiUrl },
+    temporal: {
+      connection,
+      address: temporalAddress(env),
+      namespace: env.TEMPORAL_NAMESPACE,
+      uiUrl: started.devServer?.uiUrl,
+    },
     workerState: () => started.worker?.getState() ?? 'RUNNING',
     // Development only: the page lists people's messages and is not behind the sign-in.
     ...(started.outbox || (env.PLANVAKT_MODE !== 'production' && isUnconfigured(process.env))

@@ -49,12 +49,21 @@ export async function run(argv: string[]): Promise<number> {
     organisation: await loadOrganisation(join(env.configDir, 'organisation.yaml')),
     from,
     to,
-    scenario: values.answers ? parseScenario(basename(values.answers), await readFile(values.answers, 'utf8')) : undefined,
+    scenario: values.answers
+      ? parseScenario(basename(values.answers), await readFile(values.answers, 'utf8'))
+      : undefined,
     departments: values.department,
   });
-  const text = format === 'csv' ? formatCsv(sim) : format === 'html' ? formatHtml(sim, `${plan.title}, ${from} – ${to}`) : formatTable(sim);
+  const text =
+    format === 'csv'
+      ? formatCsv(sim)
+      : format === 'html'
+        ? formatHtml(sim, `${plan.title}, ${from} – ${to}`)
+        : formatTable(sim);
   if (values.out) await writeFile(values.out, text, 'utf8');
   else process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-  console.error(`simulate: ${sim.activities} activities, ${sim.messages.length} events, ${((Date.now() - started) / 1000).toFixed(1)} s wall`);
+  console.error(
+    `simulate: ${sim.activities} activities, ${sim.messages.length} events, ${((Date.now() - started) / 1000).toFixed(1)} s wall`,
+  );
   return 0;
 }

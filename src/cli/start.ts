@@ -13,7 +13,10 @@ export function command(parts: Parts) {
     console.log(`[planvakt] Temporal: ${service.temporalAddress} (namespace ${env.TEMPORAL_NAMESPACE})`);
     if (service.temporalUiUrl) console.log(`[planvakt] Temporal UI: ${service.temporalUiUrl}`);
     if (parts.worker) console.log(`[planvakt] Worker: task queue ${env.TEMPORAL_TASK_QUEUE}`);
-    if (service.devOutbox) console.log(`[planvakt] Utkorg (no SMTP/Graph configured): SMTP catcher ${service.devOutbox.smtp}, Teams sink ${service.devOutbox.http}, page ${service.webUrl ?? ''}/utkorg`);
+    if (service.devOutbox)
+      console.log(
+        `[planvakt] Utkorg (no SMTP/Graph configured): SMTP catcher ${service.devOutbox.smtp}, Teams sink ${service.devOutbox.http}, page ${service.webUrl ?? ''}/utkorg`,
+      );
     if (service.webUrl) console.log(`[planvakt] Planvakt: ${service.webUrl}  (health: ${service.webUrl}/health)`);
     console.log('[planvakt] Ready. Ctrl-C stops everything.');
 

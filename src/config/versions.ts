@@ -64,9 +64,13 @@ export class ConfigStore {
   /** All completed versions, oldest first. */
   async list(name: string): Promise<ConfigVersion[]> {
     const folder = join(this.dir, name);
-    const files = await readdir(folder).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? [] : Promise.reject(e)));
+    const files = await readdir(folder).catch((e: NodeJS.ErrnoException) =>
+      e.code === 'ENOENT' ? [] : Promise.reject(e),
+    );
     const metas = await Promise.all(
-      files.filter((f) => /^\d{6}\.json$/.test(f)).map(async (f) => JSON.parse(await readFile(join(folder, f), 'utf8')) as ConfigVersion),
+      files
+        .filter((f) => /^\d{6}\.json$/.test(f))
+        .map(async (f) => JSON.parse(await readFile(join(folder, f), 'utf8')) as ConfigVersion),
     );
     return metas.sort((a, b) => a.version - b.version);
   }
@@ -82,14 +86,20 @@ export class ConfigStore {
       readFile(join(folder, `${pad(version)}.yaml`), 'utf8'),
       readFile(join(folder, `${pad(version)}.json`), 'utf8').then((t) => JSON.parse(t) as ConfigVersion),
     ]);
-    if (createHash('sha256').update(text).digest('hex') !== meta.sha256) throw new Error(`${name} version ${version} does not match its recorded hash`);
+    if (createHash('sha256').update(text).digest('hex') !== meta.sha256)
+      throw new Error(`${name} version ${version} does not match its recorded hash`);
     return text;
   }
 
   /** The configurations that have versions here (`organisation`, `rules`). */
   async names(): Promise<string[]> {
-    const entries = await readdir(this.dir, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? [] : Promise.reject(e)));
-    return entries.filter((e) => e.isDirectory() && NAME.test(e.name)).map((e) => e.name).sort();
+    const entries = await readdir(this.dir, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) =>
+      e.code === 'ENOENT' ? [] : Promise.reject(e),
+    );
+    return entries
+      .filter((e) => e.isDirectory() && NAME.test(e.name))
+      .map((e) => e.name)
+      .sort();
   }
 
   /**
@@ -111,7 +121,10 @@ export class ConfigStore {
   }
 
   private async highestNumber(folder: string): Promise<number> {
-    const numbers = (await readdir(folder)).map((f) => /^(\d{6})\.yaml$/.exec(f)?.[1]).filter((n): n is string => n !== undefined).map(Number);
+    const numbers = (await readdir(folder))
+      .map((f) => /^(\d{6})\.yaml$/.exec(f)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number);
     return Math.max(0, ...numbers);
   }
 }

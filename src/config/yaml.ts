@@ -1,4 +1,18 @@
-import { CST, isMap, isNode, isScalar, isSeq, Lexer, LineCounter, Parser, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
+import {
+  CST,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  Lexer,
+  LineCounter,
+  Parser,
+  parseDocument,
+  visit,
+  type Alias,
+  type Document,
+  type Node,
+} from 'yaml';
 import { z } from 'zod';
 import { SourceError, SourceErrors } from './source-error';
 
@@ -35,11 +49,14 @@ export function parseYaml<S extends z.ZodType>(file: string, text: string, schem
     result.error.issues.map((issue, i) => {
       const path = issue.path.map(String);
       // An unknown key is best shown on its own line, not on its parent's.
-      const at = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [...issue.path, issue.keys[0]!] : issue.path;
+      const at =
+        issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [...issue.path, issue.keys[0]!] : issue.path;
       const node = nodeAt(doc.contents, at as (string | number)[]);
       const line = node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
       const svIssue = svIssues[i];
-      const sv = swedishDetail(issue) ?? (svIssue && sameIssue(svIssue, issue) ? (swedishDetail(svIssue) ?? svIssue.message) : issue.message);
+      const sv =
+        swedishDetail(issue) ??
+        (svIssue && sameIssue(svIssue, issue) ? (swedishDetail(svIssue) ?? svIssue.message) : issue.message);
       return new SourceError({ file, line, field: path.join('.') || undefined }, issue.message, sv);
     }),
   );
@@ -60,7 +77,13 @@ const MAX_DEPTH = 64;
  */
 function refuseDeepNesting(file: string, text: string): void {
   const tooDeep = (line: number, column?: number) =>
-    new SourceErrors([new SourceError({ file, line, column }, `nested deeper than ${MAX_DEPTH} levels`, `nästlad djupare än ${MAX_DEPTH} nivåer`)]);
+    new SourceErrors([
+      new SourceError(
+        { file, line, column },
+        `nested deeper than ${MAX_DEPTH} levels`,
+        `nästlad djupare än ${MAX_DEPTH} nivåer`,
+      ),
+    ]);
   let line = 1;
   let flow = 0;
   for (const source of new Lexer().lex(text)) {
@@ -103,7 +126,9 @@ function toData(file: string, doc: Document, lineCounter: LineCounter): unknown 
     visit(doc, { Alias: (_, alias) => void aliases.push(alias) });
     const blamed = aliases.find((a) => message.endsWith(`: ${a.source}`)) ?? aliases[0];
     const line = blamed?.range ? lineCounter.linePos(blamed.range[0]).line : undefined;
-    throw new SourceErrors([new SourceError({ file, line }, `YAML aliases: ${message}`, `YAML-alias som inte går att lösa upp: ${message}`)]);
+    throw new SourceErrors([
+      new SourceError({ file, line }, `YAML aliases: ${message}`, `YAML-alias som inte går att lösa upp: ${message}`),
+    ]);
   }
 }
 
@@ -143,7 +168,9 @@ const swedishErrorMap: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_type') {
     const want = SWEDISH_TYPE[issue.expected] ?? issue.expected;
     const got = typeOfInput(issue.input);
-    return issue.input === undefined ? `saknas: förväntade ${want}` : `fel typ: förväntade ${want}, fick ${SWEDISH_TYPE[got] ?? got}`;
+    return issue.input === undefined
+      ? `saknas: förväntade ${want}`
+      : `fel typ: förväntade ${want}, fick ${SWEDISH_TYPE[got] ?? got}`;
   }
   return swedishLocale(issue);
 };

@@ -75,7 +75,8 @@ export class DevOutbox {
         simpleParser(stream)
           .then((mail) => {
             const headers: Record<string, string> = {};
-            for (const [name, value] of mail.headers) headers[name] = typeof value === 'string' ? value : JSON.stringify(value);
+            for (const [name, value] of mail.headers)
+              headers[name] = typeof value === 'string' ? value : JSON.stringify(value);
             return outbox?.add({
               channel: 'email',
               to: addressText(mail.to),
@@ -85,7 +86,10 @@ export class DevOutbox {
               headers,
             });
           })
-          .then(() => cb(), (e: Error) => cb(e));
+          .then(
+            () => cb(),
+            (e: Error) => cb(e),
+          );
       },
     });
     const http = createServer((req, res) => {
@@ -175,7 +179,9 @@ export class DevOutbox {
     if (req.method !== 'POST') return void res.writeHead(405).end();
     const body = await readBody(req);
     if (url.pathname === '/token') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token_type: 'Bearer', expires_in: 3600, access_token: 'dev-token' }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ token_type: 'Bearer', expires_in: 3600, access_token: 'dev-token' }));
       return;
     }
     const graph = /^\/v1\.0\/users\/([^/]+)\/teamwork\/sendActivityNotification$/.exec(url.pathname);
@@ -184,7 +190,8 @@ export class DevOutbox {
       await this.add({
         channel: 'teams',
         to: decodeURIComponent(graph[1]!),
-        subject: notification.templateParameters.find((p) => p.name === 'title')?.value ?? notification.previewText.content,
+        subject:
+          notification.templateParameters.find((p) => p.name === 'title')?.value ?? notification.previewText.content,
         notification,
       });
       res.writeHead(204).end();

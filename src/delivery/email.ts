@@ -114,10 +114,13 @@ export function smtpDeliveryError(e: unknown): DeliveryError {
   const detail = `email: ${f.message ?? String(e)}`;
   const opts = { channel: 'email' as const, cause: e, ...(f.responseCode ? { status: f.responseCode } : {}) };
   const rc = f.responseCode;
-  if (rc !== undefined && rc >= 400 && rc < 500) return new DeliveryError(detail, { ...opts, code: 'serverError', retryable: true });
+  if (rc !== undefined && rc >= 400 && rc < 500)
+    return new DeliveryError(detail, { ...opts, code: 'serverError', retryable: true });
   if (rc !== undefined && rc >= 500) {
-    if (f.code === 'EAUTH' || f.command?.startsWith('AUTH')) return new DeliveryError(detail, { ...opts, code: 'unauthorized', retryable: false });
-    if (f.code === 'EENVELOPE' || f.command?.startsWith('RCPT')) return new DeliveryError(detail, { ...opts, code: 'invalidRecipient', retryable: false });
+    if (f.code === 'EAUTH' || f.command?.startsWith('AUTH'))
+      return new DeliveryError(detail, { ...opts, code: 'unauthorized', retryable: false });
+    if (f.code === 'EENVELOPE' || f.command?.startsWith('RCPT'))
+      return new DeliveryError(detail, { ...opts, code: 'invalidRecipient', retryable: false });
     return new DeliveryError(detail, { ...opts, code: 'rejected', retryable: false });
   }
   switch (f.code) {

@@ -79,10 +79,12 @@ export function httpDeliveryError(
   const msg = `${channel}: HTTP ${status}${detail ? `: ${detail}` : ''}`;
   if (status === 429) return new DeliveryError(msg, { ...base, code: 'rateLimited', retryable: true });
   // 412: Graph's answer when the app token expires too soon; a new token fixes it.
-  if (status === 408 || status === 412 || status === 425) return new DeliveryError(msg, { ...base, code: 'network', retryable: true });
+  if (status === 408 || status === 412 || status === 425)
+    return new DeliveryError(msg, { ...base, code: 'network', retryable: true });
   if (status >= 500) return new DeliveryError(msg, { ...base, code: 'serverError', retryable: true });
   // 401 after a fresh token means wrong credentials; 403 a permission the admin has not granted.
-  if (status === 401 || status === 403) return new DeliveryError(msg, { ...base, code: 'unauthorized', retryable: false });
+  if (status === 401 || status === 403)
+    return new DeliveryError(msg, { ...base, code: 'unauthorized', retryable: false });
   // 404 from Graph: the user does not exist or has not got the Teams app installed.
   if (status === 404) return new DeliveryError(msg, { ...base, code: 'invalidRecipient', retryable: false });
   return new DeliveryError(msg, { ...base, code: 'rejected', retryable: false });

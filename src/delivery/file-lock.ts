@@ -43,7 +43,9 @@ async function acquire(lock: string): Promise<void> {
       continue;
     }
     if (Date.now() > deadline) {
-      throw new Error(`${lock}: held by process ${owner || '?'} for more than ${WAIT_MS / 1000} s; delete the file if that process no longer runs`);
+      throw new Error(
+        `${lock}: held by process ${owner || '?'} for more than ${WAIT_MS / 1000} s; delete the file if that process no longer runs`,
+      );
     }
     await new Promise((r) => setTimeout(r, delay));
   }

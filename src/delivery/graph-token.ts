@@ -55,17 +55,35 @@ export class GraphTokenProvider {
     } catch (e) {
       throw networkDeliveryError('teams', e);
     }
-    const json = (await res.json().catch(() => ({}))) as { access_token?: unknown; expires_in?: unknown; error?: unknown };
+    const json = (await res.json().catch(() => ({}))) as {
+      access_token?: unknown;
+      expires_in?: unknown;
+      error?: unknown;
+    };
     if (!res.ok) {
-      const err = httpDeliveryError('teams', res.status, res.headers.get('retry-after'), `token: ${String(json.error ?? '')}`);
+      const err = httpDeliveryError(
+        'teams',
+        res.status,
+        res.headers.get('retry-after'),
+        `token: ${String(json.error ?? '')}`,
+      );
       // 400/401 from the token endpoint is a wrong tenant, client id or secret: no retry will fix it.
       if (res.status === 400 || res.status === 401) {
-        throw new DeliveryError(err.message, { code: 'unauthorized', retryable: false, channel: 'teams', status: res.status });
+        throw new DeliveryError(err.message, {
+          code: 'unauthorized',
+          retryable: false,
+          channel: 'teams',
+          status: res.status,
+        });
       }
       throw err;
     }
     if (typeof json.access_token !== 'string') {
-      throw new DeliveryError('teams: token endpoint answered without access_token', { code: 'serverError', retryable: true, channel: 'teams' });
+      throw new DeliveryError('teams: token endpoint answered without access_token', {
+        code: 'serverError',
+        retryable: true,
+        channel: 'teams',
+      });
     }
     const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : Number(json.expires_in ?? 3600);
     this.cached = { token: json.access_token, expiresAt: this.now() + expiresIn * 1000 };

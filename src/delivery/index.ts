@@ -8,7 +8,14 @@ export * from './ledger';
 export * from './send';
 export { EmailChannel, emailSettingsFromEnv, smtpDeliveryError, type EmailSettings } from './email';
 export { TeamsGraphChannel, graphSettingsFromEnv, type GraphSettings } from './teams-graph';
-export { TeamsWebhookChannel, webhookSettingsFromEnv, webhookEnvName, webhookPayload, type WebhookSettings, type WebhookPayload } from './teams-webhook';
+export {
+  TeamsWebhookChannel,
+  webhookSettingsFromEnv,
+  webhookEnvName,
+  webhookPayload,
+  type WebhookSettings,
+  type WebhookPayload,
+} from './teams-webhook';
 export { DevOutbox, readOutboxFile, type OutboxEntry, type DevOutboxOptions } from './dev-sink';
 export * from './templates';
 export { UndeliverableLog, readUndeliverableFile, type UndeliverableEntry } from './undeliverable';

@@ -17,8 +17,10 @@ export function deliveryKey(
   localDate: IsoDate,
   channel: Channel,
 ): DeliveryKey {
-  if (!workflowId || !eventKey || !recipientId) throw new Error('deliveryKey: workflowId, eventKey and recipientId must be non-empty');
-  if (!ISO_DATE.test(localDate)) throw new Error(`deliveryKey: localDate must be YYYY-MM-DD, got ${JSON.stringify(localDate)}`);
+  if (!workflowId || !eventKey || !recipientId)
+    throw new Error('deliveryKey: workflowId, eventKey and recipientId must be non-empty');
+  if (!ISO_DATE.test(localDate))
+    throw new Error(`deliveryKey: localDate must be YYYY-MM-DD, got ${JSON.stringify(localDate)}`);
   if (!CHANNEL_IDS.includes(channel)) throw new Error(`deliveryKey: unknown channel ${JSON.stringify(channel)}`);
   // A JSON array, not a joined string: no separator inside an id can make two keys collide.
   const digest = createHash('sha256')

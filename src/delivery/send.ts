@@ -10,7 +10,11 @@ import type { DeliveryLedger, DeliveryRecord } from './ledger';
 import type { Message } from './message';
 
 export type SendOutcome =
-  | { status: 'sent'; record: DeliveryRecord; /** The message went out but the ledger write failed: log it. */ ledgerError?: unknown }
+  | {
+      status: 'sent';
+      record: DeliveryRecord;
+      /** The message went out but the ledger write failed: log it. */ ledgerError?: unknown;
+    }
   | { status: 'alreadySent'; record: DeliveryRecord };
 
 /** Two concurrent sends of one key in this process share one attempt instead of racing past the ledger. */
@@ -31,12 +35,21 @@ export async function sendMessage(
   return attempt;
 }
 
-async function sendOnce(message: Message, channels: Channels, ledger: DeliveryLedger, now: () => Date): Promise<SendOutcome> {
+async function sendOnce(
+  message: Message,
+  channels: Channels,
+  ledger: DeliveryLedger,
+  now: () => Date,
+): Promise<SendOutcome> {
   const previous = await ledger.get(message.key);
   if (previous) return { status: 'alreadySent', record: previous };
   const channel = channels[message.channel];
   if (!channel) {
-    throw new DeliveryError(`${message.channel}: channel not configured`, { code: 'notConfigured', retryable: false, channel: message.channel });
+    throw new DeliveryError(`${message.channel}: channel not configured`, {
+      code: 'notConfigured',
+      retryable: false,
+      channel: message.channel,
+    });
   }
   let providerMessageId: string | undefined;
   try {

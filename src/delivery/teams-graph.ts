@@ -3,7 +3,13 @@
  * (`POST /users/{id}/teamwork/sendActivityNotification`), sent app-only. Why this route and what
  * an administrator must grant: docs/teams.md.
  */
-import { Client, HTTPMessageHandler, ResponseType, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import {
+  Client,
+  HTTPMessageHandler,
+  ResponseType,
+  type Context,
+  type Middleware,
+} from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import type { DeliveryChannel, SendReceipt } from './channel';
 import { envOptional, envString, parseEnv, type Env } from './env';

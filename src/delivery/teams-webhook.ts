@@ -40,7 +40,10 @@ export function webhookSettingsFromEnv(env: Env = process.env): WebhookSettings 
 }
 
 export function webhookPayload(card: AdaptiveCard): WebhookPayload {
-  return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }] };
+  return {
+    type: 'message',
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }],
+  };
 }
 
 export class TeamsWebhookChannel implements DeliveryChannel {
@@ -51,11 +54,14 @@ export class TeamsWebhookChannel implements DeliveryChannel {
   async send(message: Message): Promise<SendReceipt> {
     const url = this.urlFor(message.recipient.id);
     if (!url) {
-      throw new DeliveryError(`teamsChannel: no webhook URL for department ${message.recipient.id} (set ${webhookEnvName(message.recipient.id)})`, {
-        code: 'notConfigured',
-        retryable: false,
-        channel: 'teamsChannel',
-      });
+      throw new DeliveryError(
+        `teamsChannel: no webhook URL for department ${message.recipient.id} (set ${webhookEnvName(message.recipient.id)})`,
+        {
+          code: 'notConfigured',
+          retryable: false,
+          channel: 'teamsChannel',
+        },
+      );
     }
     const payload = webhookPayload(renderAdaptiveCard(message));
     let res: Response;
@@ -78,7 +84,8 @@ export class TeamsWebhookChannel implements DeliveryChannel {
   }
 
   private urlFor(departmentId: string): string | undefined {
-    const own = this.settings.urlsByDepartment?.[departmentId] ?? this.settings.urlsByDepartment?.[webhookEnvName(departmentId)];
+    const own =
+      this.settings.urlsByDepartment?.[departmentId] ?? this.settings.urlsByDepartment?.[webhookEnvName(departmentId)];
     return own ?? this.settings.defaultUrl;
   }
 }

@@ -33,7 +33,9 @@ export interface ForwardDigestItemsRequest extends PlanTimed {
 
 export interface DigestActivities {
   /** One message on one channel; idempotent through the ledger (key = digest, person, day, channel). */
-  sendDigest(req: SendDigestRequest): Promise<{ status: 'sent' | 'alreadySent'; key: string; channel: PersonalChannel }>;
+  sendDigest(
+    req: SendDigestRequest,
+  ): Promise<{ status: 'sent' | 'alreadySent'; key: string; channel: PersonalChannel }>;
   /** A message no channel took: recorded for the Utkorg page and mailed to the department's HR. */
   surfaceUndeliverable(req: SurfaceUndeliverableRequest): Promise<{ hrNotified: string[] }>;
   /** Items that reached a digest after it had sent: to the next working day's digest. */

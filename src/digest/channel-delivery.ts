@@ -17,13 +17,44 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { quietDayPredicate, stockholmDate, stockholmInstant, workingCalendar } from '../calendar';
-import { deliveryKey, isDeliveryError, sendMessage, type Channels, type DeliveryLedger, type Message, type MessageItem, type MessageKind, type Recipient, type UndeliverableLog } from '../delivery';
-import { resolveAll, resolveRecipients, type Organisation, type OrganisationSource, type Person } from '../organisation';
-import { digestWorkflowId, immediateWorkflowId, planClock, type IsoDate, type NoticeKind, type NoticeReceipt, type NoticeRequest, type NoticeSink } from '../domain';
+import {
+  deliveryKey,
+  isDeliveryError,
+  sendMessage,
+  type Channels,
+  type DeliveryLedger,
+  type Message,
+  type MessageItem,
+  type MessageKind,
+  type Recipient,
+  type UndeliverableLog,
+} from '../delivery';
+import {
+  resolveAll,
+  resolveRecipients,
+  type Organisation,
+  type OrganisationSource,
+  type Person,
+} from '../organisation';
+import {
+  digestWorkflowId,
+  immediateWorkflowId,
+  planClock,
+  type IsoDate,
+  type NoticeKind,
+  type NoticeReceipt,
+  type NoticeRequest,
+  type NoticeSink,
+} from '../domain';
 import { rulesFor, type Rules, type RulesFile } from '../rules';
 import { addDigestItems, type DigestInput, type DigestItem, type DigestSettings } from './messages';
 import { personDigest } from './workflow';
-import type { DigestActivities, ForwardDigestItemsRequest, SendDigestRequest, SurfaceUndeliverableRequest } from './activities';
+import type {
+  DigestActivities,
+  ForwardDigestItemsRequest,
+  SendDigestRequest,
+  SurfaceUndeliverableRequest,
+} from './activities';
 
 export interface DigestDeps {
   client: Client;
@@ -38,7 +69,13 @@ export interface DigestDeps {
   baseUrl: string;
 }
 
-export const DEFAULT_DIGEST = { maxAttempts: 12, initialIntervalSeconds: 30, fallbackAfterMinutes: 60, attemptTimeoutSeconds: 60, gatherMinutes: 5 } as const;
+export const DEFAULT_DIGEST = {
+  maxAttempts: 12,
+  initialIntervalSeconds: 30,
+  fallbackAfterMinutes: 60,
+  attemptTimeoutSeconds: 60,
+  gatherMinutes: 5,
+} as const;
 
 export function digestSettings(rules: Rules): DigestSettings {
   const d = rules.delivery;
@@ -78,7 +115,10 @@ export class ChannelDelivery implements NoticeSink {
     const departmentName = (id: string) => org.departments.find((d) => d.id === id)?.name ?? id;
 
     // person → date → items; people resolved now, never to deactivated people.
-    const batches = new Map<string, { immediate: boolean; date: IsoDate; personId: string; rules: Rules; items: DigestItem[] }>();
+    const batches = new Map<
+      string,
+      { immediate: boolean; date: IsoDate; personId: string; rules: Rules; items: DigestItem[] }
+    >();
     const add = (personId: string, date: IsoDate, immediate: boolean, rules: Rules, item: DigestItem) => {
       const id = `${personId}|${date}|${immediate}|${item.departmentId}`;
       let b = batches.get(id);
@@ -106,7 +146,10 @@ export class ChannelDelivery implements NoticeSink {
       // A catch-up after an outage belongs to today, not to the day the notice was for.
       const date = notice.localDate > today ? notice.localDate : today;
       const immediate = !rules.delivery.digest || immediateKinds.has(kind);
-      const { people, gaps } = resolveAll(org, notice.recipients, { department: about.department, ...(about.unit ? { unit: about.unit } : {}) });
+      const { people, gaps } = resolveAll(org, notice.recipients, {
+        department: about.department,
+        ...(about.unit ? { unit: about.unit } : {}),
+      });
       for (const p of people) add(p.id, date, immediate, rules, item);
       for (const gap of gaps) {
         const gapItem: DigestItem = {
@@ -180,12 +223,18 @@ export interface RouteRequest {
  * (REJECT_DUPLICATE), so a day never gets a second digest. Idempotent: a running digest dedupes
  * by item id, and a closed one's result names the items it took, which are then not handed on.
  */
-export async function routeToDigest(deps: Pick<DigestDeps, 'client' | 'taskQueue'>, r: RouteRequest): Promise<{ workflowId: string; date: IsoDate }[]> {
+export async function routeToDigest(
+  deps: Pick<DigestDeps, 'client' | 'taskQueue'>,
+  r: RouteRequest,
+): Promise<{ workflowId: string; date: IsoDate }[]> {
   let remaining = r.items;
   let date = r.date;
   const routed: { workflowId: string; date: IsoDate }[] = [];
   for (let i = 0; i < 370 && remaining.length > 0; i++) {
-    const tag = createHash('sha256').update(JSON.stringify(remaining.map((x) => x.id).sort())).digest('hex').slice(0, 12);
+    const tag = createHash('sha256')
+      .update(JSON.stringify(remaining.map((x) => x.id).sort()))
+      .digest('hex')
+      .slice(0, 12);
     const workflowId = r.immediate ? immediateWorkflowId(r.personId, date, tag) : digestWorkflowId(r.personId, date);
     const input: DigestInput = {
       personId: r.personId,
@@ -212,7 +261,13 @@ export async function routeToDigest(deps: Pick<DigestDeps, 'client' | 'taskQueue
     const handle = deps.client.workflow.getHandle<typeof personDigest>(workflowId);
     // "Already started" while it still runs: a start racing ours (the time-skipping server answers
     // so). Signal it again; waiting for its result would hold this activity until the digest sends.
-    if ((await handle.describe().then((d) => d.status.name, () => undefined)) === 'RUNNING') continue;
+    if (
+      (await handle.describe().then(
+        (d) => d.status.name,
+        () => undefined,
+      )) === 'RUNNING'
+    )
+      continue;
     // Closed: it may already hold these items (a retried deliver); hand on only the others.
     const taken = await handle
       .result()
@@ -280,13 +335,19 @@ export function createDigestActivities(deps: DigestDeps | undefined): DigestActi
       const org = await d.organisation.load();
       const person = org.people.find((p) => p.id === req.personId);
       if (!person || !person.active) {
-        throw ApplicationFailure.nonRetryable(`${req.personId} is ${person ? 'deactivated' : 'not in the organisation'}`, 'invalidRecipient');
+        throw ApplicationFailure.nonRetryable(
+          `${req.personId} is ${person ? 'deactivated' : 'not in the organisation'}`,
+          'invalidRecipient',
+        );
       }
       const message = digestMessage(org, person, req, d.baseUrl);
       try {
         const out = await sendMessage(message, d.channels, d.ledger);
         if (out.status === 'sent' && out.ledgerError) {
-          Context.current().log.error('message sent but the ledger write failed', { key: message.key, error: String(out.ledgerError) });
+          Context.current().log.error('message sent but the ledger write failed', {
+            key: message.key,
+            error: String(out.ledgerError),
+          });
         }
         return { status: out.status, key: message.key, channel: req.channel };
       } catch (e) {
@@ -301,7 +362,8 @@ export function createDigestActivities(deps: DigestDeps | undefined): DigestActi
       const departments = [...new Set(req.items.map((i) => i.departmentId))];
       const hr = new Map<string, Person>();
       for (const department of departments) {
-        for (const p of resolveRecipients(org, { role: 'hr', raw: 'HR' }, { department }).people) if (p.active) hr.set(p.id, p);
+        for (const p of resolveRecipients(org, { role: 'hr', raw: 'HR' }, { department }).people)
+          if (p.active) hr.set(p.id, p);
       }
       const reason = `Meddelandet till ${person?.name ?? req.personId} den ${req.date} nådde ingen kanal: ${req.failures.map((f) => `${f.channel}: ${f.error}`).join('; ') || 'ingen kanal provad'}`;
       const hrNotified: string[] = [];
@@ -332,7 +394,11 @@ export function createDigestActivities(deps: DigestDeps | undefined): DigestActi
           // A relay that is down comes back (an SMTP outage is often why nothing got through):
           // Temporal tries again, and the ledger keeps those already told from a second copy.
           if (isDeliveryError(e) && e.retryable) tryAgain ??= e;
-          else Context.current().log.warn('HR could not be told about an undeliverable message', { digestId: req.digestId, error: String(e) });
+          else
+            Context.current().log.warn('HR could not be told about an undeliverable message', {
+              digestId: req.digestId,
+              error: String(e),
+            });
         }
       }
       // Recorded at the first attempt (idempotent by key): the Utkorg page lists it however long the relay is down.
@@ -346,7 +412,11 @@ export function createDigestActivities(deps: DigestDeps | undefined): DigestActi
         ...(departments[0] ? { department: departments[0] } : {}),
         reason,
         failures: req.failures,
-        activities: req.items.map((i) => ({ activityId: i.activityId, activityText: i.activityText, reason: i.reason })),
+        activities: req.items.map((i) => ({
+          activityId: i.activityId,
+          activityText: i.activityText,
+          reason: i.reason,
+        })),
         hrNotified,
       });
       if (tryAgain) throw toActivityFailure(tryAgain);

@@ -5,7 +5,12 @@
  */
 export { personDigest } from './workflow';
 export * from './messages';
-export type { DigestActivities, ForwardDigestItemsRequest, SendDigestRequest, SurfaceUndeliverableRequest } from './activities';
+export type {
+  DigestActivities,
+  ForwardDigestItemsRequest,
+  SendDigestRequest,
+  SurfaceUndeliverableRequest,
+} from './activities';
 export {
   ChannelDelivery,
   createDigestActivities,

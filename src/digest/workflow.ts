@@ -68,8 +68,7 @@ export async function personDigest(input: DigestInput): Promise<DigestOutcome> {
       if (phase === 'gathering') {
         items.set(item.id, item);
         lastArrivalMs = Date.now();
-      }
-      else {
+      } else {
         late.push(item);
         lateIds.add(item.id);
       }
@@ -105,14 +104,20 @@ export async function personDigest(input: DigestInput): Promise<DigestOutcome> {
   const batch = [...items.values()];
   const digestId = workflowInfo().workflowId;
   const channels: PersonalChannel[] = [settings.preferredChannel];
-  if (settings.fallbackChannel !== 'none' && settings.fallbackChannel !== settings.preferredChannel) channels.push(settings.fallbackChannel);
+  if (settings.fallbackChannel !== 'none' && settings.fallbackChannel !== settings.preferredChannel)
+    channels.push(settings.fallbackChannel);
 
   /** One channel's send of the batch: attempts of the configured length, backoff capped at 10 minutes, within `budget`. */
   const sendVia = (ch: PersonalChannel, activityId: string, budget: string, maximumAttempts?: number) =>
     proxyActivities<DigestActivities>({
       startToCloseTimeout: `${settings.attemptTimeoutSeconds} seconds`,
       scheduleToCloseTimeout: budget,
-      retry: { initialInterval: `${settings.initialIntervalSeconds} seconds`, backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts },
+      retry: {
+        initialInterval: `${settings.initialIntervalSeconds} seconds`,
+        backoffCoefficient: 2,
+        maximumInterval: '10 minutes',
+        maximumAttempts,
+      },
       activityId,
     }).sendDigest({ digestId, personId, date, channel: ch, items: batch });
 
@@ -120,7 +125,12 @@ export async function personDigest(input: DigestInput): Promise<DigestOutcome> {
   for (const [i, ch] of channels.entries()) {
     try {
       // The budget of the preferred channel; the last channel gets the same budget again.
-      const result = await sendVia(ch, `send-${i}-${ch}`, `${settings.fallbackAfterMinutes} minutes`, settings.maxAttempts);
+      const result = await sendVia(
+        ch,
+        `send-${i}-${ch}`,
+        `${settings.fallbackAfterMinutes} minutes`,
+        settings.maxAttempts,
+      );
       channel = ch;
       key = result.key;
       break;
@@ -189,7 +199,8 @@ function isTemporary(err: unknown): boolean {
   if (!(err instanceof ActivityFailure)) return false;
   let cause: unknown = err.cause;
   // The budget's timeout wraps the last attempt's failure, when there was one.
-  while (cause instanceof Error && cause.name === 'TimeoutFailure' && (cause as { cause?: unknown }).cause) cause = (cause as { cause?: unknown }).cause;
+  while (cause instanceof Error && cause.name === 'TimeoutFailure' && (cause as { cause?: unknown }).cause)
+    cause = (cause as { cause?: unknown }).cause;
   return !(cause instanceof ApplicationFailure && cause.nonRetryable);
 }
 
@@ -197,7 +208,8 @@ function failureText(err: unknown): string {
   if (err instanceof ActivityFailure) {
     let cause: Error | undefined = err.cause;
     // A timeout's cause is the last attempt's failure, when there was one.
-    while (cause && (cause as { cause?: Error }).cause && cause.name === 'TimeoutFailure') cause = (cause as { cause?: Error }).cause;
+    while (cause && (cause as { cause?: Error }).cause && cause.name === 'TimeoutFailure')
+      cause = (cause as { cause?: Error }).cause;
     return cause ? `${cause.name}: ${cause.message}` : err.message;
   }
   return err instanceof Error ? err.message : String(err);

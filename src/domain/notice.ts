@@ -96,7 +96,11 @@ export class RecordingDelivery implements NoticeSink {
   readonly messages: RecordedMessage[] = [];
   private readonly seen = new Set<string>();
 
-  constructor(private readonly resolve: (ref: RoleRef, about: NoticeSubject) => string[] = (ref) => [ref.role + (ref.unit ? `:${ref.unit}` : '')]) {}
+  constructor(
+    private readonly resolve: (ref: RoleRef, about: NoticeSubject) => string[] = (ref) => [
+      ref.role + (ref.unit ? `:${ref.unit}` : ''),
+    ],
+  ) {}
 
   async deliver(request: NoticeRequest): Promise<NoticeReceipt[]> {
     return request.notices.map((notice) => {

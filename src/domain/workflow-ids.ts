@@ -12,7 +12,8 @@ export const lifecycleWorkflowId = (activityId: string) => `activity-${activityI
 export const digestWorkflowId = (personId: string, date: IsoDate) => `digest-${personId}-${date}`;
 
 /** A critical event's own message: one workflow per person, day and item batch (`tag`: a hash of the items). */
-export const immediateWorkflowId = (personId: string, date: IsoDate, tag: string) => `digest-${personId}-${date}-direkt-${tag}`;
+export const immediateWorkflowId = (personId: string, date: IsoDate, tag: string) =>
+  `digest-${personId}-${date}-direkt-${tag}`;
 
 /** A department's long-running follow-up workflow: `follow-up-<department>`. */
 export const followUpDepartmentWorkflowId = (department: string) => `follow-up-${department}`;

@@ -51,7 +51,11 @@ export function reportsDir(dataDir: string): string {
 
 export function createFollowUpActivities(deps: FollowUpDeps | undefined) {
   const need = (): FollowUpDeps => {
-    if (!deps) throw ApplicationFailure.nonRetryable('follow-up activities are not configured (no Temporal client or data dir)', 'NotConfigured');
+    if (!deps)
+      throw ApplicationFailure.nonRetryable(
+        'follow-up activities are not configured (no Temporal client or data dir)',
+        'NotConfigured',
+      );
     return deps;
   };
   return {
@@ -71,14 +75,22 @@ export function createFollowUpActivities(deps: FollowUpDeps | undefined) {
     },
 
     /** Reads the answers, compiles the report, stores it; returns what the cycle must tell people. */
-    async closeFollowUpCycle(req: { cycle: FollowUpCycleInput; values: Record<string, IndicatorValue>; closedAt: string }): Promise<CycleReportSummary> {
+    async closeFollowUpCycle(req: {
+      cycle: FollowUpCycleInput;
+      values: Record<string, IndicatorValue>;
+      closedAt: string;
+    }): Promise<CycleReportSummary> {
       const d = need();
       const org = await d.organisation?.load();
       const report = await compileReport(d.client, org, req.cycle, req.values, req.closedAt);
       const files = await storeReport(d.dataDir, report);
       return {
         files,
-        nonResponders: report.nonResponders.map((n) => ({ activityId: n.activityId, activityText: n.text, owners: n.owners ? n.owners.split(', ') : [] })),
+        nonResponders: report.nonResponders.map((n) => ({
+          activityId: n.activityId,
+          activityText: n.text,
+          owners: n.owners ? n.owners.split(', ') : [],
+        })),
         missingIndicators: report.indicators.filter((i) => i.notReported).map((i) => i.indicatorId),
         totals: {
           activities: report.totals.total,
@@ -101,9 +113,14 @@ export async function compileReport(
   closedAt: string,
 ): Promise<DepartmentReport> {
   const { occasion } = cycle;
-  const reads = await readLifecycles(client, cycle.activities.map((a) => a.activity.id));
+  const reads = await readLifecycles(
+    client,
+    cycle.activities.map((a) => a.activity.id),
+  );
   const ownerNames = (refs: RoleRef[], unit?: string) =>
-    org ? resolveAll(org, refs, { department: cycle.department, ...(unit ? { unit } : {}) }).people.map((p) => p.name) : refs.map(roleLabel);
+    org
+      ? resolveAll(org, refs, { department: cycle.department, ...(unit ? { unit } : {}) }).people.map((p) => p.name)
+      : refs.map(roleLabel);
   const activities: ReportActivityData[] = cycle.activities.map(({ activity }) => {
     const r = reads[activity.id]!;
     const reports = reportsOf(r.timeline);
@@ -165,19 +182,24 @@ function roleLabel(ref: RoleRef): string {
 export function reportsOf(timeline: readonly TimelineEntry[]): Answer[] {
   return timeline.flatMap((t) =>
     t.type === 'reported' && !t.report.milestoneId
-      ? [{
-          status: t.report.status,
-          ...(t.report.comment ? { comment: t.report.comment } : {}),
-          ...(t.report.proposedDate ? { proposedDate: t.report.proposedDate } : {}),
-          by: t.report.reporter.name,
-          at: t.at,
-        }]
+      ? [
+          {
+            status: t.report.status,
+            ...(t.report.comment ? { comment: t.report.comment } : {}),
+            ...(t.report.proposedDate ? { proposedDate: t.report.proposedDate } : {}),
+            by: t.report.reporter.name,
+            at: t.at,
+          },
+        ]
       : [],
   );
 }
 
 /** State and timeline of each lifecycle, a few at a time; a lifecycle that does not exist reads as empty. */
-export async function readLifecycles(client: Client, activityIds: readonly string[]): Promise<Record<string, LifecycleRead>> {
+export async function readLifecycles(
+  client: Client,
+  activityIds: readonly string[],
+): Promise<Record<string, LifecycleRead>> {
   const out: Record<string, LifecycleRead> = {};
   const queue = [...activityIds];
   const worker = async () => {

@@ -49,7 +49,10 @@ export function planCycles(d: DepartmentYear, withPrevious = true): FollowUpCycl
       const request = cal.onOrAfter(o.requestOn);
       const rule = d.rules.followUp.periods[period];
       // The same reminder day as the lifecycle's (schedule.ts statusEvents).
-      const remindOn = rule.every === 'year' && rule.remindWorkingDaysBeforeDue > 0 ? cal.addWorkingDays(o.due, -rule.remindWorkingDaysBeforeDue) : undefined;
+      const remindOn =
+        rule.every === 'year' && rule.remindWorkingDaysBeforeDue > 0
+          ? cal.addWorkingDays(o.due, -rule.remindWorkingDaysBeforeDue)
+          : undefined;
       const occasion: CycleOccasion = {
         ...o,
         openAt: stockholmInstant(request, sendTime),
@@ -73,7 +76,9 @@ export function planCycles(d: DepartmentYear, withPrevious = true): FollowUpCycl
       });
     }
   }
-  cycles.sort((a, b) => parseInstant(a.occasion.openAt) - parseInstant(b.occasion.openAt) || (a.cycleId < b.cycleId ? -1 : 1));
+  cycles.sort(
+    (a, b) => parseInstant(a.occasion.openAt) - parseInstant(b.occasion.openAt) || (a.cycleId < b.cycleId ? -1 : 1),
+  );
   if (!withPrevious) return cycles;
   // Each cycle's previous: the department's latest cycle that closed before this one opened.
   const earlier = planCycles({ ...d, year: d.year - 1 }, false);

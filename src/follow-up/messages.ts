@@ -91,7 +91,14 @@ export interface CycleReportSummary {
   files: { html: string; xlsx: string };
   nonResponders: NonResponder[];
   missingIndicators: string[];
-  totals: { activities: number; reported: number; notReported: number; overdue: number; indicators: number; indicatorsReported: number };
+  totals: {
+    activities: number;
+    reported: number;
+    notReported: number;
+    overdue: number;
+    indicators: number;
+    indicatorsReported: number;
+  };
 }
 
 export interface CycleOutcome extends CycleReportSummary {
@@ -113,6 +120,9 @@ export interface FollowUpDepartmentInput extends PlanTimed {
   rules: Rules;
 }
 
-export const followUpPlanUpdated = defineSignal<[{ plan: string; activities: LifecycleActivity[]; indicators: CycleIndicator[] }]>('followUpPlanUpdated');
+export const followUpPlanUpdated =
+  defineSignal<[{ plan: string; activities: LifecycleActivity[]; indicators: CycleIndicator[] }]>(
+    'followUpPlanUpdated',
+  );
 export const followUpRulesChanged = defineSignal<[{ rules: Rules }]>('followUpRulesChanged');
 export const followUpStartedQuery = defineQuery<string[]>('followUpStarted');

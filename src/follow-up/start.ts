@@ -33,7 +33,9 @@ export function indicatorsOf(plan: Plan): CycleIndicator[] {
             ...(i.kfAnnualTarget ? { kfAnnualTarget: i.kfAnnualTarget } : {}),
             periodicityRaw: i.periodicity.raw,
             periods: i.periodicity.periods,
-            owners: d.unit ? [{ role: 'enhetschef', unit: d.unit, raw: 'Enhetschef' }] : [{ role: 'avdelningschef', raw: 'Avdelningschef' }],
+            owners: d.unit
+              ? [{ role: 'enhetschef', unit: d.unit, raw: 'Enhetschef' }]
+              : [{ role: 'avdelningschef', raw: 'Avdelningschef' }],
           });
         }
   return out;
@@ -42,8 +44,11 @@ export function indicatorsOf(plan: Plan): CycleIndicator[] {
 /** The plan's years: from its title ("2021-2023", "2020") and its deadlines. */
 export function planYears(plan: Plan): { from: number; until: number } {
   const years = [...plan.title.matchAll(/\b(20\d\d)\b/g)].map((m) => Number(m[1]));
-  for (const p of placedActivities(plan)) if (p.activity.deadline.date) years.push(Number(p.activity.deadline.date.slice(0, 4)));
-  return years.length ? { from: Math.min(...years), until: Math.max(...years) } : { from: new Date().getUTCFullYear(), until: new Date().getUTCFullYear() };
+  for (const p of placedActivities(plan))
+    if (p.activity.deadline.date) years.push(Number(p.activity.deadline.date.slice(0, 4)));
+  return years.length
+    ? { from: Math.min(...years), until: Math.max(...years) }
+    : { from: new Date().getUTCFullYear(), until: new Date().getUTCFullYear() };
 }
 
 /**
@@ -62,7 +67,9 @@ export function followUpInputs(plan: Plan, rules: RulesFile, now: Date, shiftMs?
     untilYear: until,
     plans: {
       [id]: {
-        activities: placedActivities(plan).filter((p) => p.department.id === d.id).map((p) => toLifecycleActivity(plan, p)),
+        activities: placedActivities(plan)
+          .filter((p) => p.department.id === d.id)
+          .map((p) => toLifecycleActivity(plan, p)),
         indicators: indicators.filter((i) => i.department === d.id),
       },
     },
@@ -72,7 +79,14 @@ export function followUpInputs(plan: Plan, rules: RulesFile, now: Date, shiftMs?
 }
 
 /** Starts (or updates) each department's follow-up workflow; idempotent. */
-export async function startFollowUps(client: Client, taskQueue: string, plan: Plan, rules: RulesFile, now = new Date(), shiftMs?: number): Promise<string[]> {
+export async function startFollowUps(
+  client: Client,
+  taskQueue: string,
+  plan: Plan,
+  rules: RulesFile,
+  now = new Date(),
+  shiftMs?: number,
+): Promise<string[]> {
   const ids: string[] = [];
   for (const input of followUpInputs(plan, rules, now, shiftMs)) {
     const [planKey, content] = Object.entries(input.plans)[0]!;

@@ -50,7 +50,10 @@ import {
 import { planCycles } from './cycles';
 
 const retry = { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' } as const;
-const { deliver, followUpLifecycles } = proxyActivities<FollowUpActivities>({ startToCloseTimeout: '2 minutes', retry });
+const { deliver, followUpLifecycles } = proxyActivities<FollowUpActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry,
+});
 const { closeFollowUpCycle } = proxyActivities<FollowUpActivities>({ startToCloseTimeout: '10 minutes', retry });
 
 const AVDELNINGSCHEF: RoleRef = { role: 'avdelningschef', raw: 'Avdelningschef' };
@@ -78,7 +81,12 @@ export async function followUpCycle(input: FollowUpCycleInput): Promise<CycleOut
     (s) => {
       const seen = submissions.get(s.submissionId);
       if (seen) return seen; // the same form submitted twice records once
-      const value: IndicatorValue = { ...s, value: s.value.trim(), ...(s.comment?.trim() ? { comment: s.comment.trim() } : {}), at: now() };
+      const value: IndicatorValue = {
+        ...s,
+        value: s.value.trim(),
+        ...(s.comment?.trim() ? { comment: s.comment.trim() } : {}),
+        at: now(),
+      };
       if (!s.comment?.trim()) delete value.comment;
       values[s.indicatorId] = value;
       submissions.set(s.submissionId, value);
@@ -87,10 +95,13 @@ export async function followUpCycle(input: FollowUpCycleInput): Promise<CycleOut
     {
       validator: (s) => {
         if (submissions.has(s.submissionId)) return;
-        if (phase === 'closing' || phase === 'closed') throw new Error(`Uppföljningen ${occasion.label} är stängd; värdet kan inte längre lämnas här.`);
-        if (!input.indicators.some((i) => i.id === s.indicatorId)) throw new Error(`Indikatorn ${s.indicatorId} följs inte upp i ${occasion.label}.`);
+        if (phase === 'closing' || phase === 'closed')
+          throw new Error(`Uppföljningen ${occasion.label} är stängd; värdet kan inte längre lämnas här.`);
+        if (!input.indicators.some((i) => i.id === s.indicatorId))
+          throw new Error(`Indikatorn ${s.indicatorId} följs inte upp i ${occasion.label}.`);
         if (!s.value.trim()) throw new Error('Ange ett värde.');
-        if (s.value.length > 200 || (s.comment?.length ?? 0) > 2000) throw new Error('Värdet eller kommentaren är för lång.');
+        if (s.value.length > 200 || (s.comment?.length ?? 0) > 2000)
+          throw new Error('Värdet eller kommentaren är för lång.');
       },
     },
   );
@@ -104,23 +115,53 @@ export async function followUpCycle(input: FollowUpCycleInput): Promise<CycleOut
   await untilPlan(occasion.openAt);
   phase = 'open';
   const ownAsked = input.activities.filter((a) => !a.askedByLifecycle).map((a) => a.activity);
-  const open = ownAsked.length ? await followUpLifecycles({ activityIds: ownAsked.map((a) => a.id), since: occasion.openAt }) : {};
+  const open = ownAsked.length
+    ? await followUpLifecycles({ activityIds: ownAsked.map((a) => a.id), since: occasion.openAt })
+    : {};
   const askActivities = ownAsked.filter((a) => open[a.id]?.exists && !open[a.id]?.finished);
   await Promise.all([
-    ...askActivities.map((a) => send(activitySubject(a), 'statusRequest', `status:${occasion.id}`, a.owners, `statusförfrågan inför ${occasion.label}, svara senast ${occasion.due}`)),
+    ...askActivities.map((a) =>
+      send(
+        activitySubject(a),
+        'statusRequest',
+        `status:${occasion.id}`,
+        a.owners,
+        `statusförfrågan inför ${occasion.label}, svara senast ${occasion.due}`,
+      ),
+    ),
     ...input.indicators.map((i) =>
-      send(indicatorSubject(i), 'statusRequest', `indicator:${occasion.id}`, i.owners, `ange värdet för indikatorn inför ${occasion.label}, svara senast ${occasion.due}`),
+      send(
+        indicatorSubject(i),
+        'statusRequest',
+        `indicator:${occasion.id}`,
+        i.owners,
+        `ange värdet för indikatorn inför ${occasion.label}, svara senast ${occasion.due}`,
+      ),
     ),
   ]);
 
   // A reminder before the due date to those the cycle asked and who have not answered.
   if (occasion.remindAt && parseInstant(occasion.remindAt) > nowMs()) {
     await untilPlan(occasion.remindAt);
-    const answered = askActivities.length ? await followUpLifecycles({ activityIds: askActivities.map((a) => a.id), since: occasion.openAt }) : {};
+    const answered = askActivities.length
+      ? await followUpLifecycles({ activityIds: askActivities.map((a) => a.id), since: occasion.openAt })
+      : {};
     const reason = `påminnelse: status för ${occasion.label} ska lämnas senast ${occasion.due}`;
     await Promise.all([
-      ...askActivities.filter((a) => !answered[a.id]?.answeredSince && !answered[a.id]?.finished).map((a) => send(activitySubject(a), 'reminder', `status:${occasion.id}:reminder`, a.owners, reason)),
-      ...input.indicators.filter((i) => !values[i.id]).map((i) => send(indicatorSubject(i), 'reminder', `indicator:${occasion.id}:reminder`, i.owners, `påminnelse: värdet för indikatorn ska lämnas senast ${occasion.due}`)),
+      ...askActivities
+        .filter((a) => !answered[a.id]?.answeredSince && !answered[a.id]?.finished)
+        .map((a) => send(activitySubject(a), 'reminder', `status:${occasion.id}:reminder`, a.owners, reason)),
+      ...input.indicators
+        .filter((i) => !values[i.id])
+        .map((i) =>
+          send(
+            indicatorSubject(i),
+            'reminder',
+            `indicator:${occasion.id}:reminder`,
+            i.owners,
+            `påminnelse: värdet för indikatorn ska lämnas senast ${occasion.due}`,
+          ),
+        ),
     ]);
   }
 
@@ -134,10 +175,24 @@ export async function followUpCycle(input: FollowUpCycleInput): Promise<CycleOut
   const byIndicator = new Map(input.indicators.map((i) => [i.id, i]));
   await Promise.all([
     ...summary.nonResponders.map((n) =>
-      send(byId.get(n.activityId)!, 'escalation', `nonresponder:${occasion.id}`, [AVDELNINGSCHEF], `ingen status för ${occasion.label} (svar senast ${occasion.due}) från ${n.owners.join(', ') || 'ansvarig'}`, 'avdelningschef'),
+      send(
+        byId.get(n.activityId)!,
+        'escalation',
+        `nonresponder:${occasion.id}`,
+        [AVDELNINGSCHEF],
+        `ingen status för ${occasion.label} (svar senast ${occasion.due}) från ${n.owners.join(', ') || 'ansvarig'}`,
+        'avdelningschef',
+      ),
     ),
     ...summary.missingIndicators.map((id) =>
-      send(indicatorSubject(byIndicator.get(id)!), 'escalation', `nonresponder:${occasion.id}`, [AVDELNINGSCHEF], `inget värde för indikatorn i ${occasion.label} (svar senast ${occasion.due})`, 'avdelningschef'),
+      send(
+        indicatorSubject(byIndicator.get(id)!),
+        'escalation',
+        `nonresponder:${occasion.id}`,
+        [AVDELNINGSCHEF],
+        `inget värde för indikatorn i ${occasion.label} (svar senast ${occasion.due})`,
+        'avdelningschef',
+      ),
     ),
   ]);
   const t = summary.totals;
@@ -153,9 +208,21 @@ export async function followUpCycle(input: FollowUpCycleInput): Promise<CycleOut
   phase = 'closed';
   return { cycleId, closedAt, ...summary };
 
-  function send(about: NoticeSubject, kind: NoticeKind, key: string, recipients: RoleRef[], reason: string, to: ScheduleRecipient = 'owners') {
+  function send(
+    about: NoticeSubject,
+    kind: NoticeKind,
+    key: string,
+    recipients: RoleRef[],
+    reason: string,
+    to: ScheduleRecipient = 'owners',
+  ) {
     // Dated at the occasion's instant (not the moment the activity ran), so a digest's day is the rule's day.
-    const at = kind === 'statusRequest' ? occasion.openAt : kind === 'reminder' ? (occasion.remindAt ?? now()) : occasion.closeAt;
+    const at =
+      kind === 'statusRequest'
+        ? occasion.openAt
+        : kind === 'reminder'
+          ? (occasion.remindAt ?? now())
+          : occasion.closeAt;
     const notice: Notice = {
       key: `${key}:${about.id}`,
       kind,

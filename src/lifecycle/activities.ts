@@ -22,12 +22,17 @@ export interface LegacyDeliveryRequest {
   items: { event: Omit<ScheduleEvent, 'kind'> & { kind: NoticeKind }; recipients: RoleRef[] }[];
 }
 
-export function isLegacyDeliveryRequest(request: NoticeRequest | LegacyDeliveryRequest): request is LegacyDeliveryRequest {
+export function isLegacyDeliveryRequest(
+  request: NoticeRequest | LegacyDeliveryRequest,
+): request is LegacyDeliveryRequest {
   return 'items' in request && !('notices' in request);
 }
 
 /** The old request as notices: the subject from the activity it carried, each event as a notice. */
-export function noticeRequestOf(request: NoticeRequest | LegacyDeliveryRequest, planNow: () => string = () => new Date().toISOString()): NoticeRequest {
+export function noticeRequestOf(
+  request: NoticeRequest | LegacyDeliveryRequest,
+  planNow: () => string = () => new Date().toISOString(),
+): NoticeRequest {
   if (!isLegacyDeliveryRequest(request)) return request;
   const { activity } = request;
   const subject = activitySubject(activity);

@@ -18,5 +18,10 @@ export {
 } from './state';
 export { lifecycleStart } from './start';
 export { searchAttributesAtStart, searchAttributeUpdates } from './search-attributes';
-export { createLifecycleActivities, noticeRequestOf, type LegacyDeliveryRequest, type LifecycleActivities } from './activities';
+export {
+  createLifecycleActivities,
+  noticeRequestOf,
+  type LegacyDeliveryRequest,
+  type LifecycleActivities,
+} from './activities';
 export { planId, rulesVersion, toLifecycleActivity } from './from-plan';

@@ -49,7 +49,12 @@ export interface StatusReport {
 }
 
 export type TimelineEntry =
-  | { at: string; type: 'sent'; event: Pick<ScheduleEvent, 'key' | 'kind' | 'to' | 'reason' | 'milestoneId' | 'period'>; recipients: string[] }
+  | {
+      at: string;
+      type: 'sent';
+      event: Pick<ScheduleEvent, 'key' | 'kind' | 'to' | 'reason' | 'milestoneId' | 'period'>;
+      recipients: string[];
+    }
   | { at: string; type: 'reported'; report: StatusReport }
   | { at: string; type: 'acknowledged'; by: string; milestoneId?: string }
   | { at: string; type: 'snoozed'; by: string; until: IsoDate }

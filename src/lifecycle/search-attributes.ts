@@ -13,7 +13,10 @@ export type SearchAttributeName = keyof SearchAttributeValues;
 const instant = (value: string) => (value ? new Date(value) : null);
 
 /** One attribute's pair; `null` value: not set. */
-export function searchAttributePair(values: SearchAttributeValues, name: SearchAttributeName): SearchAttributeUpdatePair {
+export function searchAttributePair(
+  values: SearchAttributeValues,
+  name: SearchAttributeName,
+): SearchAttributeUpdatePair {
   switch (name) {
     case 'PlanvaktPlan':
       return { key: sa.PlanvaktPlan, value: values.PlanvaktPlan };
@@ -35,7 +38,10 @@ export function searchAttributePair(values: SearchAttributeValues, name: SearchA
 }
 
 /** What an upsert sends for the attributes `names` (null removes one). */
-export function searchAttributeUpdates(values: SearchAttributeValues, names: readonly SearchAttributeName[]): SearchAttributeUpdatePair[] {
+export function searchAttributeUpdates(
+  values: SearchAttributeValues,
+  names: readonly SearchAttributeName[],
+): SearchAttributeUpdatePair[] {
   return names.map((name) => searchAttributePair(values, name));
 }
 

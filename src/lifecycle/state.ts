@@ -11,7 +11,6 @@ import { LINE_MANAGERS, type Role, type RoleRef } from '../domain/vocabulary';
 import type { Rules } from '../rules/schema';
 import type { CarriedState, LifecycleActivity, LifecycleView, StatusReport } from './messages';
 
-
 export function initialState(now: string): CarriedState {
   return { sent: [], since: now, milestones: {}, timeline: [], runs: 1 };
 }
@@ -85,7 +84,12 @@ export function resetForNewDeadline(state: CarriedState): void {
   if (state.status === 'late') state.status = undefined;
 }
 
-export function scheduleInput(activity: LifecycleActivity, rules: Rules, state: CarriedState, now: string): ScheduleInput {
+export function scheduleInput(
+  activity: LifecycleActivity,
+  rules: Rules,
+  state: CarriedState,
+  now: string,
+): ScheduleInput {
   return {
     activity,
     rules,
@@ -107,7 +111,12 @@ export function isOverdue(activity: LifecycleActivity, state: CarriedState, toda
   return activity.deadline !== undefined && state.status !== 'done' && today > activity.deadline;
 }
 
-export function view(activity: LifecycleActivity, state: CarriedState, rulesVersion: string, today: string): LifecycleView {
+export function view(
+  activity: LifecycleActivity,
+  state: CarriedState,
+  rulesVersion: string,
+  today: string,
+): LifecycleView {
   return {
     activity,
     status: state.status,
@@ -129,7 +138,9 @@ export function searchAttributeValues(activity: LifecycleActivity, state: Carrie
     PlanvaktPlan: activity.plan,
     PlanvaktDepartment: activity.department,
     PlanvaktUnit: activity.unit ?? '',
-    PlanvaktOwnerRoles: [...new Set([...activity.owners, ...activity.milestones.flatMap((m) => m.owners)].map((o) => o.role))].sort(),
+    PlanvaktOwnerRoles: [
+      ...new Set([...activity.owners, ...activity.milestones.flatMap((m) => m.owners)].map((o) => o.role)),
+    ].sort(),
     PlanvaktStatus: state.status ?? 'notReported',
     PlanvaktDeadline: activity.deadline ? `${activity.deadline}T00:00:00.000Z` : '',
     PlanvaktOverdue: isOverdue(activity, state, today),

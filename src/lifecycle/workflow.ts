@@ -64,13 +64,16 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   // Events count from when Temporal accepted the start, not from the first workflow task: on a
   // busy server that task can run after an event that was due just after the import, which would
   // then count as already handled and never be sent.
-  const startedAt = () => (patched('since-run-start') ? new Date(clock.toPlanMs(workflowInfo().startTime.getTime())).toISOString() : now());
+  const startedAt = () =>
+    patched('since-run-start') ? new Date(clock.toPlanMs(workflowInfo().startTime.getTime())).toISOString() : now();
   const state = input.carried ?? initialState(startedAt());
   // One run per plan year at most: a three-year activity's history stays small whatever it sends.
   const runYear = now().slice(0, 4);
   // What the client set at start (lifecycleStart), taken before setHandler: a report that arrived
   // with the first task is applied inside setHandler, and must still count as a change to publish.
-  let published: SearchAttributeValues | undefined = input.carried ? undefined : searchAttributeValues(activity, initialState(now()), stockholmDate(now()));
+  let published: SearchAttributeValues | undefined = input.carried
+    ? undefined
+    : searchAttributeValues(activity, initialState(now()), stockholmDate(now()));
   let cancelled: string | undefined;
   let woken = false; // set by every handler: the schedule must be asked again
   const wake = () => (woken = true);
@@ -124,7 +127,6 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
     wake();
   }
 
-
   function publish() {
     const values = searchAttributeValues(activity, state, stockholmDate(now()));
     const changed = (Object.keys(values) as SearchAttributeName[]).filter(
@@ -153,7 +155,14 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
         state.timeline.push({
           at: now(),
           type: 'sent',
-          event: { key: event.key, kind: event.kind, to: event.to, reason: event.reason, milestoneId: event.milestoneId, period: event.period },
+          event: {
+            key: event.key,
+            kind: event.kind,
+            to: event.to,
+            reason: event.reason,
+            milestoneId: event.milestoneId,
+            period: event.period,
+          },
           recipients: r.recipients,
         });
       }
@@ -167,7 +176,13 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
     if (!woken && (workflowInfo().historyLength > MAX_HISTORY_EVENTS || now().slice(0, 4) !== runYear)) {
       await condition(allHandlersFinished);
       state.runs += 1;
-      await continueAsNew<typeof activityLifecycle>({ activity, rules, rulesVersion, ...clock.carry(), carried: state });
+      await continueAsNew<typeof activityLifecycle>({
+        activity,
+        rules,
+        rulesVersion,
+        ...clock.carry(),
+        carried: state,
+      });
     }
   }
 

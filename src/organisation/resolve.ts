@@ -48,7 +48,8 @@ export function resolveRecipients(org: Organisation, ref: RoleRef, scope: Scope)
   const { active, inactive } = holders(org, role, { department, ...(unit ? { unit } : {}) });
   if (active.length > 0 && inactive.length === 0) return { people: active, gaps: [] };
 
-  const fallback = active.length > 0 ? [] : escalationLine(org, department).find((step) => step.people.length > 0)?.people ?? [];
+  const fallback =
+    active.length > 0 ? [] : (escalationLine(org, department).find((step) => step.people.length > 0)?.people ?? []);
   const where = unit ? `${department}/${unit}` : department;
   const label = ROLES[role];
   const names = inactive.map((p) => p.name).join(', ');
@@ -106,7 +107,8 @@ export function escalationLine(org: Organisation, department: string, unit?: str
 export function managerLine(org: Organisation, personId: string): Person[] {
   const byId = new Map(org.people.map((p) => [p.id, p]));
   const line: Person[] = [];
-  for (let p = byId.get(byId.get(personId)?.manager ?? ''); p && !line.includes(p); p = byId.get(p.manager ?? '')) line.push(p);
+  for (let p = byId.get(byId.get(personId)?.manager ?? ''); p && !line.includes(p); p = byId.get(p.manager ?? ''))
+    line.push(p);
   return line;
 }
 
@@ -116,7 +118,8 @@ export function departmentOfUnit(org: Organisation, unit: string): string | unde
 
 /** Holders of `role` at the narrowest scope that has any active one; inactive ones met on the way. */
 function holders(org: Organisation, role: Role, scope: Scope): { active: Person[]; inactive: Person[] } {
-  const assignedDepartment = (a: RoleAssignment) => a.department ?? (a.unit ? departmentOfUnit(org, a.unit) : undefined);
+  const assignedDepartment = (a: RoleAssignment) =>
+    a.department ?? (a.unit ? departmentOfUnit(org, a.unit) : undefined);
   const levels: ((a: RoleAssignment) => boolean)[] = [
     ...(scope.unit ? [(a: RoleAssignment) => a.unit === scope.unit] : []),
     scope.unit

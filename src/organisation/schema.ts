@@ -9,14 +9,30 @@ import { ROLE_IDS, type Role } from '../domain/vocabulary';
  */
 
 const sv = (en: string, svText: string) => ({ message: en, params: { sv: svText } });
-const Id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, sv('expected an id of lowercase letters, digits and dashes', 'förväntade ett id av små bokstäver, siffror och bindestreck'));
+const Id = z
+  .string()
+  .regex(
+    /^[a-z0-9]+(-[a-z0-9]+)*$/,
+    sv(
+      'expected an id of lowercase letters, digits and dashes',
+      'förväntade ett id av små bokstäver, siffror och bindestreck',
+    ),
+  );
 export const RoleSchema = z.enum(ROLE_IDS as [Role, ...Role[]]);
 
 export const UnitSchema = z.strictObject({ id: Id, name: z.string().min(1) });
-export const DepartmentSchema = z.strictObject({ id: Id, name: z.string().min(1), units: z.array(UnitSchema).default([]) });
+export const DepartmentSchema = z.strictObject({
+  id: Id,
+  name: z.string().min(1),
+  units: z.array(UnitSchema).default([]),
+});
 
 /** A role held somewhere: no department = the whole förvaltning; a unit implies its department. */
-export const RoleAssignmentSchema = z.strictObject({ role: RoleSchema, department: Id.optional(), unit: Id.optional() });
+export const RoleAssignmentSchema = z.strictObject({
+  role: RoleSchema,
+  department: Id.optional(),
+  unit: Id.optional(),
+});
 
 export const PersonSchema = z.strictObject({
   id: Id,
@@ -41,23 +57,31 @@ const OrganisationShape = z.strictObject({
 });
 
 export const OrganisationSchema = OrganisationShape.superRefine((org, ctx) => {
-  const issue = (path: (string | number)[], en: string, svText: string) => ctx.addIssue({ code: 'custom', path, message: en, params: { sv: svText } });
+  const issue = (path: (string | number)[], en: string, svText: string) =>
+    ctx.addIssue({ code: 'custom', path, message: en, params: { sv: svText } });
 
   const departments = new Map<string, number>();
   const unitDepartment = new Map<string, string>();
   org.departments.forEach((d, i) => {
-    if (departments.has(d.id)) issue(['departments', i, 'id'], `department "${d.id}" is listed twice`, `avdelningen "${d.id}" finns två gånger`);
+    if (departments.has(d.id))
+      issue(['departments', i, 'id'], `department "${d.id}" is listed twice`, `avdelningen "${d.id}" finns två gånger`);
     departments.set(d.id, i);
     d.units.forEach((u, j) => {
       // Plans name units without their department ("BoU"), so unit ids are unique across the förvaltning.
-      if (unitDepartment.has(u.id)) issue(['departments', i, 'units', j, 'id'], `unit "${u.id}" is listed twice`, `enheten "${u.id}" finns två gånger`);
+      if (unitDepartment.has(u.id))
+        issue(
+          ['departments', i, 'units', j, 'id'],
+          `unit "${u.id}" is listed twice`,
+          `enheten "${u.id}" finns två gånger`,
+        );
       unitDepartment.set(u.id, d.id);
     });
   });
 
   const personIndex = new Map<string, number>();
   org.people.forEach((p, i) => {
-    if (personIndex.has(p.id)) issue(['people', i, 'id'], `person "${p.id}" is listed twice`, `personen "${p.id}" finns två gånger`);
+    if (personIndex.has(p.id))
+      issue(['people', i, 'id'], `person "${p.id}" is listed twice`, `personen "${p.id}" finns två gånger`);
     else personIndex.set(p.id, i);
   });
 
@@ -65,13 +89,21 @@ export const OrganisationSchema = OrganisationShape.superRefine((org, ctx) => {
     p.roles.forEach((r, j) => {
       const at = ['people', i, 'roles', j];
       if (r.department !== undefined && !departments.has(r.department)) {
-        issue([...at, 'department'], `unknown department "${r.department}"; known: ${[...departments.keys()].join(', ')}`, `okänd avdelning "${r.department}"; kända: ${[...departments.keys()].join(', ')}`);
+        issue(
+          [...at, 'department'],
+          `unknown department "${r.department}"; known: ${[...departments.keys()].join(', ')}`,
+          `okänd avdelning "${r.department}"; kända: ${[...departments.keys()].join(', ')}`,
+        );
       }
       if (r.unit !== undefined) {
         const owner = unitDepartment.get(r.unit);
         if (owner === undefined) issue([...at, 'unit'], `unknown unit "${r.unit}"`, `okänd enhet "${r.unit}"`);
         else if (r.department !== undefined && r.department !== owner) {
-          issue([...at, 'unit'], `unit "${r.unit}" belongs to department "${owner}", not "${r.department}"`, `enheten "${r.unit}" hör till avdelningen "${owner}", inte "${r.department}"`);
+          issue(
+            [...at, 'unit'],
+            `unit "${r.unit}" belongs to department "${owner}", not "${r.department}"`,
+            `enheten "${r.unit}" hör till avdelningen "${owner}", inte "${r.department}"`,
+          );
         }
       }
     });

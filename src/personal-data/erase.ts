@@ -9,7 +9,14 @@
  * activity's workflow has closed and the namespace's retention has passed (README, Personuppgifter).
  */
 import { writtenForms } from '../domain';
-import { deliveryFiles, readJsonLines, rewriteJsonLines, type DeliveryRecord, type OutboxEntry, type UndeliverableEntry } from '../delivery';
+import {
+  deliveryFiles,
+  readJsonLines,
+  rewriteJsonLines,
+  type DeliveryRecord,
+  type OutboxEntry,
+  type UndeliverableEntry,
+} from '../delivery';
 import { ConfigStore, configVersionsDir } from '../config';
 import type { Organisation, Person } from '../organisation';
 
@@ -38,7 +45,11 @@ export const MASK = '[raderad person]';
  * the organisation file says of them, and their name from the undeliverable log, which keeps it
  * once they have left the organisation file.
  */
-export async function identify(refs: readonly string[], org: Organisation | undefined, dataDir: string): Promise<Identity> {
+export async function identify(
+  refs: readonly string[],
+  org: Organisation | undefined,
+  dataDir: string,
+): Promise<Identity> {
   const ids = new Set<string>();
   const addresses = new Set<string>();
   const names = new Set<string>();
@@ -72,7 +83,8 @@ export async function erasePerson(dataDir: string, who: Identity): Promise<Erase
   const undeliverable = await rewriteJsonLines<UndeliverableEntry>(files.undeliverable, (e) =>
     e.personId !== undefined && ids.has(e.personId) ? undefined : keepMasked(e),
   );
-  const addressedTo = (e: OutboxEntry) => e.to.split(',').some((to) => who.addresses.some((a) => to.toLowerCase().includes(a)));
+  const addressedTo = (e: OutboxEntry) =>
+    e.to.split(',').some((to) => who.addresses.some((a) => to.toLowerCase().includes(a)));
   const outbox = await rewriteJsonLines<OutboxEntry>(files.outbox, (e) => (addressedTo(e) ? undefined : keepMasked(e)));
 
   const store = new ConfigStore(configVersionsDir(dataDir), {});

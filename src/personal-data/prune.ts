@@ -10,7 +10,15 @@
  * schedule's activity could run on any worker, and a day missed (the worker was down) costs
  * nothing, since the next run removes everything older than the cutoff.
  */
-import { deliveryFiles, rewriteJsonLines, type DeliveryRecord, type DevOutbox, type FileDeliveryLedger, type OutboxEntry, type UndeliverableEntry } from '../delivery';
+import {
+  deliveryFiles,
+  rewriteJsonLines,
+  type DeliveryRecord,
+  type DevOutbox,
+  type FileDeliveryLedger,
+  type OutboxEntry,
+  type UndeliverableEntry,
+} from '../delivery';
 import { ConfigStore, configVersionsDir } from '../config';
 
 const DAY_MS = 86_400_000;
@@ -30,7 +38,11 @@ export function retentionCutoff(now: Date, days: number): Date {
  * Removes every record made before `cutoff`. `live` are the worker's open ledger and dev outbox,
  * which then drop the records from memory too; without them the files are rewritten directly.
  */
-export async function prunePersonalData(dataDir: string, cutoff: Date, live: { ledger?: FileDeliveryLedger; outbox?: DevOutbox } = {}): Promise<PruneCounts> {
+export async function prunePersonalData(
+  dataDir: string,
+  cutoff: Date,
+  live: { ledger?: FileDeliveryLedger; outbox?: DevOutbox } = {},
+): Promise<PruneCounts> {
   const files = deliveryFiles(dataDir);
   // A record without a readable date is kept: the prune never guesses.
   const old = (at: string | undefined) => at !== undefined && Date.parse(at) < cutoff.getTime();
@@ -56,14 +68,25 @@ export async function prunePersonalData(dataDir: string, cutoff: Date, live: { l
  * The worker's prune: once now (before the worker takes work) and then every 24 hours, logging
  * what went. Returns the function that stops the daily timer.
  */
-export async function startPruning(opts: { dataDir: string; days: number; ledger: FileDeliveryLedger; outbox?: DevOutbox; log: (line: string) => void }): Promise<() => void> {
+export async function startPruning(opts: {
+  dataDir: string;
+  days: number;
+  ledger: FileDeliveryLedger;
+  outbox?: DevOutbox;
+  log: (line: string) => void;
+}): Promise<() => void> {
   const prune = async () => {
     const n = await prunePersonalData(opts.dataDir, retentionCutoff(new Date(), opts.days), opts);
     if (n.ledger + n.undeliverable + n.outbox + n.configVersions === 0) return;
-    opts.log(`Gallring (${opts.days} dagar): ${n.ledger} leveransposter, ${n.undeliverable} olevererbara, ${n.outbox} i utkorgen, ${n.configVersions} konfigurationsversioner borttagna`);
+    opts.log(
+      `Gallring (${opts.days} dagar): ${n.ledger} leveransposter, ${n.undeliverable} olevererbara, ${n.outbox} i utkorgen, ${n.configVersions} konfigurationsversioner borttagna`,
+    );
   };
   await prune();
-  const timer = setInterval(() => void prune().catch((e: Error) => opts.log(`Gallringen misslyckades, nytt försök om ett dygn: ${e.message}`)), DAY_MS);
+  const timer = setInterval(
+    () => void prune().catch((e: Error) => opts.log(`Gallringen misslyckades, nytt försök om ett dygn: ${e.message}`)),
+    DAY_MS,
+  );
   // The worker's own lifetime decides when the process ends, never this timer.
   timer.unref();
   return () => clearInterval(timer);

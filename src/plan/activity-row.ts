@@ -65,11 +65,20 @@ export function buildActivity(cells: ActivityCells, ctx: RowContext): Omit<Activ
  * A row with milestones is due when its last milestone is (the others are its checkpoints) and is
  * owned by everyone who owns one of them. plan.yaml derives these again after HR's corrections.
  */
-export function fromMilestones(deadlineRaw: string, milestones: readonly Milestone[]): { deadline: Deadline; owners: RoleRef[] } {
+export function fromMilestones(
+  deadlineRaw: string,
+  milestones: readonly Milestone[],
+): { deadline: Deadline; owners: RoleRef[] } {
   const owners: RoleRef[] = [];
   for (const m of milestones)
     for (const o of m.owners) if (!owners.some((x) => x.role === o.role && x.unit === o.unit)) owners.push({ ...o });
-  return { deadline: combineDeadlines(deadlineRaw, milestones.map((m) => m.deadline)), owners };
+  return {
+    deadline: combineDeadlines(
+      deadlineRaw,
+      milestones.map((m) => m.deadline),
+    ),
+    owners,
+  };
 }
 
 function readMilestones(cells: ActivityCells, count: number, deadlineParts: string[], ctx: RowContext): Milestone[] {
@@ -128,12 +137,7 @@ function readOwners(raw: string, line: Place, ctx: RowContext): RoleRef[] {
   if (raw.trim() === '') {
     ctx.warnings.add(line, ctx.fields.owners, 'no owner', 'ansvarig saknas');
   } else {
-    ctx.warnings.add(
-      line,
-      ctx.fields.owners,
-      `no known role in "${raw}"`,
-      `ingen känd roll i "${raw}"`,
-    );
+    ctx.warnings.add(line, ctx.fields.owners, `no known role in "${raw}"`, `ingen känd roll i "${raw}"`);
   }
   return [];
 }

@@ -8,7 +8,8 @@ import type { PlanDocument } from './document';
 import { PlanError } from './errors';
 import { cleanGridCell, gridDocument } from './xlsx';
 
-const HEADER_WORD = /^\s*"?(?:vad ska|aktivitet|måldatum|ansvarig|uppföljning|avdelning|indikator|startdatum|slutdatum)/i;
+const HEADER_WORD =
+  /^\s*"?(?:vad ska|aktivitet|måldatum|ansvarig|uppföljning|avdelning|indikator|startdatum|slutdatum)/i;
 
 /** The delimiter of the first line that names at least two known columns, if any line does. */
 export function csvDelimiter(text: string): string | undefined {
@@ -30,10 +31,22 @@ export function readCsv(file: string, text: string): PlanDocument {
   const delimiter = csvDelimiter(text) ?? ';';
   let records: string[][];
   try {
-    records = parse(text, { delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }) as string[][];
+    records = parse(text, {
+      delimiter,
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+    }) as string[][];
   } catch (e) {
     const line = e instanceof CsvError ? (e as CsvError & { lines?: number }).lines : undefined;
-    throw new PlanError({ file, ...(line ? { line } : {}) }, `not readable as CSV (${(e as Error).message})`, `går inte att läsa som CSV (${(e as Error).message})`);
+    throw new PlanError(
+      { file, ...(line ? { line } : {}) },
+      `not readable as CSV (${(e as Error).message})`,
+      `går inte att läsa som CSV (${(e as Error).message})`,
+    );
   }
-  return gridDocument(file, 'csv', [{ name: '', rows: records.map((r) => r.map(cleanGridCell)), namesDepartment: false }]);
+  return gridDocument(file, 'csv', [
+    { name: '', rows: records.map((r) => r.map(cleanGridCell)), namesDepartment: false },
+  ]);
 }

@@ -47,7 +47,10 @@ const TOKENS: { re: RegExp; read: (m: RegExpExecArray) => Omit<Value, 'source'> 
       return plausibleYear(year) ? { kind: 'year', date: `${year}-12-31`, checkpoints: [] } : undefined;
     },
   },
-  { re: /(?:löpande|fortlöpande|kontinuerligt|pågående)(?![\p{L}])/iuy, read: () => ({ kind: 'ongoing', checkpoints: [] }) },
+  {
+    re: /(?:löpande|fortlöpande|kontinuerligt|pågående)(?![\p{L}])/iuy,
+    read: () => ({ kind: 'ongoing', checkpoints: [] }),
+  },
 ];
 
 /** What may stand between values: spaces, commas, a trailing full stop, "och", "samt". */

@@ -83,9 +83,7 @@ function readDeadline(d: Deadline) {
 }
 
 function readOwners(owners: readonly RoleRef[]) {
-  return owners
-    .map((o) => `${o.role}${o.unit ? `@${o.unit}` : ''}${o.all ? '*' : ''}`)
-    .sort();
+  return owners.map((o) => `${o.role}${o.unit ? `@${o.unit}` : ''}${o.all ? '*' : ''}`).sort();
 }
 
 function readMilestone(m: Activity['milestones'][number]) {

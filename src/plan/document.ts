@@ -63,7 +63,10 @@ function isSeparator(line: string): boolean {
 
 /** `| a | b |` → ["a", "b"]; `\|` inside a cell is a literal bar. */
 export function splitPipeRow(line: string): string[] {
-  const body = line.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '');
+  const body = line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '');
   return body.split(/(?<!\\)\|/).map((c) => c.replace(/\\\|/g, '|'));
 }
 
@@ -94,7 +97,9 @@ export function textDocument(file: string, lines: readonly string[]): PlanDocume
       run.push({ at: { line: i + 1 }, cells: cells.map(cleanCell) });
       i++;
     }
-    blocks.push(kind === 'pipe' ? pipeTable(run, raw) : { kind: 'table', at: { line }, header: run[0], rows: run.slice(1) });
+    blocks.push(
+      kind === 'pipe' ? pipeTable(run, raw) : { kind: 'table', at: { line }, header: run[0], rows: run.slice(1) },
+    );
   }
   return { file, format: 'text', blocks };
 }

@@ -74,7 +74,8 @@ function cellText(tc: XNode): string {
   const walk = (n: XNode): void => {
     for (const c of children(n)) {
       if (c.localName === 'p') lines.push(...paragraphText(c).split('\n'));
-      else if (c.localName === 'tbl') for (const tr of children(c, 'tr')) for (const inner of children(tr, 'tc')) walk(inner);
+      else if (c.localName === 'tbl')
+        for (const tr of children(c, 'tr')) for (const inner of children(tr, 'tc')) walk(inner);
       else if (c.localName === 'sdt' || c.localName === 'sdtContent' || c.localName === 'customXml') walk(c);
     }
   };
@@ -91,22 +92,36 @@ export async function readDocx(file: string, bytes: Uint8Array): Promise<PlanDoc
     const zip = await JSZip.loadAsync(bytes);
     xml = await zip.file('word/document.xml')?.async('string');
   } catch (e) {
-    throw new PlanError({ file }, `not a readable Word document (${(e as Error).message})`, `inte ett läsbart Word-dokument (${(e as Error).message})`);
+    throw new PlanError(
+      { file },
+      `not a readable Word document (${(e as Error).message})`,
+      `inte ett läsbart Word-dokument (${(e as Error).message})`,
+    );
   }
   if (xml === undefined) {
-    throw new PlanError({ file }, 'Word document without word/document.xml', 'Word-dokumentet saknar word/document.xml');
+    throw new PlanError(
+      { file },
+      'Word document without word/document.xml',
+      'Word-dokumentet saknar word/document.xml',
+    );
   }
   const errors: string[] = [];
   let root: XNode | null = null;
   try {
-    const dom = new DOMParser({ onError: (level, msg) => void (level !== 'warning' && errors.push(msg)) }).parseFromString(xml, 'text/xml');
+    const dom = new DOMParser({
+      onError: (level, msg) => void (level !== 'warning' && errors.push(msg)),
+    }).parseFromString(xml, 'text/xml');
     root = dom.documentElement;
   } catch (e) {
     errors.push((e as Error).message.split('\n')[0] ?? '');
   }
   const body = root ? children(root, 'body')[0] : undefined;
   if (!body || errors.length > 0) {
-    throw new PlanError({ file }, `Word document XML cannot be read${errors[0] ? ` (${errors[0]})` : ''}`, `Word-dokumentets XML går inte att läsa${errors[0] ? ` (${errors[0]})` : ''}`);
+    throw new PlanError(
+      { file },
+      `Word document XML cannot be read${errors[0] ? ` (${errors[0]})` : ''}`,
+      `Word-dokumentets XML går inte att läsa${errors[0] ? ` (${errors[0]})` : ''}`,
+    );
   }
 
   const blocks: DocBlock[] = [];
@@ -117,7 +132,8 @@ export async function readDocx(file: string, bytes: Uint8Array): Promise<PlanDoc
       if (el.localName === 'p') {
         const text = paragraphText(el);
         ordinal++;
-        if (text.trim() !== '') blocks.push({ kind: 'paragraph', at: { line: ordinal, label: `stycke ${ordinal}` }, text });
+        if (text.trim() !== '')
+          blocks.push({ kind: 'paragraph', at: { line: ordinal, label: `stycke ${ordinal}` }, text });
       } else if (el.localName === 'tbl') {
         tableNo++;
         const rows: DocRow[] = [];
@@ -126,7 +142,9 @@ export async function readDocx(file: string, bytes: Uint8Array): Promise<PlanDoc
           const cells: string[] = [];
           for (const tc of children(tr, 'tc')) {
             const pr = children(tc, 'tcPr')[0];
-            const span = Number((pr && children(pr, 'gridSpan')[0] && attr(children(pr, 'gridSpan')[0] as XNode, 'val')) ?? 1) || 1;
+            const span =
+              Number((pr && children(pr, 'gridSpan')[0] && attr(children(pr, 'gridSpan')[0] as XNode, 'val')) ?? 1) ||
+              1;
             const vMerge = pr ? children(pr, 'vMerge')[0] : undefined;
             // A vertically merged cell's continuation is empty, as the text export shows it.
             const text = vMerge && attr(vMerge, 'val') !== 'restart' ? '' : cellText(tc);

@@ -1,7 +1,15 @@
 /** The plan importer: pure reading of plan files into the normalised Plan, plan.yaml and diffs. */
 export * from './model';
 export { PlanError } from './errors';
-export { parsePlan, parseDocument, readPlanFile, readPlanBytes, detectFormat, type ParseResult, type FileFormat } from './parse';
+export {
+  parsePlan,
+  parseDocument,
+  readPlanFile,
+  readPlanBytes,
+  detectFormat,
+  type ParseResult,
+  type FileFormat,
+} from './parse';
 export { textDocument, type PlanDocument } from './document';
 export { readDocx } from './docx';
 export { parseDeadline, splitDeadlineCell } from './deadline';

@@ -8,7 +8,15 @@ import { buildActivity, sourceRef, type RowContext } from './activity-row';
 import { defaultCadences, parseCadences } from './cadence';
 import type { Warnings } from './errors';
 import { assignIds } from './ids';
-import { SECTION_KINDS, type Activity, type Department, type Goal, type Plan, type Section, type SectionKind } from './model';
+import {
+  SECTION_KINDS,
+  type Activity,
+  type Department,
+  type Goal,
+  type Plan,
+  type Section,
+  type SectionKind,
+} from './model';
 import { splitPipeRow, type DocParagraph, type DocRow, type DocTable, type Place, type PlanDocument } from './document';
 import { capitalise, fold, joinContinued, slug } from './text';
 
@@ -54,7 +62,9 @@ export function readKompetensplan(doc: PlanDocument, warnings: Warnings): Plan {
   const { file } = doc;
   const firstDepartment = doc.blocks.findIndex((b) => b.kind === 'paragraph' && DEPARTMENT_HEADING.test(b.text));
   const preamble = firstDepartment < 0 ? doc.blocks : doc.blocks.slice(0, firstDepartment);
-  const followUpRaw = preamble.find((b): b is DocParagraph => b.kind === 'paragraph' && PLAN_FOLLOW_UP.test(b.text))?.text.trim();
+  const followUpRaw = preamble
+    .find((b): b is DocParagraph => b.kind === 'paragraph' && PLAN_FOLLOW_UP.test(b.text))
+    ?.text.trim();
   const plan: Plan = {
     kind: 'kompetensforsorjningsplan',
     title: readTitle(doc),
@@ -87,11 +97,20 @@ export function readKompetensplan(doc: PlanDocument, warnings: Warnings): Plan {
   }
 
   if (plan.departments.length === 0) {
-    warnings.add(undefined, undefined, 'no department activity plan found', 'ingen aktivitetsplan per avdelning hittades');
+    warnings.add(
+      undefined,
+      undefined,
+      'no department activity plan found',
+      'ingen aktivitetsplan per avdelning hittades',
+    );
   }
   for (const department of plan.departments) {
     const placed = department.sections.flatMap((s) => s.goals.flatMap((g) => g.activities.map((a) => ({ g, a }))));
-    const ids = assignIds(plan.kind, department.id, placed.map(({ g, a }) => ({ goal: g.text, text: a.text })));
+    const ids = assignIds(
+      plan.kind,
+      department.id,
+      placed.map(({ g, a }) => ({ goal: g.text, text: a.text })),
+    );
     placed.forEach(({ a }, i) => (a.id = ids[i] ?? ''));
   }
   return plan;
@@ -109,7 +128,8 @@ function departmentFor(plan: Plan, heading: string): Department {
 
 /** "Kompetens- försörjningsplan 2021- 2023" as it was before Word's hyphenation. */
 function readTitle(doc: PlanDocument): string {
-  const first = doc.blocks.find((b): b is DocParagraph => b.kind === 'paragraph' && b.text.trim() !== '')?.text.trim() ?? '';
+  const first =
+    doc.blocks.find((b): b is DocParagraph => b.kind === 'paragraph' && b.text.trim() !== '')?.text.trim() ?? '';
   return first.replace(/(\p{L})- (\p{Ll})/gu, '$1$2').replace(/(\d)- (\d)/g, '$1-$2');
 }
 
@@ -263,7 +283,13 @@ class DepartmentReader {
       this.department.sections.push(this.section);
     }
     if (v.goal !== '' && v.goal !== this.goal?.text) {
-      this.goal = { level: 'goal', text: v.goal, activities: [], indicators: [], source: sourceRef(this.plan.file, line) };
+      this.goal = {
+        level: 'goal',
+        text: v.goal,
+        activities: [],
+        indicators: [],
+        source: sourceRef(this.plan.file, line),
+      };
       this.section.goals.push(this.goal);
     }
     if (!this.goal) {
@@ -274,7 +300,10 @@ class DepartmentReader {
     if (v.text === '') this.warnings.add(line, FIELD.text, 'no activity text', 'aktivitetstext saknas');
     const activity: Activity = {
       id: '',
-      ...buildActivity({ text: v.text, deadline: v.deadline, owners: v.owners, followUp: v.followUp, at: line }, this.ctx),
+      ...buildActivity(
+        { text: v.text, deadline: v.deadline, owners: v.owners, followUp: v.followUp, at: line },
+        this.ctx,
+      ),
     };
     this.goal.activities.push(activity);
     this.last = { activity, goal: this.goal };

@@ -33,7 +33,11 @@ const ROLE_PATTERNS: RolePattern[] = [
   { role: 'rektor', re: rx('rektor(?:n|er|erna)?'), plural: CHEF_PLURAL },
   { role: 'hr', re: rx('hr(?:-avdelningen|-konsult|-partner)?') },
   { role: 'controller', re: rx('(?:ekonomi)?controller(?:n|na|s)?'), plural: /na$/i },
-  { role: 'pedagogiskUtvecklingsledare', re: rx('pedagogiska?\\s+utvecklingsledare(?:n|na)?'), plural: /(?:pedagogiska\s.*|na)$/i },
+  {
+    role: 'pedagogiskUtvecklingsledare',
+    re: rx('pedagogiska?\\s+utvecklingsledare(?:n|na)?'),
+    plural: /(?:pedagogiska\s.*|na)$/i,
+  },
   { role: 'administrator', re: rx('administratör(?:en|er|erna)?'), plural: CHEF_PLURAL },
   { role: 'introduktionsansvarig', re: rx('introduktionsansvarig(?:a)?') },
   { role: 'brandombud', re: rx('brandombud(?:et|en)?') },
@@ -105,7 +109,8 @@ function findOwners(text: string): Found[] {
   }
   // "Samtliga" alone: every unit head of the department, who answers for their staff.
   if (found.length === 0) {
-    for (const f of fanOuts) found.push({ start: f.start, end: f.end, ref: { role: 'enhetschef', all: true, raw: f.text } });
+    for (const f of fanOuts)
+      found.push({ start: f.start, end: f.end, ref: { role: 'enhetschef', all: true, raw: f.text } });
   }
   return found.sort((a, b) => a.start - b.start);
 }

@@ -55,7 +55,8 @@ export async function detectFormat(bytes: Uint8Array): Promise<FileFormat> {
     try {
       const zip = await JSZip.loadAsync(bytes);
       const types = (await zip.file('[Content_Types].xml')?.async('string')) ?? '';
-      if (/wordprocessingml\.document\.main|word\/document\.xml/.test(types) || zip.file('word/document.xml')) return 'docx';
+      if (/wordprocessingml\.document\.main|word\/document\.xml/.test(types) || zip.file('word/document.xml'))
+        return 'docx';
       if (/spreadsheetml\.sheet\.main|xl\/workbook\.xml/.test(types) || zip.file('xl/workbook.xml')) return 'xlsx';
     } catch {
       // A broken zip is still not text.
@@ -94,7 +95,11 @@ export async function readPlanBytes(file: string, bytes: Uint8Array): Promise<Pa
     case 'pdf':
       return checked(parseDocument(await readPdf(file, bytes)));
     case 'zip':
-      throw new PlanError({ file }, 'a zip file that is neither a Word (.docx) nor an Excel (.xlsx) document', 'en zip-fil som varken är ett Word-dokument (.docx) eller en Excel-fil (.xlsx)');
+      throw new PlanError(
+        { file },
+        'a zip file that is neither a Word (.docx) nor an Excel (.xlsx) document',
+        'en zip-fil som varken är ett Word-dokument (.docx) eller en Excel-fil (.xlsx)',
+      );
     case 'ole':
       throw new PlanError(
         { file },
@@ -126,7 +131,10 @@ export async function readPlanBytes(file: string, bytes: Uint8Array): Promise<Pa
 function checked(result: ParseResult): ParseResult {
   const { plan } = result;
   const activities = placedActivities(plan).length;
-  const indicators = plan.departments.reduce((n, d) => n + d.sections.reduce((m, s) => m + s.goals.reduce((k, g) => k + g.indicators.length, 0), 0), 0);
+  const indicators = plan.departments.reduce(
+    (n, d) => n + d.sections.reduce((m, s) => m + s.goals.reduce((k, g) => k + g.indicators.length, 0), 0),
+    0,
+  );
   if (activities + indicators === 0) {
     throw new PlanError(
       { file: plan.file },

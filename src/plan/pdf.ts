@@ -56,18 +56,55 @@ interface RawTable {
 }
 
 /** Words that start a line after a wrap but never finish a word a column edge broke. */
-const SMALL_WORDS = new Set(['och', 'eller', 'samt', 'som', 'via', 'i', 'på', 'av', 'med', 'för', 'till', 'om', 'att', 'en', 'ett', 'de', 'den', 'det', 'vid', 'inom', 'från', 'under', 'efter', 'per', 'hos', 'mot']);
+const SMALL_WORDS = new Set([
+  'och',
+  'eller',
+  'samt',
+  'som',
+  'via',
+  'i',
+  'på',
+  'av',
+  'med',
+  'för',
+  'till',
+  'om',
+  'att',
+  'en',
+  'ett',
+  'de',
+  'den',
+  'det',
+  'vid',
+  'inom',
+  'från',
+  'under',
+  'efter',
+  'per',
+  'hos',
+  'mot',
+]);
 
-const HEADER_WORDS = /^(?:vad ska|aktivitet|åtgärd|insats|måldatum|ansvarig|uppföljning|indikator|årsmål|kf:?s årsmål|periodicitet|startdatum|slutdatum)/i;
+const HEADER_WORDS =
+  /^(?:vad ska|aktivitet|åtgärd|insats|måldatum|ansvarig|uppföljning|indikator|årsmål|kf:?s årsmål|periodicitet|startdatum|slutdatum)/i;
 const PAGE_NUMBER = /^(?:sid(?:a|an)?\s*)?\d+(?:\s*(?:av|\/|of)\s*\d+)?$/i;
 
 async function loadItems(file: string, bytes: Uint8Array): Promise<{ pages: Item[][]; heights: number[] }> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   let doc;
   try {
-    doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, useSystemFonts: false, verbosity: 0 }).promise;
+    doc = await pdfjs.getDocument({
+      data: new Uint8Array(bytes),
+      isEvalSupported: false,
+      useSystemFonts: false,
+      verbosity: 0,
+    }).promise;
   } catch (e) {
-    throw new PlanError({ file }, `not a readable PDF (${(e as Error).message})`, `inte en läsbar PDF (${(e as Error).message})`);
+    throw new PlanError(
+      { file },
+      `not a readable PDF (${(e as Error).message})`,
+      `inte en läsbar PDF (${(e as Error).message})`,
+    );
   }
   const pages: Item[][] = [];
   const heights: number[] = [];
@@ -85,7 +122,11 @@ async function loadItems(file: string, bytes: Uint8Array): Promise<{ pages: Item
     } catch (e) {
       await doc.destroy();
       const reason = (e as Error).message;
-      throw new PlanError({ file, place: `sida ${p}` }, `page ${p} of the PDF cannot be read (${reason})`, `sidan ${p} i PDF:en går inte att läsa (${reason})`);
+      throw new PlanError(
+        { file, place: `sida ${p}` },
+        `page ${p} of the PDF cannot be read (${reason})`,
+        `sidan ${p} i PDF:en går inte att läsa (${reason})`,
+      );
     }
   }
   await doc.destroy();
@@ -205,7 +246,11 @@ export async function readPdf(file: string, bytes: Uint8Array): Promise<PlanDocu
             pageStart = false;
             continue;
           }
-        } else if (skippingHeader > 0 && skippingHeader < table.headerText.length && text === table.headerText[skippingHeader]) {
+        } else if (
+          skippingHeader > 0 &&
+          skippingHeader < table.headerText.length &&
+          text === table.headerText[skippingHeader]
+        ) {
           skippingHeader++;
           continue;
         }
@@ -219,7 +264,12 @@ export async function readPdf(file: string, bytes: Uint8Array): Promise<PlanDocu
           } else {
             inHeader = false;
             const first = row?.page !== line.page;
-            row = { page: line.page, rowOnPage: first ? 1 : (row?.rowOnPage ?? 0) + 1, cells: [], afterPageBreak: first && table.rows.length > 0 };
+            row = {
+              page: line.page,
+              rowOnPage: first ? 1 : (row?.rowOnPage ?? 0) + 1,
+              cells: [],
+              afterPageBreak: first && table.rows.length > 0,
+            };
             table.rows.push(row);
             addToCells(row.cells, line, table.columns);
           }
@@ -240,8 +290,14 @@ export async function readPdf(file: string, bytes: Uint8Array): Promise<PlanDocu
         para = undefined;
         continue;
       }
-      const continues = para && para.page === line.page && gap <= rowGap && line.segments.length === 1 && (para.lines[para.lines.length - 1]?.segments.length ?? 0) === 1;
-      if (continues && para && !endsParagraph(para.lines[para.lines.length - 1] as Line, line, rightEdge(pages))) para.lines.push(line);
+      const continues =
+        para &&
+        para.page === line.page &&
+        gap <= rowGap &&
+        line.segments.length === 1 &&
+        (para.lines[para.lines.length - 1]?.segments.length ?? 0) === 1;
+      if (continues && para && !endsParagraph(para.lines[para.lines.length - 1] as Line, line, rightEdge(pages)))
+        para.lines.push(line);
       else out.push((para = { kind: 'paragraph', page: line.page, lines: [line] }));
     }
   }
@@ -264,7 +320,14 @@ export async function readPdf(file: string, bytes: Uint8Array): Promise<PlanDocu
   for (const o of out) {
     if (o.kind === 'paragraph') {
       ordinal++;
-      const text = joinLines(o.lines.map((l) => ({ text: l.segments.map((s) => s.text).join('\t'), width: (l.segments[l.segments.length - 1]?.end ?? 0) - (l.segments[0]?.x ?? 0) })), rightEdge(pages) - leftEdge(pages), 'paragraph');
+      const text = joinLines(
+        o.lines.map((l) => ({
+          text: l.segments.map((s) => s.text).join('\t'),
+          width: (l.segments[l.segments.length - 1]?.end ?? 0) - (l.segments[0]?.x ?? 0),
+        })),
+        rightEdge(pages) - leftEdge(pages),
+        'paragraph',
+      );
       blocks.push({ kind: 'paragraph', at: { line: ordinal, label: `sida ${o.page}` }, text });
       continue;
     }
@@ -293,7 +356,12 @@ export async function readPdf(file: string, bytes: Uint8Array): Promise<PlanDocu
       if (r.afterPageBreak) docRow.afterPageBreak = true;
       return docRow;
     });
-    const block: DocTable = { kind: 'table', at: { line: header.at.line, label: `sida ${t.page}, tabell ${tableNo}` }, header, rows };
+    const block: DocTable = {
+      kind: 'table',
+      at: { line: header.at.line, label: `sida ${t.page}, tabell ${tableNo}` },
+      header,
+      rows,
+    };
     blocks.push(block);
   }
   return { file, format: 'pdf', blocks, notes };
@@ -332,7 +400,12 @@ function endsParagraph(prev: Line, next: Line, right: number): boolean {
   return /[.!?:]$/.test(p.text) && /^\p{Lu}/u.test(n.text) && n.end < right - 100 && n.text.split(' ').length <= 6;
 }
 
-function joinLines(lines: CellLine[], avail: number, kind: 'cell' | 'paragraph', unsure?: (guess: string, other: string) => void): string {
+function joinLines(
+  lines: CellLine[],
+  avail: number,
+  kind: 'cell' | 'paragraph',
+  unsure?: (guess: string, other: string) => void,
+): string {
   let out = '';
   lines.forEach((line, i) => {
     if (i === 0) {
@@ -352,15 +425,20 @@ function joinLines(lines: CellLine[], avail: number, kind: 'cell' | 'paragraph',
     const full = prev.width + 1.0 * charWidth > avail;
     if (kind === 'cell' && fits) out += `\n${line.text}`;
     // Lines break after a hyphen or a slash inside a word ("socialser-|vicelinje", "2022-12-|31", "/|kartläggning", " -|Helhetssyn").
-    else if ((lower && word && /\p{L}-$/u.test(prev.text)) || (/^\d/.test(line.text) && /\d-$/.test(prev.text)) || /\S\/$/.test(prev.text) || /(^|\s)-$/.test(prev.text)) out += line.text;
+    else if (
+      (lower && word && /\p{L}-$/u.test(prev.text)) ||
+      (/^\d/.test(line.text) && /\d-$/.test(prev.text)) ||
+      /\S\/$/.test(prev.text) ||
+      /(^|\s)-$/.test(prev.text)
+    )
+      out += line.text;
     else if (lower && word && !prev.text.includes(' ') && full) {
       out += line.text;
       unsure?.(`${prev.text}${firstWord}`, `${prev.text} ${firstWord}`);
     } else if (lower && word && !prev.text.includes(' ') && prev.width + 2.5 * charWidth > avail) {
       out += ` ${line.text}`;
       unsure?.(`${prev.text} ${firstWord}`, `${prev.text}${firstWord}`);
-    }
-    else out += ` ${line.text}`;
+    } else out += ` ${line.text}`;
   });
   return out;
 }

@@ -21,10 +21,13 @@ function tuple<T extends string>(values: readonly T[]): [T, ...T[]] {
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), {
-    message: 'no such day',
-    params: { sv: 'det datumet finns inte' },
-  });
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    {
+      message: 'no such day',
+      params: { sv: 'det datumet finns inte' },
+    },
+  );
 
 const DATED_KINDS = ['date', 'year', 'range', 'tertial'] as const;
 const deadline = z
@@ -158,7 +161,8 @@ export function planToYaml(plan: Plan): string {
 export function planFromYaml(file: string, text: string): Plan {
   const plan = parseYaml(file, text.replace(/^\uFEFF/, ''), planSchema);
   for (const { activity } of placedActivities(plan)) {
-    if (activity.milestones.length > 0) Object.assign(activity, fromMilestones(activity.deadline.raw, activity.milestones));
+    if (activity.milestones.length > 0)
+      Object.assign(activity, fromMilestones(activity.deadline.raw, activity.milestones));
   }
   return plan;
 }

@@ -28,7 +28,8 @@ export function summarise(plan: Plan, warnings: readonly SourceError[]): Departm
     const owners: Partial<Record<Role, number>> = {};
     const cadences: Partial<Record<Cadence, number>> = {};
     for (const { activity } of placed) {
-      const deadlines = activity.milestones.length > 0 ? activity.milestones.map((m) => m.deadline) : [activity.deadline];
+      const deadlines =
+        activity.milestones.length > 0 ? activity.milestones.map((m) => m.deadline) : [activity.deadline];
       for (const dl of deadlines) {
         const key = dl.date?.slice(0, 7) ?? (dl.kind === 'ongoing' ? 'löpande' : 'saknas');
         byMonth[key] = (byMonth[key] ?? 0) + 1;
@@ -47,7 +48,11 @@ export function summarise(plan: Plan, warnings: readonly SourceError[]): Departm
       deadlinesByMonth: Object.fromEntries(Object.entries(byMonth).sort(([a], [b]) => a.localeCompare(b))),
       owners,
       cadences,
-      warnings: warnings.filter((w) => plan.departments.length === 1 || (w.location.line !== undefined && w.location.line >= start && w.location.line < next)),
+      warnings: warnings.filter(
+        (w) =>
+          plan.departments.length === 1 ||
+          (w.location.line !== undefined && w.location.line >= start && w.location.line < next),
+      ),
     };
     if (d.unit) summary.unit = d.unit;
     return summary;
@@ -55,15 +60,37 @@ export function summarise(plan: Plan, warnings: readonly SourceError[]): Departm
 }
 
 /** The summary as Swedish text for people. */
-export function formatSummary(plan: Plan, summaries: readonly DepartmentSummary[], warnings: readonly SourceError[]): string {
+export function formatSummary(
+  plan: Plan,
+  summaries: readonly DepartmentSummary[],
+  warnings: readonly SourceError[],
+): string {
   const out: string[] = [`${plan.title} (${plan.file})`];
   for (const s of summaries) {
     out.push('', `Avdelning ${s.name}${s.unit ? `, enhet ${s.unit}` : ''}`);
     out.push(`  Antal aktiviteter: ${s.activities}${s.milestones ? ` (varav delmål: ${s.milestones})` : ''}`);
     if (s.indicators) out.push(`  Antal indikatorer: ${s.indicators}`);
-    out.push(`  Måldatum per månad: ${Object.entries(s.deadlinesByMonth).map(([m, n]) => `${m}: ${n}`).join(', ') || '–'}`);
-    out.push(`  Ansvariga: ${Object.entries(s.owners).map(([r, n]) => `${ROLES[r as Role]} (${n})`).join(', ') || '–'}`);
-    out.push(`  Uppföljning: ${Object.entries(s.cadences).map(([c, n]) => `${CADENCES[c as Cadence]} (${n})`).join(', ') || '–'}`);
+    out.push(
+      `  Måldatum per månad: ${
+        Object.entries(s.deadlinesByMonth)
+          .map(([m, n]) => `${m}: ${n}`)
+          .join(', ') || '–'
+      }`,
+    );
+    out.push(
+      `  Ansvariga: ${
+        Object.entries(s.owners)
+          .map(([r, n]) => `${ROLES[r as Role]} (${n})`)
+          .join(', ') || '–'
+      }`,
+    );
+    out.push(
+      `  Uppföljning: ${
+        Object.entries(s.cadences)
+          .map(([c, n]) => `${CADENCES[c as Cadence]} (${n})`)
+          .join(', ') || '–'
+      }`,
+    );
     out.push(`  Varningar: ${s.warnings.length}`);
   }
   if (warnings.length > 0) {

@@ -44,8 +44,8 @@ export function looksLikeVerksamhetsplan(doc: PlanDocument): boolean {
   return doc.blocks.some((b) =>
     b.kind === 'paragraph'
       ? TITLE.test(b.text)
-      : /^aktivitet$/i.test(b.header?.cells[0] ?? '') && /^startdatum/i.test(b.header?.cells[1] ?? '') ||
-        /^indikator$/i.test(b.header?.cells[0] ?? '') && /^årsmål/i.test(b.header?.cells[1] ?? ''),
+      : (/^aktivitet$/i.test(b.header?.cells[0] ?? '') && /^startdatum/i.test(b.header?.cells[1] ?? '')) ||
+        (/^indikator$/i.test(b.header?.cells[0] ?? '') && /^årsmål/i.test(b.header?.cells[1] ?? '')),
   );
 }
 
@@ -53,11 +53,21 @@ export function readVerksamhetsplan(doc: PlanDocument, warnings: Warnings): Plan
   const { file } = doc;
   const titleBlock = paragraphs(doc).find((p) => TITLE.test(p.text));
   const titleLine = titleBlock?.text;
-  const title = titleLine?.trim() ?? paragraphs(doc).find((p) => p.text.trim() !== '')?.text.trim() ?? '';
+  const title =
+    titleLine?.trim() ??
+    paragraphs(doc)
+      .find((p) => p.text.trim() !== '')
+      ?.text.trim() ??
+    '';
   const unit = titleLine ? slug(TITLE.exec(titleLine)?.[2] ?? '') : undefined;
   const departmentId = unit ? UNIT_DEPARTMENT[unit] : undefined;
   if (!unit) {
-    warnings.add(undefined, undefined, 'no "Verksamhetsplan <year> för <unit>" title: unit unknown', 'ingen rubrik "Verksamhetsplan <år> för <enhet>": enheten är okänd');
+    warnings.add(
+      undefined,
+      undefined,
+      'no "Verksamhetsplan <year> för <unit>" title: unit unknown',
+      'ingen rubrik "Verksamhetsplan <år> för <enhet>": enheten är okänd',
+    );
   } else if (!departmentId) {
     warnings.add(
       titleBlock?.at,
@@ -72,9 +82,20 @@ export function readVerksamhetsplan(doc: PlanDocument, warnings: Warnings): Plan
     sections: [],
   };
   if (unit) department.unit = unit;
-  const plan: Plan = { kind: 'verksamhetsplan', title, file, defaultCadences: defaultCadences(undefined), departments: [department] };
+  const plan: Plan = {
+    kind: 'verksamhetsplan',
+    title,
+    file,
+    defaultCadences: defaultCadences(undefined),
+    departments: [department],
+  };
   const defaultOwners: RoleRef[] = [unit ? { role: 'enhetschef', unit, raw: '' } : { role: 'enhetschef', raw: '' }];
-  const reader = new Reader(plan, department, { warnings, defaultCadences: plan.defaultCadences, defaultOwners, fields: { text: 'Aktivitet', deadline: 'Slutdatum', owners: 'Ansvarig' } });
+  const reader = new Reader(plan, department, {
+    warnings,
+    defaultCadences: plan.defaultCadences,
+    defaultOwners,
+    fields: { text: 'Aktivitet', deadline: 'Slutdatum', owners: 'Ansvarig' },
+  });
 
   let pending: HeadingKind | undefined;
   for (const block of doc.blocks) {
@@ -93,7 +114,11 @@ export function readVerksamhetsplan(doc: PlanDocument, warnings: Warnings): Plan
   }
 
   const placed = department.sections.flatMap((s) => s.goals.flatMap((g) => g.activities.map((a) => ({ g, a }))));
-  const ids = assignIds(plan.kind, department.id, placed.map(({ g, a }) => ({ goal: g.text, text: a.text })));
+  const ids = assignIds(
+    plan.kind,
+    department.id,
+    placed.map(({ g, a }) => ({ goal: g.text, text: a.text })),
+  );
   placed.forEach(({ a }, i) => (a.id = ids[i] ?? ''));
   return plan;
 }
@@ -150,7 +175,8 @@ class Reader {
   private readIndicator(row: DocRow, columns: ColumnMap<IndicatorColumn>): void {
     const v = cellsOf(row, columns, this.ctx.warnings);
     if (!v.name) {
-      if (Object.values(v).some((x) => x)) this.ctx.warnings.add(row.at, 'Indikator', 'indicator without a name', 'indikator utan namn');
+      if (Object.values(v).some((x) => x))
+        this.ctx.warnings.add(row.at, 'Indikator', 'indicator without a name', 'indikator utan namn');
       return;
     }
     const periodicityRaw = v.periodicity ?? '';
@@ -178,14 +204,25 @@ class Reader {
     if (!Object.values(v).some((x) => x)) return;
     if (!v.text) this.ctx.warnings.add(row.at, 'Aktivitet', 'no activity text', 'aktivitetstext saknas');
     const built = buildActivity(
-      { text: v.text ?? '', deadline: v.deadline ?? '', owners: v.owners ?? '', followUp: v.followUp ?? '', at: row.at },
+      {
+        text: v.text ?? '',
+        deadline: v.deadline ?? '',
+        owners: v.owners ?? '',
+        followUp: v.followUp ?? '',
+        at: row.at,
+      },
       this.ctx,
     );
     const activity = { id: '', ...built };
     if (v.start) {
       const start = parseDeadline(v.start);
       if (start.kind === 'unreadable') {
-        this.ctx.warnings.add(row.at, 'Startdatum', `cannot read "${v.start}" as a date`, `kan inte läsa "${v.start}" som ett datum`);
+        this.ctx.warnings.add(
+          row.at,
+          'Startdatum',
+          `cannot read "${v.start}" as a date`,
+          `kan inte läsa "${v.start}" som ett datum`,
+        );
       }
       activity.start = start;
     }

@@ -52,7 +52,11 @@ export async function readXlsx(file: string, bytes: Uint8Array): Promise<PlanDoc
     // exceljs declares its own Buffer as an ArrayBuffer; a copy of the bytes is exactly that.
     await workbook.xlsx.load(new Uint8Array(bytes).buffer);
   } catch (e) {
-    throw new PlanError({ file }, `not a readable Excel file (${(e as Error).message})`, `inte en läsbar Excel-fil (${(e as Error).message})`);
+    throw new PlanError(
+      { file },
+      `not a readable Excel file (${(e as Error).message})`,
+      `inte en läsbar Excel-fil (${(e as Error).message})`,
+    );
   }
   const sheets: GridSheet[] = [];
   for (const sheet of workbook.worksheets) {
@@ -117,13 +121,19 @@ export function gridDocument(file: string, format: string, sheets: GridSheet[]):
     });
     blocks.push(...byDepartmentColumn(sheetBlocks, sheetLabel));
     // A sheet per avdelning without its own heading is named by the sheet.
-    const hasActivityTable = sheetBlocks.some((b) => b.kind === 'table' && (b.header?.cells.filter((c) => ACTIVITY_HEADER.test(c)).length ?? 0) >= 2);
+    const hasActivityTable = sheetBlocks.some(
+      (b) => b.kind === 'table' && (b.header?.cells.filter((c) => ACTIVITY_HEADER.test(c)).length ?? 0) >= 2,
+    );
     const hasHeading = sheetBlocks.some((b) => b.kind === 'paragraph' && DEPARTMENT_HEADING.test(b.text));
     const hasColumn = sheetBlocks.some((b) => b.kind === 'table' && departmentColumn(b) >= 0);
     if (hasActivityTable && !hasHeading && !hasColumn && sheet.namesDepartment) {
       const first = blocks.length - sheetBlocks.length;
       const firstTable = blocks.findIndex((b, i) => i >= first && b.kind === 'table');
-      blocks.splice(firstTable, 0, { kind: 'paragraph', at: { line: 0, label: sheetLabel }, text: `Aktivitetsplan avdelning ${sheet.name.trim()}` });
+      blocks.splice(firstTable, 0, {
+        kind: 'paragraph',
+        at: { line: 0, label: sheetLabel },
+        text: `Aktivitetsplan avdelning ${sheet.name.trim()}`,
+      });
     }
   }
   return { file, format, blocks };
@@ -154,7 +164,11 @@ function byDepartmentColumn(blocks: DocBlock[], sheetLabel: string): DocBlock[] 
       const department = row.cells[col] ?? '';
       if (!current || (department !== '' && department !== name)) {
         name = department || name;
-        out.push({ kind: 'paragraph', at: { line: row.at.line, label: sheetLabel }, text: `Aktivitetsplan avdelning ${name || 'okänd'}` });
+        out.push({
+          kind: 'paragraph',
+          at: { line: row.at.line, label: sheetLabel },
+          text: `Aktivitetsplan avdelning ${name || 'okänd'}`,
+        });
         current = { kind: 'table', at: b.at, header, rows: [] };
         out.push(current);
       }

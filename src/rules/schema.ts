@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { CADENCE_IDS, ESCALATION_TARGETS, FOLLOW_UP_PERIODS, isIsoDate, isLocalTime, type Cadence, type FollowUpPeriod } from '../domain/vocabulary';
+import {
+  CADENCE_IDS,
+  ESCALATION_TARGETS,
+  FOLLOW_UP_PERIODS,
+  isIsoDate,
+  isLocalTime,
+  type Cadence,
+  type FollowUpPeriod,
+} from '../domain/vocabulary';
 
 export { ESCALATION_TARGETS, type EscalationTarget } from '../domain/vocabulary';
 
@@ -12,11 +20,16 @@ export { ESCALATION_TARGETS, type EscalationTarget } from '../domain/vocabulary'
 
 const sv = (en: string, svText: string) => ({ message: en, params: { sv: svText } });
 
-export const IsoDateSchema = z.string().refine(isIsoDate, sv('expected a date YYYY-MM-DD', 'förväntade ett datum ÅÅÅÅ-MM-DD'));
+export const IsoDateSchema = z
+  .string()
+  .refine(isIsoDate, sv('expected a date YYYY-MM-DD', 'förväntade ett datum ÅÅÅÅ-MM-DD'));
 // One check, so '13-01' gives one error; 2024 is a leap year, so 02-29 is a valid yearly day.
 export const MonthDaySchema = z
   .string()
-  .refine((md) => /^\d\d-\d\d$/.test(md) && isIsoDate(`2024-${md}`), sv('expected a month and day MM-DD', 'förväntade månad och dag MM-DD'));
+  .refine(
+    (md) => /^\d\d-\d\d$/.test(md) && isIsoDate(`2024-${md}`),
+    sv('expected a month and day MM-DD', 'förväntade månad och dag MM-DD'),
+  );
 export const LocalTimeSchema = z.string().refine(isLocalTime, sv('expected a time HH:MM', 'förväntade en tid TT:MM'));
 const WorkingDaysSchema = z.int().min(0).max(260);
 const PositiveWorkingDaysSchema = z.int().min(1).max(260);
@@ -39,7 +52,6 @@ export const OverduePolicySchema = z
   .prefault({});
 export type OverduePolicy = z.output<typeof OverduePolicySchema>;
 
-
 /** The ladder: each step's working days count from the previous step (the first from the deadline). */
 export const EscalationPolicySchema = z
   .array(z.strictObject({ to: z.enum(ESCALATION_TARGETS), afterWorkingDays: PositiveWorkingDaysSchema }))
@@ -57,7 +69,10 @@ export const QuietDaySchema = z.union([
     .strictObject({ from: DayOrMonthDay, to: DayOrMonthDay })
     .refine(
       (r) => r.from.length === r.to.length && r.from <= r.to,
-      sv('from and to must be the same kind of date, from before to', 'från och till måste vara samma slags datum, från före till'),
+      sv(
+        'from and to must be the same kind of date, from before to',
+        'från och till måste vara samma slags datum, från före till',
+      ),
     ),
 ]);
 export type QuietDay = z.output<typeof QuietDaySchema>;
@@ -90,7 +105,11 @@ export const DeliverySchema = z
       .strictObject({
         maxAttempts: z.int().min(1).max(100).optional(),
         initialIntervalSeconds: z.int().min(1).max(3600).optional(),
-        fallbackAfterMinutes: z.int().min(1).max(7 * 24 * 60).optional(),
+        fallbackAfterMinutes: z
+          .int()
+          .min(1)
+          .max(7 * 24 * 60)
+          .optional(),
         /** How long one attempt may take before Temporal gives it up (a dead worker, a hung relay). Absent: 60. */
         attemptTimeoutSeconds: z.int().min(1).max(600).optional(),
       })
@@ -114,7 +133,9 @@ export const YearlyWindowSchema = z.strictObject({
   due: MonthDaySchema,
   /** A second request this many working days before `due` to owners who have not reported; 0: none. */
   remindWorkingDaysBeforeDue: WorkingDaysSchema.default(0),
-  years: z.record(YearKey, z.strictObject({ opens: IsoDateSchema.optional(), due: IsoDateSchema.optional() })).default({}),
+  years: z
+    .record(YearKey, z.strictObject({ opens: IsoDateSchema.optional(), due: IsoDateSchema.optional() }))
+    .default({}),
 });
 export type YearlyWindow = z.output<typeof YearlyWindowSchema>;
 
@@ -171,19 +192,17 @@ export const FollowUpSchema = z
   .strictObject({
     periods: z
       .strictObject(
-        Object.fromEntries(PERIOD_IDS.map((p) => [p, PeriodRuleSchema.default(() => PeriodRuleSchema.parse(DEFAULT_PERIODS[p]))])) as Record<
-          FollowUpPeriod,
-          z.ZodDefault<typeof PeriodRuleSchema>
-        >,
+        Object.fromEntries(
+          PERIOD_IDS.map((p) => [p, PeriodRuleSchema.default(() => PeriodRuleSchema.parse(DEFAULT_PERIODS[p]))]),
+        ) as Record<FollowUpPeriod, z.ZodDefault<typeof PeriodRuleSchema>>,
       )
       .prefault({}),
     /** Which periods each cadence the importer reads from "Uppföljning" is followed up in. */
     cadences: z
       .strictObject(
-        Object.fromEntries(CADENCE_IDS.map((c) => [c, z.array(FollowUpPeriodSchema).default(DEFAULT_CADENCES[c])])) as Record<
-          Cadence,
-          z.ZodDefault<z.ZodArray<typeof FollowUpPeriodSchema>>
-        >,
+        Object.fromEntries(
+          CADENCE_IDS.map((c) => [c, z.array(FollowUpPeriodSchema).default(DEFAULT_CADENCES[c])]),
+        ) as Record<Cadence, z.ZodDefault<z.ZodArray<typeof FollowUpPeriodSchema>>>,
       )
       .prefault({}),
   })
@@ -205,7 +224,12 @@ export type Rules = z.output<typeof RulesSchema>;
 export type RulesOverride = { [key: string]: unknown };
 const OverrideSchema = z.record(z.string(), z.unknown());
 
-export const DepartmentIdSchema = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, sv('expected a department id like individ-och-familj', 'förväntade ett avdelnings-id som individ-och-familj'));
+export const DepartmentIdSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9]+(-[a-z0-9]+)*$/,
+    sv('expected a department id like individ-och-familj', 'förväntade ett avdelnings-id som individ-och-familj'),
+  );
 
 /** config/rules.yaml: the common rules plus overrides per department id. */
 export const RulesFileSchema = RulesSchema.extend({
@@ -219,7 +243,9 @@ export const RulesFileSchema = RulesSchema.extend({
     // Swedish on the Swedish pass); custom ones keep theirs, which carries both languages.
     for (const { message, ...issue } of merged.error.issues) {
       const path = ['departments', department, ...issue.path];
-      ctx.addIssue({ ...issue, path, ...(issue.code === 'custom' ? { message } : {}) } as Parameters<typeof ctx.addIssue>[0]);
+      ctx.addIssue({ ...issue, path, ...(issue.code === 'custom' ? { message } : {}) } as Parameters<
+        typeof ctx.addIssue
+      >[0]);
     }
   }
 });

@@ -49,7 +49,12 @@ export function summarise(sim: Simulation): Summary {
   const people = new Map<string, Summary['people'][number]>();
   const days = new Map<string, Set<string>>();
   for (const m of sim.messages) {
-    const month = months.get(m.localDate.slice(0, 7)) ?? { month: m.localDate.slice(0, 7), events: 0, messages: 0, escalations: 0 };
+    const month = months.get(m.localDate.slice(0, 7)) ?? {
+      month: m.localDate.slice(0, 7),
+      events: 0,
+      messages: 0,
+      escalations: 0,
+    };
     months.set(month.month, month);
     month.events++;
     if (m.kind === 'escalation') month.escalations++;
@@ -81,9 +86,15 @@ export function summarise(sim: Simulation): Summary {
 
 export function formatTable(sim: Simulation): string {
   const rows = timelineRows(sim);
-  const headers = Object.keys(rows[0] ?? { datum: '', tid: '', mottagare: '', kanal: '', typ: '', aktivitet: '', varför: '' }) as (keyof TimelineRow)[];
+  const headers = Object.keys(
+    rows[0] ?? { datum: '', tid: '', mottagare: '', kanal: '', typ: '', aktivitet: '', varför: '' },
+  ) as (keyof TimelineRow)[];
   const widths = headers.map((h) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[h].length))));
-  const line = (cells: string[]) => cells.map((c, i) => short(c, widths[i]!).padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => short(c, widths[i]!).padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const s = summarise(sim);
   return [
     line(headers.map((h) => h[0]!.toUpperCase() + h.slice(1))),
@@ -92,9 +103,15 @@ export function formatTable(sim: Simulation): string {
     `Sammanfattning: ${sim.activities} aktiviteter, ${s.totalEvents} händelser; samlade per person, dag och kanal blir det ${s.totalMessages} meddelanden.`,
     ...(s.busiestDay ? [`Mest belastade dag: ${s.busiestDay.date} med ${s.busiestDay.messages} meddelanden.`] : []),
     'Per månad:',
-    ...s.months.map((m) => `  ${m.month}  ${String(m.messages).padStart(5)} meddelanden  ${String(m.escalations).padStart(4)} eskaleringar`),
+    ...s.months.map(
+      (m) =>
+        `  ${m.month}  ${String(m.messages).padStart(5)} meddelanden  ${String(m.escalations).padStart(4)} eskaleringar`,
+    ),
     'Per person:',
-    ...s.people.map((p) => `  ${short(p.person, 50).padEnd(50)} ${String(p.messages).padStart(4)} meddelanden  ${String(p.escalations).padStart(3)} eskaleringar`),
+    ...s.people.map(
+      (p) =>
+        `  ${short(p.person, 50).padEnd(50)} ${String(p.messages).padStart(4)} meddelanden  ${String(p.escalations).padStart(3)} eskaleringar`,
+    ),
     ...(sim.refused.length ? ['Scenariorader som inte kunde tillämpas:', ...sim.refused.map((r) => `  ${r}`)] : []),
   ].join('\n');
 }

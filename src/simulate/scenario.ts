@@ -13,14 +13,14 @@ import { STATUSES, type Status } from '../domain';
  *     - { activity: 2395d8b89a0a, date: 2023-01-20, by: avdchef-forskola }
  */
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date YYYY-MM-DD' });
-const statusBySwedish = Object.fromEntries(Object.entries(STATUSES).map(([id, sv]) => [sv.toLowerCase(), id])) as Record<string, Status>;
-const StatusWord = z
-  .string()
-  .transform((s, ctx) => {
-    const id = (s in STATUSES ? s : statusBySwedish[s.toLowerCase()]) as Status | undefined;
-    if (!id) ctx.addIssue({ code: 'custom', message: `expected one of ${Object.values(STATUSES).join(', ')}` });
-    return id as Status;
-  });
+const statusBySwedish = Object.fromEntries(
+  Object.entries(STATUSES).map(([id, sv]) => [sv.toLowerCase(), id]),
+) as Record<string, Status>;
+const StatusWord = z.string().transform((s, ctx) => {
+  const id = (s in STATUSES ? s : statusBySwedish[s.toLowerCase()]) as Status | undefined;
+  if (!id) ctx.addIssue({ code: 'custom', message: `expected one of ${Object.values(STATUSES).join(', ')}` });
+  return id as Status;
+});
 
 /** `activity` is an activity id or a piece of its text (which must match exactly one activity). */
 const Answer = z.strictObject({

@@ -3,7 +3,14 @@ import { Worker } from '@temporalio/worker';
 import { installRuntime, startTimeSkippingServer } from '../temporal';
 import { lifecycleWorkflowId, planClockAt, RecordingDelivery, ROLES, type RecordedMessage, type Role } from '../domain';
 import { createActivities, workflowsPath } from '../worker';
-import { acknowledge, activityLifecycle, lifecycleStart, reportStatus, toLifecycleActivity, type LifecycleActivity } from '../lifecycle';
+import {
+  acknowledge,
+  activityLifecycle,
+  lifecycleStart,
+  reportStatus,
+  toLifecycleActivity,
+  type LifecycleActivity,
+} from '../lifecycle';
 import { addDays, stockholmInstant, type ScheduleEventKind } from '../calendar';
 import { placedActivities, type Plan } from '../plan';
 import { resolveRecipients, type Organisation } from '../organisation';
@@ -54,14 +61,20 @@ export async function simulate(opts: SimulationOptions): Promise<Simulation> {
     .map((p) => toLifecycleActivity(opts.plan, p));
   const byId = new Map(activities.map((a) => [a.id, a]));
   const delivery = new RecordingDelivery((ref, about) =>
-    resolveRecipients(opts.organisation, ref, { department: about.department, unit: ref.unit ?? about.unit }).people.map(
-      (p) => recipientLabel(p.name, ROLES[ref.role]),
-    ),
+    resolveRecipients(opts.organisation, ref, {
+      department: about.department,
+      unit: ref.unit ?? about.unit,
+    }).people.map((p) => recipientLabel(p.name, ROLES[ref.role])),
   );
 
   const env = await startTimeSkippingServer();
   const taskQueue = 'simulate';
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: createActivities({ delivery }) });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath,
+    activities: createActivities({ delivery }),
+  });
   const running = worker.run();
   const refused: string[] = [];
   try {
@@ -69,7 +82,12 @@ export async function simulate(opts: SimulationOptions): Promise<Simulation> {
     // The plan is imported at 00:00 on `from`: the server's clock, shifted.
     const clock = planClockAt(Date.parse(stockholmInstant(opts.from, '00:00')), serverNow);
     for (const activity of activities) {
-      const input = { activity, rules: rulesFor(opts.rules, activity.department), rulesVersion: opts.rulesVersion, ...clock.carry() };
+      const input = {
+        activity,
+        rules: rulesFor(opts.rules, activity.department),
+        rulesVersion: opts.rulesVersion,
+        ...clock.carry(),
+      };
       await env.client.workflow.start(activityLifecycle, lifecycleStart(input, taskQueue, new Date(serverNow)));
     }
     const sleepUntil = async (planInstant: string) => {
@@ -94,7 +112,14 @@ export async function simulate(opts: SimulationOptions): Promise<Simulation> {
         if (step.kind === 'answer') {
           const roles = [...new Set(person.roles.map((r) => r.role))] as Role[];
           await handle.executeUpdate(reportStatus, {
-            args: [{ reporter: { personId: person.id, name: person.name, roles }, status: step.status, comment: step.comment, proposedDate: step.proposedDate }],
+            args: [
+              {
+                reporter: { personId: person.id, name: person.name, roles },
+                status: step.status,
+                comment: step.comment,
+                proposedDate: step.proposedDate,
+              },
+            ],
           });
         } else {
           await handle.signal(acknowledge, { by: person.name });
@@ -106,7 +131,10 @@ export async function simulate(opts: SimulationOptions): Promise<Simulation> {
       }
     }
     await sleepUntil(stockholmInstant(addDays(opts.to, 1), '00:00'));
-    await opts.inspect?.(env.client, activities.map((a) => lifecycleWorkflowId(a.id)));
+    await opts.inspect?.(
+      env.client,
+      activities.map((a) => lifecycleWorkflowId(a.id)),
+    );
   } finally {
     worker.shutdown();
     await running;
@@ -125,7 +153,15 @@ export async function simulate(opts: SimulationOptions): Promise<Simulation> {
 }
 
 type Step =
-  | { kind: 'answer'; date: string; by: string; activity: LifecycleActivity; status: Scenario['answers'][number]['status']; comment?: string; proposedDate?: string }
+  | {
+      kind: 'answer';
+      date: string;
+      by: string;
+      activity: LifecycleActivity;
+      status: Scenario['answers'][number]['status'];
+      comment?: string;
+      proposedDate?: string;
+    }
   | { kind: 'acknowledge'; date: string; by: string; activity: LifecycleActivity }
   | { error: string };
 
@@ -137,16 +173,24 @@ function scenarioSteps(scenario: Scenario | undefined, activities: LifecycleActi
     if (exact) return exact;
     const matches = activities.filter((a) => a.text.toLowerCase().includes(ref.toLowerCase()));
     if (matches.length === 1) return matches[0]!;
-    return matches.length === 0 ? `ingen aktivitet matchar "${ref}"` : `"${ref}" matchar ${matches.length} aktiviteter; ange id`;
+    return matches.length === 0
+      ? `ingen aktivitet matchar "${ref}"`
+      : `"${ref}" matchar ${matches.length} aktiviteter; ange id`;
   };
   const steps: Step[] = [];
   for (const a of scenario.answers) {
     const activity = find(a.activity);
-    steps.push(typeof activity === 'string' ? { error: `${a.date} ${a.by}: ${activity}` } : { kind: 'answer', ...a, activity });
+    steps.push(
+      typeof activity === 'string' ? { error: `${a.date} ${a.by}: ${activity}` } : { kind: 'answer', ...a, activity },
+    );
   }
   for (const a of scenario.acknowledgements) {
     const activity = find(a.activity);
-    steps.push(typeof activity === 'string' ? { error: `${a.date} ${a.by}: ${activity}` } : { kind: 'acknowledge', ...a, activity });
+    steps.push(
+      typeof activity === 'string'
+        ? { error: `${a.date} ${a.by}: ${activity}` }
+        : { kind: 'acknowledge', ...a, activity },
+    );
   }
   return steps.sort((x, y) => ('date' in x ? x.date : '').localeCompare('date' in y ? y.date : ''));
 }

@@ -31,9 +31,14 @@ function entry(key: 'cli' | 'testServer'): ManifestEntry {
     );
   }
   const value = (JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, ManifestEntry>)[key];
-  if (!value) throw new BinaryNotProvisioned(`${manifest} has no entry "${key}": run \`node scripts/provision-temporal.mjs --force\`.`);
+  if (!value)
+    throw new BinaryNotProvisioned(
+      `${manifest} has no entry "${key}": run \`node scripts/provision-temporal.mjs --force\`.`,
+    );
   if (value.path && !existsSync(value.path)) {
-    throw new BinaryNotProvisioned(`${value.path} (route ${value.route}) is gone: run \`node scripts/provision-temporal.mjs --force\`.`);
+    throw new BinaryNotProvisioned(
+      `${value.path} (route ${value.route}) is gone: run \`node scripts/provision-temporal.mjs --force\`.`,
+    );
   }
   return value;
 }

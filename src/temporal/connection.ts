@@ -13,7 +13,10 @@ function connectionOptions(env: Env) {
     env.TEMPORAL_TLS_CERT_PATH && env.TEMPORAL_TLS_KEY_PATH
       ? {
           serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME,
-          clientCertPair: { crt: readFileSync(env.TEMPORAL_TLS_CERT_PATH), key: readFileSync(env.TEMPORAL_TLS_KEY_PATH) },
+          clientCertPair: {
+            crt: readFileSync(env.TEMPORAL_TLS_CERT_PATH),
+            key: readFileSync(env.TEMPORAL_TLS_KEY_PATH),
+          },
         }
       : env.TEMPORAL_API_KEY
         ? true

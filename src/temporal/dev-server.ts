@@ -39,13 +39,20 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   mkdirSync(dirname(opts.logFile), { recursive: true });
   const log = createWriteStream(opts.logFile, { flags: 'a' });
   const args = [
-    'server', 'start-dev',
-    '--db-filename', opts.dbFile,
-    '--namespace', opts.namespace,
-    '--ip', ip,
-    '--port', String(opts.port),
-    '--ui-port', String(opts.uiPort),
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--db-filename',
+    opts.dbFile,
+    '--namespace',
+    opts.namespace,
+    '--ip',
+    ip,
+    '--port',
+    String(opts.port),
+    '--ui-port',
+    String(opts.uiPort),
+    '--log-level',
+    'warn',
     ...searchAttributeCliArgs(),
   ];
   const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -55,7 +62,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const address = `${ip}:${opts.port}`;
   try {
     await waitForNamespace(address, opts.namespace, exited);
-    if (opts.retentionDays !== undefined) await withConnection(address, (c) => setNamespaceRetention(c, opts.namespace, opts.retentionDays!));
+    if (opts.retentionDays !== undefined)
+      await withConnection(address, (c) => setNamespaceRetention(c, opts.namespace, opts.retentionDays!));
   } catch (err) {
     child.kill('SIGKILL');
     const tail = safeTail(opts.logFile);
@@ -88,10 +96,16 @@ async function waitForNamespace(address: string, namespace: string, exited: Prom
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  throw new Error(`The Temporal dev server did not answer on ${address} within 60 s (${(lastError as Error)?.message}).`);
+  throw new Error(
+    `The Temporal dev server did not answer on ${address} within 60 s (${(lastError as Error)?.message}).`,
+  );
 }
 
-async function withConnection<T>(address: string, use: (c: Connection) => Promise<T>, connectTimeout?: number): Promise<T> {
+async function withConnection<T>(
+  address: string,
+  use: (c: Connection) => Promise<T>,
+  connectTimeout?: number,
+): Promise<T> {
   const connection = await Connection.connect({ address, ...(connectTimeout ? { connectTimeout } : {}) });
   try {
     return await use(connection);

@@ -11,19 +11,33 @@ import { msToTs, tsToMs } from '@temporalio/common/lib/time';
 
 const DAY_MS = 86_400_000;
 
-export async function namespaceRetentionDays(connection: Pick<Connection, 'workflowService'>, namespace: string): Promise<number | undefined> {
+export async function namespaceRetentionDays(
+  connection: Pick<Connection, 'workflowService'>,
+  namespace: string,
+): Promise<number | undefined> {
   const described = await connection.workflowService.describeNamespace({ namespace });
   const ttl = described.config?.workflowExecutionRetentionTtl;
   return ttl ? tsToMs(ttl) / DAY_MS : undefined;
 }
 
 /** Applies to workflows that close from now on: Temporal fixes a history's deletion time when it closes. */
-export async function setNamespaceRetention(connection: Pick<Connection, 'workflowService'>, namespace: string, days: number): Promise<void> {
-  await connection.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: msToTs(days * DAY_MS) } });
+export async function setNamespaceRetention(
+  connection: Pick<Connection, 'workflowService'>,
+  namespace: string,
+  days: number,
+): Promise<void> {
+  await connection.workflowService.updateNamespace({
+    namespace,
+    config: { workflowExecutionRetentionTtl: msToTs(days * DAY_MS) },
+  });
 }
 
 /** A warning for the log when the cluster keeps histories longer than promised; undefined when it does not. */
-export async function retentionWarning(connection: Pick<Connection, 'workflowService'>, namespace: string, days: number): Promise<string | undefined> {
+export async function retentionWarning(
+  connection: Pick<Connection, 'workflowService'>,
+  namespace: string,
+  days: number,
+): Promise<string | undefined> {
   const actual = await namespaceRetentionDays(connection, namespace);
   if (actual === undefined || actual <= days) return undefined;
   return (

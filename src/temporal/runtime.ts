@@ -8,7 +8,10 @@ import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 export function installRuntime(): void {
   const level = (process.env.PLANVAKT_LOG_LEVEL ?? 'WARN') as LogLevel;
   try {
-    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+    Runtime.install({
+      logger: new DefaultLogger(level),
+      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+    });
   } catch {
     // Installed already in this process (a second simulate, or a test file after another).
   }

@@ -5,7 +5,13 @@
  * it; the email HTML (escaped by the templates) is shown only inside `srcdoc` of a sandbox without
  * scripts.
  */
-import { CHANNELS, readOutboxFile, readUndeliverableFile, type OutboxEntry, type UndeliverableEntry } from '../delivery';
+import {
+  CHANNELS,
+  readOutboxFile,
+  readUndeliverableFile,
+  type OutboxEntry,
+  type UndeliverableEntry,
+} from '../delivery';
 import { html, joinHtml, unescapeCardMarkdown, type SafeHtml } from '../domain';
 
 export interface OutboxPageOptions {
@@ -16,10 +22,17 @@ export interface OutboxPageOptions {
 }
 
 const SHOWN = 200;
-const STAMP = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'medium' });
+const STAMP = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Europe/Stockholm',
+  dateStyle: 'short',
+  timeStyle: 'medium',
+});
 
 export async function renderOutboxPage(opts: OutboxPageOptions): Promise<string> {
-  const [entries, undeliverable] = await Promise.all([readOutboxFile(opts.outbox), readUndeliverableFile(opts.undeliverable)]);
+  const [entries, undeliverable] = await Promise.all([
+    readOutboxFile(opts.outbox),
+    readUndeliverableFile(opts.undeliverable),
+  ]);
   const intro = opts.devOutbox
     ? html`<p>Ingen riktig e-post eller Teams är inställd, så Planvakt skickar till en inbyggd utkorg. Här syns varje meddelande så som mottagaren skulle se det.</p>`
     : html`<p>E-post och Teams är inställda: meddelanden går till mottagarna och syns inte här. Listan nedan visar det som fångades i utvecklingsläge.</p>`;
@@ -67,9 +80,15 @@ function entryBody(m: OutboxEntry): SafeHtml | '' {
   if (m.card) {
     const texts: SafeHtml[] = [];
     const walk = (items: unknown[]) => {
-      for (const it of items as { type?: string; text?: string; items?: unknown[]; facts?: { title: string; value: string }[] }[]) {
+      for (const it of items as {
+        type?: string;
+        text?: string;
+        items?: unknown[];
+        facts?: { title: string; value: string }[];
+      }[]) {
         if (it.type === 'TextBlock' && it.text) texts.push(html`${unescapeCardMarkdown(it.text)}`);
-        if (it.type === 'FactSet' && it.facts) for (const f of it.facts) texts.push(html`${f.title}: ${unescapeCardMarkdown(f.value)}`);
+        if (it.type === 'FactSet' && it.facts)
+          for (const f of it.facts) texts.push(html`${f.title}: ${unescapeCardMarkdown(f.value)}`);
         if (it.items) walk(it.items);
       }
     };

@@ -36,7 +36,15 @@ export async function createWebServer(opts: WebOptions): Promise<FastifyInstance
 
   if (opts.delivery) {
     const delivery = opts.delivery;
-    app.get('/utkorg', async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; img-src data:").send(await renderOutboxPage(delivery)));
+    app.get('/utkorg', async (_req, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .header(
+          'content-security-policy',
+          "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; img-src data:",
+        )
+        .send(await renderOutboxPage(delivery)),
+    );
   }
 
   await registerCheckinFromEnv(app, opts.temporal);
@@ -57,5 +65,7 @@ async function probeTemporal(connection: Connection, namespace: string) {
 }
 
 function namespaceStateName(state: number | null | undefined): string {
-  return proto.temporal.api.enums.v1.NamespaceState[state ?? 0]?.replace('NAMESPACE_STATE_', '').toLowerCase() ?? 'unknown';
+  return (
+    proto.temporal.api.enums.v1.NamespaceState[state ?? 0]?.replace('NAMESPACE_STATE_', '').toLowerCase() ?? 'unknown'
+  );
 }

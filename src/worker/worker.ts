@@ -24,7 +24,9 @@ export function createWorker(opts: PlanvaktWorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: opts.workflowsPath ?? workflowsPath }),
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : { workflowsPath: opts.workflowsPath ?? workflowsPath }),
     activities: opts.activities ?? createActivities(opts.deps),
     maxCachedWorkflows: opts.maxCachedWorkflows,
   });

@@ -15,7 +15,9 @@ import { workflowsPath } from '../../src/worker';
 import { localEnv } from '../helpers/temporal';
 import { rulesPath } from '../helpers/lifecycle';
 
-const seedPath = fileURLToPath(new URL('../../../shared/plans/kompetensforsorjningsplan-2021-2023.md', import.meta.url));
+const seedPath = fileURLToPath(
+  new URL('../../../shared/plans/kompetensforsorjningsplan-2021-2023.md', import.meta.url),
+);
 const seed = readFileSync(seedPath, 'utf8');
 const taskQueue = 'apply-test';
 
@@ -65,8 +67,16 @@ describe('import --apply', () => {
     expect(first.result.started).toBe(73);
     await waitForRunning('kompetensforsorjningsplan-2021-2023', 73);
     // …and one follow-up workflow per avdelning for the tertial and VB cycles.
-    for (const department of ['forskola', 'stadsutveckling', 'aldreomsorg', 'individ-och-familj', 'funktionsnedsattning']) {
-      expect((await env.client.workflow.getHandle(`follow-up-${department}`).describe()).type).toBe('followUpDepartment');
+    for (const department of [
+      'forskola',
+      'stadsutveckling',
+      'aldreomsorg',
+      'individ-och-familj',
+      'funktionsnedsattning',
+    ]) {
+      expect((await env.client.workflow.getHandle(`follow-up-${department}`).describe()).type).toBe(
+        'followUpDepartment',
+      );
     }
 
     const again = await apply(seed);
@@ -91,7 +101,11 @@ describe('import --apply', () => {
     const changedId = `activity-${corrected.changes.changed[0]!.activity.id}`;
     const view = await env.client.workflow.getHandle(changedId).query(stateQuery);
     expect(view.activity.deadline).toBe('2023-06-30');
-    expect((await env.client.workflow.getHandle(changedId).query(timelineQuery)).at(-1)).toMatchObject({ type: 'changed', fields: ['måldatum'], by: 'test-import' });
+    expect((await env.client.workflow.getHandle(changedId).query(timelineQuery)).at(-1)).toMatchObject({
+      type: 'changed',
+      fields: ['måldatum'],
+      by: 'test-import',
+    });
 
     const removed = env.client.workflow.getHandle(corrected.changes.removed[0]!);
     expect(await removed.result()).toMatchObject({ result: 'cancelled', reason: 'Borttagen ur planen' });
@@ -104,7 +118,10 @@ describe('import --apply', () => {
     // HR changes the reminder offsets: every running activity gets the new version, once.
     const dir = mkdtempSync(join(tmpdir(), 'planvakt-rules-'));
     const newRules = join(dir, 'rules.yaml');
-    writeFileSync(newRules, readFileSync(rulesPath, 'utf8').replace('beforeDeadline: [20, 5, 1, 0]', 'beforeDeadline: [10, 0]'));
+    writeFileSync(
+      newRules,
+      readFileSync(rulesPath, 'utf8').replace('beforeDeadline: [20, 5, 1, 0]', 'beforeDeadline: [10, 0]'),
+    );
     const rollout = await rolloutRules(env.client, newRules);
     expect(rollout).toMatchObject({ signalled: 72, current: 0 });
     expect((await env.client.workflow.getHandle(changedId).query(stateQuery)).rulesVersion).toBe(rollout.version);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { schedule, type ScheduleActivity, type ScheduleEvent, type ScheduleInput, type ScheduleState } from '../../src/calendar/schedule';
+import {
+  schedule,
+  type ScheduleActivity,
+  type ScheduleEvent,
+  type ScheduleInput,
+  type ScheduleState,
+} from '../../src/calendar/schedule';
 import { RulesSchema, rulesFor, type Rules } from '../../src/rules';
 import { parseRules } from '../../src/rules/load';
 
@@ -20,7 +26,8 @@ function run(over: Partial<Omit<ScheduleInput, 'state'>> & { state?: Partial<Sch
   });
 }
 
-const brief = (events: ScheduleEvent[]) => events.map((e) => `${e.at} ${e.kind}${e.level ? `:${e.level}` : ''} ${e.to}`);
+const brief = (events: ScheduleEvent[]) =>
+  events.map((e) => `${e.at} ${e.kind}${e.level ? `:${e.level}` : ''} ${e.to}`);
 
 describe('schedule: deadline reminders (the acceptance table)', () => {
   it('2022-12-31 (Saturday): 5 working days before is Friday 23 Dec 08:00, on-the-day on Friday 30 Dec', () => {
@@ -39,8 +46,18 @@ describe('schedule: deadline reminders (the acceptance table)', () => {
     ['2022-06-27', [1, 0], ['2022-06-23', '2022-06-27'], 'midsommar: 1 before Monday 27 June is Thursday 23'],
     ['2022-06-24', [0], ['2022-06-23'], 'deadline on midsommarafton: on-the-day moves to Thursday'],
     ['2022-04-19', [2, 1], ['2022-04-13', '2022-04-14'], 'påsk: långfredag to annandag påsk skipped'],
-    ['2022-05-26', [2, 1, 0], ['2022-05-24', '2022-05-25'], 'Kristi himmelsfärd deadline: on-the-day on Wednesday, with the 1-day reminder'],
-    ['2022-12-31', [20, 5, 1, 0], ['2022-12-02', '2022-12-23', '2022-12-30'], 'default offsets: 1 and 0 fall on one day, one message'],
+    [
+      '2022-05-26',
+      [2, 1, 0],
+      ['2022-05-24', '2022-05-25'],
+      'Kristi himmelsfärd deadline: on-the-day on Wednesday, with the 1-day reminder',
+    ],
+    [
+      '2022-12-31',
+      [20, 5, 1, 0],
+      ['2022-12-02', '2022-12-23', '2022-12-30'],
+      'default offsets: 1 and 0 fall on one day, one message',
+    ],
   ] as [string, number[], string[], string][])('%s %j → %j (%s)', (deadline, offsets, dates) => {
     const rules = RulesSchema.parse({ reminders: { beforeDeadline: [...offsets] } });
     const events = run({ activity: activity({ deadline }), rules, horizon: `${deadline}T23:00:00Z` });
@@ -85,14 +102,19 @@ describe('schedule: overdue and escalation', () => {
   });
 
   it('without a horizon returns only the next instant', () => {
-    expect(brief(after('2023-01-10T07:00:01Z', { sent: ['overdue:2022-12-31:2023-01-02', 'overdue:2022-12-31:2023-01-10'] }))).toEqual([
-      '2023-01-16T07:00:00.000Z escalation:1 avdelningschef',
-    ]);
+    expect(
+      brief(
+        after('2023-01-10T07:00:01Z', { sent: ['overdue:2022-12-31:2023-01-02', 'overdue:2022-12-31:2023-01-10'] }),
+      ),
+    ).toEqual(['2023-01-16T07:00:00.000Z escalation:1 avdelningschef']);
   });
 
   it('catches up with the latest missed event of each chain, once', () => {
     const due = after('2023-01-18T10:00:00Z');
-    expect(brief(due)).toEqual(['2023-01-16T07:00:00.000Z escalation:1 avdelningschef', '2023-01-17T07:00:00.000Z overdue:3 owners']);
+    expect(brief(due)).toEqual([
+      '2023-01-16T07:00:00.000Z escalation:1 avdelningschef',
+      '2023-01-17T07:00:00.000Z overdue:3 owners',
+    ]);
     const next = after('2023-01-18T10:00:00Z', { sent: due.map((e) => e.key) });
     expect(brief(next)).toEqual(['2023-01-24T07:00:00.000Z overdue:4 owners']);
   });
@@ -103,8 +125,15 @@ describe('schedule: overdue and escalation', () => {
   });
 
   it('a snooze defers reminders and escalations to its date, collapsing each chain', () => {
-    const events = after('2023-01-09T12:00:00Z', { snoozedUntil: '2023-01-25', sent: ['overdue:2022-12-31:2023-01-02'] }, '2023-01-26T00:00:00Z');
-    expect(brief(events)).toEqual(['2023-01-25T07:00:00.000Z escalation:1 avdelningschef', '2023-01-25T07:00:00.000Z overdue:4 owners']);
+    const events = after(
+      '2023-01-09T12:00:00Z',
+      { snoozedUntil: '2023-01-25', sent: ['overdue:2022-12-31:2023-01-02'] },
+      '2023-01-26T00:00:00Z',
+    );
+    expect(brief(events)).toEqual([
+      '2023-01-25T07:00:00.000Z escalation:1 avdelningschef',
+      '2023-01-25T07:00:00.000Z overdue:4 owners',
+    ]);
   });
 
   it('done activities yield nothing', () => {
@@ -117,12 +146,21 @@ describe('schedule: overdue and escalation', () => {
   });
 
   it('a snooze past the deadline drops the pre-deadline reminders', () => {
-    const events = run({ now: '2022-12-20T12:00:00Z', state: { snoozedUntil: '2023-01-03', sent: ['reminder:2022-12-31:20'] } });
+    const events = run({
+      now: '2022-12-20T12:00:00Z',
+      state: { snoozedUntil: '2023-01-03', sent: ['reminder:2022-12-31:20'] },
+    });
     expect(brief(events)).toEqual(['2023-01-03T07:00:00.000Z overdue:1 owners']);
   });
 
   it('keys are unique and stable', () => {
-    const input = { activity: activity({ cadences: ['tertial', 'vb', 'apt'] }), rules: defaults, state: { sent: [] }, now: '2022-01-01T00:00:00Z', horizon: '2023-06-01T00:00:00Z' };
+    const input = {
+      activity: activity({ cadences: ['tertial', 'vb', 'apt'] }),
+      rules: defaults,
+      state: { sent: [] },
+      now: '2022-01-01T00:00:00Z',
+      horizon: '2023-06-01T00:00:00Z',
+    };
     const a = schedule(input);
     expect(new Set(a.map((e) => e.key)).size).toBe(a.length);
     expect(schedule(input)).toEqual(a);
@@ -133,7 +171,13 @@ describe('schedule: milestones', () => {
   it('each milestone has its own reminders, keyed by its id', () => {
     const rules = RulesSchema.parse({ reminders: { beforeDeadline: [0] }, escalation: [] });
     const events = run({
-      activity: activity({ deadline: undefined, milestones: [{ id: 'm1', deadline: '2022-04-29', owners }, { id: 'm2', deadline: '2022-12-30', owners }] }),
+      activity: activity({
+        deadline: undefined,
+        milestones: [
+          { id: 'm1', deadline: '2022-04-29', owners },
+          { id: 'm2', deadline: '2022-12-30', owners },
+        ],
+      }),
       rules,
       state: { milestones: { m2: { status: 'done' } } },
       horizon: '2022-05-03T00:00:00Z',
@@ -161,9 +205,13 @@ describe('schedule: follow-up requests', () => {
     ].join('\n'),
   );
   const statusOnly = (dept: string, now: string, horizon: string, state: Partial<ScheduleState> = {}) =>
-    run({ activity: activity({ department: dept, deadline: undefined, cadences: ['tertial'] }), rules: rulesFor(file, dept), now, horizon, state }).map(
-      (e) => `${e.localDate} ${e.key} due ${e.due}`,
-    );
+    run({
+      activity: activity({ department: dept, deadline: undefined, cadences: ['tertial'] }),
+      rules: rulesFor(file, dept),
+      now,
+      horizon,
+      state,
+    }).map((e) => `${e.localDate} ${e.key} due ${e.due}`);
 
   it('Löpande with tertial: T1 and T2 requests, with a reminder before the due date', () => {
     expect(statusOnly('stadsutveckling', '2022-01-01T00:00:00Z', '2022-12-31T00:00:00Z')).toEqual([
@@ -175,7 +223,9 @@ describe('schedule: follow-up requests', () => {
   });
 
   it('tertial due dates overridden for one department, and for one year of it', () => {
-    expect(statusOnly('forskola', '2022-01-01T00:00:00Z', '2023-05-31T00:00:00Z').filter((s) => s.includes('T1'))).toEqual([
+    expect(
+      statusOnly('forskola', '2022-01-01T00:00:00Z', '2023-05-31T00:00:00Z').filter((s) => s.includes('T1')),
+    ).toEqual([
       '2022-04-11 status:T1:2022 due 2022-05-03',
       '2022-04-28 status:T1:2022:reminder due 2022-05-03',
       '2023-04-11 status:T1:2023 due 2023-04-28',
@@ -184,16 +234,34 @@ describe('schedule: follow-up requests', () => {
   });
 
   it('a report after the window opened cancels the second request', () => {
-    expect(statusOnly('stadsutveckling', '2022-04-21T00:00:00Z', '2022-05-31T00:00:00Z', { reportedAt: '2022-04-21T00:00:00Z', sent: ['status:T1:2022'] })).toEqual([]);
+    expect(
+      statusOnly('stadsutveckling', '2022-04-21T00:00:00Z', '2022-05-31T00:00:00Z', {
+        reportedAt: '2022-04-21T00:00:00Z',
+        sent: ['status:T1:2022'],
+      }),
+    ).toEqual([]);
   });
 
   it('APT monthly on the first Tuesday, asked two working days before; none in July', () => {
-    const events = run({ activity: activity({ deadline: undefined, cadences: ['apt'] }), horizon: '2022-09-30T00:00:00Z', now: '2022-05-15T00:00:00Z' });
-    expect(events.map((e) => `${e.localDate}→${e.due}`)).toEqual(['2022-06-02→2022-06-07', '2022-07-29→2022-08-02', '2022-09-02→2022-09-06']);
+    const events = run({
+      activity: activity({ deadline: undefined, cadences: ['apt'] }),
+      horizon: '2022-09-30T00:00:00Z',
+      now: '2022-05-15T00:00:00Z',
+    });
+    expect(events.map((e) => `${e.localDate}→${e.due}`)).toEqual([
+      '2022-06-02→2022-06-07',
+      '2022-07-29→2022-08-02',
+      '2022-09-02→2022-09-06',
+    ]);
   });
 
   it('activities with a deadline get the periods that begin before it, the VB included', () => {
-    const events = run({ activity: activity({ deadline: '2022-06-30', cadences: ['tertial', 'vb'] }), rules: RulesSchema.parse({ reminders: { beforeDeadline: [] }, escalation: [], overdue: { maxReminders: 1 } }), horizon: '2023-12-31T00:00:00Z', state: { sent: [], since: '2022-01-01T00:00:00Z' } });
+    const events = run({
+      activity: activity({ deadline: '2022-06-30', cadences: ['tertial', 'vb'] }),
+      rules: RulesSchema.parse({ reminders: { beforeDeadline: [] }, escalation: [], overdue: { maxReminders: 1 } }),
+      horizon: '2023-12-31T00:00:00Z',
+      state: { sent: [], since: '2022-01-01T00:00:00Z' },
+    });
     expect(events.filter((e) => e.kind === 'statusRequest').map((e) => e.key)).toEqual([
       'status:T1:2022',
       'status:T1:2022:reminder',
@@ -205,8 +273,13 @@ describe('schedule: follow-up requests', () => {
   });
 
   it('Löpande yields only follow-up requests', () => {
-    const events = run({ activity: activity({ deadline: undefined, cadences: ['vb'] }), horizon: '2025-01-01T00:00:00Z' });
+    const events = run({
+      activity: activity({ deadline: undefined, cadences: ['vb'] }),
+      horizon: '2025-01-01T00:00:00Z',
+    });
     expect(new Set(events.map((e) => e.kind))).toEqual(new Set(['statusRequest']));
-    expect(run({ activity: activity({ deadline: undefined, cadences: [] }), horizon: '2025-01-01T00:00:00Z' })).toEqual([]);
+    expect(run({ activity: activity({ deadline: undefined, cadences: [] }), horizon: '2025-01-01T00:00:00Z' })).toEqual(
+      [],
+    );
   });
 });

@@ -17,23 +17,58 @@ const history = temporal.api.history.v1.History.fromObject({
       eventId: 1,
       eventTime: at,
       eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED',
-      workflowExecutionStartedEventAttributes: { workflowType: { name: 'calendarProbe' }, taskQueue: { name: 'probe' }, workflowTaskTimeout: { seconds: 10 }, originalExecutionRunId: 'run', firstExecutionRunId: 'run', attempt: 1 },
+      workflowExecutionStartedEventAttributes: {
+        workflowType: { name: 'calendarProbe' },
+        taskQueue: { name: 'probe' },
+        workflowTaskTimeout: { seconds: 10 },
+        originalExecutionRunId: 'run',
+        firstExecutionRunId: 'run',
+        attempt: 1,
+      },
     },
-    { eventId: 2, eventTime: at, eventType: 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED', workflowTaskScheduledEventAttributes: { taskQueue: { name: 'probe' }, startToCloseTimeout: { seconds: 10 }, attempt: 1 } },
-    { eventId: 3, eventTime: at, eventType: 'EVENT_TYPE_WORKFLOW_TASK_STARTED', workflowTaskStartedEventAttributes: { scheduledEventId: 2 } },
-    { eventId: 4, eventTime: at, eventType: 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED', workflowTaskCompletedEventAttributes: { scheduledEventId: 2, startedEventId: 3 } },
+    {
+      eventId: 2,
+      eventTime: at,
+      eventType: 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED',
+      workflowTaskScheduledEventAttributes: {
+        taskQueue: { name: 'probe' },
+        startToCloseTimeout: { seconds: 10 },
+        attempt: 1,
+      },
+    },
+    {
+      eventId: 3,
+      eventTime: at,
+      eventType: 'EVENT_TYPE_WORKFLOW_TASK_STARTED',
+      workflowTaskStartedEventAttributes: { scheduledEventId: 2 },
+    },
+    {
+      eventId: 4,
+      eventTime: at,
+      eventType: 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED',
+      workflowTaskCompletedEventAttributes: { scheduledEventId: 2, startedEventId: 3 },
+    },
     {
       eventId: 5,
       eventTime: at,
       eventType: 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED',
-      activityTaskScheduledEventAttributes: { activityId: '1', activityType: { name: 'calendarOk' }, taskQueue: { name: 'probe' }, startToCloseTimeout: { seconds: 60 }, workflowTaskCompletedEventId: 4 },
+      activityTaskScheduledEventAttributes: {
+        activityId: '1',
+        activityType: { name: 'calendarOk' },
+        taskQueue: { name: 'probe' },
+        startToCloseTimeout: { seconds: 60 },
+        workflowTaskCompletedEventId: 4,
+      },
     },
   ],
 });
 
 it('bundles with bundleWorkflowCode and computes the same results in the sandbox', async () => {
   const logger = new DefaultLogger('WARN');
-  const bundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./fixtures/calendar-workflow.ts', import.meta.url)), logger });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL('./fixtures/calendar-workflow.ts', import.meta.url)),
+    logger,
+  });
   expect(bundle.code.length).toBeGreaterThan(0);
   await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history, 'calendar-probe')).resolves.toBeUndefined();
 });

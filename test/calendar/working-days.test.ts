@@ -25,10 +25,14 @@ describe('addWorkingDays', () => {
 
   it('never lands on a weekend or a day off', () => {
     fc.assert(
-      fc.property(dateArb, fc.integer({ min: -30, max: 30 }).filter((n) => n !== 0), (d, n) => {
-        const r = cal.addWorkingDays(d, n);
-        return isoWeekday(r) <= 5 && !isHoliday(r) && (n > 0 ? r > d : r < d);
-      }),
+      fc.property(
+        dateArb,
+        fc.integer({ min: -30, max: 30 }).filter((n) => n !== 0),
+        (d, n) => {
+          const r = cal.addWorkingDays(d, n);
+          return isoWeekday(r) <= 5 && !isHoliday(r) && (n > 0 ? r > d : r < d);
+        },
+      ),
     );
   });
 
@@ -76,7 +80,11 @@ describe('nextWorkingDayAt', () => {
   it.each([
     ['2022-03-25T06:59:00Z', '2022-03-25T07:00:00.000Z', 'before 08:00 on a working day: today'],
     ['2022-03-25T07:00:00Z', '2022-03-25T07:00:00.000Z', 'exactly at 08:00: now'],
-    ['2022-03-25T07:00:01Z', '2022-03-28T06:00:00.000Z', 'just after: Monday, across the DST weekend, still 08:00 local'],
+    [
+      '2022-03-25T07:00:01Z',
+      '2022-03-28T06:00:00.000Z',
+      'just after: Monday, across the DST weekend, still 08:00 local',
+    ],
     ['2022-12-23T12:00:00Z', '2022-12-27T07:00:00.000Z', 'Friday before jul: Tuesday after annandag jul'],
     ['2022-06-23T23:30:00Z', '2022-06-27T06:00:00.000Z', 'midsommarafton night (already 24 June in Stockholm)'],
   ])('%s → %s (%s)', (now, want) => {
@@ -88,7 +96,12 @@ describe('nextWorkingDayAt', () => {
       fc.property(fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2031, 0, 1) }), (ms) => {
         const now = new Date(ms).toISOString();
         const at = cal.nextWorkingDayAt(now, '08:00');
-        return at >= now && cal.isWorkingDay(stockholmDate(at)) && stockholmTime(at) === '08:00' && Date.parse(at) - ms < 6 * 86_400_000;
+        return (
+          at >= now &&
+          cal.isWorkingDay(stockholmDate(at)) &&
+          stockholmTime(at) === '08:00' &&
+          Date.parse(at) - ms < 6 * 86_400_000
+        );
       }),
     );
   });

@@ -21,19 +21,34 @@ const org = {
   departments: [{ id: 'forskola', name: 'Förskola', units: [] }],
   people: [
     { id: 'anna', name: 'Anna Avdelning', email: 'anna@example.se', active: true, roles: [head] },
-    { id: 'olle', name: 'Olle Annan', email: 'olle@example.se', active: true, roles: [{ role: 'avdelningschef', department: 'annan' }] },
+    {
+      id: 'olle',
+      name: 'Olle Annan',
+      email: 'olle@example.se',
+      active: true,
+      roles: [{ role: 'avdelningschef', department: 'annan' }],
+    },
   ],
 } as unknown as Organisation;
 
 const view = (id: string) => ({
-  activity: { id, text: `Aktivitet ${id} ${HOSTILE}`, goal: 'Behålla medarbetare', deadline: '2022-05-01', department: 'forskola', owners: [head] },
+  activity: {
+    id,
+    text: `Aktivitet ${id} ${HOSTILE}`,
+    goal: 'Behålla medarbetare',
+    deadline: '2022-05-01',
+    department: 'forskola',
+    owners: [head],
+  },
 });
 const cycle = {
   cycleId: 'cycle-forskola-2022-T1',
   phase: 'open',
   occasion: { label: 'Tertial 1 2022', due: '2022-05-03' },
   activityIds: ['a1'],
-  indicators: [{ id: 'i1', name: `Sjukfrånvaro ${HOSTILE}`, department: 'forskola', owners: [head], annualTarget: '5 %' }],
+  indicators: [
+    { id: 'i1', name: `Sjukfrånvaro ${HOSTILE}`, department: 'forskola', owners: [head], annualTarget: '5 %' },
+  ],
   values: {},
 };
 
@@ -45,7 +60,9 @@ const client = {
       describe: async () => ({ status: { name: 'RUNNING' } }),
       executeUpdate: async (_update: unknown, o: { args: [Record<string, unknown>]; updateId: string }) => {
         updates.push({ workflowId, updateId: o.updateId, args: o.args });
-        return workflowId === cycle.cycleId ? { value: o.args[0].value } : { ...view('a1'), status: o.args[0].status, reportedAt: '2022-04-15T08:00:00Z', comment: o.args[0].comment };
+        return workflowId === cycle.cycleId
+          ? { value: o.args[0].value }
+          : { ...view('a1'), status: o.args[0].status, reportedAt: '2022-04-15T08:00:00Z', comment: o.args[0].comment };
       },
     }),
   },
@@ -58,9 +75,15 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const token = (person: string, scope: { activities?: string[]; cycle?: string }) => signCheckinToken(SECRET, { person, ...scope, expires: EXPIRES });
+const token = (person: string, scope: { activities?: string[]; cycle?: string }) =>
+  signCheckinToken(SECRET, { person, ...scope, expires: EXPIRES });
 const post = (t: string, fields: Record<string, string>) =>
-  app.inject({ method: 'POST', url: `/status/${t}`, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  app.inject({
+    method: 'POST',
+    url: `/status/${t}`,
+    payload: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
 
 describe('the check-in page', () => {
   it('shows a Swedish page per activity with four status buttons, a comment and a date; plan text stays text', async () => {
@@ -89,13 +112,28 @@ describe('the check-in page', () => {
   it('records a status once per form (the submission id is the update id) and thanks with what was recorded', async () => {
     updates.length = 0;
     const t = token('anna', { activities: ['a1'] });
-    const done = await post(t, { submission: 'form-0001', activity: 'a1', status: 'done', comment: `Klart ${HOSTILE}` });
+    const done = await post(t, {
+      submission: 'form-0001',
+      activity: 'a1',
+      status: 'done',
+      comment: `Klart ${HOSTILE}`,
+    });
     expect(done.statusCode).toBe(200);
     expect(done.body).toContain('<h1>Tack, statusen är registrerad</h1>');
     expect(done.body).toContain('Kommentar: Klart &lt;script&gt;');
     expect(done.body).not.toContain('<script>');
-    expect(updates).toEqual([{ workflowId: 'activity-a1', updateId: 'checkin-form-0001', args: [expect.objectContaining({ status: 'done', comment: `Klart ${HOSTILE}` })] }]);
-    const value = await post(token('anna', { cycle: cycle.cycleId }), { submission: 'form-0002', indicator: 'i1', value: '4 %' });
+    expect(updates).toEqual([
+      {
+        workflowId: 'activity-a1',
+        updateId: 'checkin-form-0001',
+        args: [expect.objectContaining({ status: 'done', comment: `Klart ${HOSTILE}` })],
+      },
+    ]);
+    const value = await post(token('anna', { cycle: cycle.cycleId }), {
+      submission: 'form-0002',
+      indicator: 'i1',
+      value: '4 %',
+    });
     expect(value.statusCode).toBe(200);
     expect(value.body).toContain('Värdet <strong>4 %</strong> för indikatorn');
     expect(updates[1]).toMatchObject({ workflowId: cycle.cycleId, updateId: 'checkin-form-0002' });
@@ -106,11 +144,29 @@ describe('the check-in page', () => {
     const t = token('anna', { activities: ['a1'] });
     const cases = [
       { res: await app.inject('/status/not-a-token'), code: 400, text: 'Länken är ogiltig' },
-      { res: await app.inject(`/status/${signCheckinToken(SECRET, { person: 'anna', activities: ['a1'], expires: '2022-04-01T00:00:00Z' })}`), code: 410, text: 'Länken har gått ut' },
-      { res: await app.inject(`/status/${token('olle', { activities: ['a1'] })}`), code: 403, text: 'inte ansvarig för aktiviteten' },
+      {
+        res: await app.inject(
+          `/status/${signCheckinToken(SECRET, { person: 'anna', activities: ['a1'], expires: '2022-04-01T00:00:00Z' })}`,
+        ),
+        code: 410,
+        text: 'Länken har gått ut',
+      },
+      {
+        res: await app.inject(`/status/${token('olle', { activities: ['a1'] })}`),
+        code: 403,
+        text: 'inte ansvarig för aktiviteten',
+      },
       { res: await post(t, { activity: 'a1', status: 'done' }), code: 400, text: 'Formuläret saknar sitt id' },
-      { res: await post(t, { submission: 'form-0003', activity: 'a9', status: 'done' }), code: 403, text: 'Aktiviteten hör inte till dig' },
-      { res: await post(t, { submission: 'form-0004', activity: 'a1', status: 'klart' }), code: 400, text: 'Välj en status' },
+      {
+        res: await post(t, { submission: 'form-0003', activity: 'a9', status: 'done' }),
+        code: 403,
+        text: 'Aktiviteten hör inte till dig',
+      },
+      {
+        res: await post(t, { submission: 'form-0004', activity: 'a1', status: 'klart' }),
+        code: 400,
+        text: 'Välj en status',
+      },
     ];
     for (const { res, code, text } of cases) {
       expect(res.statusCode).toBe(code);

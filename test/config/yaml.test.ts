@@ -24,7 +24,9 @@ describe('parseYaml', () => {
   });
 
   it('names file, line and field of a schema error', () => {
-    const [err] = errorsOf('people:\n  - name: Anna\n    email: anna@example.se\n  - name: Bo\n    email: inte-en-adress\n');
+    const [err] = errorsOf(
+      'people:\n  - name: Anna\n    email: anna@example.se\n  - name: Bo\n    email: inte-en-adress\n',
+    );
     expect(err?.location).toMatchObject({ file: 'organisation.yaml', line: 5, field: 'people.1.email' });
     expect(err?.message).toMatch(/^organisation\.yaml, line 5, field people\.1\.email: /);
     expect(err?.messageSv).toMatch(/^organisation\.yaml, rad 5, fält people\.1\.email: /);

@@ -18,7 +18,8 @@ export function validateCard(card: unknown): string[] {
   for (let i = 0; i < context.eventCount; i++) problems.push(`parse: ${context.getEventAt(i).message}`);
   for (const e of parsed.validateProperties().validationEvents) problems.push(`validate: ${e.message}`);
   const back = parsed.toJSON(context) as Record<string, unknown>;
-  if (canonical(back) !== canonical(json)) problems.push(`round trip changed the card:\n${canonical(back)}\n${canonical(json)}`);
+  if (canonical(back) !== canonical(json))
+    problems.push(`round trip changed the card:\n${canonical(back)}\n${canonical(json)}`);
   return problems;
 }
 

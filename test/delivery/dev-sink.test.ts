@@ -32,16 +32,26 @@ describe('DevOutbox (Utkorg)', () => {
     const items = [item({ activityText: HOSTILE })];
     await sendMessage(message({ channel: 'email', items }), channels, ledger);
     await sendMessage(message({ channel: 'teams', items }), channels, ledger);
-    await sendMessage(message({ channel: 'teamsChannel', items, recipient: { id: 'forskola', name: 'Förskola' } }), channels, ledger);
+    await sendMessage(
+      message({ channel: 'teamsChannel', items, recipient: { id: 'forskola', name: 'Förskola' } }),
+      channels,
+      ledger,
+    );
     await closeChannels(channels);
 
     const list = outbox.listOutbox();
     expect(list.map((e) => e.channel)).toEqual(['teamsChannel', 'teams', 'email']);
     const [channelPost, personal, mail] = list;
-    expect(mail).toMatchObject({ to: '"Anna Andersson" <anna.andersson@kommun.se>', subject: `Påminnelse: ${HOSTILE.slice(0, 89)}…` });
+    expect(mail).toMatchObject({
+      to: '"Anna Andersson" <anna.andersson@kommun.se>',
+      subject: `Påminnelse: ${HOSTILE.slice(0, 89)}…`,
+    });
     expect(mail?.html).toContain('&lt;script&gt;');
     expect(mail?.text).toContain(HOSTILE);
-    expect(personal).toMatchObject({ to: '11111111-2222-3333-4444-555555555555', notification: { activityType: 'reminder' } });
+    expect(personal).toMatchObject({
+      to: '11111111-2222-3333-4444-555555555555',
+      notification: { activityType: 'reminder' },
+    });
     expect(channelPost).toMatchObject({ to: 'kanal', card: { type: 'AdaptiveCard', version: '1.4' } });
     expect(channelPost?.subject).toBe(`Påminnelse: ${HOSTILE.slice(0, 89)}…`);
   });

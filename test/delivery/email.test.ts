@@ -14,7 +14,12 @@ beforeAll(async () => {
     return undefined;
   });
   channel = new EmailChannel(
-    emailSettingsFromEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_SECURE: 'false', MAIL_FROM: 'Planvakt <planvakt@kommun.se>' })!,
+    emailSettingsFromEnv({
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      SMTP_SECURE: 'false',
+      MAIL_FROM: 'Planvakt <planvakt@kommun.se>',
+    })!,
   );
 });
 
@@ -49,7 +54,9 @@ describe('EmailChannel against a real SMTP server', () => {
     const mail = await sendAndReceive(message({ items: [item({ activityText: HOSTILE })], subject: undefined }));
     expect(mail.html).not.toBe(false);
     expect(mail.html as string).not.toContain('<script');
-    expect(mail.html as string).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;citat&quot; *fet* {{mall}} =SUMMA(A1)');
+    expect(mail.html as string).toContain(
+      '&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;citat&quot; *fet* {{mall}} =SUMMA(A1)',
+    );
     expect(mail.text).toContain(HOSTILE);
     expect(mail.subject).toContain('<script>alert(1)</script> & "citat"');
   });
@@ -70,16 +77,29 @@ describe('EmailChannel against a real SMTP server', () => {
 
   it('classifies a rejected mailbox as permanent and a 4xx as retryable', async () => {
     const gone = message({ recipient: { id: 'p-x', name: 'X', email: 'finns.inte@kommun.se' } });
-    await expect(channel.send(gone)).rejects.toMatchObject({ name: 'DeliveryError', code: 'invalidRecipient', retryable: false, status: 550 });
+    await expect(channel.send(gone)).rejects.toMatchObject({
+      name: 'DeliveryError',
+      code: 'invalidRecipient',
+      retryable: false,
+      status: 550,
+    });
     const later = message({ recipient: { id: 'p-y', name: 'Y', email: 'tillfalligt@kommun.se' } });
     await expect(channel.send(later)).rejects.toMatchObject({ code: 'serverError', retryable: true, status: 451 });
-    await expect(channel.send(message({ recipient: { id: 'p-z', name: 'Z' } }))).rejects.toMatchObject({ code: 'invalidRecipient', retryable: false });
+    await expect(channel.send(message({ recipient: { id: 'p-z', name: 'Z' } }))).rejects.toMatchObject({
+      code: 'invalidRecipient',
+      retryable: false,
+    });
   });
 
   it('classifies a refused connection as retryable', async () => {
     const closed = await startSmtp();
     await closed.close();
-    const nowhere = new EmailChannel({ host: '127.0.0.1', port: closed.port, secure: false, from: 'planvakt@kommun.se' });
+    const nowhere = new EmailChannel({
+      host: '127.0.0.1',
+      port: closed.port,
+      secure: false,
+      from: 'planvakt@kommun.se',
+    });
     const error = await nowhere.send(message()).catch((e: unknown) => e);
     nowhere.close();
     expect(error).toBeInstanceOf(DeliveryError);
@@ -90,16 +110,38 @@ describe('EmailChannel against a real SMTP server', () => {
 describe('email settings', () => {
   it('are absent without SMTP_HOST and name the wrong variable without echoing secrets', () => {
     expect(emailSettingsFromEnv({})).toBeUndefined();
-    expect(() => emailSettingsFromEnv({ SMTP_HOST: 'smtp.office365.com', SMTP_PORT: 'x', SMTP_PASSWORD: 'hemligt' })).toThrow(/SMTP_PORT[\s\S]*MAIL_FROM/);
-    expect(() => emailSettingsFromEnv({ SMTP_HOST: 'h', MAIL_FROM: 'a@b.se', SMTP_PASSWORD: 'hemligt', SMTP_SECURE: 'kanske' })).toThrow(/^(?![\s\S]*hemligt)[\s\S]*SMTP_SECURE/);
-    expect(emailSettingsFromEnv({ SMTP_HOST: 'smtp.office365.com', MAIL_FROM: 'a@b.se', SMTP_USER: 'u', SMTP_PASSWORD: 'p' })).toEqual({
-      host: 'smtp.office365.com', port: 587, secure: false, user: 'u', password: 'p', from: 'a@b.se',
+    expect(() =>
+      emailSettingsFromEnv({ SMTP_HOST: 'smtp.office365.com', SMTP_PORT: 'x', SMTP_PASSWORD: 'hemligt' }),
+    ).toThrow(/SMTP_PORT[\s\S]*MAIL_FROM/);
+    expect(() =>
+      emailSettingsFromEnv({ SMTP_HOST: 'h', MAIL_FROM: 'a@b.se', SMTP_PASSWORD: 'hemligt', SMTP_SECURE: 'kanske' }),
+    ).toThrow(/^(?![\s\S]*hemligt)[\s\S]*SMTP_SECURE/);
+    expect(
+      emailSettingsFromEnv({
+        SMTP_HOST: 'smtp.office365.com',
+        MAIL_FROM: 'a@b.se',
+        SMTP_USER: 'u',
+        SMTP_PASSWORD: 'p',
+      }),
+    ).toEqual({
+      host: 'smtp.office365.com',
+      port: 587,
+      secure: false,
+      user: 'u',
+      password: 'p',
+      from: 'a@b.se',
     });
   });
 
   it('maps SMTP failures without a reply code by their nodemailer code', () => {
-    expect(smtpDeliveryError({ code: 'EAUTH', message: 'Invalid login' })).toMatchObject({ code: 'unauthorized', retryable: false });
+    expect(smtpDeliveryError({ code: 'EAUTH', message: 'Invalid login' })).toMatchObject({
+      code: 'unauthorized',
+      retryable: false,
+    });
     expect(smtpDeliveryError({ code: 'ETIMEDOUT' })).toMatchObject({ code: 'network', retryable: true });
-    expect(smtpDeliveryError({ code: 'EMESSAGE', responseCode: 554, command: 'DATA' })).toMatchObject({ code: 'rejected', retryable: false });
+    expect(smtpDeliveryError({ code: 'EMESSAGE', responseCode: 554, command: 'DATA' })).toMatchObject({
+      code: 'rejected',
+      retryable: false,
+    });
   });
 });

@@ -2,7 +2,8 @@ import { deliveryKey } from '../../src/delivery/key';
 import type { Channel, Message, MessageItem } from '../../src/delivery/message';
 
 /** Everything a planner could paste into a cell that a renderer might take for markup. */
-export const HOSTILE = '<script>alert(1)</script> & "citat" *fet* {{mall}} =SUMMA(A1) "}]} \'x\' [länk](javascript:alert(1)) _k_ # rubrik {{DATE(2017-02-14T06:08:39Z, SHORT)}}';
+export const HOSTILE =
+  '<script>alert(1)</script> & "citat" *fet* {{mall}} =SUMMA(A1) "}]} \'x\' [länk](javascript:alert(1)) _k_ # rubrik {{DATE(2017-02-14T06:08:39Z, SHORT)}}';
 export const HOSTILE_JSON = '"}]},{"type":"Action.OpenUrl","url":"https://ond.example"}';
 
 export function item(overrides: Partial<MessageItem> = {}): MessageItem {
@@ -27,7 +28,12 @@ export function item(overrides: Partial<MessageItem> = {}): MessageItem {
 export function message(overrides: Partial<Message> & { channel?: Channel; eventKey?: string } = {}): Message {
   const { eventKey = 'reminder-14', ...rest } = overrides;
   const channel = rest.channel ?? 'email';
-  const recipient = rest.recipient ?? { id: 'p-anna', name: 'Anna Andersson', email: 'anna.andersson@kommun.se', teamsUserId: '11111111-2222-3333-4444-555555555555' };
+  const recipient = rest.recipient ?? {
+    id: 'p-anna',
+    name: 'Anna Andersson',
+    email: 'anna.andersson@kommun.se',
+    teamsUserId: '11111111-2222-3333-4444-555555555555',
+  };
   const date = rest.date ?? '2025-12-17';
   return {
     key: deliveryKey('activity-kfp-2022-utveckla-3', eventKey, recipient.id, date, channel),

@@ -24,8 +24,12 @@ describe('deliveryKey', () => {
   });
 
   it('cannot be made to collide by separators inside ids', () => {
-    expect(deliveryKey('a|b', 'c', 'p', '2025-01-01', 'email')).not.toBe(deliveryKey('a', 'b|c', 'p', '2025-01-01', 'email'));
-    expect(deliveryKey('a:b', 'c', 'p', '2025-01-01', 'email')).not.toBe(deliveryKey('a', 'b:c', 'p', '2025-01-01', 'email'));
+    expect(deliveryKey('a|b', 'c', 'p', '2025-01-01', 'email')).not.toBe(
+      deliveryKey('a', 'b|c', 'p', '2025-01-01', 'email'),
+    );
+    expect(deliveryKey('a:b', 'c', 'p', '2025-01-01', 'email')).not.toBe(
+      deliveryKey('a', 'b:c', 'p', '2025-01-01', 'email'),
+    );
   });
 
   it('rejects empty parts, a date that is not YYYY-MM-DD and an unknown channel', () => {

@@ -17,7 +17,12 @@ let dir: string;
 
 beforeAll(async () => {
   smtp = await startSmtp();
-  email = new EmailChannel({ host: '127.0.0.1', port: smtp.port, secure: false, from: 'Planvakt <planvakt@kommun.se>' });
+  email = new EmailChannel({
+    host: '127.0.0.1',
+    port: smtp.port,
+    secure: false,
+    from: 'Planvakt <planvakt@kommun.se>',
+  });
   channels = { email };
   dir = await mkdtemp(join(tmpdir(), 'planvakt-send-'));
 });
@@ -37,7 +42,10 @@ describe('sendMessage', () => {
     const msg = message({ eventKey: 'twice' });
     const first = await sendMessage(msg, channels, ledger, () => new Date('2025-12-17T07:00:00Z'));
     const second = await sendMessage(msg, channels, ledger);
-    expect(first).toMatchObject({ status: 'sent', record: { key: msg.key, recipientId: 'p-anna', channel: 'email', sentAt: '2025-12-17T07:00:00.000Z' } });
+    expect(first).toMatchObject({
+      status: 'sent',
+      record: { key: msg.key, recipientId: 'p-anna', channel: 'email', sentAt: '2025-12-17T07:00:00.000Z' },
+    });
     expect(first.record.providerMessageId).toBe(`<${msg.key}@planvakt.kommun.se>`);
     expect(second).toEqual({ status: 'alreadySent', record: first.record });
     expect(mailsWithKey(msg.key)).toBe(1);
@@ -46,7 +54,11 @@ describe('sendMessage', () => {
   it('sends once when two attempts of one key run at the same time', async () => {
     const ledger = new MemoryDeliveryLedger();
     const msg = message({ eventKey: 'concurrent' });
-    const outcomes = await Promise.all([sendMessage(msg, channels, ledger), sendMessage(msg, channels, ledger), sendMessage(msg, channels, ledger)]);
+    const outcomes = await Promise.all([
+      sendMessage(msg, channels, ledger),
+      sendMessage(msg, channels, ledger),
+      sendMessage(msg, channels, ledger),
+    ]);
     expect(outcomes.map((o) => o.status)).toEqual(['sent', 'sent', 'sent']);
     expect(mailsWithKey(msg.key)).toBe(1);
   });
@@ -69,7 +81,8 @@ describe('sendMessage', () => {
       channel: 'teams',
       async send() {
         calls++;
-        if (calls === 1) throw new DeliveryError('teams: HTTP 503', { code: 'serverError', retryable: true, channel: 'teams' });
+        if (calls === 1)
+          throw new DeliveryError('teams: HTTP 503', { code: 'serverError', retryable: true, channel: 'teams' });
         return {};
       },
     };
@@ -86,7 +99,9 @@ describe('sendMessage', () => {
       channel: 'teams',
       send: () => Promise.reject(new TypeError('fetch failed')),
     };
-    await expect(sendMessage(message({ channel: 'teams' }), { teams: broken }, new MemoryDeliveryLedger())).rejects.toMatchObject({
+    await expect(
+      sendMessage(message({ channel: 'teams' }), { teams: broken }, new MemoryDeliveryLedger()),
+    ).rejects.toMatchObject({
       name: 'DeliveryError',
       code: 'network',
       retryable: true,
@@ -94,7 +109,9 @@ describe('sendMessage', () => {
   });
 
   it('fails permanently for a channel that is not configured', async () => {
-    await expect(sendMessage(message({ channel: 'teamsChannel' }), channels, new MemoryDeliveryLedger())).rejects.toMatchObject({
+    await expect(
+      sendMessage(message({ channel: 'teamsChannel' }), channels, new MemoryDeliveryLedger()),
+    ).rejects.toMatchObject({
       code: 'notConfigured',
       retryable: false,
     });

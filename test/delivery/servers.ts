@@ -15,7 +15,10 @@ export interface TestSmtp {
  * A real SMTP server; `onRcptTo` may reject a recipient with an SMTP reply code. `port` brings it
  * back where a closed one was (an outage test); 0 takes a free one.
  */
-export async function startSmtp(onRcptTo?: (address: string) => { code: number; message: string } | undefined, port = 0): Promise<TestSmtp> {
+export async function startSmtp(
+  onRcptTo?: (address: string) => { code: number; message: string } | undefined,
+  port = 0,
+): Promise<TestSmtp> {
   const mails: ParsedMail[] = [];
   const envelopes: string[][] = [];
   const server = new SMTPServer({
@@ -71,7 +74,10 @@ export async function startHoldingSmtp() {
       simpleParser(stream).then(
         (mail) => {
           if (!receiving.delete(session.id)) return; // the client left before the end of the DATA
-          const entry = { to: session.envelope.rcptTo.map((r) => r.address).join(','), messageId: mail.messageId ?? '' };
+          const entry = {
+            to: session.envelope.rcptTo.map((r) => r.address).join(','),
+            messageId: mail.messageId ?? '',
+          };
           if (!state.hold) {
             accepted.push(entry);
             return cb();
@@ -130,7 +136,12 @@ export async function startFakeMicrosoft(): Promise<TestHttp> {
   const requests: RecordedRequest[] = [];
   const queued = new Map<string, Reply[]>();
   const defaults = (path: string): Reply => {
-    if (path === '/tenant/token') return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ access_token: 'token-1', expires_in: 3600, token_type: 'Bearer' }) };
+    if (path === '/tenant/token')
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ access_token: 'token-1', expires_in: 3600, token_type: 'Bearer' }),
+      };
     if (path.endsWith('/teamwork/sendActivityNotification')) return { status: 204 };
     if (path.startsWith('/webhook')) return { status: 202 };
     return { status: 404 };
@@ -140,7 +151,12 @@ export async function startFakeMicrosoft(): Promise<TestHttp> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
-      requests.push({ method: req.method ?? '', path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      requests.push({
+        method: req.method ?? '',
+        path,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       const reply = queued.get(path)?.shift() ?? defaults(path);
       res.writeHead(reply.status, reply.headers).end(reply.body);
     });
@@ -167,6 +183,11 @@ export function decodeWords(value: unknown): string {
     .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_m, _charset: string, enc: string, text: string) =>
       enc.toUpperCase() === 'B'
         ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8'),
     );
 }

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryError, parseRetryAfter } from '../../src/delivery/errors';
 import { TeamsGraphChannel, graphSettingsFromEnv } from '../../src/delivery/teams-graph';
-import { TeamsWebhookChannel, webhookEnvName, webhookSettingsFromEnv, type WebhookPayload } from '../../src/delivery/teams-webhook';
+import {
+  TeamsWebhookChannel,
+  webhookEnvName,
+  webhookSettingsFromEnv,
+  type WebhookPayload,
+} from '../../src/delivery/teams-webhook';
 import type { TeamsActivityNotification } from '../../src/delivery/templates';
 import { unescapeCardMarkdown } from '../../src/delivery/templates';
 import { validateCard } from './card-schema';
@@ -58,7 +63,11 @@ describe('Teams personal: Graph activity feed notification', () => {
     expect(posts[0]!.method).toBe('POST');
     expect(posts[0]!.headers.authorization).toBe('Bearer token-1');
     const body = JSON.parse(posts[0]!.body) as TeamsActivityNotification;
-    expect(body).toMatchObject({ activityType: 'reminder', topic: { source: 'text' }, previewText: { content: 'Påminnelse: Måldatum om 14 dagar' } });
+    expect(body).toMatchObject({
+      activityType: 'reminder',
+      topic: { source: 'text' },
+      previewText: { content: 'Påminnelse: Måldatum om 14 dagar' },
+    });
   });
 
   it('falls back to the UPN and carries hostile text as inert JSON', async () => {
@@ -79,8 +88,16 @@ describe('Teams personal: Graph activity feed notification', () => {
     const soon = new Date(Date.now() + 90_000).toUTCString();
     ms.queue(
       NOTIFY_PATH,
-      { status: 429, headers: { 'retry-after': '7' }, body: '{"error":{"code":"TooManyRequests","message":"slow down"}}' },
-      { status: 429, headers: { 'retry-after': '30', 'content-type': 'application/json' }, body: '{"error":{"code":"TooManyRequests","message":"slow down"}}' },
+      {
+        status: 429,
+        headers: { 'retry-after': '7' },
+        body: '{"error":{"code":"TooManyRequests","message":"slow down"}}',
+      },
+      {
+        status: 429,
+        headers: { 'retry-after': '30', 'content-type': 'application/json' },
+        body: '{"error":{"code":"TooManyRequests","message":"slow down"}}',
+      },
       { status: 429, headers: { 'retry-after': '120' } },
       { status: 429, headers: { 'retry-after': soon } },
       { status: 429 },
@@ -101,27 +118,63 @@ describe('Teams personal: Graph activity feed notification', () => {
   });
 
   it('classifies 5xx as retryable and missing users or permissions as permanent', async () => {
-    ms.queue(NOTIFY_PATH, { status: 500 }, { status: 503, headers: { 'retry-after': '5' } }, { status: 404 }, { status: 403 }, { status: 400 });
-    expect(await failureOf(graph.send(message({ channel: 'teams' })))).toMatchObject({ code: 'serverError', retryable: true, status: 500 });
-    expect(await failureOf(graph.send(message({ channel: 'teams' })))).toMatchObject({ code: 'serverError', retryable: true, retryAfterMs: 5_000 });
-    expect(await failureOf(graph.send(message({ channel: 'teams' })))).toMatchObject({ code: 'invalidRecipient', retryable: false });
-    expect(await failureOf(graph.send(message({ channel: 'teams' })))).toMatchObject({ code: 'unauthorized', retryable: false });
-    expect(await failureOf(graph.send(message({ channel: 'teams' })))).toMatchObject({ code: 'rejected', retryable: false });
+    ms.queue(
+      NOTIFY_PATH,
+      { status: 500 },
+      { status: 503, headers: { 'retry-after': '5' } },
+      { status: 404 },
+      { status: 403 },
+      { status: 400 },
+    );
+    expect(await failureOf(graph.send(message({ channel: 'teams' })))).toMatchObject({
+      code: 'serverError',
+      retryable: true,
+      status: 500,
+    });
+    expect(await failureOf(graph.send(message({ channel: 'teams' })))).toMatchObject({
+      code: 'serverError',
+      retryable: true,
+      retryAfterMs: 5_000,
+    });
+    expect(await failureOf(graph.send(message({ channel: 'teams' })))).toMatchObject({
+      code: 'invalidRecipient',
+      retryable: false,
+    });
+    expect(await failureOf(graph.send(message({ channel: 'teams' })))).toMatchObject({
+      code: 'unauthorized',
+      retryable: false,
+    });
+    expect(await failureOf(graph.send(message({ channel: 'teams' })))).toMatchObject({
+      code: 'rejected',
+      retryable: false,
+    });
   });
 
   it('asks for a fresh token after a 401, and treats a refused secret as permanent', async () => {
     ms.queue(NOTIFY_PATH, { status: 401 });
-    expect(await failureOf(graph.send(message({ channel: 'teams' })))).toMatchObject({ code: 'unauthorized', retryable: true });
+    expect(await failureOf(graph.send(message({ channel: 'teams' })))).toMatchObject({
+      code: 'unauthorized',
+      retryable: true,
+    });
     await graph.send(message({ channel: 'teams' }));
     expect(ms.requests.filter((r) => r.path === '/tenant/token')).toHaveLength(2);
 
-    ms.queue('/tenant/token', { status: 401, headers: { 'content-type': 'application/json' }, body: '{"error":"invalid_client"}' });
+    ms.queue('/tenant/token', {
+      status: 401,
+      headers: { 'content-type': 'application/json' },
+      body: '{"error":"invalid_client"}',
+    });
     const fresh = new TeamsGraphChannel(graphSettingsFromEnv(env())!);
-    expect(await failureOf(fresh.send(message({ channel: 'teams' })))).toMatchObject({ code: 'unauthorized', retryable: false });
+    expect(await failureOf(fresh.send(message({ channel: 'teams' })))).toMatchObject({
+      code: 'unauthorized',
+      retryable: false,
+    });
   });
 
   it('refuses a person without a Teams id as permanent, before any request', async () => {
-    const e = await failureOf(graph.send(message({ channel: 'teams', recipient: { id: 'p', name: 'P', email: 'p@kommun.se' } })));
+    const e = await failureOf(
+      graph.send(message({ channel: 'teams', recipient: { id: 'p', name: 'P', email: 'p@kommun.se' } })),
+    );
     expect(e).toMatchObject({ code: 'invalidRecipient', retryable: false });
     expect(ms.requests).toHaveLength(0);
   });
@@ -130,16 +183,30 @@ describe('Teams personal: Graph activity feed notification', () => {
 describe('Teams channel: Workflows webhook', () => {
   const department = { id: 'forskola', name: 'Förskola' };
   const webhook = () =>
-    new TeamsWebhookChannel(webhookSettingsFromEnv({ TEAMS_WEBHOOK_URL: `${ms.url}/webhook/alla`, [webhookEnvName('forskola')]: `${ms.url}/webhook/forskola` })!);
+    new TeamsWebhookChannel(
+      webhookSettingsFromEnv({
+        TEAMS_WEBHOOK_URL: `${ms.url}/webhook/alla`,
+        [webhookEnvName('forskola')]: `${ms.url}/webhook/forskola`,
+      })!,
+    );
 
   it('posts a schema-valid Adaptive Card attachment to the department’s URL', async () => {
-    await webhook().send(message({ channel: 'teamsChannel', recipient: department, items: [item({ activityText: HOSTILE, goal: HOSTILE_JSON })] }));
+    await webhook().send(
+      message({
+        channel: 'teamsChannel',
+        recipient: department,
+        items: [item({ activityText: HOSTILE, goal: HOSTILE_JSON })],
+      }),
+    );
     const post = ms.requests.find((r) => r.path === '/webhook/forskola');
     expect(post?.headers['content-type']).toBe('application/json');
     const payload = JSON.parse(post!.body) as WebhookPayload;
     expect(payload.type).toBe('message');
     expect(payload.attachments).toHaveLength(1);
-    expect(payload.attachments[0]).toMatchObject({ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null });
+    expect(payload.attachments[0]).toMatchObject({
+      contentType: 'application/vnd.microsoft.card.adaptive',
+      contentUrl: null,
+    });
     const card = payload.attachments[0]!.content;
     expect(validateCard(card)).toEqual([]);
     const title = card.body.flatMap((b) => (b.type === 'Container' ? b.items : [])).find((b) => b.type === 'TextBlock');
@@ -156,9 +223,18 @@ describe('Teams channel: Workflows webhook', () => {
   });
 
   it('classifies 429 with Retry-After, 500 as retryable and 400 as permanent', async () => {
-    ms.queue('/webhook/forskola', { status: 429, headers: { 'retry-after': '12' } }, { status: 500 }, { status: 400, body: 'bad card' });
+    ms.queue(
+      '/webhook/forskola',
+      { status: 429, headers: { 'retry-after': '12' } },
+      { status: 500 },
+      { status: 400, body: 'bad card' },
+    );
     const msg = message({ channel: 'teamsChannel', recipient: department });
-    expect(await failureOf(webhook().send(msg))).toMatchObject({ code: 'rateLimited', retryable: true, retryAfterMs: 12_000 });
+    expect(await failureOf(webhook().send(msg))).toMatchObject({
+      code: 'rateLimited',
+      retryable: true,
+      retryAfterMs: 12_000,
+    });
     expect(await failureOf(webhook().send(msg))).toMatchObject({ code: 'serverError', retryable: true });
     const bad = await failureOf(webhook().send(msg));
     expect(bad).toMatchObject({ code: 'rejected', retryable: false });

@@ -48,12 +48,30 @@ describe('renderEmail', () => {
   it('escapes hostile plan text in HTML and keeps it verbatim in the text part', () => {
     const mail = renderEmail(hostile);
     expect(mail.html).not.toMatch(/<script|<b>|"\}\]\}/);
-    expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;citat&quot; *fet* {{mall}} =SUMMA(A1)');
+    expect(mail.html).toContain(
+      '&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;citat&quot; *fet* {{mall}} =SUMMA(A1)',
+    );
     expect(mail.html).toContain('Hej &lt;b&gt;Åsa&lt;/b&gt;!');
     expect(mail.html).not.toContain('href="javascript');
     // Only our own markup remains: every tag in the HTML is from the template's fixed set.
     const tags = new Set([...mail.html.matchAll(/<\/?([a-zA-Z!]+)/g)].map((m) => m[1]!.toLowerCase()));
-    expect([...tags].sort()).toEqual(['!doctype', 'a', 'body', 'br', 'div', 'head', 'html', 'li', 'meta', 'p', 'table', 'td', 'title', 'tr', 'ul']);
+    expect([...tags].sort()).toEqual([
+      '!doctype',
+      'a',
+      'body',
+      'br',
+      'div',
+      'head',
+      'html',
+      'li',
+      'meta',
+      'p',
+      'table',
+      'td',
+      'title',
+      'tr',
+      'ul',
+    ]);
     expect(mail.text).toContain(HOSTILE);
     expect(mail.text).toContain(HOSTILE_JSON);
   });
@@ -81,9 +99,25 @@ describe('digest', () => {
   const digest = message({
     kind: 'statusRequest',
     items: [
-      item({ activityId: 'a1', activityText: 'Första aktiviteten', reason: 'Tertial 1: lämna status', kind: 'statusRequest' }),
-      item({ activityId: 'a2', activityText: 'Andra aktiviteten', reason: 'Måldatum om 7 dagar', kind: 'reminder', deadline: '2026-01-15' }),
-      item({ activityId: 'a1', activityText: 'Första aktiviteten', reason: 'Försenad sedan 3 dagar', kind: 'escalation' }),
+      item({
+        activityId: 'a1',
+        activityText: 'Första aktiviteten',
+        reason: 'Tertial 1: lämna status',
+        kind: 'statusRequest',
+      }),
+      item({
+        activityId: 'a2',
+        activityText: 'Andra aktiviteten',
+        reason: 'Måldatum om 7 dagar',
+        kind: 'reminder',
+        deadline: '2026-01-15',
+      }),
+      item({
+        activityId: 'a1',
+        activityText: 'Första aktiviteten',
+        reason: 'Försenad sedan 3 dagar',
+        kind: 'escalation',
+      }),
     ],
   });
 
@@ -114,13 +148,16 @@ describe('digest', () => {
 
 describe('renderAdaptiveCard', () => {
   it('produces a valid Adaptive Card 1.4 with a status button per Status', () => {
-    const card = renderAdaptiveCard(message({ channel: 'teamsChannel', recipient: { id: 'forskola', name: 'Förskola' } }));
+    const card = renderAdaptiveCard(
+      message({ channel: 'teamsChannel', recipient: { id: 'forskola', name: 'Förskola' } }),
+    );
     expect(card.version).toBe('1.4');
     expect(validateCard(card)).toEqual([]);
     const texts = cardTexts(card);
     expect(texts).toContain('Hej alla på Förskola! Det här är en påminnelse om en aktivitet som du är ansvarig för.');
     const json = JSON.stringify(card);
-    for (const label of ['"Klar"', '"Pågår"', '"Försenad"', '"Ej påbörjad"', '"Öppna aktiviteten"']) expect(json).toContain(label);
+    for (const label of ['"Klar"', '"Pågår"', '"Försenad"', '"Ej påbörjad"', '"Öppna aktiviteten"'])
+      expect(json).toContain(label);
   });
 
   it('keeps hostile plan text inert: no markdown, no date functions, no JSON break-out', () => {
@@ -141,7 +178,12 @@ describe('renderAdaptiveCard', () => {
   });
 
   it('escapes markdown so that unescaping gives the text back', () => {
-    const samples = [HOSTILE, '- punkt\n1. första\n+ plus\n  # rubrik', 'C:\\mapp\\fil', '> citat | tabell ~~struken~~ `kod`'];
+    const samples = [
+      HOSTILE,
+      '- punkt\n1. första\n+ plus\n  # rubrik',
+      'C:\\mapp\\fil',
+      '> citat | tabell ~~struken~~ `kod`',
+    ];
     for (const s of samples) {
       expect(unescapeCardMarkdown(escapeCardMarkdown(s))).toBe(s);
       expect(escapeCardMarkdown(s)).not.toMatch(/^(\s*)[-+#>]/m);
@@ -154,7 +196,11 @@ describe('renderTeamsActivityNotification', () => {
   it('builds the Graph body with a declared activity type and plain preview text', () => {
     const n = renderTeamsActivityNotification(message({ channel: 'teams' }));
     expect(n.activityType).toBe('reminder');
-    expect(n.topic).toEqual({ source: 'text', value: 'Planvakt · Påminnelse', webUrl: 'https://planvakt.kommun.se/checkin/abc?sig=1' });
+    expect(n.topic).toEqual({
+      source: 'text',
+      value: 'Planvakt · Påminnelse',
+      webUrl: 'https://planvakt.kommun.se/checkin/abc?sig=1',
+    });
     expect(n.templateParameters).toEqual([{ name: 'title', value: 'Erbjuda chefer utbildning i arbetsmiljö' }]);
     expect(n.previewText.content).toBe('Påminnelse: Måldatum om 14 dagar');
     expect(Number.isSafeInteger(n.chainId)).toBe(true);
@@ -162,7 +208,10 @@ describe('renderTeamsActivityNotification', () => {
   });
 
   it('deep-links into the Teams app when its id is configured', () => {
-    const n = renderTeamsActivityNotification(message({ channel: 'teams' }), { teamsAppId: 'app-1', tabEntityId: 'planvakt' });
+    const n = renderTeamsActivityNotification(message({ channel: 'teams' }), {
+      teamsAppId: 'app-1',
+      tabEntityId: 'planvakt',
+    });
     const url = new URL(n.topic.webUrl);
     expect(url.pathname).toBe('/l/entity/app-1/planvakt');
     expect(url.searchParams.get('webUrl')).toBe('https://planvakt.kommun.se/checkin/abc?sig=1');
@@ -171,7 +220,11 @@ describe('renderTeamsActivityNotification', () => {
   });
 
   it('carries hostile text as one plain line within the length limits', () => {
-    const n = renderTeamsActivityNotification({ ...hostile, channel: 'teams', items: [item({ activityText: `${HOSTILE}\n${'x'.repeat(300)}` })] });
+    const n = renderTeamsActivityNotification({
+      ...hostile,
+      channel: 'teams',
+      items: [item({ activityText: `${HOSTILE}\n${'x'.repeat(300)}` })],
+    });
     const body = JSON.parse(JSON.stringify(n)) as typeof n;
     expect(body.templateParameters[0]!.value.startsWith(HOSTILE)).toBe(true);
     expect(body.templateParameters[0]!.value).not.toContain('\n');
@@ -196,7 +249,11 @@ describe('links', () => {
 
 describe('the card validator itself', () => {
   it('rejects unknown elements, invalid values, unknown properties and elements newer than the version', () => {
-    const base = { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.4' };
+    const base = {
+      type: 'AdaptiveCard',
+      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+      version: '1.4',
+    };
     expect(validateCard({ ...base, body: [{ type: 'Bogus' }] })).not.toEqual([]);
     expect(validateCard({ ...base, body: [{ type: 'TextBlock', text: 'x', size: 'huge' }] })).not.toEqual([]);
     expect(validateCard({ ...base, body: [{ type: 'TextBlock', text: 'x', colour: 'red' }] })).not.toEqual([]);

@@ -16,19 +16,27 @@ let h: DeliveryHarness;
 beforeAll(async () => {
   env = await timeSkippingEnv();
   outbox = await DevOutbox.start();
-  h = new DeliveryHarness(env, { channelsEnv: outbox.env, rules: await testRulesFile({ preferredChannel: 'teams', fallbackChannel: 'email' }) });
+  h = new DeliveryHarness(env, {
+    channelsEnv: outbox.env,
+    rules: await testRulesFile({ preferredChannel: 'teams', fallbackChannel: 'email' }),
+  });
   await h.start();
 });
 afterAll(async () => {
   // Replay cases for test/lifecycle/replay.test.ts: a digest that sent 30 items, one that handed a late item on.
-  if (h) await recordHistories(env.client, [digestWorkflowId('pia-chef', '2022-11-16'), digestWorkflowId('olle-chef', '2023-03-13')]);
+  if (h)
+    await recordHistories(env.client, [
+      digestWorkflowId('pia-chef', '2022-11-16'),
+      digestWorkflowId('olle-chef', '2023-03-13'),
+    ]);
   await h?.stop();
   await outbox?.stop();
   await env?.teardown();
 });
 
 // A query keeps the server's clock where the test put it.
-const digestState = (personId: string, date: string) => env.client.workflow.getHandle(digestWorkflowId(personId, date)).query(digestStateQuery);
+const digestState = (personId: string, date: string) =>
+  env.client.workflow.getHandle(digestWorkflowId(personId, date)).query(digestStateQuery);
 
 describe('personDigest on the time-skipping server', () => {
   it('30 activities of one person due the same day: one message per channel that day, grouped by activity', async () => {
@@ -36,7 +44,12 @@ describe('personDigest on the time-skipping server', () => {
     const rules = await testRules();
     const launched = [];
     for (let i = 1; i <= 30; i++) {
-      const activity = makeActivity({ id: `d30-${i}`, deadline: '2022-12-14', unit: 'u1', text: `Aktivitet nummer ${i} <b>&</b>` });
+      const activity = makeActivity({
+        id: `d30-${i}`,
+        deadline: '2022-12-14',
+        unit: 'u1',
+        text: `Aktivitet nummer ${i} <b>&</b>`,
+      });
       launched.push(await h.launch(activity, '2022-11-01T09:00:00+01:00', rules));
     }
     const shift = launched[0]!.timeShiftMs;
@@ -67,10 +80,22 @@ describe('personDigest on the time-skipping server', () => {
     // Olle (email only) gets one activity's reminder at 08:00 on Mon 2023-03-13; a second activity
     // whose deadline is corrected at 10:00 becomes due then: it must wait for Tuesday's digest.
     const rules = await testRules({ reminders: { beforeDeadline: [0] } });
-    const a = await h.launch(makeActivity({ id: 'late-a', deadline: '2023-03-13', unit: 'u2' }), '2023-03-01T09:00:00+01:00', rules);
-    const b = await h.launch(makeActivity({ id: 'late-b', deadline: '2023-03-31', unit: 'u2' }), '2023-03-01T09:00:00+01:00', rules);
+    const a = await h.launch(
+      makeActivity({ id: 'late-a', deadline: '2023-03-13', unit: 'u2' }),
+      '2023-03-01T09:00:00+01:00',
+      rules,
+    );
+    const b = await h.launch(
+      makeActivity({ id: 'late-b', deadline: '2023-03-31', unit: 'u2' }),
+      '2023-03-01T09:00:00+01:00',
+      rules,
+    );
     await h.sleepUntil('2023-03-13T10:00:00+01:00', a.timeShiftMs);
-    expect(await digestState('olle-chef', '2023-03-13')).toMatchObject({ phase: 'sent', channel: 'email', items: [{ activityId: 'late-a' }] });
+    expect(await digestState('olle-chef', '2023-03-13')).toMatchObject({
+      phase: 'sent',
+      channel: 'email',
+      items: [{ activityId: 'late-a' }],
+    });
 
     const mailsBefore = outbox.listOutbox().filter((e) => e.to.includes('olle@testby.se')).length;
     expect(mailsBefore).toBe(1);
@@ -79,7 +104,10 @@ describe('personDigest on the time-skipping server', () => {
     await h.sleepUntil('2023-03-13T16:00:00+01:00', a.timeShiftMs);
     expect(outbox.listOutbox().filter((e) => e.to.includes('olle@testby.se'))).toHaveLength(1);
     const tuesday = env.client.workflow.getHandle(digestWorkflowId('olle-chef', '2023-03-14'));
-    expect(await tuesday.query(digestStateQuery)).toMatchObject({ phase: 'gathering', items: [{ id: 'activity-late-b/deadline:2023-03-13' }] });
+    expect(await tuesday.query(digestStateQuery)).toMatchObject({
+      phase: 'gathering',
+      items: [{ id: 'activity-late-b/deadline:2023-03-13' }],
+    });
     await h.sleepUntil('2023-03-14T09:00:00+01:00', a.timeShiftMs);
     const tue = await digestState('olle-chef', '2023-03-14');
     expect(tue).toMatchObject({ phase: 'sent', channel: 'email' });
@@ -97,11 +125,23 @@ describe('personDigest on the time-skipping server', () => {
 
   it('a role nobody active holds: the line above gets it, and HR gets a gap in its digest', async () => {
     const rules = await testRules({ reminders: { beforeDeadline: [0] } });
-    const a = await h.launch(makeActivity({ id: 'gap-a', deadline: '2023-05-16', unit: 'u3', text: 'Rekrytera <script>x</script>' }), '2023-05-02T09:00:00+02:00', rules);
+    const a = await h.launch(
+      makeActivity({ id: 'gap-a', deadline: '2023-05-16', unit: 'u3', text: 'Rekrytera <script>x</script>' }),
+      '2023-05-02T09:00:00+02:00',
+      rules,
+    );
     await h.sleepUntil('2023-05-16T09:00:00+02:00', a.timeShiftMs);
     // Vera (u3) is deactivated: the avdelningschef gets the reminder, HR the gap.
-    expect(await digestState('ada-avd', '2023-05-16')).toMatchObject({ phase: 'sent', channel: 'teams', items: [{ kind: 'reminder' }] });
-    expect(await digestState('hugo-hr', '2023-05-16')).toMatchObject({ phase: 'sent', channel: 'email', items: [{ kind: 'gap' }] });
+    expect(await digestState('ada-avd', '2023-05-16')).toMatchObject({
+      phase: 'sent',
+      channel: 'teams',
+      items: [{ kind: 'reminder' }],
+    });
+    expect(await digestState('hugo-hr', '2023-05-16')).toMatchObject({
+      phase: 'sent',
+      channel: 'email',
+      items: [{ kind: 'gap' }],
+    });
     const mail = outbox.listOutbox().find((e) => e.to.includes('hugo@testby.se'));
     expect(mail?.subject).toMatch(/^Lucka att åtgärda/);
     expect(mail?.html).toContain('&lt;script&gt;');

@@ -23,7 +23,12 @@ beforeAll(async () => {
   graph = await startFaultyGraph();
   smtp = await startSmtp((address) => (rejected.has(address) ? { code: 550, message: 'No such mailbox' } : undefined));
   h = new DeliveryHarness(env, {
-    channelsEnv: { ...graph.env, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), MAIL_FROM: 'Planvakt <planvakt@testby.se>' },
+    channelsEnv: {
+      ...graph.env,
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      MAIL_FROM: 'Planvakt <planvakt@testby.se>',
+    },
     rules: await testRulesFile(),
   });
   await h.start();
@@ -34,7 +39,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   // Replay cases for test/lifecycle/replay.test.ts: the fallback to email, and the undeliverable message.
-  if (h) await recordHistories(env.client, [digestWorkflowId('pia-chef', '2023-09-05'), digestWorkflowId('pia-chef', '2023-09-26')]);
+  if (h)
+    await recordHistories(env.client, [
+      digestWorkflowId('pia-chef', '2023-09-05'),
+      digestWorkflowId('pia-chef', '2023-09-26'),
+    ]);
   await h?.stop();
   await graph?.close();
   await smtp?.close();
@@ -49,12 +58,17 @@ async function useDelivery(delivery: Partial<Delivery>) {
 
 let mailMark = 0;
 const mailsTo = (address: string) => smtp.mails.slice(mailMark).filter((m) => JSON.stringify(m.to).includes(address));
-const state = (personId: string, date: string) => env.client.workflow.getHandle(digestWorkflowId(personId, date)).query(digestStateQuery);
+const state = (personId: string, date: string) =>
+  env.client.workflow.getHandle(digestWorkflowId(personId, date)).query(digestStateQuery);
 
 /** One activity of Pia's due on `day` (a reminder on the day only), launched the day before. */
 async function dueOn(id: string, day: string) {
   const rules = await testRules({ reminders: { beforeDeadline: [0] } });
-  return h.launch(makeActivity({ id, deadline: day, unit: 'u1', text: `Aktivitet ${id}` }), `${day}T00:30:00+02:00`, rules);
+  return h.launch(
+    makeActivity({ id, deadline: day, unit: 'u1', text: `Aktivitet ${id}` }),
+    `${day}T00:30:00+02:00`,
+    rules,
+  );
 }
 
 describe('retry, fallback and surfacing on the time-skipping server', () => {
@@ -79,7 +93,11 @@ describe('retry, fallback and surfacing on the time-skipping server', () => {
   });
 
   it('without a fallback channel, a 500 for an hour then recovery: the message arrives once, by Teams', async () => {
-    await useDelivery({ preferredChannel: 'teams', fallbackChannel: 'none', retry: { fallbackAfterMinutes: 180, maxAttempts: 30 } });
+    await useDelivery({
+      preferredChannel: 'teams',
+      fallbackChannel: 'none',
+      retry: { fallbackAfterMinutes: 180, maxAttempts: 30 },
+    });
     const day = '2023-09-12';
     const { handle, timeShiftMs } = await dueOn('outage-b', day);
     const outageEnd = Date.parse(`${day}T09:05:00+02:00`) - timeShiftMs;
@@ -96,7 +114,11 @@ describe('retry, fallback and surfacing on the time-skipping server', () => {
   });
 
   it('a 429 storm: every Retry-After is honoured, and the message arrives once by Teams', async () => {
-    await useDelivery({ preferredChannel: 'teams', fallbackChannel: 'email', retry: { fallbackAfterMinutes: 60, initialIntervalSeconds: 1 } });
+    await useDelivery({
+      preferredChannel: 'teams',
+      fallbackChannel: 'email',
+      retry: { fallbackAfterMinutes: 60, initialIntervalSeconds: 1 },
+    });
     const day = '2023-09-19';
     const { handle, timeShiftMs } = await dueOn('storm', day);
     const before = graph.requests.length;
@@ -128,18 +150,26 @@ describe('retry, fallback and surfacing on the time-skipping server', () => {
     expect(s.failures.map((f) => f.channel)).toEqual(['email', 'teams']);
     // 550 and 403 refuse for good: nothing is kept trying, and the closed digest can send no more.
     expect(s.failures.map((f) => f.temporary)).toEqual([false, false]);
-    expect((await env.client.workflow.getHandle(digestWorkflowId('pia-chef', day)).describe()).status.name).toBe('COMPLETED');
+    expect((await env.client.workflow.getHandle(digestWorkflowId('pia-chef', day)).describe()).status.name).toBe(
+      'COMPLETED',
+    );
     expect(graph.accepted.slice(acceptedBefore)).toHaveLength(0);
     const log = (await readUndeliverableFile(h.deps.undeliverable.path)).filter((e) => e.date === day);
     expect(log).toHaveLength(1);
-    expect(log[0]).toMatchObject({ key: digestWorkflowId('pia-chef', day), kind: 'message', personName: 'Pia Enhetschef', hrNotified: ['Hugo HR'] });
+    expect(log[0]).toMatchObject({
+      key: digestWorkflowId('pia-chef', day),
+      kind: 'message',
+      personName: 'Pia Enhetschef',
+      hrNotified: ['Hugo HR'],
+    });
     const hr = smtp.mails.filter((m) => JSON.stringify(m.to).includes('hugo@testby.se'));
     expect(hr).toHaveLength(1);
     expect(hr[0]!.subject).toMatch(/^Lucka att åtgärda/);
-    expect((await env.client.workflow.getHandle(digestWorkflowId('pia-chef', day)).describe()).memo).toMatchObject({ undeliverable: true });
+    expect((await env.client.workflow.getHandle(digestWorkflowId('pia-chef', day)).describe()).memo).toMatchObject({
+      undeliverable: true,
+    });
     rejected.clear();
     graph.state.fault = () => undefined;
     await handle.terminate('test done');
   });
 });
-

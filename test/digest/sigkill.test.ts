@@ -44,7 +44,8 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const digestState = (date: string) => env.client.workflow.getHandle(digestWorkflowId('pia-chef', date)).query(digestStateQuery);
+const digestState = (date: string) =>
+  env.client.workflow.getHandle(digestWorkflowId('pia-chef', date)).query(digestStateQuery);
 const toPia = () => smtp.accepted.filter((m) => m.to === 'pia@testby.se');
 
 describe('a worker process killed with SIGKILL in the middle of a delivery', () => {
@@ -52,7 +53,11 @@ describe('a worker process killed with SIGKILL in the middle of a delivery', () 
     const rules = await testRules({ reminders: { beforeDeadline: [0] } });
     const w1 = await startWorker();
     const day = '2023-10-10';
-    const { handle, timeShiftMs } = await h.launch(makeActivity({ id: 'kill-a', deadline: day, unit: 'u1' }), `${day}T00:30:00+02:00`, rules);
+    const { handle, timeShiftMs } = await h.launch(
+      makeActivity({ id: 'kill-a', deadline: day, unit: 'u1' }),
+      `${day}T00:30:00+02:00`,
+      rules,
+    );
     smtp.state.hold = true;
     // The digest sends at 08:05 (send time + gathering window); stop the clock inside the attempt.
     await h.sleepUntil(`${day}T08:05:01+02:00`, timeShiftMs);
@@ -80,7 +85,11 @@ describe('a worker process killed with SIGKILL in the middle of a delivery', () 
     writeFileSync(pauseFile, '');
     const w2 = await startWorker();
     const day = '2023-10-17';
-    const { handle, timeShiftMs } = await h.launch(makeActivity({ id: 'kill-b', deadline: day, unit: 'u1' }), `${day}T00:30:00+02:00`, rules);
+    const { handle, timeShiftMs } = await h.launch(
+      makeActivity({ id: 'kill-b', deadline: day, unit: 'u1' }),
+      `${day}T00:30:00+02:00`,
+      rules,
+    );
     await h.sleepUntil(`${day}T08:05:01+02:00`, timeShiftMs);
     await until('SENT from the worker', () => w2.lines.some((l) => l.startsWith('SENT sent')));
     expect(toPia()).toHaveLength(before + 1);

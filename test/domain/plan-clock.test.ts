@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { planClock, planClockAt } from '../../src/domain/plan-clock';
-import { cycleWorkflowId, digestWorkflowId, followUpDepartmentWorkflowId, immediateWorkflowId, lifecycleWorkflowId } from '../../src/domain/workflow-ids';
+import {
+  cycleWorkflowId,
+  digestWorkflowId,
+  followUpDepartmentWorkflowId,
+  immediateWorkflowId,
+  lifecycleWorkflowId,
+} from '../../src/domain/workflow-ids';
 
 describe('the plan clock', () => {
   const running = Date.parse('2026-01-01T00:00:00.000Z');

@@ -21,11 +21,29 @@ describe('report', () => {
     expect([lightFor(0.8), lightFor(0.79), lightFor(0.5), lightFor(0.49)]).toEqual(['grön', 'gul', 'gul', 'röd']);
     const at = '2022-04-20T08:00:00Z';
     const r = buildDepartmentReport({
-      cycleId: 'c', department: 'd', departmentName: 'Avd', closedAt: '2022-05-04T06:00:00Z',
+      cycleId: 'c',
+      department: 'd',
+      departmentName: 'Avd',
+      closedAt: '2022-05-04T06:00:00Z',
       occasion: { period: 'T1', id: 'T1:2022', label: 'Tertial 1 2022', requestOn: '2022-04-11', due: '2022-05-03' },
       activities: [
-        { activity: { id: 'a', section: 'S', goal: 'G', text: '<script>x</script>', deadline: '2022-03-31', deadlineRaw: '2022-03-31' }, owners: ['A'], answer: { status: 'inProgress', by: 'A', at } },
-        { activity: { id: 'b', section: 'S', goal: 'G', text: 'b', deadline: '2022-12-31', deadlineRaw: '2022' }, owners: ['B'], answer: { status: 'done', by: 'B', at } },
+        {
+          activity: {
+            id: 'a',
+            section: 'S',
+            goal: 'G',
+            text: '<script>x</script>',
+            deadline: '2022-03-31',
+            deadlineRaw: '2022-03-31',
+          },
+          owners: ['A'],
+          answer: { status: 'inProgress', by: 'A', at },
+        },
+        {
+          activity: { id: 'b', section: 'S', goal: 'G', text: 'b', deadline: '2022-12-31', deadlineRaw: '2022' },
+          owners: ['B'],
+          answer: { status: 'done', by: 'B', at },
+        },
         { activity: { id: 'c', section: 'S', goal: 'G', text: 'c', deadlineRaw: 'Löpande' }, owners: ['C'] },
       ],
       indicators: [],
@@ -42,10 +60,21 @@ describe('planCycles', () => {
   it('förskola 2022: T1 04-11 → closes 05-04, T2 08-15 → 09-05, VB 12-01 → 2023-01-23; VB includes tertial-only and Löpande activities', async () => {
     const rules = rulesFor(await loadRules(rulesPath), 'forskola');
     const cycles = planCycles({
-      department: 'forskola', year: 2022, rules, indicators: [],
-      activities: [makeActivity({ id: 't', department: 'forskola', cadences: ['tertial'], deadline: '2022-12-31' }), makeActivity({ id: 'l', department: 'forskola', cadences: ['tertial'] })],
+      department: 'forskola',
+      year: 2022,
+      rules,
+      indicators: [],
+      activities: [
+        makeActivity({ id: 't', department: 'forskola', cadences: ['tertial'], deadline: '2022-12-31' }),
+        makeActivity({ id: 'l', department: 'forskola', cadences: ['tertial'] }),
+      ],
     });
-    expect(cycles.map((c) => `${c.cycleId} ${c.occasion.openAt} ${c.occasion.remindAt} ${c.occasion.closeAt} ${c.activities.map((a) => `${a.activity.id}:${a.askedByLifecycle}`).join(',')}`)).toEqual([
+    expect(
+      cycles.map(
+        (c) =>
+          `${c.cycleId} ${c.occasion.openAt} ${c.occasion.remindAt} ${c.occasion.closeAt} ${c.activities.map((a) => `${a.activity.id}:${a.askedByLifecycle}`).join(',')}`,
+      ),
+    ).toEqual([
       'cycle-forskola-2022-T1 2022-04-11T06:00:00.000Z 2022-04-28T06:00:00.000Z 2022-05-04T06:00:00.000Z t:true,l:true',
       'cycle-forskola-2022-T2 2022-08-15T06:00:00.000Z 2022-08-30T06:00:00.000Z 2022-09-05T06:00:00.000Z t:true,l:true',
       'cycle-forskola-2022-VB 2022-12-01T07:00:00.000Z 2023-01-13T07:00:00.000Z 2023-01-23T07:00:00.000Z t:false,l:false',

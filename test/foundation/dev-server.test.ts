@@ -59,7 +59,9 @@ describe('the embedded dev server on a SQLite file', () => {
       const dir = mkdtempSync(join(tmpdir(), 'planvakt-devserver-'));
       const attempt = start(dir, port, await freePort());
       await expect(attempt).rejects.toBeInstanceOf(PortInUse);
-      await expect(attempt).rejects.toThrow(new RegExp(`Port ${port} .* in use[\\s\\S]*TEMPORAL_PORT=<port>[\\s\\S]*TEMPORAL_ADDRESS=`));
+      await expect(attempt).rejects.toThrow(
+        new RegExp(`Port ${port} .* in use[\\s\\S]*TEMPORAL_PORT=<port>[\\s\\S]*TEMPORAL_ADDRESS=`),
+      );
     } finally {
       blocker.close();
     }

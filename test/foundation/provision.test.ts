@@ -28,7 +28,12 @@ describe('provision-temporal', () => {
     const manifest = JSON.parse(readFileSync(join(tools, 'temporal.json'), 'utf8'));
     expect(manifest.cli).toMatchObject({ route: 'env', path: cli });
 
-    const again = provision({ PLANVAKT_TOOLS_DIR: tools, TEMPORAL_CLI_PATH: cli, TEMPORAL_TEST_SERVER_PATH: cli, PLANVAKT_TEMPORAL_ROUTES: 'env' });
+    const again = provision({
+      PLANVAKT_TOOLS_DIR: tools,
+      TEMPORAL_CLI_PATH: cli,
+      TEMPORAL_TEST_SERVER_PATH: cli,
+      PLANVAKT_TEMPORAL_ROUTES: 'env',
+    });
     expect(again.out).toContain('already provisioned');
   });
 
@@ -68,7 +73,11 @@ describe('provision-temporal', () => {
   });
 
   it('rejects an unknown route name', () => {
-    const res = provision({ PLANVAKT_TOOLS_DIR: mkdtempSync(join(tmpdir(), 'planvakt-tools-')), PATH: '/nonexistent', PLANVAKT_TEMPORAL_ROUTES: 'env,ftp' });
+    const res = provision({
+      PLANVAKT_TOOLS_DIR: mkdtempSync(join(tmpdir(), 'planvakt-tools-')),
+      PATH: '/nonexistent',
+      PLANVAKT_TEMPORAL_ROUTES: 'env,ftp',
+    });
     expect(res.code).toBe(1);
     expect(res.out).toContain('unknown route "ftp"');
   });

@@ -68,7 +68,9 @@ describe('planvakt start', () => {
         PLANVAKT_PORT: String(port),
       });
       expect(await run.exited).toBe(1);
-      expect(run.output()).toMatch(new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use, so the Planvakt web app cannot start`));
+      expect(run.output()).toMatch(
+        new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use, so the Planvakt web app cannot start`),
+      );
       expect(run.output()).toContain('PLANVAKT_PORT=<port>');
       expect(run.output()).not.toContain('Ready.');
     } finally {
@@ -82,8 +84,15 @@ describe('planvakt start', () => {
     copyFileSync(join(shipped, 'organisation.yaml'), join(configDir, 'organisation.yaml'));
     const rules = readFileSync(join(shipped, 'rules.yaml'), 'utf8');
     const line = rules.split('\n').findIndex((l) => l.includes('beforeDeadline:')) + 1;
-    writeFileSync(join(configDir, 'rules.yaml'), rules.replace('beforeDeadline: [20, 5, 1, 0]', 'beforeDeadline: [20, fem, 1, 0]'));
-    const run = spawnPlanvakt(['start'], { PLANVAKT_CONFIG_DIR: configDir, PLANVAKT_DATA_DIR: mkdtempSync(join(tmpdir(), 'planvakt-start-')), PLANVAKT_PORT: String(await freePort()) });
+    writeFileSync(
+      join(configDir, 'rules.yaml'),
+      rules.replace('beforeDeadline: [20, 5, 1, 0]', 'beforeDeadline: [20, fem, 1, 0]'),
+    );
+    const run = spawnPlanvakt(['start'], {
+      PLANVAKT_CONFIG_DIR: configDir,
+      PLANVAKT_DATA_DIR: mkdtempSync(join(tmpdir(), 'planvakt-start-')),
+      PLANVAKT_PORT: String(await freePort()),
+    });
     expect(await run.exited).toBe(1);
     expect(run.output()).toMatch(new RegExp(`rules\\.yaml, line ${line}, field reminders\\.beforeDeadline\\.1`));
     expect(run.output()).not.toContain('Ready.');

@@ -32,7 +32,9 @@ export function importGraph(files: string[]): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of files) {
     const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-    const targets = info.importedFiles.map((f) => resolveImport(file, f.fileName)).filter((t): t is string => t !== undefined);
+    const targets = info.importedFiles
+      .map((f) => resolveImport(file, f.fileName))
+      .filter((t): t is string => t !== undefined);
     graph.set(file, [...new Set(targets)]);
   }
   return graph;
@@ -81,8 +83,24 @@ describe('the import graph of src/', () => {
     const a = '/a.ts';
     const b = '/b.ts';
     const c = '/c.ts';
-    expect(circles(new Map([[a, [b]], [b, [c]], [c, [a]]]))).toEqual([[a, b, c]]);
-    expect(circles(new Map([[a, [b]], [b, [c]], [c, []]]))).toEqual([]);
+    expect(
+      circles(
+        new Map([
+          [a, [b]],
+          [b, [c]],
+          [c, [a]],
+        ]),
+      ),
+    ).toEqual([[a, b, c]]);
+    expect(
+      circles(
+        new Map([
+          [a, [b]],
+          [b, [c]],
+          [c, []],
+        ]),
+      ),
+    ).toEqual([]);
     expect(circles(new Map([[a, [a]]]))).toEqual([[a]]);
   });
 
@@ -146,7 +164,10 @@ describe('folders in src/', () => {
       workflowCode.has(file)
         ? []
         : targets
-            .filter((t) => folderOf(t) !== folderOf(file) && folderOf(t) !== 'cli' && t !== join(src, folderOf(t), 'index.ts'))
+            .filter(
+              (t) =>
+                folderOf(t) !== folderOf(file) && folderOf(t) !== 'cli' && t !== join(src, folderOf(t), 'index.ts'),
+            )
             .map((t) => `${rel(file)} → ${rel(t)}`),
     );
     expect(around).toEqual([]);
@@ -158,7 +179,9 @@ describe('folders in src/', () => {
     const code = folders.flatMap((f) => {
       const index = join(src, f, 'index.ts');
       const source = ts.createSourceFile(index, readFileSync(index, 'utf8'), ts.ScriptTarget.ES2022, true);
-      return source.statements.filter((s) => !(ts.isExportDeclaration(s) && s.moduleSpecifier)).map((s) => `${rel(index)}: ${s.getText().slice(0, 60)}`);
+      return source.statements
+        .filter((s) => !(ts.isExportDeclaration(s) && s.moduleSpecifier))
+        .map((s) => `${rel(index)}: ${s.getText().slice(0, 60)}`);
     });
     expect(code).toEqual([]);
   });

@@ -46,7 +46,10 @@ people:
 export const testOrganisation = () => parseOrganisation('test-organisation.yaml', TEST_ORGANISATION);
 
 /** The shipped rules without quiet days, and the delivery settings a test wants, for every department. */
-export async function testRulesFile(delivery: Partial<Delivery> = {}, changes: Partial<Rules> = {}): Promise<RulesFile> {
+export async function testRulesFile(
+  delivery: Partial<Delivery> = {},
+  changes: Partial<Rules> = {},
+): Promise<RulesFile> {
   const file = await loadRules(rulesPath);
   return { ...file, quietDays: [], ...changes, delivery: { ...file.delivery, ...delivery }, departments: {} };
 }
@@ -91,7 +94,9 @@ export class DeliveryHarness {
       rules: async () => this.options.rules,
       channels: channelsFromEnv(this.options.channelsEnv),
       ledger: this.options.ledger ?? new MemoryDeliveryLedger(),
-      undeliverable: await UndeliverableLog.open(this.options.undeliverablePath ?? join(this.dir, 'undeliverable.jsonl')),
+      undeliverable: await UndeliverableLog.open(
+        this.options.undeliverablePath ?? join(this.dir, 'undeliverable.jsonl'),
+      ),
       baseUrl: 'http://planvakt.test',
     };
     if (!worker) return;
@@ -140,7 +145,9 @@ export interface GraphRequest {
 export async function startFaultyGraph() {
   const requests: GraphRequest[] = [];
   const accepted: GraphRequest[] = [];
-  const state: { fault: (n: number, user: string) => { status: number; headers?: Record<string, string> } | undefined } = { fault: () => undefined };
+  const state: {
+    fault: (n: number, user: string) => { status: number; headers?: Record<string, string> } | undefined;
+  } = { fault: () => undefined };
   const hooks: { onRequest?: () => Promise<void> } = {};
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -149,18 +156,30 @@ export async function startFaultyGraph() {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       if (path !== '/token') await hooks.onRequest?.();
       if (path === '/token') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 't', expires_in: 3600, token_type: 'Bearer' }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ access_token: 't', expires_in: 3600, token_type: 'Bearer' }));
         return;
       }
       const m = /^\/v1\.0\/users\/([^/]+)\/teamwork\/sendActivityNotification$/.exec(path);
       if (!m) return void res.writeHead(404).end();
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { templateParameters: { name: string; value: string }[] };
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        templateParameters: { name: string; value: string }[];
+      };
       const n = requests.length + 1;
       const user = decodeURIComponent(m[1]!);
       const fault = state.fault(n, user);
-      const r: GraphRequest = { user, title: body.templateParameters.find((p) => p.name === 'title')?.value ?? '', n, status: fault?.status ?? 204 };
+      const r: GraphRequest = {
+        user,
+        title: body.templateParameters.find((p) => p.name === 'title')?.value ?? '',
+        n,
+        status: fault?.status ?? 204,
+      };
       requests.push(r);
-      if (fault) return void res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers }).end('{"error":{"code":"x","message":"injected"}}');
+      if (fault)
+        return void res
+          .writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers })
+          .end('{"error":{"code":"x","message":"injected"}}');
       accepted.push(r);
       res.writeHead(204).end();
     });
@@ -175,7 +194,13 @@ export async function startFaultyGraph() {
     set onRequest(f: (() => Promise<void>) | undefined) {
       hooks.onRequest = f;
     },
-    env: { GRAPH_TENANT_ID: 't', GRAPH_CLIENT_ID: 'c', GRAPH_CLIENT_SECRET: 's', GRAPH_BASE_URL: url, GRAPH_TOKEN_URL: `${url}/token` } as Env,
+    env: {
+      GRAPH_TENANT_ID: 't',
+      GRAPH_CLIENT_ID: 'c',
+      GRAPH_CLIENT_SECRET: 's',
+      GRAPH_BASE_URL: url,
+      GRAPH_TOKEN_URL: `${url}/token`,
+    } as Env,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -34,20 +34,29 @@ export class FollowUpHarness {
   private worker!: Worker;
   private running!: Promise<void>;
 
-  constructor(readonly env: TestWorkflowEnvironment, readonly taskQueue = 'followup-test') {}
+  constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly taskQueue = 'followup-test',
+  ) {}
 
   async start(): Promise<void> {
     this.org = await loadOrganisation(organisationPath);
     this.rulesFile = await loadRules(shippedRulesPath);
     this.delivery = new RecordingDelivery((ref, activity) =>
-      resolveAll(this.org, [ref], { department: activity.department, ...(activity.unit ? { unit: activity.unit } : {}) }).people.map((p) => p.id),
+      resolveAll(this.org, [ref], {
+        department: activity.department,
+        ...(activity.unit ? { unit: activity.unit } : {}),
+      }).people.map((p) => p.id),
     );
     const organisation = new FileOrganisationSource(organisationPath);
     this.worker = await Worker.create({
       connection: this.env.nativeConnection,
       taskQueue: this.taskQueue,
       workflowsPath,
-      activities: createActivities({ delivery: this.delivery, followUp: { client: this.env.client, dataDir: this.dataDir, organisation } }),
+      activities: createActivities({
+        delivery: this.delivery,
+        followUp: { client: this.env.client, dataDir: this.dataDir, organisation },
+      }),
     });
     this.running = this.worker.run();
     this.app = Fastify();
@@ -84,7 +93,10 @@ export class FollowUpHarness {
   async launchLifecycle(activity: LifecycleActivity, timeShiftMs: number) {
     const serverNow = await this.env.currentTimeMs();
     const input = { activity, rules: this.rules(activity.department), rulesVersion: 'test-1', timeShiftMs };
-    return this.env.client.workflow.start(activityLifecycle, lifecycleStart(input, this.taskQueue, new Date(serverNow)));
+    return this.env.client.workflow.start(
+      activityLifecycle,
+      lifecycleStart(input, this.taskQueue, new Date(serverNow)),
+    );
   }
 
   async sleepUntil(planInstant: string, timeShiftMs: number): Promise<void> {
@@ -95,12 +107,20 @@ export class FollowUpHarness {
 
   messages(filter: { workflowId?: string; kind?: string; keyPrefix?: string } = {}) {
     return this.delivery.messages.filter(
-      (m) => (!filter.workflowId || m.workflowId === filter.workflowId) && (!filter.kind || m.kind === filter.kind) && (!filter.keyPrefix || m.key.startsWith(filter.keyPrefix)),
+      (m) =>
+        (!filter.workflowId || m.workflowId === filter.workflowId) &&
+        (!filter.kind || m.kind === filter.kind) &&
+        (!filter.keyPrefix || m.key.startsWith(filter.keyPrefix)),
     );
   }
 
   /** Posts a check-in form as a browser would. */
   post(token: string, fields: Record<string, string>) {
-    return this.app.inject({ method: 'POST', url: `/status/${token}`, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    return this.app.inject({
+      method: 'POST',
+      url: `/status/${token}`,
+      payload: new URLSearchParams(fields).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
   }
 }

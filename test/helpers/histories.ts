@@ -28,7 +28,11 @@ export async function recordHistories(client: Client, workflowIds: string[]): Pr
     }
     runs.forEach(({ history }, i) => {
       const file = join(historiesDir, `${workflowId}${runs.length > 1 ? `.run${i + 1}` : ''}.json`);
-      if (process.env.RECORD_HISTORIES === '1' || !existsSync(file)) writeFileSync(file, `${JSON.stringify(History.toObject(History.fromObject(history as object), JSON_OPTIONS))}\n`);
+      if (process.env.RECORD_HISTORIES === '1' || !existsSync(file))
+        writeFileSync(
+          file,
+          `${JSON.stringify(History.toObject(History.fromObject(history as object), JSON_OPTIONS))}\n`,
+        );
     });
   }
 }
@@ -38,5 +42,8 @@ export function recordedHistories(): { workflowId: string; history: unknown }[] 
   return readdirSync(historiesDir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => ({ workflowId: f.replace(/\.json$/, ''), history: History.fromObject(JSON.parse(readFileSync(join(historiesDir, f), 'utf8'))) }));
+    .map((f) => ({
+      workflowId: f.replace(/\.json$/, ''),
+      history: History.fromObject(JSON.parse(readFileSync(join(historiesDir, f), 'utf8'))),
+    }));
 }

@@ -35,7 +35,13 @@ export function makeActivity(overrides: Partial<LifecycleActivity> & { id: strin
  * Starts an activity's lifecycle on a time-skipping server as if imported at `planNow`: the seed
  * plans are dated 2022 and the server's clock cannot go back, so each gets its own time shift.
  */
-export async function launchLifecycle(env: TestWorkflowEnvironment, taskQueue: string, activity: LifecycleActivity, planNow: string, rules: Rules) {
+export async function launchLifecycle(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  activity: LifecycleActivity,
+  planNow: string,
+  rules: Rules,
+) {
   const serverNow = await env.currentTimeMs();
   const timeShiftMs = Date.parse(planNow) - serverNow;
   const opts = lifecycleStart({ activity, rules, rulesVersion: 'test-1', timeShiftMs }, taskQueue, new Date(serverNow));
@@ -44,7 +50,11 @@ export async function launchLifecycle(env: TestWorkflowEnvironment, taskQueue: s
 }
 
 /** Skips server time until the plan time `planInstant` of an activity with this shift. */
-export async function sleepUntilPlanTime(env: TestWorkflowEnvironment, planInstant: string, timeShiftMs: number): Promise<void> {
+export async function sleepUntilPlanTime(
+  env: TestWorkflowEnvironment,
+  planInstant: string,
+  timeShiftMs: number,
+): Promise<void> {
   const target = Date.parse(planInstant) - timeShiftMs;
   const now = await env.currentTimeMs();
   if (target > now) await env.sleep(target - now);
@@ -61,7 +71,10 @@ export class LifecycleHarness {
   private running!: Promise<void>;
   readonly started: string[] = [];
 
-  constructor(readonly env: TestWorkflowEnvironment, readonly taskQueue = 'lifecycle-test') {}
+  constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly taskQueue = 'lifecycle-test',
+  ) {}
 
   async start(): Promise<void> {
     this.worker = await Worker.create({

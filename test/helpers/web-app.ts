@@ -21,7 +21,9 @@ import { FileOrganisationSource } from '../../src/organisation';
 import { DEV_CHECKIN_SECRET } from '../../src/checkin/token';
 import { localEnv } from './temporal';
 
-export const seedPlanPath = fileURLToPath(new URL('../../../shared/plans/kompetensforsorjningsplan-2021-2023.md', import.meta.url));
+export const seedPlanPath = fileURLToPath(
+  new URL('../../../shared/plans/kompetensforsorjningsplan-2021-2023.md', import.meta.url),
+);
 const configSource = fileURLToPath(new URL('../../config', import.meta.url));
 
 /** Plan time for the tests: 1 June 2022, a month before many of the seed plan's Måldatum. */
@@ -95,7 +97,8 @@ export class Session {
 
   private remember(res: LightMyRequestResponse) {
     for (const c of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
-      if (c.value === '' || c.maxAge === 0 || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name);
+      if (c.value === '' || c.maxAge === 0 || (c.expires && c.expires.getTime() < Date.now()))
+        this.cookies.delete(c.name);
       else this.cookies.set(c.name, c.value);
     }
     return res;
@@ -120,11 +123,20 @@ export class Session {
     );
   }
 
-  async upload(url: string, fields: Record<string, string>, file: { field: string; name: string; content: string | Buffer }) {
+  async upload(
+    url: string,
+    fields: Record<string, string>,
+    file: { field: string; name: string; content: string | Buffer },
+  ) {
     const boundary = `----planvakt${Math.random().toString(16).slice(2)}`;
     const parts: Buffer[] = [];
-    for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: text/plain\r\n\r\n`));
+    for (const [k, v] of Object.entries(fields))
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: text/plain\r\n\r\n`,
+      ),
+    );
     parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
     parts.push(Buffer.from(`\r\n--${boundary}--\r\n`));
     return this.remember(
@@ -146,7 +158,11 @@ export class Session {
 
   async signIn(personId: string) {
     const page = await this.get('/logga-in');
-    const res = await this.post('/logga-in/utveckling', { _csrf: Session.csrf(page.body), person: personId, till: '/' });
+    const res = await this.post('/logga-in/utveckling', {
+      _csrf: Session.csrf(page.body),
+      person: personId,
+      till: '/',
+    });
     if (res.statusCode !== 303) throw new Error(`sign-in failed: ${res.statusCode} ${res.body.slice(0, 300)}`);
     return this;
   }

@@ -1,7 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { acknowledge, activityCorrected, cancel, nextEventQuery, reportStatus, rulesChanged, snooze, stateQuery, timelineQuery, type Reporter, lifecycleStart, activityLifecycle } from '../../src/lifecycle';
+import {
+  acknowledge,
+  activityCorrected,
+  cancel,
+  nextEventQuery,
+  reportStatus,
+  rulesChanged,
+  snooze,
+  stateQuery,
+  timelineQuery,
+  type Reporter,
+  lifecycleStart,
+  activityLifecycle,
+} from '../../src/lifecycle';
 import { PlanvaktOverdue, PlanvaktStatus } from '../../src/temporal/search-attributes';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { Worker } from '@temporalio/worker';
@@ -36,7 +49,10 @@ describe('activityLifecycle on the time-skipping server', () => {
     // Due Saturday 2022-12-31, imported 2022-01-10, offsets 20, 5, 1 and 0 working days.
     // By hand: 20 wd back is Fri 12-02; 5 wd back is Fri 12-23 (annandag jul 12-26 and the weekend
     // skipped); 1 wd back and the on-the-day reminder both fall on Fri 12-30: one message.
-    const { handle, timeShiftMs } = await h.launch(makeActivity({ id: 'a-dec', deadline: '2022-12-31' }), '2022-01-10T09:00:00+01:00');
+    const { handle, timeShiftMs } = await h.launch(
+      makeActivity({ id: 'a-dec', deadline: '2022-12-31' }),
+      '2022-01-10T09:00:00+01:00',
+    );
     const first = await handle.query(nextEventQuery);
     expect(first).toMatchObject({ kind: 'reminder', localDate: '2022-12-02', at: '2022-12-02T07:00:00.000Z' });
     expect(first?.reason).toMatch(/20 arbetsdagar/);
@@ -49,7 +65,9 @@ describe('activityLifecycle on the time-skipping server', () => {
     ]);
     expect(h.messagesOf(handle.workflowId).every((m) => m.recipients.includes('enhetschef'))).toBe(true);
 
-    const after = await handle.executeUpdate(reportStatus, { args: [{ reporter: enhetschef, status: 'done', comment: 'Genomförd i november' }] });
+    const after = await handle.executeUpdate(reportStatus, {
+      args: [{ reporter: enhetschef, status: 'done', comment: 'Genomförd i november' }],
+    });
     expect(after.status).toBe('done');
     expect(await handle.result()).toMatchObject({ result: 'done' });
     const described = await handle.describe();
@@ -59,7 +77,10 @@ describe('activityLifecycle on the time-skipping server', () => {
   it('keeps 08:00 local across the March DST change', async () => {
     // Due Tue 2022-04-05; clocks go forward Sun 2022-03-27. 20 wd back: Tue 03-08 (CET, 07:00Z);
     // 5 wd back: Tue 03-29 (CEST, 06:00Z); 1 wd back: Mon 04-04; on the day: Tue 04-05.
-    const { handle, timeShiftMs } = await h.launch(makeActivity({ id: 'a-dst', deadline: '2022-04-05' }), '2022-01-10T09:00:00+01:00');
+    const { handle, timeShiftMs } = await h.launch(
+      makeActivity({ id: 'a-dst', deadline: '2022-04-05' }),
+      '2022-01-10T09:00:00+01:00',
+    );
     await h.sleepUntil('2022-04-05T12:00:00+02:00', timeShiftMs);
     expect(sends(handle.workflowId)).toEqual([
       '2022-03-08T07:00:00.000Z reminder owners',
@@ -74,10 +95,17 @@ describe('activityLifecycle on the time-skipping server', () => {
     // Due Tue 2022-03-15, nobody reports. Ladder: avdelningschef 10 wd after the deadline (Tue
     // 03-29), förvaltningschef 10 wd later (Tue 04-12). "acked" is acknowledged on 03-30.
     const acked = await h.launch(makeActivity({ id: 'a-acked', deadline: '2022-03-15' }), '2022-03-01T09:00:00+01:00');
-    const ignored = await h.launch(makeActivity({ id: 'a-ignored', deadline: '2022-03-15' }), '2022-03-01T09:00:00+01:00');
+    const ignored = await h.launch(
+      makeActivity({ id: 'a-ignored', deadline: '2022-03-15' }),
+      '2022-03-01T09:00:00+01:00',
+    );
     await h.sleepUntil('2022-03-30T12:00:00+02:00', acked.timeShiftMs);
 
-    const escalations = (id: string) => h.messagesOf(id).filter((m) => m.kind === 'escalation').map((m) => `${m.localDate} ${m.to}`);
+    const escalations = (id: string) =>
+      h
+        .messagesOf(id)
+        .filter((m) => m.kind === 'escalation')
+        .map((m) => `${m.localDate} ${m.to}`);
     expect(escalations(acked.handle.workflowId)).toEqual(['2022-03-29 avdelningschef']);
     const overdue = h.messagesOf(acked.handle.workflowId).filter((m) => m.kind === 'overdue');
     expect(overdue[0]?.localDate).toBe('2022-03-16');
@@ -87,14 +115,22 @@ describe('activityLifecycle on the time-skipping server', () => {
     await acked.handle.signal(acknowledge, { by: 'Bo Avdelningschef' });
     await h.sleepUntil('2022-04-20T12:00:00+02:00', acked.timeShiftMs);
     expect(escalations(acked.handle.workflowId)).toEqual(['2022-03-29 avdelningschef']);
-    expect(escalations(ignored.handle.workflowId)).toEqual(['2022-03-29 avdelningschef', '2022-04-12 forvaltningschef']);
-    expect(h.messagesOf(ignored.handle.workflowId).find((m) => m.to === 'forvaltningschef')?.recipients).toEqual(['forvaltningschef']);
+    expect(escalations(ignored.handle.workflowId)).toEqual([
+      '2022-03-29 avdelningschef',
+      '2022-04-12 forvaltningschef',
+    ]);
+    expect(h.messagesOf(ignored.handle.workflowId).find((m) => m.to === 'forvaltningschef')?.recipients).toEqual([
+      'forvaltningschef',
+    ]);
     await acked.handle.terminate('test done');
     await ignored.handle.terminate('test done');
   });
 
   it('a snooze defers everything to its date', async () => {
-    const { handle, timeShiftMs } = await h.launch(makeActivity({ id: 'a-snooze', deadline: '2022-03-15' }), '2022-03-01T09:00:00+01:00');
+    const { handle, timeShiftMs } = await h.launch(
+      makeActivity({ id: 'a-snooze', deadline: '2022-03-15' }),
+      '2022-03-01T09:00:00+01:00',
+    );
     await h.sleepUntil('2022-03-17T12:00:00+01:00', timeShiftMs);
     const before = h.messagesOf(handle.workflowId).length;
     await handle.signal(snooze, { by: 'Anna Enhetschef', until: '2022-04-25' });
@@ -112,11 +148,24 @@ describe('activityLifecycle on the time-skipping server', () => {
     // No worker polls this queue yet, so the start and the report land in one first activation.
     const queue = 'first-task-report';
     const activity = makeActivity({ id: 'a-first-task', deadline: '2022-11-30' });
-    const input = { activity, rules: await testRules(), rulesVersion: 'test-1', timeShiftMs: Date.parse('2022-03-01T09:00:00+01:00') - (await env.currentTimeMs()) };
-    const handle = await env.client.workflow.start(activityLifecycle, lifecycleStart(input, queue, new Date(await env.currentTimeMs())));
+    const input = {
+      activity,
+      rules: await testRules(),
+      rulesVersion: 'test-1',
+      timeShiftMs: Date.parse('2022-03-01T09:00:00+01:00') - (await env.currentTimeMs()),
+    };
+    const handle = await env.client.workflow.start(
+      activityLifecycle,
+      lifecycleStart(input, queue, new Date(await env.currentTimeMs())),
+    );
     h.started.push(handle.workflowId);
     const update = handle.executeUpdate(reportStatus, { args: [{ reporter: enhetschef, status: 'done' }] });
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: queue, workflowsPath, activities: createActivities({ delivery: h.delivery }) });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: queue,
+      workflowsPath,
+      activities: createActivities({ delivery: h.delivery }),
+    });
     await worker.runUntil(async () => {
       expect((await update).status).toBe('done');
       expect(await handle.result()).toMatchObject({ result: 'done' });
@@ -125,12 +174,23 @@ describe('activityLifecycle on the time-skipping server', () => {
   });
 
   it('only owners and managers up the line may report; Försenad needs a new date', async () => {
-    const { handle } = await h.launch(makeActivity({ id: 'a-report', deadline: '2022-11-30' }), '2022-03-01T09:00:00+01:00');
-    await expect(handle.executeUpdate(reportStatus, { args: [{ reporter: hr, status: 'done' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
-    await expect(handle.executeUpdate(reportStatus, { args: [{ reporter: enhetschef, status: 'late' }] })).rejects.toThrow();
+    const { handle } = await h.launch(
+      makeActivity({ id: 'a-report', deadline: '2022-11-30' }),
+      '2022-03-01T09:00:00+01:00',
+    );
+    await expect(
+      handle.executeUpdate(reportStatus, { args: [{ reporter: hr, status: 'done' }] }),
+    ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await expect(
+      handle.executeUpdate(reportStatus, { args: [{ reporter: enhetschef, status: 'late' }] }),
+    ).rejects.toThrow();
     expect((await handle.query(stateQuery)).status).toBeUndefined();
 
-    const late = await handle.executeUpdate(reportStatus, { args: [{ reporter: avdelningschef, status: 'late', proposedDate: '2023-02-28', comment: 'Upphandlingen drog ut' }] });
+    const late = await handle.executeUpdate(reportStatus, {
+      args: [
+        { reporter: avdelningschef, status: 'late', proposedDate: '2023-02-28', comment: 'Upphandlingen drog ut' },
+      ],
+    });
     expect(late).toMatchObject({ status: 'late', proposedDate: '2023-02-28', comment: 'Upphandlingen drog ut' });
     const timeline = await handle.query(timelineQuery);
     expect(timeline.filter((t) => t.type === 'reported')).toHaveLength(1);
@@ -143,7 +203,12 @@ describe('activityLifecycle on the time-skipping server', () => {
     await h.sleepUntil('2022-05-03T12:00:00+02:00', timeShiftMs);
     await handle.signal(activityCorrected, {
       by: 'import',
-      activity: { ...original, deadline: '2022-09-30', deadlineRaw: '2022-09-30', owners: [{ role: 'avdelningschef', raw: 'Avdelningschef' }] },
+      activity: {
+        ...original,
+        deadline: '2022-09-30',
+        deadlineRaw: '2022-09-30',
+        owners: [{ role: 'avdelningschef', raw: 'Avdelningschef' }],
+      },
     });
     // 20 working days before Fri 2022-09-30 is Fri 09-02 (no holidays in September).
     const next = await handle.query(nextEventQuery);
@@ -160,10 +225,16 @@ describe('activityLifecycle on the time-skipping server', () => {
   });
 
   it('new rules apply from the next event without a restart', async () => {
-    const { handle } = await h.launch(makeActivity({ id: 'a-rules', deadline: '2022-12-30' }), '2022-06-01T09:00:00+02:00');
+    const { handle } = await h.launch(
+      makeActivity({ id: 'a-rules', deadline: '2022-12-30' }),
+      '2022-06-01T09:00:00+02:00',
+    );
     expect(await handle.query(nextEventQuery)).toMatchObject({ localDate: '2022-12-01' }); // 20 wd before Fri 12-30
     const rules = await testRules();
-    await handle.signal(rulesChanged, { version: 'test-2', rules: { ...rules, reminders: { ...rules.reminders, beforeDeadline: [3, 0] } } });
+    await handle.signal(rulesChanged, {
+      version: 'test-2',
+      rules: { ...rules, reminders: { ...rules.reminders, beforeDeadline: [3, 0] } },
+    });
     // 3 working days before Fri 2022-12-30: Tue 12-27 (annandag jul Mon 12-26 is off).
     expect(await handle.query(nextEventQuery)).toMatchObject({ localDate: '2022-12-27', kind: 'reminder' });
     expect((await handle.query(stateQuery)).rulesVersion).toBe('test-2');
@@ -179,7 +250,9 @@ describe('activityLifecycle on the time-skipping server', () => {
     await h.sleepUntil('2024-12-20T12:00:00+01:00', timeShiftMs);
     const view = await handle.query(stateQuery);
     expect(view.runs).toBeGreaterThanOrEqual(3);
-    const apt = (await handle.query(timelineQuery)).filter((t) => t.type === 'sent' && t.event.kind === 'statusRequest' && t.event.period === 'APT');
+    const apt = (await handle.query(timelineQuery)).filter(
+      (t) => t.type === 'sent' && t.event.kind === 'statusRequest' && t.event.period === 'APT',
+    );
     const years = new Set(apt.map((t) => t.at.slice(0, 4)));
     expect([...years].sort()).toEqual(['2022', '2023', '2024']);
     // APT in 11 months a year (no July), three years; the first, 2022-01, was before the import.

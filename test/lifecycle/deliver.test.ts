@@ -29,7 +29,11 @@ describe('deliver', () => {
   it('records a notice once per workflow and key, to the roles resolved in the subject’s unit', async () => {
     const delivery = new RecordingDelivery((ref, about) => [`${ref.role}@${about.department}/${about.unit ?? ''}`]);
     const { deliver } = createLifecycleActivities(delivery);
-    const request: NoticeRequest = { workflowId: 'activity-a1', planNow: reminder.at, notices: [noticeOf(activity, reminder)] };
+    const request: NoticeRequest = {
+      workflowId: 'activity-a1',
+      planNow: reminder.at,
+      notices: [noticeOf(activity, reminder)],
+    };
     const receipts = await deliver(request);
     await deliver(request); // a retried attempt
     expect(receipts).toEqual([{ key: reminder.key, recipients: ['enhetschef@stadsutveckling/u1'] }]);
@@ -49,11 +53,19 @@ describe('deliver', () => {
   });
 
   it('takes the request shape of workflows scheduled before the Notice seam, as the same notice', async () => {
-    const legacy: LegacyDeliveryRequest = { workflowId: 'activity-a1', activity, items: [{ event: reminder, recipients: activity.owners }] };
+    const legacy: LegacyDeliveryRequest = {
+      workflowId: 'activity-a1',
+      activity,
+      items: [{ event: reminder, recipients: activity.owners }],
+    };
     const viaLegacy = new RecordingDelivery();
     const viaNotice = new RecordingDelivery();
     await createLifecycleActivities(viaLegacy).deliver(legacy);
-    await createLifecycleActivities(viaNotice).deliver({ workflowId: 'activity-a1', planNow: reminder.at, notices: [noticeOf(activity, reminder)] });
+    await createLifecycleActivities(viaNotice).deliver({
+      workflowId: 'activity-a1',
+      planNow: reminder.at,
+      notices: [noticeOf(activity, reminder)],
+    });
     expect(viaLegacy.messages).toEqual(viaNotice.messages);
     expect(viaLegacy.messages).toHaveLength(1);
   });
@@ -67,10 +79,18 @@ describe('deliver', () => {
       },
     };
     const indicator = makeActivity({ id: 'indikator-0123456789ab', text: 'Indikator: Sjukfrånvaro' });
-    await createLifecycleActivities(sink).deliver({ workflowId: 'cycle-x', activity: indicator, items: [{ event: { ...reminder, kind: 'statusRequest' }, recipients: [] }] });
+    await createLifecycleActivities(sink).deliver({
+      workflowId: 'cycle-x',
+      activity: indicator,
+      items: [{ event: { ...reminder, kind: 'statusRequest' }, recipients: [] }],
+    });
     expect(seen).toEqual([{ type: 'indicator', id: 'indikator-0123456789ab' }]);
     const report = makeActivity({ id: 'cycle-forskola-2022-T1', text: 'Uppföljningsrapport Tertial 1' });
-    await createLifecycleActivities(sink).deliver({ workflowId: 'cycle-forskola-2022-T1', activity: report, items: [{ event: { ...reminder, kind: 'report' }, recipients: [] }] });
+    await createLifecycleActivities(sink).deliver({
+      workflowId: 'cycle-forskola-2022-T1',
+      activity: report,
+      items: [{ event: { ...reminder, kind: 'report' }, recipients: [] }],
+    });
     expect(seen).toEqual([{ type: 'report', id: 'cycle-forskola-2022-T1' }]);
   });
 });

@@ -27,9 +27,23 @@ it('an event due between the import and a late first workflow task is still sent
   const delivery = new RecordingDelivery();
   const activity = makeActivity({ id: 'a-late-first-task', deadline: '2022-12-31' });
   const startedAt = Date.now();
-  const input = { activity, rules: await testRules(), rulesVersion: 'test-1', timeShiftMs: Date.parse('2022-12-30T07:59:59+01:00') - startedAt };
-  const handle = await env.client.workflow.start(activityLifecycle, { ...lifecycleStart(input, 'late-first-task', new Date(startedAt)), startDelay: '3 seconds' });
-  const worker = await Worker.create({ connection: env.nativeConnection, namespace: 'planvakt', taskQueue: 'late-first-task', workflowsPath, activities: createActivities({ delivery }) });
+  const input = {
+    activity,
+    rules: await testRules(),
+    rulesVersion: 'test-1',
+    timeShiftMs: Date.parse('2022-12-30T07:59:59+01:00') - startedAt,
+  };
+  const handle = await env.client.workflow.start(activityLifecycle, {
+    ...lifecycleStart(input, 'late-first-task', new Date(startedAt)),
+    startDelay: '3 seconds',
+  });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: 'planvakt',
+    taskQueue: 'late-first-task',
+    workflowsPath,
+    activities: createActivities({ delivery }),
+  });
   await worker.runUntil(async () => {
     while (delivery.messages.length === 0) await new Promise((r) => setTimeout(r, 50));
   });
@@ -37,8 +51,14 @@ it('an event due between the import and a late first workflow task is still sent
   const started = Number(history.events![0]!.eventTime!.seconds) * 1000;
   const firstTask = history.events!.find((e) => e.workflowTaskStartedEventAttributes)!;
   // The premise: the first task really ran after 08:00 plan time.
-  expect(Number(firstTask.eventTime!.seconds) * 1000 + input.timeShiftMs).toBeGreaterThan(Date.parse('2022-12-30T08:00:00+01:00'));
+  expect(Number(firstTask.eventTime!.seconds) * 1000 + input.timeShiftMs).toBeGreaterThan(
+    Date.parse('2022-12-30T08:00:00+01:00'),
+  );
   expect(started + input.timeShiftMs).toBeLessThan(Date.parse('2022-12-30T08:00:00+01:00'));
-  expect(delivery.messages[0]).toMatchObject({ kind: 'deadline', localDate: '2022-12-30', workflowId: handle.workflowId });
+  expect(delivery.messages[0]).toMatchObject({
+    kind: 'deadline',
+    localDate: '2022-12-30',
+    workflowId: handle.workflowId,
+  });
   await handle.terminate('test done');
 });

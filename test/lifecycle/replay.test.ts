@@ -15,7 +15,8 @@ import { recordReliability } from '../reliability/record';
 describe('replay of recorded histories', () => {
   const histories = recordedHistories();
   const typeOf = (h: { history: unknown }) =>
-    (h.history as proto.temporal.api.history.v1.IHistory).events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name ?? '?';
+    (h.history as proto.temporal.api.history.v1.IHistory).events?.[0]?.workflowExecutionStartedEventAttributes
+      ?.workflowType?.name ?? '?';
 
   it('has a recorded history of every workflow type the worker runs', () => {
     const recorded = new Set(histories.map(typeOf));
@@ -24,7 +25,11 @@ describe('replay of recorded histories', () => {
 
   it('replays every one deterministically against the current code', async () => {
     await recordReliability(
-      { id: '08-determinism', test: 'Determinism: varje inspelad historik spelas upp mot nuvarande kod (every recorded history replays)', file: 'test/lifecycle/replay.test.ts' },
+      {
+        id: '08-determinism',
+        test: 'Determinism: varje inspelad historik spelas upp mot nuvarande kod (every recorded history replays)',
+        file: 'test/lifecycle/replay.test.ts',
+      },
       async (r) => {
         const count = (...types: string[]) => histories.filter((h) => types.includes(typeOf(h))).length;
         r.size = `${histories.length} historiker (${count('activityLifecycle')} livscykel, ${count('personDigest')} sammandrag, ${count('followUpDepartment', 'followUpCycle')} uppföljning)`;

@@ -7,20 +7,48 @@ const names = (pairs: { key: { name: string } }[]) => pairs.map((p) => p.key.nam
 
 describe('the lifecycle’s search attributes', () => {
   it('at start: every attribute that has a value, typed (a deadline as a date)', () => {
-    const values = searchAttributeValues(makeActivity({ id: 'a', unit: 'u1', deadline: '2022-12-31' }), initialState('2022-03-01T00:00:00.000Z'), '2022-03-01');
+    const values = searchAttributeValues(
+      makeActivity({ id: 'a', unit: 'u1', deadline: '2022-12-31' }),
+      initialState('2022-03-01T00:00:00.000Z'),
+      '2022-03-01',
+    );
     const pairs = searchAttributesAtStart(values);
-    expect(names(pairs)).toEqual(['PlanvaktPlan', 'PlanvaktDepartment', 'PlanvaktUnit', 'PlanvaktOwnerRoles', 'PlanvaktStatus', 'PlanvaktDeadline', 'PlanvaktOverdue']);
+    expect(names(pairs)).toEqual([
+      'PlanvaktPlan',
+      'PlanvaktDepartment',
+      'PlanvaktUnit',
+      'PlanvaktOwnerRoles',
+      'PlanvaktStatus',
+      'PlanvaktDeadline',
+      'PlanvaktOverdue',
+    ]);
     expect(pairs.find((p) => p.key.name === 'PlanvaktDeadline')?.value).toEqual(new Date('2022-12-31T00:00:00.000Z'));
     expect(pairs.find((p) => p.key.name === 'PlanvaktStatus')?.value).toBe('notReported');
   });
 
   it('at start: no unit and no deadline are left out', () => {
-    const values = searchAttributeValues(makeActivity({ id: 'a' }), initialState('2022-03-01T00:00:00.000Z'), '2022-03-01');
-    expect(names(searchAttributesAtStart(values))).toEqual(['PlanvaktPlan', 'PlanvaktDepartment', 'PlanvaktOwnerRoles', 'PlanvaktStatus', 'PlanvaktOverdue']);
+    const values = searchAttributeValues(
+      makeActivity({ id: 'a' }),
+      initialState('2022-03-01T00:00:00.000Z'),
+      '2022-03-01',
+    );
+    expect(names(searchAttributesAtStart(values))).toEqual([
+      'PlanvaktPlan',
+      'PlanvaktDepartment',
+      'PlanvaktOwnerRoles',
+      'PlanvaktStatus',
+      'PlanvaktOverdue',
+    ]);
   });
 
   it('in an upsert: an empty value removes the attribute (null)', () => {
-    const values = searchAttributeValues(makeActivity({ id: 'a' }), initialState('2022-03-01T00:00:00.000Z'), '2022-03-01');
-    expect(searchAttributeUpdates(values, ['PlanvaktUnit', 'PlanvaktDeadline', 'PlanvaktLastReport']).map((p) => p.value)).toEqual([null, null, null]);
+    const values = searchAttributeValues(
+      makeActivity({ id: 'a' }),
+      initialState('2022-03-01T00:00:00.000Z'),
+      '2022-03-01',
+    );
+    expect(
+      searchAttributeUpdates(values, ['PlanvaktUnit', 'PlanvaktDeadline', 'PlanvaktLastReport']).map((p) => p.value),
+    ).toEqual([null, null, null]);
   });
 });

@@ -42,16 +42,61 @@ describe('loadOrganisation', () => {
   });
 
   it.each([
-    ['wrong type', base.replace('name: Bo', 'name: [Bo]'), 14, 'people.1.name', /expected string/, /förväntade text, fick en lista/],
-    ['unknown role', base.replace('role: rektor', 'role: skolchef'), 18, 'people.1.roles.0.role', /Invalid option/, /Ogiltig/],
-    ['unknown department', base.replace('department: forskola }', 'department: skola }'), 12, 'people.0.roles.0.department', /unknown department "skola"; known: forskola/, /okänd avdelning "skola"/],
-    ['unknown unit', base.replace('unit: norr', 'unit: syd'), 18, 'people.1.roles.0.unit', /unknown unit "syd"/, /okänd enhet "syd"/],
-    ['unknown manager', base.replace('manager: anna', 'manager: cecilia'), 16, 'people.1.manager', /unknown manager "cecilia"/, /okänd chef/],
-    ['duplicate person', base.replace('- id: bo', '- id: anna'), 13, 'people.1.id', /person "anna" is listed twice/, /finns två gånger/],
+    [
+      'wrong type',
+      base.replace('name: Bo', 'name: [Bo]'),
+      14,
+      'people.1.name',
+      /expected string/,
+      /förväntade text, fick en lista/,
+    ],
+    [
+      'unknown role',
+      base.replace('role: rektor', 'role: skolchef'),
+      18,
+      'people.1.roles.0.role',
+      /Invalid option/,
+      /Ogiltig/,
+    ],
+    [
+      'unknown department',
+      base.replace('department: forskola }', 'department: skola }'),
+      12,
+      'people.0.roles.0.department',
+      /unknown department "skola"; known: forskola/,
+      /okänd avdelning "skola"/,
+    ],
+    [
+      'unknown unit',
+      base.replace('unit: norr', 'unit: syd'),
+      18,
+      'people.1.roles.0.unit',
+      /unknown unit "syd"/,
+      /okänd enhet "syd"/,
+    ],
+    [
+      'unknown manager',
+      base.replace('manager: anna', 'manager: cecilia'),
+      16,
+      'people.1.manager',
+      /unknown manager "cecilia"/,
+      /okänd chef/,
+    ],
+    [
+      'duplicate person',
+      base.replace('- id: bo', '- id: anna'),
+      13,
+      'people.1.id',
+      /person "anna" is listed twice/,
+      /finns två gånger/,
+    ],
     ['bad email', base.replace('bo@example.se', 'bo-at-example'), 15, 'people.1.email', /email/, /e-post/i],
     [
       'cycle in the manager line',
-      base.replace("    roles:\n      - { role: avdelningschef", "    manager: bo\n    roles:\n      - { role: avdelningschef"),
+      base.replace(
+        '    roles:\n      - { role: avdelningschef',
+        '    manager: bo\n    roles:\n      - { role: avdelningschef',
+      ),
       11,
       'people.0.manager',
       /the manager line forms a cycle: anna → bo → anna/,
@@ -63,6 +108,8 @@ describe('loadOrganisation', () => {
     expect(errors[0]?.location).toMatchObject({ file: 'organisation.yaml', line, field });
     expect(errors[0]?.message).toMatch(en);
     expect(errors[0]?.messageSv).toMatch(sv);
-    expect(errors[0]?.messageSv).toMatch(new RegExp(`^organisation\\.yaml, rad ${line}, fält ${field.replace(/\./g, '\\.')}: `));
+    expect(errors[0]?.messageSv).toMatch(
+      new RegExp(`^organisation\\.yaml, rad ${line}, fält ${field.replace(/\./g, '\\.')}: `),
+    );
   });
 });

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parsePlan, placedActivities, PlanError, readPlanFile } from '../../src/plan';
 import { KOMPETENSPLAN, readSeed, VERKSAMHETSPLAN } from './seeds';
 
-const HEADER = '| Vad ska vi uppnå? | Aktivitet Hur gör vi det? | Måldatum När ska det vara klart? | Ansvarig | Uppföljning/kommentar |';
+const HEADER =
+  '| Vad ska vi uppnå? | Aktivitet Hur gör vi det? | Måldatum När ska det vara klart? | Ansvarig | Uppföljning/kommentar |';
 /** A one-department plan whose first row is on line 5. */
 function mini(...rows: string[]): string {
   return ['Aktivitetsplan avdelningen förskola', '', HEADER, '|---|---|---|---|---|', ...rows].join('\n');
@@ -44,7 +45,9 @@ describe('files with nothing usable', () => {
   });
 
   it('refuses a file in neither format', () => {
-    const e = thrown(() => parsePlan('brev.txt', 'Hej!\n\nHär kommer protokollet från mötet.\n| a | b |\n|---|---|\n| 1 | 2 |\n'));
+    const e = thrown(() =>
+      parsePlan('brev.txt', 'Hej!\n\nHär kommer protokollet från mötet.\n| a | b |\n|---|---|\n| 1 | 2 |\n'),
+    );
     expect(e.detailSv).toMatch(/varken en kompetensförsörjningsplan .* eller en verksamhetsplan/);
   });
 });
@@ -61,7 +64,10 @@ describe('CRLF and BOM', () => {
 
 describe('rows a planner would still want imported', () => {
   it('keeps an activity with an unparseable date and names file, line and field', () => {
-    const { plan, warnings } = parsePlan('p.md', mini('| Mål | Aktivitet A | 2022-13-45 | Rektor | |', '| Mål | Aktivitet B | 2022-12-31 | Rektor | |'));
+    const { plan, warnings } = parsePlan(
+      'p.md',
+      mini('| Mål | Aktivitet A | 2022-13-45 | Rektor | |', '| Mål | Aktivitet B | 2022-12-31 | Rektor | |'),
+    );
     const [a, b] = placedActivities(plan).map((p) => p.activity);
     expect(a?.deadline).toEqual({ kind: 'unreadable', checkpoints: [], raw: '2022-13-45' });
     expect(b?.deadline.date).toBe('2022-12-31');
@@ -74,11 +80,16 @@ describe('rows a planner would still want imported', () => {
   it('warns about an empty deadline and keeps the activity without one', () => {
     const { plan, warnings } = parsePlan('p.md', mini('| Mål | Aktivitet A | | Rektor | Följs upp i VB |'));
     expect(placedActivities(plan)[0]?.activity.deadline).toEqual({ kind: 'missing', checkpoints: [], raw: '' });
-    expect(warnings.map((w) => [w.location.line, w.location.field, w.detailSv])).toEqual([[5, 'Måldatum', 'måldatum saknas']]);
+    expect(warnings.map((w) => [w.location.line, w.location.field, w.detailSv])).toEqual([
+      [5, 'Måldatum', 'måldatum saknas'],
+    ]);
   });
 
   it('warns about a row with the wrong number of cells and keeps all its text', () => {
-    const { plan, warnings } = parsePlan('p.md', mini('| Mål | Aktivitet A | 2022 | Rektor |', '| Mål | Aktivitet B | 2022 | Rektor | VB | extra |'));
+    const { plan, warnings } = parsePlan(
+      'p.md',
+      mini('| Mål | Aktivitet A | 2022 | Rektor |', '| Mål | Aktivitet B | 2022 | Rektor | VB | extra |'),
+    );
     const activities = placedActivities(plan).map((p) => p.activity);
     expect(activities).toHaveLength(2);
     expect(activities[1]?.followUp).toBe('VB extra');
@@ -87,7 +98,12 @@ describe('rows a planner would still want imported', () => {
   });
 
   it('reads a table with no header row with the plan’s columns, and says so', () => {
-    const text = ['Aktivitetsplan avdelningen stadsutveckling', '', '| Mål | Aktivitet A | 2022-12-31 | Enhetschef | |', '| Mål 2 | Aktivitet B | Löpande | Enhetschef | |'].join('\n');
+    const text = [
+      'Aktivitetsplan avdelningen stadsutveckling',
+      '',
+      '| Mål | Aktivitet A | 2022-12-31 | Enhetschef | |',
+      '| Mål 2 | Aktivitet B | Löpande | Enhetschef | |',
+    ].join('\n');
     const { plan, warnings } = parsePlan('p.md', text);
     expect(placedActivities(plan).map((p) => p.activity.text)).toEqual(['Aktivitet A', 'Aktivitet B']);
     expect(warnings.map((w) => [w.location.line, w.detailSv])).toEqual([[3, 'tabell utan rubrikrad']]);

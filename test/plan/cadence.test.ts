@@ -9,7 +9,10 @@ describe('parseCadences', () => {
     ['Planeras in i VP och följs upp i samband med tertial 1 och 2 samt VB.', ['tertial', 'vb']],
     ['summering och analys i Verksamhetsberättelse 2022', ['vb']],
     ['Följs upp på APT-möten', ['apt']],
-    ['Uppföljning i medarbetarsamtal, ledningsgrupp och verksamhetsberättelse.', ['vb', 'medarbetarsamtal', 'ledningsgrupp']],
+    [
+      'Uppföljning i medarbetarsamtal, ledningsgrupp och verksamhetsberättelse.',
+      ['vb', 'medarbetarsamtal', 'ledningsgrupp'],
+    ],
     ['Följs upp vid internkontroll.', ['internkontroll']],
     ['Uppföljning på kvalitetsdialoger', ['kvalitetsdialog']],
     ['Följs upp i tertiärrapportering och resultatdialoger.', ['tertial', 'kvalitetsdialog']],
@@ -26,7 +29,9 @@ describe('parseCadences', () => {
 
   it('takes the reporting cycles of the plan’s own follow-up sentence as defaults', () => {
     expect(
-      defaultCadences('Uppföljning av kompetensförsörjningsplanen kommer att ske i samband med förvaltningens tertiärrapporter, på ledningsgrupper, på apt'),
+      defaultCadences(
+        'Uppföljning av kompetensförsörjningsplanen kommer att ske i samband med förvaltningens tertiärrapporter, på ledningsgrupper, på apt',
+      ),
     ).toEqual(['tertial']);
     expect(defaultCadences(undefined)).toEqual(['tertial']);
   });

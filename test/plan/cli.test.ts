@@ -64,9 +64,16 @@ describe('planvakt check', () => {
 
   it('reports a broken plan.yaml by line and field', async () => {
     const path = join(tmp(), 'plan.yaml');
-    writeFileSync(path, 'kind: kompetensforsorjningsplan\ntitle: x\nfile: x\ndepartments:\n  - id: Förskola\n    name: x\n');
+    writeFileSync(
+      path,
+      'kind: kompetensforsorjningsplan\ntitle: x\nfile: x\ndepartments:\n  - id: Förskola\n    name: x\n',
+    );
     const io = capture();
     expect(await check([path, '--json'], io)).toBe(1);
-    expect(JSON.parse(io.stdout.join('\n')).errors[0]).toMatchObject({ file: 'plan.yaml', line: 5, field: 'departments.0.id' });
+    expect(JSON.parse(io.stdout.join('\n')).errors[0]).toMatchObject({
+      file: 'plan.yaml',
+      line: 5,
+      field: 'departments.0.id',
+    });
   });
 });

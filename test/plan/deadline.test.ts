@@ -22,23 +22,40 @@ describe('parseDeadline', () => {
     expect(parseDeadline(raw)).toEqual({ ...expected, raw });
   });
 
-  it.each(['2022-13-01', '2022-02-30', 'nästa vår', '2024-2022', '22-12-31', '1850', 'Tertial 4 2022', '2022-12-31 kanske'])(
-    'does not invent a date for %j',
-    (raw) => {
-      expect(parseDeadline(raw)).toEqual({ kind: 'unreadable', checkpoints: [], raw });
-    },
-  );
+  it.each([
+    '2022-13-01',
+    '2022-02-30',
+    'nästa vår',
+    '2024-2022',
+    '22-12-31',
+    '1850',
+    'Tertial 4 2022',
+    '2022-12-31 kanske',
+  ])('does not invent a date for %j', (raw) => {
+    expect(parseDeadline(raw)).toEqual({ kind: 'unreadable', checkpoints: [], raw });
+  });
 
   it('keeps every date of a cell: the latest is the deadline, the others checkpoints', () => {
-    expect(parseDeadline('2023-12-31 2022-12-31')).toMatchObject({ kind: 'date', date: '2023-12-31', checkpoints: ['2022-12-31'] });
+    expect(parseDeadline('2023-12-31 2022-12-31')).toMatchObject({
+      kind: 'date',
+      date: '2023-12-31',
+      checkpoints: ['2022-12-31'],
+    });
     expect(parseDeadline('Löpande, 2022')).toMatchObject({ kind: 'year', date: '2022-12-31', checkpoints: [] });
-    expect(parseDeadline('2022-2023 och 2022-06-30')).toMatchObject({ kind: 'range', date: '2023-12-31', checkpoints: ['2022-06-30', '2022-12-31'] });
+    expect(parseDeadline('2022-2023 och 2022-06-30')).toMatchObject({
+      kind: 'range',
+      date: '2023-12-31',
+      checkpoints: ['2022-06-30', '2022-12-31'],
+    });
   });
 });
 
 describe('splitDeadlineCell', () => {
   it('splits numbered items, keeping several dates of one item together', () => {
-    expect(splitDeadlineCell('1. 2023-12-31 2022-12-31 2. 2023-12-31')).toEqual(['2023-12-31 2022-12-31', '2023-12-31']);
+    expect(splitDeadlineCell('1. 2023-12-31 2022-12-31 2. 2023-12-31')).toEqual([
+      '2023-12-31 2022-12-31',
+      '2023-12-31',
+    ]);
     expect(splitDeadlineCell('1.2022-12-31 2.Tertial 1 2022')).toEqual(['2022-12-31', 'Tertial 1 2022']);
   });
 

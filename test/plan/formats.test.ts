@@ -12,7 +12,16 @@ import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { run as check } from '../../src/cli/check';
 import { run as importPlan, type Io } from '../../src/cli/import';
-import { detectFormat, diffPlans, placedActivities, PlanError, readErrors, readPlanBytes, readPlanFile, type Plan } from '../../src/plan';
+import {
+  detectFormat,
+  diffPlans,
+  placedActivities,
+  PlanError,
+  readErrors,
+  readPlanBytes,
+  readPlanFile,
+  type Plan,
+} from '../../src/plan';
 import { readPdf } from '../../src/plan/pdf';
 import { parseUpload } from '../../src/web/app/upload';
 import { KOMPETENSPLAN, seedPath, VERKSAMHETSPLAN } from './seeds';
@@ -41,14 +50,18 @@ describe.each(['docx', 'xlsx', 'csv'])('the seed plans as .%s', (ext) => {
     const doc = await readPlanFile(fixture(`${KOMPETENS_BASE}.${ext}`));
     expect(content(doc.plan)).toEqual(content(text.plan));
     expect(diffPlans(text.plan, doc.plan)).toMatchObject({ added: [], removed: [], changed: [], unchanged: 73 });
-    expect(doc.plan.departments.map((d) => [d.id, placedActivities(doc.plan).filter((p) => p.department === d).length])).toEqual([
+    expect(
+      doc.plan.departments.map((d) => [d.id, placedActivities(doc.plan).filter((p) => p.department === d).length]),
+    ).toEqual([
       ['forskola', 11],
       ['stadsutveckling', 8],
       ['aldreomsorg', 11],
       ['individ-och-familj', 18],
       ['funktionsnedsattning', 25],
     ]);
-    expect(placedActivities(doc.plan).map((p) => p.activity.id)).toEqual(placedActivities(text.plan).map((p) => p.activity.id));
+    expect(placedActivities(doc.plan).map((p) => p.activity.id)).toEqual(
+      placedActivities(text.plan).map((p) => p.activity.id),
+    );
     expect(doc.warnings.map((w) => w.detailSv)).toEqual(text.warnings.map((w) => w.detailSv));
   });
 
@@ -85,7 +98,9 @@ describe('Excel', () => {
 
   it('names the sheet and cell in warnings', async () => {
     const { warnings } = await readPlanFile(fixture(`${KOMPETENS_BASE}.xlsx`));
-    expect(warnings.map((w) => w.messageSv)).toEqual([expect.stringMatching(/^kompetensforsorjningsplan-2021-2023\.xlsx, blad Äldreomsorg, cell C\d+, fält Måldatum/)]);
+    expect(warnings.map((w) => w.messageSv)).toEqual([
+      expect.stringMatching(/^kompetensforsorjningsplan-2021-2023\.xlsx, blad Äldreomsorg, cell C\d+, fält Måldatum/),
+    ]);
   });
 });
 
@@ -95,7 +110,9 @@ describe('CSV', () => {
     writeFileSync(join(dir, 'export.txt'), readFileSync(fixture(`${KOMPETENS_BASE}.csv`)));
     const { plan, warnings } = await readPlanFile(join(dir, 'export.txt'));
     expect(placedActivities(plan)).toHaveLength(73);
-    expect(warnings.map((w) => w.messageSv)).toEqual([expect.stringMatching(/^export\.txt, cell D\d+, fält Måldatum \(delmål 1\)/)]);
+    expect(warnings.map((w) => w.messageSv)).toEqual([
+      expect.stringMatching(/^export\.txt, cell D\d+, fält Måldatum \(delmål 1\)/),
+    ]);
   });
 });
 
@@ -103,7 +120,9 @@ describe('Word: places in warnings', () => {
   it('names the table and row, not a line, in every warning', async () => {
     const { warnings, plan } = await readPlanFile(fixture(`${KOMPETENS_BASE}.docx`));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]?.messageSv).toMatch(/^kompetensforsorjningsplan-2021-2023\.docx, tabell \d+, rad \d+, fält Måldatum \(delmål 1\): /);
+    expect(warnings[0]?.messageSv).toMatch(
+      /^kompetensforsorjningsplan-2021-2023\.docx, tabell \d+, rad \d+, fält Måldatum \(delmål 1\): /,
+    );
     const first = placedActivities(plan)[0]?.activity.source;
     expect(first?.place).toMatch(/^tabell \d+, rad \d+$/);
   });
@@ -136,8 +155,14 @@ describe('the front door: format by content', () => {
   it('refuses a broken Word document with a PlanError', async () => {
     const dir = tmp();
     const zip = new JSZip();
-    zip.file('[Content_Types].xml', '<Types><Override ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>');
-    zip.file('word/document.xml', '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>');
+    zip.file(
+      '[Content_Types].xml',
+      '<Types><Override ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+    );
+    zip.file(
+      'word/document.xml',
+      '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>',
+    );
     writeFileSync(join(dir, 'trasig.docx'), await zip.generateAsync({ type: 'nodebuffer' }));
     await expect(readPlanFile(join(dir, 'trasig.docx'))).rejects.toBeInstanceOf(PlanError);
   });
@@ -146,7 +171,10 @@ describe('the front door: format by content', () => {
     const dir = tmp();
     const path = join(dir, 'export.txt');
     // What pdftotext makes of the plan: the headings survive, the tables become loose lines.
-    writeFileSync(path, 'Kompetensförsörjningsplan 2021-2023\n\nAktivitetsplan avdelning förskola\n\nVad ska vi uppnå?\nAktivitet\nMåldatum\n');
+    writeFileSync(
+      path,
+      'Kompetensförsörjningsplan 2021-2023\n\nAktivitetsplan avdelning förskola\n\nVad ska vi uppnå?\nAktivitet\nMåldatum\n',
+    );
     await expect(readPlanFile(path)).rejects.toThrow(/no activities found/);
     const io = capture();
     expect(await check([path], io)).toBe(1);
@@ -159,11 +187,23 @@ describe('more warnings than activities', () => {
     const dir = tmp();
     const path = join(dir, 'textexport.txt');
     const rows = Array.from({ length: 30 }, (_, i) => `| Mål ${i} | Aktivitet ${i} | snart | någon | |`);
-    writeFileSync(path, ['Aktivitetsplan avdelningen förskola', '', '| Vad ska vi uppnå? | Aktivitet | Måldatum | Ansvarig | Uppföljning/kommentar |', '|---|---|---|---|---|', ...rows, ''].join('\n'));
+    writeFileSync(
+      path,
+      [
+        'Aktivitetsplan avdelningen förskola',
+        '',
+        '| Vad ska vi uppnå? | Aktivitet | Måldatum | Ansvarig | Uppföljning/kommentar |',
+        '|---|---|---|---|---|',
+        ...rows,
+        '',
+      ].join('\n'),
+    );
     const io = capture();
     expect(await check([path], io)).toBe(1);
     const err = io.stderr.join('\n');
-    expect(err).toContain('fel: textexport.txt: fler varningar (60) än aktiviteter och indikatorer (30): filen läses troligen fel');
+    expect(err).toContain(
+      'fel: textexport.txt: fler varningar (60) än aktiviteter och indikatorer (30): filen läses troligen fel',
+    );
     expect(err).toContain('fel: textexport.txt, rad 5, fält Måldatum: kan inte läsa "snart" som ett datum');
   });
 });
@@ -184,21 +224,27 @@ describe('planvakt import and check read Word', () => {
 });
 
 describe('PDF (printed by LibreOffice from the Word fixture: tables over pages, repeated headers, rows split by page breaks, page footers)', () => {
-  const sameWords = (a: unknown, b: unknown) => JSON.stringify(a).replace(/\\n|\s+/g, ' ') === JSON.stringify(b).replace(/\\n|\s+/g, ' ');
+  const sameWords = (a: unknown, b: unknown) =>
+    JSON.stringify(a).replace(/\\n|\s+/g, ' ') === JSON.stringify(b).replace(/\\n|\s+/g, ' ');
 
   it('the verksamhetsplan: the same 11 activities and 5 indicators, the same ids, diff empty', async () => {
     const text = await readPlanFile(seedPath(VERKSAMHETSPLAN));
     const pdf = await readPlanFile(fixture(`${VERKSAMHET_BASE}.pdf`));
     expect(diffPlans(text.plan, pdf.plan)).toEqual({ added: [], removed: [], changed: [], unchanged: 11 });
     expect(pdf.plan.departments[0]?.sections.flatMap((s) => s.goals.flatMap((g) => g.indicators))).toHaveLength(5);
-    for (const w of pdf.warnings) expect(w.messageSv).toMatch(/^verksamhetsplan-2020-resursenheten\.pdf, sida \d+, tabell \d+, rad \d+, fält /);
+    for (const w of pdf.warnings)
+      expect(w.messageSv).toMatch(/^verksamhetsplan-2020-resursenheten\.pdf, sida \d+, tabell \d+, rad \d+, fält /);
   });
 
   it('the kompetensförsörjningsplan: 73 activities in 11/8/11/18/25 with the same ids; what differs is line breaks or has a warning at its row', async () => {
     const text = await readPlanFile(seedPath(KOMPETENSPLAN));
     const pdf = await readPlanFile(fixture(`${KOMPETENS_BASE}.pdf`));
-    expect(pdf.plan.departments.map((d) => placedActivities(pdf.plan).filter((p) => p.department === d).length)).toEqual([11, 8, 11, 18, 25]);
-    expect(placedActivities(pdf.plan).map((p) => p.activity.id)).toEqual(placedActivities(text.plan).map((p) => p.activity.id));
+    expect(
+      pdf.plan.departments.map((d) => placedActivities(pdf.plan).filter((p) => p.department === d).length),
+    ).toEqual([11, 8, 11, 18, 25]);
+    expect(placedActivities(pdf.plan).map((p) => p.activity.id)).toEqual(
+      placedActivities(text.plan).map((p) => p.activity.id),
+    );
     const diff = diffPlans(text.plan, pdf.plan);
     expect(diff.added).toEqual([]);
     expect(diff.removed).toEqual([]);
@@ -207,7 +253,10 @@ describe('PDF (printed by LibreOffice from the Word fixture: tables over pages, 
     for (const change of diff.changed) {
       const activity = placedActivities(pdf.plan).find((p) => p.activity.id === change.id)?.activity;
       const onlyLineBreaks = change.fields.every((f) => sameWords(f.old, f.new));
-      expect(onlyLineBreaks || warned.has(activity?.source.place), `${change.id} ${JSON.stringify(change.fields).slice(0, 300)}`).toBe(true);
+      expect(
+        onlyLineBreaks || warned.has(activity?.source.place),
+        `${change.id} ${JSON.stringify(change.fields).slice(0, 300)}`,
+      ).toBe(true);
     }
   });
 
@@ -216,7 +265,9 @@ describe('PDF (printed by LibreOffice from the Word fixture: tables over pages, 
     const texts = doc.blocks.flatMap((b) => (b.kind === 'paragraph' ? [b.text] : b.rows.flatMap((r) => r.cells)));
     expect(texts.filter((t) => /^Sida \d+$/.test(t))).toEqual([]);
     expect(texts.filter((t) => /^Vad ska vi uppnå\?$/.test(t))).toEqual([]);
-    expect(doc.blocks.filter((b) => b.kind === 'table' && b.rows.some((r) => r.afterPageBreak)).length).toBeGreaterThan(0);
+    expect(doc.blocks.filter((b) => b.kind === 'table' && b.rows.some((r) => r.afterPageBreak)).length).toBeGreaterThan(
+      0,
+    );
   });
 
   it('refuses a PDF without text (a scan) and says so', async () => {
@@ -246,43 +297,58 @@ describe('PDF (printed by LibreOffice from the Word fixture: tables over pages, 
 });
 
 describe('damaged Word, Excel and PDF files', () => {
-  it.each([`${KOMPETENS_BASE}.docx`, `${VERKSAMHET_BASE}.xlsx`, `${VERKSAMHET_BASE}.pdf`])('%s cut short or with flipped bytes gives a plan or a PlanError, never a crash', async (name) => {
-    const bytes = readFileSync(fixture(name));
-    for (let k = 0; k < 24; k++) {
-      const b = Buffer.from(bytes);
-      let variant: Buffer = b.subarray(0, Math.floor((b.length * (k + 1)) / 13));
-      if (k >= 12) {
-        for (let j = 0; j < 20; j++) b[(k * 7919 + j * 104729) % b.length]! ^= 0xff;
-        variant = b;
+  it.each([`${KOMPETENS_BASE}.docx`, `${VERKSAMHET_BASE}.xlsx`, `${VERKSAMHET_BASE}.pdf`])(
+    '%s cut short or with flipped bytes gives a plan or a PlanError, never a crash',
+    async (name) => {
+      const bytes = readFileSync(fixture(name));
+      for (let k = 0; k < 24; k++) {
+        const b = Buffer.from(bytes);
+        let variant: Buffer = b.subarray(0, Math.floor((b.length * (k + 1)) / 13));
+        if (k >= 12) {
+          for (let j = 0; j < 20; j++) b[(k * 7919 + j * 104729) % b.length]! ^= 0xff;
+          variant = b;
+        }
+        try {
+          await readPlanBytes(name, variant);
+        } catch (e) {
+          expect(readErrors(e), `${name} variant ${k}: ${(e as Error).message}`).toBeDefined();
+        }
       }
-      try {
-        await readPlanBytes(name, variant);
-      } catch (e) {
-        expect(readErrors(e), `${name} variant ${k}: ${(e as Error).message}`).toBeDefined();
-      }
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });
 
 describe('the web upload reads the same files', () => {
   it.each(['docx', 'xlsx', 'csv', 'pdf'])('an uploaded .%s gives the plan the CLI reads', async (ext) => {
     const bytes = readFileSync(fixture(`${VERKSAMHET_BASE}.${ext}`));
     const uploaded = await parseUpload(`${VERKSAMHET_BASE}.${ext}`, bytes);
-    expect(diffPlans((await readPlanFile(seedPath(VERKSAMHETSPLAN))).plan, uploaded.plan)).toEqual({ added: [], removed: [], changed: [], unchanged: 11 });
+    expect(diffPlans((await readPlanFile(seedPath(VERKSAMHETSPLAN))).plan, uploaded.plan)).toEqual({
+      added: [],
+      removed: [],
+      changed: [],
+      unchanged: 11,
+    });
   });
 });
-
 
 describe('Word tables as planners make them', () => {
   const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
   const p = (t: string) => `<w:p><w:r><w:t xml:space="preserve">${t}</w:t></w:r></w:p>`;
-  const tc = (t: string, pr = '') => `<w:tc>${pr ? `<w:tcPr>${pr}</w:tcPr>` : ''}${t.split('\n').map(p).join('') || '<w:p/>'}</w:tc>`;
-  const tr = (cells: string, header = false) => `<w:tr>${header ? '<w:trPr><w:tblHeader/></w:trPr>' : ''}${cells}</w:tr>`;
-  const HEAD = ['Vad ska vi uppnå?', 'Aktivitet', 'Måldatum', 'Ansvarig', 'Uppföljning/kommentar'].map((h) => tc(h)).join('');
+  const tc = (t: string, pr = '') =>
+    `<w:tc>${pr ? `<w:tcPr>${pr}</w:tcPr>` : ''}${t.split('\n').map(p).join('') || '<w:p/>'}</w:tc>`;
+  const tr = (cells: string, header = false) =>
+    `<w:tr>${header ? '<w:trPr><w:tblHeader/></w:trPr>' : ''}${cells}</w:tr>`;
+  const HEAD = ['Vad ska vi uppnå?', 'Aktivitet', 'Måldatum', 'Ansvarig', 'Uppföljning/kommentar']
+    .map((h) => tc(h))
+    .join('');
 
   async function docx(body: string): Promise<string> {
     const zip = new JSZip();
-    zip.file('[Content_Types].xml', '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>');
+    zip.file(
+      '[Content_Types].xml',
+      '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+    );
     zip.file('word/document.xml', `<w:document ${W}><w:body>${body}</w:body></w:document>`);
     const path = join(tmp(), 'plan.docx');
     writeFileSync(path, await zip.generateAsync({ type: 'nodebuffer' }));
@@ -294,7 +360,13 @@ describe('Word tables as planners make them', () => {
       p('Aktivitetsplan avdelning förskola') +
         `<w:tbl>${tr(HEAD, true)}` +
         tr(tc('Utveckla', '<w:gridSpan w:val="5"/>')) +
-        tr(tc('Behöriga förskollärare', '<w:vMerge w:val="restart"/>') + tc('Validering\nför barnskötare') + tc('2022-12-31') + tc('Rektor') + tc('Per tertial')) +
+        tr(
+          tc('Behöriga förskollärare', '<w:vMerge w:val="restart"/>') +
+            tc('Validering\nför barnskötare') +
+            tc('2022-12-31') +
+            tc('Rektor') +
+            tc('Per tertial'),
+        ) +
         tr(HEAD) +
         tr(tc('', '<w:vMerge/>') + tc('Handledning') + tc('2023') + tc('Förskolechef') + tc('')) +
         '</w:tbl>',
@@ -302,8 +374,19 @@ describe('Word tables as planners make them', () => {
     const { plan, warnings } = await readPlanFile(path);
     const section = plan.departments[0]?.sections[0];
     expect(section?.name).toBe('Utveckla');
-    expect(section?.goals.map((g) => [g.text, g.activities.map((a) => [a.text, a.deadline.date, a.owners.map((o) => o.role)])])).toEqual([
-      ['Behöriga förskollärare', [['Validering\nför barnskötare', '2022-12-31', ['rektor']], ['Handledning', '2023-12-31', expect.any(Array)]]],
+    expect(
+      section?.goals.map((g) => [
+        g.text,
+        g.activities.map((a) => [a.text, a.deadline.date, a.owners.map((o) => o.role)]),
+      ]),
+    ).toEqual([
+      [
+        'Behöriga förskollärare',
+        [
+          ['Validering\nför barnskötare', '2022-12-31', ['rektor']],
+          ['Handledning', '2023-12-31', expect.any(Array)],
+        ],
+      ],
     ]);
     expect(placedActivities(plan)).toHaveLength(2);
     for (const w of warnings) expect(w.messageSv).toMatch(/^plan\.docx, tabell 1, rad \d+/);

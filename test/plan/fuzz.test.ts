@@ -23,7 +23,10 @@ describe('mangled plans never throw anything but a PlanError', () => {
     [KOMPETENSPLAN, 300],
     [VERKSAMHETSPLAN, 400],
   ])('mangled %s', (name, numRuns) => {
-    fc.assert(fc.property(mangled(readSeed(name)), (text) => void parseOrPlanError(text)), { numRuns });
+    fc.assert(
+      fc.property(mangled(readSeed(name)), (text) => void parseOrPlanError(text)),
+      { numRuns },
+    );
   });
 
   it('generated tables of the plan’s own kinds of cells, which also round-trip through plan.yaml', () => {
@@ -42,7 +45,8 @@ describe('mangled plans never throw anything but a PlanError', () => {
       fc.property(anyText(400), (text) => {
         const result = parseOrPlanError(text);
         // Only text that says it is a plan comes back as one.
-        if (!(result instanceof PlanError)) expect(text).toMatch(/aktivitetsplan|vad ska vi uppnå|verksamhetsplan|aktivitet\t|indikator\t/i);
+        if (!(result instanceof PlanError))
+          expect(text).toMatch(/aktivitetsplan|vad ska vi uppnå|verksamhetsplan|aktivitet\t|indikator\t/i);
       }),
       { numRuns: 1000 },
     );

@@ -13,9 +13,14 @@ describe('stable ids', () => {
         '| Utbildning genom Mediateket. | 2022-08-31 | Pedagogisk utvecklingsledare. |',
         '| utbildning genom  Mediateket | 2022-10-31 | Rektorer |',
       )
-      .replace('| Avslut och avtackning, inklusive kompetensöverföring | 2022-12-31 | Enhetschef | |', '| Avslut och avtackning, inklusive kompetensöverföring | 2023 | Avdelningschef | Följs upp i VB |');
+      .replace(
+        '| Avslut och avtackning, inklusive kompetensöverföring | 2022-12-31 | Enhetschef | |',
+        '| Avslut och avtackning, inklusive kompetensöverföring | 2023 | Avdelningschef | Följs upp i VB |',
+      );
     const plan = parsePlan(KOMPETENSPLAN, corrected).plan;
-    expect(placedActivities(plan).map((p) => p.activity.id)).toEqual(placedActivities(original).map((p) => p.activity.id));
+    expect(placedActivities(plan).map((p) => p.activity.id)).toEqual(
+      placedActivities(original).map((p) => p.activity.id),
+    );
 
     const diff = diffPlans(original, plan);
     expect(diff.added).toEqual([]);
@@ -23,7 +28,12 @@ describe('stable ids', () => {
     expect(diff.unchanged).toBe(71);
     const byId = new Map(diff.changed.map((c) => [c.id, c.fields.map((f) => f.field)]));
     expect(byId.get(idAt(original, /^Utbildning genom Mediateket/) ?? '')).toEqual(['text', 'deadline', 'owners']);
-    expect(byId.get(idAt(original, /^Avslut och avtackning/) ?? '')).toEqual(['deadline', 'owners', 'followUp', 'cadences']);
+    expect(byId.get(idAt(original, /^Avslut och avtackning/) ?? '')).toEqual([
+      'deadline',
+      'owners',
+      'followUp',
+      'cadences',
+    ]);
     const deadline = diff.changed.flatMap((c) => c.fields).find((f) => f.field === 'deadline');
     expect(deadline).toEqual({
       field: 'deadline',
@@ -38,11 +48,14 @@ describe('stable ids', () => {
   });
 
   it('report added and removed activities', () => {
-    const removedRow = '| Bättre kompetens om konflikthantering | Konflikthantering inklusive lågaffektivt bemötande | 2022-12-31 | Enhetschef | |\n';
+    const removedRow =
+      '| Bättre kompetens om konflikthantering | Konflikthantering inklusive lågaffektivt bemötande | 2022-12-31 | Enhetschef | |\n';
     const added = '| Ny kunskap | Ny utbildning i arbetsrätt | 2022-12-31 | HR | |\n';
     const plan = parsePlan(KOMPETENSPLAN, seed.replace(removedRow, added)).plan;
     const diff = diffPlans(original, plan);
-    expect(diff.removed.map((a) => [a.department, a.text])).toEqual([['stadsutveckling', 'Konflikthantering inklusive lågaffektivt bemötande']]);
+    expect(diff.removed.map((a) => [a.department, a.text])).toEqual([
+      ['stadsutveckling', 'Konflikthantering inklusive lågaffektivt bemötande'],
+    ]);
     expect(diff.added.map((a) => [a.department, a.text])).toEqual([['stadsutveckling', 'Ny utbildning i arbetsrätt']]);
     expect(diff.changed).toEqual([]);
   });

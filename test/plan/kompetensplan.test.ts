@@ -75,7 +75,10 @@ describe('kompetensförsörjningsplan 2021–2023', () => {
 
   it('reads every activity row and nothing else (counts and lines counted by hand)', () => {
     for (const [id, lines] of Object.entries(EXPECTED_LINES)) {
-      expect(activitiesOf(id).map((a) => a.source.line), id).toEqual(lines);
+      expect(
+        activitiesOf(id).map((a) => a.source.line),
+        id,
+      ).toEqual(lines);
     }
     expect(placedActivities(plan)).toHaveLength(73);
   });
@@ -113,7 +116,11 @@ describe('kompetensförsörjningsplan 2021–2023', () => {
     expect(m2?.deadline).toMatchObject({ kind: 'tertial', date: '2022-04-30', raw: 'Tertial 1 2022' });
     expect(m2?.owners).toEqual([{ role: 'avdelningschef', raw: 'Avdelningchef' }]);
     expect(m2?.text).toBe('Relationsvåldsteamet besöker ledningsgruppen.');
-    expect(a.deadline).toMatchObject({ date: '2022-12-31', checkpoints: ['2022-04-30'], raw: '1.2022-12-31 2.Tertial 1 2022' });
+    expect(a.deadline).toMatchObject({
+      date: '2022-12-31',
+      checkpoints: ['2022-04-30'],
+      raw: '1.2022-12-31 2.Tertial 1 2022',
+    });
     expect(a.ownersRaw).toBe('1.Enhetschef 2.Avdelningchef');
     expect(a.owners.map((o) => o.role)).toEqual(['enhetschef', 'avdelningschef']);
   });
@@ -136,7 +143,11 @@ describe('kompetensförsörjningsplan 2021–2023', () => {
     const a = at(271);
     expect(a.milestones.map((m) => [m.text, m.deadline.date, m.owners.map((o) => o.role)])).toEqual([
       ['Aktivt värdegrundsarbete', '2022-12-31', ['enhetschef']],
-      ['Ledningen utvecklar strategier för stärkt medledarskap och ansvarstagande', '2022-12-31', ['avdelningschef', 'enhetschef']],
+      [
+        'Ledningen utvecklar strategier för stärkt medledarskap och ansvarstagande',
+        '2022-12-31',
+        ['avdelningschef', 'enhetschef'],
+      ],
     ]);
     expect(a.milestones[1]?.ownersRaw).toBe('Avdelningschef och enhetschef');
   });
@@ -190,7 +201,12 @@ describe('kompetensförsörjningsplan 2021–2023', () => {
     expect(at(262).deadline).toEqual({ kind: 'ongoing', checkpoints: [], raw: 'Löpande' });
     expect(at(316).deadline).toEqual({ kind: 'year', date: '2022-12-31', checkpoints: [], raw: '2022' });
     expect(at(326).deadline.date).toBe('2025-12-31');
-    expect(at(358).deadline).toEqual({ kind: 'range', date: '2024-12-31', checkpoints: ['2022-12-31', '2023-12-31'], raw: '2022-2024' });
+    expect(at(358).deadline).toEqual({
+      kind: 'range',
+      date: '2024-12-31',
+      checkpoints: ['2022-12-31', '2023-12-31'],
+      raw: '2022-2024',
+    });
     expect(at(364).deadline).toMatchObject({ kind: 'range', date: '2023-12-31', checkpoints: ['2022-12-31'] });
     expect(at(365).deadline).toMatchObject({ kind: 'range', date: '2022-12-31', checkpoints: ['2021-12-31'] });
     expect(at(400).deadline.checkpoints).toEqual(['2021-12-31', '2022-12-31', '2023-12-31']);
@@ -220,7 +236,9 @@ describe('kompetensförsörjningsplan 2021–2023', () => {
     ]);
     expect(at(327).owners).toEqual([{ role: 'enhetschef', all: true, raw: 'Samtliga' }]);
     expect(at(316).owners).toEqual([{ role: 'enhetschef', all: true, raw: 'Berörda enhetschefer' }]);
-    expect(at(328).owners).toEqual([{ role: 'medarbetare', unit: 'vuxen', all: true, raw: 'Medarbetare vuxenenheten' }]);
+    expect(at(328).owners).toEqual([
+      { role: 'medarbetare', unit: 'vuxen', all: true, raw: 'Medarbetare vuxenenheten' },
+    ]);
     expect(at(303).owners.map((o) => o.role)).toEqual(['enhetschef', 'introduktionsansvarig', 'medarbetare']);
     expect(at(288).owners).toEqual([{ role: 'verksamhetschefHsl', raw: 'Verksamhetschef HsL' }]);
     expect(at(402).owners.map((o) => o.role)).toEqual(['avdelningschef', 'enhetschef']);

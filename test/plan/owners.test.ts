@@ -45,14 +45,18 @@ describe('parseOwners', () => {
     ]);
     expect(roles('Medarbetare vuxenenheten')).toEqual([['medarbetare', 'vuxen', true]]);
     expect(roles('Samtliga')).toEqual([['enhetschef', null, true]]);
-    expect(parseOwners('Berörda enhetschefer')).toEqual([{ role: 'enhetschef', all: true, raw: 'Berörda enhetschefer' }]);
+    expect(parseOwners('Berörda enhetschefer')).toEqual([
+      { role: 'enhetschef', all: true, raw: 'Berörda enhetschefer' },
+    ]);
     expect(parseOwners('Förvaltningen avdelning förskola')).toEqual([
       { role: 'avdelningschef', raw: 'Förvaltningen avdelning förskola' },
     ]);
   });
 
   it('names each role once and ignores prose around the roles', () => {
-    expect(roles('Enhetschef, introduktionsansvarig Samtliga medarbetare ansvarar själva för att koppla upp sig')).toEqual([
+    expect(
+      roles('Enhetschef, introduktionsansvarig Samtliga medarbetare ansvarar själva för att koppla upp sig'),
+    ).toEqual([
       ['enhetschef', null, false],
       ['introduktionsansvarig', null, false],
       ['medarbetare', null, true],
@@ -66,7 +70,10 @@ describe('parseOwners', () => {
 describe('splitOwnerGroups', () => {
   it('splits numbered owners and owners run together without a conjunction', () => {
     expect(splitOwnerGroups('1.Enhetschef 2.Avdelningchef')).toEqual(['Enhetschef', 'Avdelningchef']);
-    expect(splitOwnerGroups('Enhetschef Avdelningschef och enhetschef')).toEqual(['Enhetschef', 'Avdelningschef och enhetschef']);
+    expect(splitOwnerGroups('Enhetschef Avdelningschef och enhetschef')).toEqual([
+      'Enhetschef',
+      'Avdelningschef och enhetschef',
+    ]);
     expect(splitOwnerGroups('Rektor och Avdelningschef')).toEqual(['Rektor och Avdelningschef']);
   });
 });

@@ -39,7 +39,9 @@ describe('plan.yaml', () => {
   });
 
   it('takes HR’s hand corrections: same ids, the changed fields reported', () => {
-    const yaml = planToYaml(komp).replace('raw: Tertial 1 2022', 'raw: Tertial 2 2022').replace('date: 2022-04-30', 'date: 2022-08-31');
+    const yaml = planToYaml(komp)
+      .replace('raw: Tertial 1 2022', 'raw: Tertial 2 2022')
+      .replace('date: 2022-04-30', 'date: 2022-08-31');
     const corrected = planFromYaml('plan.yaml', yaml);
     const diff = diffPlans(komp, corrected);
     expect(diff.added).toEqual([]);
@@ -60,10 +62,16 @@ describe('plan.yaml', () => {
 
   it('refuses impossible dates, a date on an ongoing deadline, unknown keys and duplicate ids', () => {
     const yaml = planToYaml(komp);
-    expect(errorsOf(yaml.replace('date: 2022-12-31', 'date: 2022-02-30'))[0]?.location.field).toMatch(/deadline\.date$/);
+    expect(errorsOf(yaml.replace('date: 2022-12-31', 'date: 2022-02-30'))[0]?.location.field).toMatch(
+      /deadline\.date$/,
+    );
     expect(errorsOf(yaml.replace('date: 2022-12-31', 'date: 2022-99-01'))[0]?.detailSv).toBe('det datumet finns inte');
-    expect(errorsOf(yaml.replace('kind: ongoing', 'kind: ongoing\n                  date: 2022-12-31'))[0]?.detail).toMatch(/date is required .* not allowed otherwise/);
-    expect(errorsOf(yaml.replace('followUp: Följs upp', 'folowUp: Följs upp'))[0]?.location.field).toMatch(/activities\.0$/);
+    expect(
+      errorsOf(yaml.replace('kind: ongoing', 'kind: ongoing\n                  date: 2022-12-31'))[0]?.detail,
+    ).toMatch(/date is required .* not allowed otherwise/);
+    expect(errorsOf(yaml.replace('followUp: Följs upp', 'folowUp: Följs upp'))[0]?.location.field).toMatch(
+      /activities\.0$/,
+    );
     const [first, second] = placedActivities(komp).map((p) => p.activity.id);
     const dup = errorsOf(yaml.replace(`id: ${second}`, `id: ${first}`));
     expect(dup[0]?.detail).toBe(`id ${first} is used by another activity`);

@@ -47,7 +47,9 @@ describe('verksamhetsplan 2020 för Resursenheten', () => {
       ['namnd@337', 'enhet@356'],
       ['namnd@382', 'enhet@429', 'namnd@445'],
     ]);
-    expect(sections[0]?.goals[0]?.text).toBe('Alla barn i förskolan utvecklar sin förståelse för grundläggande demokratiska värden');
+    expect(sections[0]?.goals[0]?.text).toBe(
+      'Alla barn i förskolan utvecklar sin förståelse för grundläggande demokratiska värden',
+    );
   });
 
   it('reads every activity with Slutdatum as deadline and the unit head as owner', () => {
@@ -60,11 +62,15 @@ describe('verksamhetsplan 2020 för Resursenheten', () => {
       expect(activity.cadences).toEqual(['tertial']);
       expect(activity.id).toMatch(/^[0-9a-f]{12}$/);
     }
-    expect(placed[0]?.goal.text).toBe('Alla barn i förskolan utvecklar sin förståelse för grundläggande demokratiska värden');
+    expect(placed[0]?.goal.text).toBe(
+      'Alla barn i förskolan utvecklar sin förståelse för grundläggande demokratiska värden',
+    );
     expect(placed[1]?.activity.text).toBe(
       'Förskolans medarbetare ska erbjudas kompetensutveckling om Barnkonventionen för att säkerställa att barns rättigheter tas till vara.',
     );
-    expect(placed[10]?.goal.text).toBe('Stadsdelsnämndens verksamheter arbetar kostnadseffektivt med fokus på kärnverksamheterna');
+    expect(placed[10]?.goal.text).toBe(
+      'Stadsdelsnämndens verksamheter arbetar kostnadseffektivt med fokus på kärnverksamheterna',
+    );
   });
 
   it('reads indicators with Årsmål, KF:s årsmål and Periodicitet', () => {

@@ -64,7 +64,8 @@ interface ExpectedDigest {
   key: string;
 }
 
-const emailKey = (personId: string, date: string) => deliveryKey(digestWorkflowId(personId, date), 'digest', personId, date, 'email');
+const emailKey = (personId: string, date: string) =>
+  deliveryKey(digestWorkflowId(personId, date), 'digest', personId, date, 'email');
 const keyOf = (messageId: string) => /^<([^@]+)@/.exec(messageId)?.[1] ?? messageId;
 
 /** The digests the month implies, by digest workflow id: every event up to END, per person and day. */
@@ -89,7 +90,8 @@ function expectedDigests(activities: LifecycleActivity[], rules: Rules): Map<str
  * the relay holds an SMTP DATA unanswered. `accepted`: after the relay's 250 and the ledger write,
  * before Temporal hears the attempt finished (the fixture's PAUSE_FILE).
  */
-type Kill = { mode: 'night'; time: string } | { mode: 'digests'; afterMs: number } | { mode: 'data' } | { mode: 'accepted' };
+type Kill =
+  { mode: 'night'; time: string } | { mode: 'digests'; afterMs: number } | { mode: 'data' } | { mode: 'accepted' };
 
 /** One time-skipping server with its SMTP sink and a worker process's settings. */
 interface Rig {
@@ -144,7 +146,12 @@ async function month(rig: Rig, row: { result: string }) {
   // (20, 5, 1, 0 working days before), overdue reminders and the escalation ladder.
   const rules = await testRules();
   const activities = Array.from({ length: ACTIVITIES }, (_, i) =>
-    makeActivity({ id: `krasch-${i + 1}`, text: `Aktivitet ${i + 1}`, deadline: addDays(FIRST_DAY, 1 + Math.floor(random() * 30)), unit: i % 2 === 0 ? 'u1' : 'u2' }),
+    makeActivity({
+      id: `krasch-${i + 1}`,
+      text: `Aktivitet ${i + 1}`,
+      deadline: addDays(FIRST_DAY, 1 + Math.floor(random() * 30)),
+      unit: i % 2 === 0 ? 'u1' : 'u2',
+    }),
   );
   const expected = expectedDigests(activities, rules);
 
@@ -159,10 +166,20 @@ async function month(rig: Rig, row: { result: string }) {
     const minute = 30 + Math.floor(random() * 420);
     const time = `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
     // A morning's sending (from 08:05) takes some hundred ms of real time here.
-    plan.set(day, x < 0.2 ? { mode: 'night', time } : x < 0.45 ? { mode: 'data' } : x < 0.7 ? { mode: 'accepted' } : { mode: 'digests', afterMs: Math.floor(random() * 600) });
+    plan.set(
+      day,
+      x < 0.2
+        ? { mode: 'night', time }
+        : x < 0.45
+          ? { mode: 'data' }
+          : x < 0.7
+            ? { mode: 'accepted' }
+            : { mode: 'digests', afterMs: Math.floor(random() * 600) },
+    );
   }
 
-  const spareWorker = () => spareWorkerProcess({ ...rig.settings, WORKFLOW_BUNDLE: bundle }).then((w) => (children.push(w.child), w));
+  const spareWorker = () =>
+    spareWorkerProcess({ ...rig.settings, WORKFLOW_BUNDLE: bundle }).then((w) => (children.push(w.child), w));
   let spare = spareWorker();
   let worker = await (await spare).start();
   spare = spareWorker();
@@ -218,13 +235,17 @@ async function month(rig: Rig, row: { result: string }) {
     } else if (kill?.mode === 'digests') {
       const at = Date.now() + kill.afterMs;
       await until(`${kill.afterMs} ms into ${day}`, () => dayDone || Date.now() >= at, 120_000);
-      where = dayDone ? `morning's sends done before ${kill.afterMs} ms` : `${kill.afterMs} ms into the morning's sends`;
+      where = dayDone
+        ? `morning's sends done before ${kill.afterMs} ms`
+        : `${kill.afterMs} ms into the morning's sends`;
     }
     if (kill && kill.mode !== 'night') await crash();
     if (kill) kills.push(`${day} ${where}`);
     await step;
   }
-  console.log(`crash test, month: ${kills.length} kills (${postponed} waited for a DATA or a ledger write to finish), ${Math.round((Date.now() - began) / 1000)} s\n  ${kills.join('\n  ')}`);
+  console.log(
+    `crash test, month: ${kills.length} kills (${postponed} waited for a DATA or a ledger write to finish), ${Math.round((Date.now() - began) / 1000)} s\n  ${kills.join('\n  ')}`,
+  );
   expect(kills).toHaveLength(KILLS);
 
   // At the sink: each expected key exactly once, to the right person, and nothing else.
@@ -236,8 +257,13 @@ async function month(rig: Rig, row: { result: string }) {
   const duplicates = [...arrivals].filter(([, to]) => to.length > 1).map(([k]) => k);
   const unexpected = [...arrivals.keys()].filter((k) => !expectedKeys.has(k));
   row.result = `${smtp.accepted.length} meddelanden (${expected.size} väntade); ${missing.length} saknas, ${duplicates.length} dubbletter, ${unexpected.length} oväntade`;
-  const name = (k: string) => (expectedKeys.has(k) ? `${expectedKeys.get(k)!.personId} ${expectedKeys.get(k)!.date}` : k);
-  expect({ missing: missing.map(name), duplicates: duplicates.map(name), unexpected }).toEqual({ missing: [], duplicates: [], unexpected: [] });
+  const name = (k: string) =>
+    expectedKeys.has(k) ? `${expectedKeys.get(k)!.personId} ${expectedKeys.get(k)!.date}` : k;
+  expect({ missing: missing.map(name), duplicates: duplicates.map(name), unexpected }).toEqual({
+    missing: [],
+    duplicates: [],
+    unexpected: [],
+  });
   for (const [key, to] of arrivals) expect(to, key).toEqual([email.get(expectedKeys.get(key)!.personId)]);
   expect(readText(rig.settings.LEDGER_FILE!).trim().split('\n')).toHaveLength(expected.size);
   expect(readText(rig.settings.UNDELIVERABLE_FILE!).trim()).toBe('');
@@ -245,7 +271,14 @@ async function month(rig: Rig, row: { result: string }) {
   // Every digest closed as sent, by email, with exactly the items the schedule implies.
   for (const [id, d] of expected) {
     const o = await h.deps.client.workflow.getHandle<typeof personDigest>(id).result();
-    expect({ id, phase: o.phase, channel: o.channel, key: o.key, items: [...o.itemIds].sort(), forwarded: o.forwarded }).toEqual({
+    expect({
+      id,
+      phase: o.phase,
+      channel: o.channel,
+      key: o.key,
+      items: [...o.itemIds].sort(),
+      forwarded: o.forwarded,
+    }).toEqual({
       id,
       phase: 'sent',
       channel: 'email',
@@ -261,8 +294,14 @@ async function month(rig: Rig, row: { result: string }) {
     const handle = env.client.workflow.getHandle(lifecycleWorkflowId(a.id));
     expect((await handle.describe()).status.name, a.id).toBe('RUNNING');
     const state = await handle.query(stateQuery);
-    expect({ id: a.id, overdue: state.overdue, status: state.status }).toEqual({ id: a.id, overdue: a.deadline! < LAST_DAY, status: undefined });
-    const sent = (await handle.query(timelineQuery)).flatMap((t) => (t.type === 'sent' ? [`${handle.workflowId}/${t.event.key}`] : []));
+    expect({ id: a.id, overdue: state.overdue, status: state.status }).toEqual({
+      id: a.id,
+      overdue: a.deadline! < LAST_DAY,
+      status: undefined,
+    });
+    const sent = (await handle.query(timelineQuery)).flatMap((t) =>
+      t.type === 'sent' ? [`${handle.workflowId}/${t.event.key}`] : [],
+    );
     const want = [...expected.values()].flatMap((d) => d.items.filter((i) => i.startsWith(`${handle.workflowId}/`)));
     expect(sent.sort(), a.id).toEqual(want.sort());
   }
@@ -292,7 +331,8 @@ async function killInsideDeliver(rig: Rig) {
   const day = '2023-10-10';
   const rules = await testRules({ reminders: { beforeDeadline: [0] } });
   const launched: Awaited<ReturnType<DeliveryHarness['launch']>>[] = [];
-  for (const id of ['leverans-1', 'leverans-2']) launched.push(await h.launch(makeActivity({ id, deadline: day, unit: 'u1' }), `${day}T00:30:00+02:00`, rules));
+  for (const id of ['leverans-1', 'leverans-2'])
+    launched.push(await h.launch(makeActivity({ id, deadline: day, unit: 'u1' }), `${day}T00:30:00+02:00`, rules));
   const step = h.sleepUntil(stockholmInstant(day, '12:00'), launched[0]!.timeShiftMs);
   await until('a deliver that handed its items on', () => first.lines.some((l) => l.startsWith('DELIVERED ')), 120_000);
   await killProcess(first.child);
@@ -308,12 +348,19 @@ async function killInsideDeliver(rig: Rig) {
   } finally {
     clearInterval(keepBusy);
   }
-  console.log(`crash test, deliver: killed after ${first.lines.find((l) => l.startsWith('DELIVERED '))}, ${Math.round((Date.now() - began) / 1000)} s`);
+  console.log(
+    `crash test, deliver: killed after ${first.lines.find((l) => l.startsWith('DELIVERED '))}, ${Math.round((Date.now() - began) / 1000)} s`,
+  );
 
   expect(smtp.accepted.map((m) => keyOf(m.messageId))).toEqual([emailKey('pia-chef', day)]);
   const o = await h.deps.client.workflow.getHandle<typeof personDigest>(digestWorkflowId('pia-chef', day)).result();
   const items = launched.map((l) => `${l.handle.workflowId}/deadline:${day}`);
-  expect({ phase: o.phase, items: o.items, ids: [...o.itemIds].sort(), forwarded: o.forwarded }).toEqual({ phase: 'sent', items: 2, ids: items, forwarded: 0 });
+  expect({ phase: o.phase, items: o.items, ids: [...o.itemIds].sort(), forwarded: o.forwarded }).toEqual({
+    phase: 'sent',
+    items: 2,
+    ids: items,
+    forwarded: 0,
+  });
   for (const { handle } of launched) {
     const sent = (await handle.query(timelineQuery)).flatMap((t) => (t.type === 'sent' ? [t.event.key] : []));
     expect(sent, handle.workflowId).toEqual([`deadline:${day}`]);
@@ -323,14 +370,21 @@ async function killInsideDeliver(rig: Rig) {
 
 describe('reliability: crash', () => {
   it('Krasch: arbetaren dödas med SIGKILL (worker killed)', { timeout: 300_000 }, async () => {
-    await recordReliability({ id: '01-crash', test: 'Krasch: arbetaren dödas med SIGKILL (worker killed)', file: 'test/reliability/crash.test.ts' }, async (r) => {
-      const began = Date.now();
-      console.log(`crash test: seed ${SEED} (CRASH_SEED to change)`);
-      r.size = `${KILLS + 1} SIGKILL: ${KILLS} över en simulerad månad (2023-10, ${ACTIVITIES} aktiviteter, 4 mottagare), 1 mitt i en leverans`;
-      const [m, d] = await Promise.all([month(rigs[0]!, r), killInsideDeliver(rigs[1]!)]);
-      r.size = `${m.kills + 1} SIGKILL: ${m.kills} över en simulerad månad (2023-10, ${ACTIVITIES} aktiviteter, 4 mottagare; ${m.breakdown}), 1 mitt i en leverans`;
-      r.result = `${m.messages + d.messages} meddelanden (${m.expected} + 1 väntade), alla exakt en gång; 0 saknas, 0 dubbletter; ${m.discarded} SMTP-sessioner avbrutna mitt i DATA`;
-      console.log(`crash test: ${r.result}; ${Math.round((Date.now() - began) / 1000)} s`);
-    });
+    await recordReliability(
+      {
+        id: '01-crash',
+        test: 'Krasch: arbetaren dödas med SIGKILL (worker killed)',
+        file: 'test/reliability/crash.test.ts',
+      },
+      async (r) => {
+        const began = Date.now();
+        console.log(`crash test: seed ${SEED} (CRASH_SEED to change)`);
+        r.size = `${KILLS + 1} SIGKILL: ${KILLS} över en simulerad månad (2023-10, ${ACTIVITIES} aktiviteter, 4 mottagare), 1 mitt i en leverans`;
+        const [m, d] = await Promise.all([month(rigs[0]!, r), killInsideDeliver(rigs[1]!)]);
+        r.size = `${m.kills + 1} SIGKILL: ${m.kills} över en simulerad månad (2023-10, ${ACTIVITIES} aktiviteter, 4 mottagare; ${m.breakdown}), 1 mitt i en leverans`;
+        r.result = `${m.messages + d.messages} meddelanden (${m.expected} + 1 väntade), alla exakt en gång; 0 saknas, 0 dubbletter; ${m.discarded} SMTP-sessioner avbrutna mitt i DATA`;
+        console.log(`crash test: ${r.result}; ${Math.round((Date.now() - began) / 1000)} s`);
+      },
+    );
   });
 });

@@ -27,7 +27,12 @@ export interface Verdict {
   broken?: string;
 }
 
-const FILES: Record<Target, string> = { plan: 'fuzz.md', 'plan.yaml': 'plan.yaml', 'organisation.yaml': 'organisation.yaml', 'rules.yaml': 'rules.yaml' };
+const FILES: Record<Target, string> = {
+  plan: 'fuzz.md',
+  'plan.yaml': 'plan.yaml',
+  'organisation.yaml': 'organisation.yaml',
+  'rules.yaml': 'rules.yaml',
+};
 
 const LOADERS: Record<Exclude<Target, 'plan'>, (file: string, text: string) => unknown> = {
   'plan.yaml': planFromYaml,
@@ -44,7 +49,8 @@ export function judge({ target, text, spinForever }: FuzzCase): Verdict {
     if (!e.message.startsWith(file)) return `does not name ${file}: ${e.message}`;
     const { line } = e.location;
     if (line === undefined) return lineOptional ? undefined : `no line: ${e.message}`;
-    if (!Number.isInteger(line) || line < 1 || line > lineCount) return `line ${line} outside 1–${lineCount}: ${e.message}`;
+    if (!Number.isInteger(line) || line < 1 || line > lineCount)
+      return `line ${line} outside 1–${lineCount}: ${e.message}`;
     return undefined;
   };
   const broken = (why: string): Verdict => ({ outcome: 'rejected', withLine: false, broken: why });
@@ -74,7 +80,8 @@ export function judge({ target, text, spinForever }: FuzzCase): Verdict {
     return { outcome: 'accepted', withLine: false };
   } catch (e) {
     const errors = e instanceof SourceErrors ? e.errors : e instanceof SourceError ? [e] : undefined;
-    if (!errors || errors.length === 0 || errors.some((x) => !(x instanceof SourceError))) return broken(`threw ${describeError(e)}`);
+    if (!errors || errors.length === 0 || errors.some((x) => !(x instanceof SourceError)))
+      return broken(`threw ${describeError(e)}`);
     for (const err of errors) {
       // Only a file with no YAML content at all (empty, comments only) is at fault as a whole.
       const where = misplaced(err, err.location.line === undefined && parseDocument(text).contents === null);

@@ -58,7 +58,8 @@ class CaseRunner {
         const cpu = process.cpuUsage(cpuAtStart);
         const cpuMs = (cpu.user + cpu.system) / 1000;
         if (cpuMs > CASE_LIMIT_MS) fail(`hang: ${Math.round(cpuMs)} ms of CPU without an answer`);
-        else if (performance.now() - wallAtStart > CASE_WALL_LIMIT_MS) fail(`hang: no answer within ${CASE_WALL_LIMIT_MS} ms`);
+        else if (performance.now() - wallAtStart > CASE_WALL_LIMIT_MS)
+          fail(`hang: no answer within ${CASE_WALL_LIMIT_MS} ms`);
         else timer = setTimeout(check, 100);
       };
       // A single thread cannot use more CPU than wall time, so the first look waits the whole limit.
@@ -92,32 +93,51 @@ const rulesYaml = readFileSync(new URL('../../config/rules.yaml', import.meta.ur
 // The verksamhetsplan's first three sections: every kind of field plan.yaml has, in a tenth of the
 // kompetensförsörjningsplan's length, so the cases go to variety rather than to parsing length.
 const verksamhetsplan = parsePlan(VERKSAMHETSPLAN, readSeed(VERKSAMHETSPLAN)).plan;
-const planYaml = planToYaml({ ...verksamhetsplan, departments: verksamhetsplan.departments.map((d) => ({ ...d, sections: d.sections.slice(0, 3) })) });
+const planYaml = planToYaml({
+  ...verksamhetsplan,
+  departments: verksamhetsplan.departments.map((d) => ({ ...d, sections: d.sections.slice(0, 3) })),
+});
 
 /** "Billion laughs": each level a list of aliases to the level before. */
-const laughs = fc.record({ width: fc.integer({ min: 2, max: 12 }), depth: fc.integer({ min: 2, max: 12 }), key: fc.constantFrom('people', 'reminders', 'departments', 'x') }).map(({ width, depth, key }) => {
-  const levels = [`l0: &l0 [${Array(width).fill('"lol"').join(', ')}]`];
-  for (let i = 1; i < depth; i++) levels.push(`l${i}: &l${i} [${Array(width).fill(`*l${i - 1}`).join(', ')}]`);
-  return `${levels.join('\n')}\n${key}: *l${depth - 1}\n`;
-});
+const laughs = fc
+  .record({
+    width: fc.integer({ min: 2, max: 12 }),
+    depth: fc.integer({ min: 2, max: 12 }),
+    key: fc.constantFrom('people', 'reminders', 'departments', 'x'),
+  })
+  .map(({ width, depth, key }) => {
+    const levels = [`l0: &l0 [${Array(width).fill('"lol"').join(', ')}]`];
+    for (let i = 1; i < depth; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(width)
+          .fill(`*l${i - 1}`)
+          .join(', ')}]`,
+      );
+    return `${levels.join('\n')}\n${key}: *l${depth - 1}\n`;
+  });
 
 /** Collections nested far deeper than any config: flow or block, lists or maps. */
-const deep = fc.record({ depth: fc.integer({ min: 1, max: 20_000 }), style: fc.constantFrom('flow-seq', 'flow-map', 'block-map', 'block-seq', 'mixed') }).map(({ depth, style }) => {
-  // Block nesting costs a line and one more space a level: 1,000 levels are already half a megabyte.
-  const d = style.startsWith('block') ? Math.min(depth, 1_000) : depth;
-  switch (style) {
-    case 'flow-seq':
-      return `people: ${'['.repeat(d)}1${']'.repeat(d)}\n`;
-    case 'flow-map':
-      return `reminders: ${'{a: '.repeat(d)}1${'}'.repeat(d)}\n`;
-    case 'block-map':
-      return Array.from({ length: d }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n');
-    case 'block-seq':
-      return Array.from({ length: d }, (_, i) => `${' '.repeat(i * 2)}- `).join('\n');
-    default:
-      return `x: ${'[{a: '.repeat(d)}${'}]'.repeat(d)}`;
-  }
-});
+const deep = fc
+  .record({
+    depth: fc.integer({ min: 1, max: 20_000 }),
+    style: fc.constantFrom('flow-seq', 'flow-map', 'block-map', 'block-seq', 'mixed'),
+  })
+  .map(({ depth, style }) => {
+    // Block nesting costs a line and one more space a level: 1,000 levels are already half a megabyte.
+    const d = style.startsWith('block') ? Math.min(depth, 1_000) : depth;
+    switch (style) {
+      case 'flow-seq':
+        return `people: ${'['.repeat(d)}1${']'.repeat(d)}\n`;
+      case 'flow-map':
+        return `reminders: ${'{a: '.repeat(d)}1${'}'.repeat(d)}\n`;
+      case 'block-map':
+        return Array.from({ length: d }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n');
+      case 'block-seq':
+        return Array.from({ length: d }, (_, i) => `${' '.repeat(i * 2)}- `).join('\n');
+      default:
+        return `x: ${'[{a: '.repeat(d)}${'}]'.repeat(d)}`;
+    }
+  });
 
 const hostileScalar = fc.constantFrom(
   '!!js/function "function () { return process.exit(1) }"',
@@ -160,7 +180,41 @@ const hostileScalar = fc.constantFrom(
 );
 
 const yamlNoise = fc.oneof(
-  fc.constantFrom('&a ', '*a', '<<: *a\n', ': ', '- ', '? ', '[', ']', '{', '}', ',', '"', "'", '|', '>', '#', '\t', '\uFEFF', '\u0000', '\u2028', '\r', '\r\n', '\n', '---\n', '...\n', '%YAML 1.1\n', '%TAG ! tag:evil,2000:\n', '  ', '\n  ', '@', '`', '%', '\\'),
+  fc.constantFrom(
+    '&a ',
+    '*a',
+    '<<: *a\n',
+    ': ',
+    '- ',
+    '? ',
+    '[',
+    ']',
+    '{',
+    '}',
+    ',',
+    '"',
+    "'",
+    '|',
+    '>',
+    '#',
+    '\t',
+    '\uFEFF',
+    '\u0000',
+    '\u2028',
+    '\r',
+    '\r\n',
+    '\n',
+    '---\n',
+    '...\n',
+    '%YAML 1.1\n',
+    '%TAG ! tag:evil,2000:\n',
+    '  ',
+    '\n  ',
+    '@',
+    '`',
+    '%',
+    '\\',
+  ),
   hostileScalar,
   fc.string({ unit: 'grapheme', maxLength: 12 }),
 );
@@ -168,8 +222,12 @@ const yamlNoise = fc.oneof(
 /** The real file with one value replaced by something hostile: type confusion on every field. */
 function valueSwapped(seed: string) {
   const lines = seed.split('\n');
-  const values = lines.flatMap((l, i) => (/^\s*(- )?[\w-]+:\s*\S/.test(l) && !l.trimStart().startsWith('#') ? [i] : []));
-  return fc.tuple(fc.constantFrom(...values), hostileScalar).map(([i, value]) => lines.map((l, j) => (j === i ? l.replace(/:\s.*$/, `: ${value}`) : l)).join('\n'));
+  const values = lines.flatMap((l, i) =>
+    /^\s*(- )?[\w-]+:\s*\S/.test(l) && !l.trimStart().startsWith('#') ? [i] : [],
+  );
+  return fc
+    .tuple(fc.constantFrom(...values), hostileScalar)
+    .map(([i, value]) => lines.map((l, j) => (j === i ? l.replace(/:\s.*$/, `: ${value}`) : l)).join('\n'));
 }
 
 /** The real file with its top-level keys holding whatever fast-check thinks of. */
@@ -177,7 +235,13 @@ function keysOf(seed: string) {
   return [...seed.matchAll(/^([a-zA-Z]+):/gm)].map((m) => m[1]!);
 }
 function arbitraryValues(seed: string) {
-  return fc.dictionary(fc.constantFrom(...keysOf(seed)), fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.anything({ maxDepth: 3 })), { maxKeys: 6 }).map(toYaml);
+  return fc
+    .dictionary(
+      fc.constantFrom(...keysOf(seed)),
+      fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.anything({ maxDepth: 3 })),
+      { maxKeys: 6 },
+    )
+    .map(toYaml);
 }
 
 function toYaml(data: unknown): string {
@@ -227,7 +291,16 @@ const hostilePlan = fc.oneof(
   // Long lines and many table rows, the shapes that make careless regular expressions backtrack.
   {
     weight: 1,
-    arbitrary: fc.record({ n: fc.integer({ min: 1, max: 20_000 }), unit: fc.constantFrom('|', ' ', '\t', '<p>', '1.', '2022-', 'a '), head: fc.constantFrom('Aktivitetsplan avdelningen x\n\n| Vad ska vi uppnå? | Aktivitet | Måldatum | Ansvarig | Uppföljning/kommentar |\n|---|---|---|---|---|\n| ', 'Verksamhetsplan 2020 för x\n\nAktivitet\tStartdatum\tSlutdatum\n') }).map(({ n, unit, head }) => head + unit.repeat(n)),
+    arbitrary: fc
+      .record({
+        n: fc.integer({ min: 1, max: 20_000 }),
+        unit: fc.constantFrom('|', ' ', '\t', '<p>', '1.', '2022-', 'a '),
+        head: fc.constantFrom(
+          'Aktivitetsplan avdelningen x\n\n| Vad ska vi uppnå? | Aktivitet | Måldatum | Ansvarig | Uppföljning/kommentar |\n|---|---|---|---|---|\n| ',
+          'Verksamhetsplan 2020 för x\n\nAktivitet\tStartdatum\tSlutdatum\n',
+        ),
+      })
+      .map(({ n, unit, head }) => head + unit.repeat(n)),
   },
 );
 
@@ -264,13 +337,19 @@ describe('hostile plans and config files', () => {
   afterAll(() => runner.stop());
 
   it('the time limit stops a case that never answers, and the next case gets a fresh worker', async () => {
-    await expect(runner.run({ target: 'plan', text: '', spinForever: true })).rejects.toThrow(/^hang: \d+ ms of CPU without an answer: plan case 1/);
+    await expect(runner.run({ target: 'plan', text: '', spinForever: true })).rejects.toThrow(
+      /^hang: \d+ ms of CPU without an answer: plan case 1/,
+    );
     expect(await runner.run({ target: 'plan', text: '' })).toMatchObject({ outcome: 'rejected', withLine: false });
   });
 
   it('only the project’s own errors, naming file and line; no hang, no crash', async () => {
     await recordReliability(
-      { id: '04-fuzz', test: 'Fientliga planer: fuzzning av båda importerna och YAML-laddaren (fast-check) (hostile plans: fuzzing both importers and the YAML loader)', file: 'test/reliability/fuzz.test.ts' },
+      {
+        id: '04-fuzz',
+        test: 'Fientliga planer: fuzzning av båda importerna och YAML-laddaren (fast-check) (hostile plans: fuzzing both importers and the YAML loader)',
+        file: 'test/reliability/fuzz.test.ts',
+      },
       async (r) => {
         const count: Record<Target, number> = { plan: 0, 'plan.yaml': 0, 'organisation.yaml': 0, 'rules.yaml': 0 };
         let rejectedWithLine = 0;

@@ -49,7 +49,10 @@ export function visibleText(html: string): string {
       .replace(/<[^>]*>/g, ' ')
       .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
       .replace(/&#x([0-9a-f]+);/gi, (_, n: string) => String.fromCodePoint(Number.parseInt(n, 16)))
-      .replace(/&(lt|gt|quot|apos|nbsp|amp);/g, (_, n: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', amp: '&' })[n]!),
+      .replace(
+        /&(lt|gt|quot|apos|nbsp|amp);/g,
+        (_, n: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', amp: '&' })[n]!,
+      ),
   );
 }
 
@@ -67,14 +70,22 @@ export function htmlProblems(html: string, baseline: string, hostile: string, sh
   // Documents inside attributes (the Utkorg's sandboxed email frames) are documents too.
   const inner = (doc: string) => [...doc.matchAll(/\ssrcdoc="([^"]*)"/g)].map((m) => visibleDecode(m[1]!));
   const [innerHtml, innerBase] = [inner(html), inner(baseline)];
-  innerHtml.forEach((doc, i) => problems.push(...htmlProblems(doc, innerBase[i] ?? innerBase[0] ?? '', hostile, false).map((p) => `in srcdoc: ${p}`)));
-  if (shown && norm(hostile) && !visibleText(html).includes(norm(hostile))) problems.push('the text is not shown as text');
+  innerHtml.forEach((doc, i) =>
+    problems.push(
+      ...htmlProblems(doc, innerBase[i] ?? innerBase[0] ?? '', hostile, false).map((p) => `in srcdoc: ${p}`),
+    ),
+  );
+  if (shown && norm(hostile) && !visibleText(html).includes(norm(hostile)))
+    problems.push('the text is not shown as text');
   return problems;
 }
 
 /** An attribute value back to the markup it holds. */
 function visibleDecode(value: string): string {
-  return value.replace(/&(lt|gt|quot|#39|amp);/g, (_, n: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[n]!);
+  return value.replace(
+    /&(lt|gt|quot|#39|amp);/g,
+    (_, n: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[n]!,
+  );
 }
 
 interface CardNode {
@@ -113,9 +124,13 @@ export function cardProblems(json: string, baselineJson: string, hostile: string
   if (actions(card) !== actions(JSON.parse(baselineJson))) problems.push(`actions differ: ${actions(card)}`);
   const texts: string[] = [];
   walk(card, (n) => {
-    for (const t of [n.type === 'TextBlock' ? n.text : undefined, typeof n.title === 'string' && 'value' in n ? n.value : undefined]) {
+    for (const t of [
+      n.type === 'TextBlock' ? n.text : undefined,
+      typeof n.title === 'string' && 'value' in n ? n.value : undefined,
+    ]) {
       if (typeof t !== 'string') continue;
-      if (escapeCardMarkdown(unescapeCardMarkdown(t)) !== t) problems.push(`markdown not escaped: ${JSON.stringify(t)}`);
+      if (escapeCardMarkdown(unescapeCardMarkdown(t)) !== t)
+        problems.push(`markdown not escaped: ${JSON.stringify(t)}`);
       texts.push(norm(unescapeCardMarkdown(t)));
     }
   });
@@ -137,9 +152,11 @@ export async function workbookProblems(xlsx: Buffer, hostile: string): Promise<s
     ws.eachRow((row) =>
       row.eachCell((cell) => {
         const where = `${ws.name}!${cell.address}`;
-        if (cell.type === ExcelJS.ValueType.Formula || cell.formula) problems.push(`${where} is a formula: ${cell.formula}`);
+        if (cell.type === ExcelJS.ValueType.Formula || cell.formula)
+          problems.push(`${where} is a formula: ${cell.formula}`);
         else if (typeof cell.value === 'string') {
-          if (FORMULA_START.test(cell.value)) problems.push(`${where} starts like a formula: ${JSON.stringify(cell.value)}`);
+          if (FORMULA_START.test(cell.value))
+            problems.push(`${where} starts like a formula: ${JSON.stringify(cell.value)}`);
           // XML keeps no carriage return: "\r\n" reads back as "\n".
           if (norm(cell.value) === norm(neutral)) found = true;
         } else if (cell.value !== null && typeof cell.value === 'object' && !(cell.value instanceof Date)) {
@@ -161,16 +178,16 @@ export function parseCsv(csv: string): string[][] {
   for (let i = 0; i < csv.length; i++) {
     const c = csv[i]!;
     if (quoted) {
-      if (c === '"' && csv[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && csv[i + 1] === '"') ((field += '"'), i++);
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
+    else if (c === ',') (row.push(field), (field = ''));
     else if (c === '\r' && csv[i + 1] === '\n') {
-      row.push(field), rows.push(row), (row = []), (field = ''), i++;
+      (row.push(field), rows.push(row), (row = []), (field = ''), i++);
     } else field += c;
   }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  if (field !== '' || row.length > 0) (row.push(field), rows.push(row));
   return rows;
 }
 
@@ -181,8 +198,13 @@ export function csvProblems(csv: string, shape: { rows: number; columns: number 
   if (rows.length !== shape.rows) problems.push(`${rows.length} rows, expected ${shape.rows}`);
   rows.forEach((r, i) => {
     if (r.length !== shape.columns) problems.push(`row ${i + 1} has ${r.length} cells, expected ${shape.columns}`);
-    r.forEach((cell, j) => FORMULA_START.test(cell) && problems.push(`row ${i + 1} cell ${j + 1} starts like a formula: ${JSON.stringify(cell)}`));
+    r.forEach(
+      (cell, j) =>
+        FORMULA_START.test(cell) &&
+        problems.push(`row ${i + 1} cell ${j + 1} starts like a formula: ${JSON.stringify(cell)}`),
+    );
   });
-  if (norm(hostile) && !rows.some((r) => r.some((cell) => norm(cell).includes(norm(hostile))))) problems.push('the text is in no cell');
+  if (norm(hostile) && !rows.some((r) => r.some((cell) => norm(cell).includes(norm(hostile)))))
+    problems.push('the text is in no cell');
   return problems;
 }

@@ -70,7 +70,10 @@ const PERSON_EMAIL = 'anna.andersson@kommun.se';
 function hostileMessage(text: string, channel: Channel): Message {
   return message({
     channel,
-    recipient: channel === 'teamsChannel' ? { id: 'forskola', name: text } : { id: 'p-anna', name: text, email: PERSON_EMAIL, teamsUserId: '11111111-2222-3333-4444-555555555555' },
+    recipient:
+      channel === 'teamsChannel'
+        ? { id: 'forskola', name: text }
+        : { id: 'p-anna', name: text, email: PERSON_EMAIL, teamsUserId: '11111111-2222-3333-4444-555555555555' },
     items: [item({ activityText: text, goal: text, department: text, reason: text })],
     municipality: text,
   });
@@ -82,7 +85,8 @@ async function deliverAll(dir: string, text: string, n: number) {
   const outbox = await DevOutbox.start({ file });
   const channels = channelsFromEnv(outbox.env);
   const ledger = new MemoryDeliveryLedger();
-  for (const channel of ['email', 'teams', 'teamsChannel'] as const) await sendMessage(hostileMessage(text, channel), channels, ledger);
+  for (const channel of ['email', 'teams', 'teamsChannel'] as const)
+    await sendMessage(hostileMessage(text, channel), channels, ledger);
   await closeChannels(channels);
   await outbox.stop();
   const entries = await readOutboxFile(file);
@@ -93,19 +97,29 @@ async function deliverAll(dir: string, text: string, n: number) {
 
 function headerProblems(mail: OutboxEntry, baseline: OutboxEntry): string[] {
   const problems: string[] = [];
-  const names = (e: OutboxEntry) => Object.keys(e.headers ?? {}).sort().join(',');
+  const names = (e: OutboxEntry) =>
+    Object.keys(e.headers ?? {})
+      .sort()
+      .join(',');
   if (names(mail) !== names(baseline)) problems.push(`headers ${names(mail)} against ${names(baseline)}`);
   if (/[\r\n]/.test(mail.subject)) problems.push(`line break in the subject: ${JSON.stringify(mail.subject)}`);
   const to = JSON.parse(mail.headers?.to ?? '{}') as { value?: { address?: string }[] };
   const addresses = (to.value ?? []).map((a) => a.address);
-  if (JSON.stringify(addresses) !== JSON.stringify([PERSON_EMAIL])) problems.push(`recipients ${JSON.stringify(addresses)}`);
+  if (JSON.stringify(addresses) !== JSON.stringify([PERSON_EMAIL]))
+    problems.push(`recipients ${JSON.stringify(addresses)}`);
   return problems;
 }
 
 function notificationProblems(entry: OutboxEntry, baseline: OutboxEntry, text: string): string[] {
   const problems: string[] = [];
-  const shape = (v: unknown): unknown => (Array.isArray(v) ? v.map(shape) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x)])) : typeof v);
-  if (JSON.stringify(shape(entry.notification)) !== JSON.stringify(shape(baseline.notification))) problems.push('the notification has another shape');
+  const shape = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(shape)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x)]))
+        : typeof v;
+  if (JSON.stringify(shape(entry.notification)) !== JSON.stringify(shape(baseline.notification)))
+    problems.push('the notification has another shape');
   const strings: string[] = [];
   JSON.stringify(entry.notification, (_k, v: unknown) => (typeof v === 'string' && strings.push(v), v));
   for (const s of strings) if (/[\u0000-\u001f]/.test(s)) problems.push(`control character in ${JSON.stringify(s)}`);
@@ -125,12 +139,24 @@ function reportInput(text: string): ReportInput {
     occasion: { period: 'T1', id: 'T1:2022', label: 'Tertial 1 2022', requestOn: '2022-04-11', due: '2022-05-03' },
     closedAt: '2022-05-04T06:00:00Z',
     activities: [
-      { activity: { id: 'a1', section: text, goal: text, text, deadline: '2022-12-31', deadlineRaw: text }, owners: [text], answer: { status: 'late', comment: text, proposedDate: '2022-10-31', by: text, at } },
+      {
+        activity: { id: 'a1', section: text, goal: text, text, deadline: '2022-12-31', deadlineRaw: text },
+        owners: [text],
+        answer: { status: 'late', comment: text, proposedDate: '2022-10-31', by: text, at },
+      },
       { activity: { id: 'a2', section: text, goal: text, text, deadlineRaw: text }, owners: [text] },
     ],
     indicators: [
       {
-        indicator: { id: 'i1', section: text, goal: text, name: text, annualTarget: text, kfAnnualTarget: text, periodicityRaw: text },
+        indicator: {
+          id: 'i1',
+          section: text,
+          goal: text,
+          name: text,
+          annualTarget: text,
+          kfAnnualTarget: text,
+          periodicityRaw: text,
+        },
         owners: [text],
         value: { value: text, comment: text, by: text, at },
       },
@@ -150,7 +176,20 @@ function simulation(text: string): Simulation {
     reason: text,
     recipients: [recipientLabel(text, 'Enhetschef'), text],
     channel: 'email',
-    activity: { id: 'a', plan: 'p', department: text, section: text, goal: text, text, deadlineRaw: text, milestones: [], owners: [], cadences: [], followUp: text, source: { file: 'f', line: 1 } },
+    activity: {
+      id: 'a',
+      plan: 'p',
+      department: text,
+      section: text,
+      goal: text,
+      text,
+      deadlineRaw: text,
+      milestones: [],
+      owners: [],
+      cadences: [],
+      followUp: text,
+      source: { file: 'f', line: 1 },
+    },
   });
   return { activities: 1, refused: [], messages: [m('k1'), m('k2')] };
 }
@@ -212,8 +251,20 @@ function hostileOrganisation(yaml: string): string {
   const forskola = org.departments.find((d) => d.id === 'forskola')!;
   forskola.name = HOSTILE[0]!;
   HOSTILE.forEach((t, i) => forskola.units.push({ id: `fientlig-enhet-${i}`, name: t }));
-  HOSTILE.forEach((t, i) => org.people.push({ id: `fientlig-${i}`, name: t, email: `fientlig${i}@exempel.se`, roles: [{ role: 'enhetschef', department: 'forskola' }] }));
-  org.people.push({ id: 'vanlig-person', name: BENIGN, email: 'vanlig@exempel.se', roles: [{ role: 'enhetschef', department: 'aldreomsorg' }] });
+  HOSTILE.forEach((t, i) =>
+    org.people.push({
+      id: `fientlig-${i}`,
+      name: t,
+      email: `fientlig${i}@exempel.se`,
+      roles: [{ role: 'enhetschef', department: 'forskola' }],
+    }),
+  );
+  org.people.push({
+    id: 'vanlig-person',
+    name: BENIGN,
+    email: 'vanlig@exempel.se',
+    roles: [{ role: 'enhetschef', department: 'aldreomsorg' }],
+  });
   return stringify(org);
 }
 
@@ -222,13 +273,24 @@ async function webPages() {
   try {
     const hr = await new Session(h.app).signIn('hanna-hrchef');
     const hostilePlan = planWith('Kompetensförsörjningsplan fientlig 2022', 'forskola', HOSTILE, 'fientlig');
-    const benignPlan = planWith('Kompetensförsörjningsplan vanlig 2022', 'aldreomsorg', HOSTILE.map(() => BENIGN), 'vanlig');
+    const benignPlan = planWith(
+      'Kompetensförsörjningsplan vanlig 2022',
+      'aldreomsorg',
+      HOSTILE.map(() => BENIGN),
+      'vanlig',
+    );
     const imported = async (plan: Plan) => {
       const form = await hr.get('/importera');
-      const preview = await hr.upload('/importera', { _csrf: Session.csrf(form.body) }, { field: 'plan', name: plan.file, content: planToYaml(plan) });
+      const preview = await hr.upload(
+        '/importera',
+        { _csrf: Session.csrf(form.body) },
+        { field: 'plan', name: plan.file, content: planToYaml(plan) },
+      );
       expect(preview.statusCode, preview.body.slice(0, 500)).toBe(200);
       const pending = /name="pending" value="([^"]+)"/.exec(preview.body)![1]!;
-      expect((await hr.post('/importera/bekrafta', { _csrf: Session.csrf(preview.body), pending })).statusCode).toBe(200);
+      expect((await hr.post('/importera/bekrafta', { _csrf: Session.csrf(preview.body), pending })).statusCode).toBe(
+        200,
+      );
       await waitForCount(h.env, `PlanvaktPlan = '${planId(plan)}' AND ExecutionStatus = 'Running'`, HOSTILE.length);
       return preview.body;
     };
@@ -236,21 +298,31 @@ async function webPages() {
     const benignPreview = await imported(benignPlan);
     const loginBefore = (await new Session(h.app).get('/logga-in')).body;
     const dashboardBefore = (await hr.get('/?avdelning=aldreomsorg')).body;
-    writeFileSync(join(h.configDir, 'organisation.yaml'), hostileOrganisation(readFileSync(join(h.configDir, 'organisation.yaml'), 'utf8')));
+    writeFileSync(
+      join(h.configDir, 'organisation.yaml'),
+      hostileOrganisation(readFileSync(join(h.configDir, 'organisation.yaml'), 'utf8')),
+    );
     const hostilePreview = await imported(hostilePlan);
 
     // Each hostile enhetschef reports on "their" activity with the text as comment, from the check-in link.
     const expires = new Date(Date.now() + 3_600_000).toISOString();
     const ids = (prefix: string) => HOSTILE.map((_, i) => `${prefix}-${String(i).padStart(2, '0')}`);
-    const checkin = async (person: string, activities: string[]) => (await h.app.inject(`/status/${signCheckinToken(DEV_CHECKIN_SECRET, { person, activities, expires })}`)).body;
+    const checkin = async (person: string, activities: string[]) =>
+      (await h.app.inject(`/status/${signCheckinToken(DEV_CHECKIN_SECRET, { person, activities, expires })}`)).body;
     const post = (person: string, activity: string, comment: string, n: string) =>
       h.app.inject({
         method: 'POST',
         url: `/status/${signCheckinToken(DEV_CHECKIN_SECRET, { person, activities: [activity], expires })}`,
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({ submission: `injektion-${n}`, activity, status: 'inProgress', comment }).toString(),
+        payload: new URLSearchParams({
+          submission: `injektion-${n}`,
+          activity,
+          status: 'inProgress',
+          comment,
+        }).toString(),
       });
-    for (const [i, t] of HOSTILE.entries()) expect((await post(`fientlig-${i}`, ids('fientlig')[i]!, t, `f${i}`)).statusCode).toBe(200);
+    for (const [i, t] of HOSTILE.entries())
+      expect((await post(`fientlig-${i}`, ids('fientlig')[i]!, t, `f${i}`)).statusCode).toBe(200);
     expect((await post('vanlig-person', ids('vanlig')[0]!, BENIGN, 'v0')).statusCode).toBe(200);
 
     const benignActivity = (await hr.get(`/aktivitet/${ids('vanlig')[0]}`)).body;
@@ -261,7 +333,13 @@ async function webPages() {
       checkin: await checkin('fientlig-0', ids('fientlig')),
       activities: await Promise.all(ids('fientlig').map(async (id) => (await hr.get(`/aktivitet/${id}`)).body)),
     };
-    const baselines = { login: loginBefore, dashboard: dashboardBefore, preview: benignPreview, checkin: await checkin('vanlig-person', ids('vanlig')), activity: benignActivity };
+    const baselines = {
+      login: loginBefore,
+      dashboard: dashboardBefore,
+      preview: benignPreview,
+      checkin: await checkin('vanlig-person', ids('vanlig')),
+      activity: benignActivity,
+    };
     return { pages, baselines };
   } finally {
     await h.stop();
@@ -273,7 +351,11 @@ async function webPages() {
 describe('hostile text in every output', () => {
   it('stays text: no live markup, no injected card action or header, no formula', async () => {
     await recordReliability(
-      { id: '05-injection', test: 'Injektion: planens text är ofarlig i e-post, kort, sidor och arbetsböcker (injection: plan text is inert in email, cards, pages and workbooks)', file: 'test/reliability/injection.test.ts' },
+      {
+        id: '05-injection',
+        test: 'Injektion: planens text är ofarlig i e-post, kort, sidor och arbetsböcker (injection: plan text is inert in email, cards, pages and workbooks)',
+        file: 'test/reliability/injection.test.ts',
+      },
       async (r) => {
         const dir = await mkdtemp(join(tmpdir(), 'planvakt-injection-'));
         try {
@@ -283,18 +365,34 @@ describe('hostile text in every output', () => {
           for (const [n, text] of HOSTILE.entries()) {
             const got = await deliverAll(dir, text, n);
             judged('e-post (HTML)', text, htmlProblems(got.email.html ?? '', base.email.html ?? '', text));
-            judged('e-post (text)', text, norm(got.email.text ?? '').includes(norm(text)) ? [] : ['the text part lacks the text']);
+            judged(
+              'e-post (text)',
+              text,
+              norm(got.email.text ?? '').includes(norm(text)) ? [] : ['the text part lacks the text'],
+            );
             judged('e-post (rubriker)', text, headerProblems(got.email, base.email));
             judged('Teams-avisering (Graph)', text, notificationProblems(got.teams, base.teams, text));
-            judged('Teams-kanal (Adaptive Card)', text, cardProblems(JSON.stringify(got.card.card), JSON.stringify(base.card.card), text));
+            judged(
+              'Teams-kanal (Adaptive Card)',
+              text,
+              cardProblems(JSON.stringify(got.card.card), JSON.stringify(base.card.card), text),
+            );
             judged('Utkorg', text, htmlProblems(got.page, base.page, text));
 
             const report = buildDepartmentReport(reportInput(text));
-            judged('uppföljningsrapport (HTML)', text, htmlProblems(renderReportHtml(report), renderReportHtml(baseReport), text));
+            judged(
+              'uppföljningsrapport (HTML)',
+              text,
+              htmlProblems(renderReportHtml(report), renderReportHtml(baseReport), text),
+            );
             judged('uppföljningsrapport (Excel)', text, await workbookProblems(await workbookBuffer([report]), text));
             const sim = simulation(text);
             judged('förhandsvisning (CSV)', text, csvProblems(formatCsv(sim), { rows: 3, columns: 7 }, text));
-            judged('förhandsvisning (HTML)', text, htmlProblems(formatHtml(sim, text), formatHtml(baseSimulation, BENIGN), text));
+            judged(
+              'förhandsvisning (HTML)',
+              text,
+              htmlProblems(formatHtml(sim, text), formatHtml(baseSimulation, BENIGN), text),
+            );
           }
 
           const web = await webPages();

@@ -34,7 +34,8 @@ import { recordReliability } from './record';
 
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
-const writeLines = (path: string, entries: unknown[]) => writeFileSync(path, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+const writeLines = (path: string, entries: unknown[]) =>
+  writeFileSync(path, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
 const orgValidator = { organisation: (file: string, text: string) => parseOrganisation(file, text) };
 
 /** What each part measured, for the one row of the README table. */
@@ -46,13 +47,37 @@ describe('Personuppgifter: gallring, radering och borttagen person', () => {
     const files = deliveryFiles(dataDir);
     // Per file: records 400 and 31 days old (past 30 days: go), 29 days and 1 hour old (stay).
     const ages = [400, 31, 29, 1 / 24];
-    writeLines(files.ledger, ages.map((d, i) => ({ key: `pv1-${String(i).padStart(40, '0')}`, recipientId: `p${i}`, channel: 'email', sentAt: ago(d) })));
-    writeLines(files.undeliverable, ages.map((d, i) => ({ key: `digest-p${i}`, recordedAt: ago(d), kind: 'message', personId: `p${i}`, reason: 'x', activities: [] })));
-    writeLines(files.outbox, ages.map((d, i) => ({ id: `o${i}`, receivedAt: ago(d), channel: 'email', to: `p${i}@testby.se`, subject: 's' })));
+    writeLines(
+      files.ledger,
+      ages.map((d, i) => ({
+        key: `pv1-${String(i).padStart(40, '0')}`,
+        recipientId: `p${i}`,
+        channel: 'email',
+        sentAt: ago(d),
+      })),
+    );
+    writeLines(
+      files.undeliverable,
+      ages.map((d, i) => ({
+        key: `digest-p${i}`,
+        recordedAt: ago(d),
+        kind: 'message',
+        personId: `p${i}`,
+        reason: 'x',
+        activities: [],
+      })),
+    );
+    writeLines(
+      files.outbox,
+      ages.map((d, i) => ({ id: `o${i}`, receivedAt: ago(d), channel: 'email', to: `p${i}@testby.se`, subject: 's' })),
+    );
     // Organisation versions saved 100, 40 and 1 day ago: the two old ones go; the only rules version stays although old, being the one in force.
     const store = new ConfigStore(configVersionsDir(dataDir), { ...orgValidator, rules: () => undefined });
     for (const [i, d] of [100, 40, 1].entries()) {
-      await store.save('organisation', TEST_ORGANISATION.replace('Olle Enhetschef', `Olle Enhetschef ${i}`), { author: 'hr', at: new Date(Date.now() - d * DAY) });
+      await store.save('organisation', TEST_ORGANISATION.replace('Olle Enhetschef', `Olle Enhetschef ${i}`), {
+        author: 'hr',
+        at: new Date(Date.now() - d * DAY),
+      });
     }
     await store.save('rules', 'version: 1\n', { author: 'hr', at: new Date(Date.now() - 100 * DAY) });
 
@@ -70,7 +95,9 @@ describe('Personuppgifter: gallring, radering och borttagen person', () => {
       const retention = await namespaceRetentionDays(connection, 'planvakt').finally(() => connection.close());
       expect(retention).toBe(30);
 
-      expect(run.output()).toContain('Gallring (30 dagar): 2 leveransposter, 2 olevererbara, 2 i utkorgen, 2 konfigurationsversioner borttagna');
+      expect(run.output()).toContain(
+        'Gallring (30 dagar): 2 leveransposter, 2 olevererbara, 2 i utkorgen, 2 konfigurationsversioner borttagna',
+      );
       const ledger = await readJsonLines<DeliveryRecord>(files.ledger);
       const undeliverable = await readJsonLines<UndeliverableEntry>(files.undeliverable);
       const outbox = await readJsonLines<OutboxEntry>(files.outbox);
@@ -131,17 +158,33 @@ describe('Personuppgifter: gallring, radering och borttagen person', () => {
     it('a person removed from organisation.yaml, or set active: false, gets no further message: the line above gets it, HR gets the gap, and a digest already gathering is surfaced, never sent', async () => {
       // Reminders 5 working days before and on the Måldatum, Wed 2023-10-18: Wed 10-11 and Wed 10-18.
       const rules = await testRules({ reminders: { beforeDeadline: [5, 0] } });
-      const a = await h.launch(makeActivity({ id: 'gdpr-olle', deadline: '2023-10-18', unit: 'u2', text: 'Aktivitet hos Olle' }), '2023-10-02T09:00:00+02:00', rules);
-      const b = await h.launch(makeActivity({ id: 'gdpr-pia', deadline: '2023-10-18', unit: 'u1', text: 'Aktivitet hos Pia' }), '2023-10-02T09:00:00+02:00', rules);
+      const a = await h.launch(
+        makeActivity({ id: 'gdpr-olle', deadline: '2023-10-18', unit: 'u2', text: 'Aktivitet hos Olle' }),
+        '2023-10-02T09:00:00+02:00',
+        rules,
+      );
+      const b = await h.launch(
+        makeActivity({ id: 'gdpr-pia', deadline: '2023-10-18', unit: 'u1', text: 'Aktivitet hos Pia' }),
+        '2023-10-02T09:00:00+02:00',
+        rules,
+      );
       const shift = a.timeShiftMs;
-      const digest = (person: string, day: string) => env.client.workflow.getHandle(digestWorkflowId(person, day)).query(digestStateQuery);
+      const digest = (person: string, day: string) =>
+        env.client.workflow.getHandle(digestWorkflowId(person, day)).query(digestStateQuery);
       const to = (address: string) => outbox.listOutbox().filter((e) => e.to.includes(address));
 
       // 08:30 on 10-11: both reminders are routed to Olle's and Pia's digests, which send at 09:00.
       await h.sleepUntil('2023-10-11T08:30:00+02:00', shift);
-      expect(await digest('olle-chef', '2023-10-11')).toMatchObject({ phase: 'gathering', items: [{ activityId: 'gdpr-olle' }] });
+      expect(await digest('olle-chef', '2023-10-11')).toMatchObject({
+        phase: 'gathering',
+        items: [{ activityId: 'gdpr-olle' }],
+      });
       // Olle leaves: HR removes his line from organisation.yaml before his digest sends.
-      await saveOrganisation(TEST_ORGANISATION.split('\n').filter((l) => !l.includes('id: olle-chef')).join('\n'));
+      await saveOrganisation(
+        TEST_ORGANISATION.split('\n')
+          .filter((l) => !l.includes('id: olle-chef'))
+          .join('\n'),
+      );
       await h.sleepUntil('2023-10-11T10:00:00+02:00', shift);
 
       expect(await digest('pia-chef', '2023-10-11')).toMatchObject({ phase: 'sent', channel: 'email' });
@@ -152,11 +195,15 @@ describe('Personuppgifter: gallring, radering och borttagen person', () => {
         'teams: ApplicationFailure: olle-chef is not in the organisation',
       ]);
       const surfaced = (await readUndeliverableFile(files.undeliverable)).filter((e) => e.personId === 'olle-chef');
-      expect(surfaced).toMatchObject([{ key: digestWorkflowId('olle-chef', '2023-10-11'), kind: 'message', hrNotified: ['Hugo HR'] }]);
+      expect(surfaced).toMatchObject([
+        { key: digestWorkflowId('olle-chef', '2023-10-11'), kind: 'message', hrNotified: ['Hugo HR'] },
+      ]);
       expect(to('hugo@testby.se').map((e) => e.subject)).toEqual([expect.stringMatching(/^Lucka att åtgärda/)]);
 
       // Pia is deactivated (she stays in the file for the record) after her digest of 10-11.
-      await saveOrganisation(readFileSync(orgFile, 'utf8').replace('email: pia@testby.se,', 'email: pia@testby.se, active: false,'));
+      await saveOrganisation(
+        readFileSync(orgFile, 'utf8').replace('email: pia@testby.se,', 'email: pia@testby.se, active: false,'),
+      );
       await h.sleepUntil('2023-10-18T12:00:00+02:00', shift);
 
       // 10-18: both activities' owners are gone; the avdelningschef gets both, HR the two gaps.
@@ -210,18 +257,26 @@ describe('Personuppgifter: gallring, radering och borttagen person', () => {
       const afterOlle = await snapshot();
       expect(olle.output()).toMatch(/olevererbara meddelanden \(undeliverable\.jsonl\): +1\n/);
       expect(olle.output()).toMatch(/äldre versioner av organisation\.yaml: +1\n/);
-      expect(olle.output()).toContain('Erased: ledger 0, undeliverable 1, outbox 0, organisation versions 1, mentions masked 1.');
+      expect(olle.output()).toContain(
+        'Erased: ledger 0, undeliverable 1, outbox 0, organisation versions 1, mentions masked 1.',
+      );
       expect(afterOlle.undeliverable.filter((e) => e.personId === 'olle-chef')).toHaveLength(0);
       expect(afterOlle.versions).toEqual([2, 3]);
       // HR's email about his undeliverable message stays, without his id.
       expect(text(afterOlle)).not.toMatch(/olle-chef|olle@testby\.se|Olle Enhetschef/);
       expect(afterOlle.outbox).toHaveLength(before.outbox.length);
-      expect(JSON.stringify(afterOlle.outbox.find((e) => e.to.includes('hugo@testby.se') && e.text?.includes('nådde ingen kanal')))).toContain(MASK);
+      expect(
+        JSON.stringify(
+          afterOlle.outbox.find((e) => e.to.includes('hugo@testby.se') && e.text?.includes('nådde ingen kanal')),
+        ),
+      ).toContain(MASK);
 
       // Pia is deactivated, so organisation.yaml still knows her id, name and addresses: her id is enough.
       const pia = spawnPlanvakt(['erase', 'pia-chef'], cli);
       expect(await pia.exited).toBe(0);
-      expect(pia.output()).toContain('Erased: ledger 1, undeliverable 0, outbox 1, organisation versions 1, mentions masked 1.');
+      expect(pia.output()).toContain(
+        'Erased: ledger 1, undeliverable 0, outbox 1, organisation versions 1, mentions masked 1.',
+      );
       expect(pia.output()).toContain('Personen står kvar (inaktiv) i');
       const afterPia = await snapshot();
       expect(text(afterPia)).not.toMatch(/pia-chef|pia@testby\.se|Pia Enhetschef/);
@@ -234,14 +289,27 @@ describe('Personuppgifter: gallring, radering och borttagen person', () => {
         undeliverable: s.undeliverable.filter((e) => e.personId !== 'olle-chef').map((e) => e.key),
       });
       expect(others(afterPia)).toEqual(others(before));
-      const removed = before.ledger.length + before.undeliverable.length + before.outbox.length - (afterPia.ledger.length + afterPia.undeliverable.length + afterPia.outbox.length);
+      const removed =
+        before.ledger.length +
+        before.undeliverable.length +
+        before.outbox.length -
+        (afterPia.ledger.length + afterPia.undeliverable.length + afterPia.outbox.length);
 
       // The worker's ledger (open in this process) saw the file replaced: it forgets Pia and appends to the new file.
       const piaKey = before.ledger.find((r) => r.recipientId === 'pia-chef')!.key;
       expect(await ledger.has(piaKey)).toBe(true);
-      await ledger.record('pv1-ffffffffffffffffffffffffffffffffffffffff', { recipientId: 'ada-avd', channel: 'email', sentAt: new Date().toISOString() });
+      await ledger.record('pv1-ffffffffffffffffffffffffffffffffffffffff', {
+        recipientId: 'ada-avd',
+        channel: 'email',
+        sentAt: new Date().toISOString(),
+      });
       expect(await ledger.has(piaKey)).toBe(false);
-      expect((await readJsonLines<DeliveryRecord>(files.ledger)).map((r) => r.recipientId).sort()).toEqual(['ada-avd', 'ada-avd', 'hugo-hr', 'hugo-hr']);
+      expect((await readJsonLines<DeliveryRecord>(files.ledger)).map((r) => r.recipientId).sort()).toEqual([
+        'ada-avd',
+        'ada-avd',
+        'hugo-hr',
+        'hugo-hr',
+      ]);
 
       parts.set('erase', {
         size: `2 personer via planvakt erase (1 borttagen, 1 avaktiverad), 1 vägran för aktiv person; ${before.ledger.length + before.undeliverable.length + before.outbox.length} poster, 3 organisationsversioner`,
@@ -252,7 +320,11 @@ describe('Personuppgifter: gallring, radering och borttagen person', () => {
 
   it('records the row', async () => {
     await recordReliability(
-      { id: '07-personal-data', test: 'Personuppgifter: gallring, radering och borttagen person (personal data: retention, erasure, removed person)', file: 'test/reliability/personal-data.test.ts' },
+      {
+        id: '07-personal-data',
+        test: 'Personuppgifter: gallring, radering och borttagen person (personal data: retention, erasure, removed person)',
+        file: 'test/reliability/personal-data.test.ts',
+      },
       async (r) => {
         const missing = ['prune', 'removed', 'erase'].filter((p) => !parts.has(p));
         r.size = [...parts.values()].map((p) => p.size).join('; ');

@@ -42,7 +42,8 @@ beforeAll(async () => {
   const plan = (await readPlanFile(seedPath(KOMPETENSPLAN))).plan;
   const shift = await h.shiftFor('2022-04-01T09:00:00+02:00');
   const wanted: string[] = OWNERS.map((o) => o.activity);
-  for (const p of placedActivities(plan).filter((x) => wanted.includes(x.activity.id))) await h.launchLifecycle(toLifecycleActivity(plan, p), shift);
+  for (const p of placedActivities(plan).filter((x) => wanted.includes(x.activity.id)))
+    await h.launchLifecycle(toLifecycleActivity(plan, p), shift);
 }, 120_000);
 afterAll(async () => {
   await h?.stop();
@@ -51,10 +52,13 @@ afterAll(async () => {
 
 const inADay = () => new Date(Date.now() + 86_400_000).toISOString();
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-const decoded = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as Record<string, unknown>;
+const decoded = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as Record<string, unknown>;
 
 async function reportsIn(activity: string): Promise<number> {
-  return (await env.client.workflow.getHandle(lifecycleWorkflowId(activity)).query(timelineQuery)).filter((t) => t.type === 'reported').length;
+  return (await env.client.workflow.getHandle(lifecycleWorkflowId(activity)).query(timelineQuery)).filter(
+    (t) => t.type === 'reported',
+  ).length;
 }
 
 /** Variants of a valid token that must all be refused, by kind. */
@@ -62,14 +66,28 @@ function variants(token: string, others: string[]): Record<string, string[]> {
   const [payload, signature] = token.split('.') as [string, string];
   const claims = decoded(token);
   const flips: string[] = [];
-  for (let i = 0; i < token.length; i++) for (const c of `${ALPHABET}.`) if (c !== token[i]) flips.push(token.slice(0, i) + c + token.slice(i + 1));
+  for (let i = 0; i < token.length; i++)
+    for (const c of `${ALPHABET}.`) if (c !== token[i]) flips.push(token.slice(0, i) + c + token.slice(i + 1));
   const cuts: string[] = [];
   for (let k = 0; k < token.length; k++) cuts.push(token.slice(0, k), token.slice(token.length - k));
-  const keys = [DEV_CHECKIN_SECRET, `${TEST_SECRET}x`, TEST_SECRET.slice(0, -1), TEST_SECRET.toUpperCase(), '', ...Array.from({ length: 20 }, (_, i) => `another-key-${i}-${'k'.repeat(32)}`)];
-  const resigned = keys.map((k) => signCheckinToken(k, { person: claims.p as string, activities: claims.a as string[], expires: inADay() }));
+  const keys = [
+    DEV_CHECKIN_SECRET,
+    `${TEST_SECRET}x`,
+    TEST_SECRET.slice(0, -1),
+    TEST_SECRET.toUpperCase(),
+    '',
+    ...Array.from({ length: 20 }, (_, i) => `another-key-${i}-${'k'.repeat(32)}`),
+  ];
+  const resigned = keys.map((k) =>
+    signCheckinToken(k, { person: claims.p as string, activities: claims.a as string[], expires: inADay() }),
+  );
   const now = Date.now();
   const expired = [0, 1_000, 60_000, 3_600_000, 86_400_000, 400 * 86_400_000].map((ago) =>
-    signCheckinToken(TEST_SECRET, { person: claims.p as string, activities: claims.a as string[], expires: new Date(now - ago).toISOString() }),
+    signCheckinToken(TEST_SECRET, {
+      person: claims.p as string,
+      activities: claims.a as string[],
+      expires: new Date(now - ago).toISOString(),
+    }),
   );
   const edited = [
     { ...claims, p: 'helena-hr' },
@@ -81,7 +99,17 @@ function variants(token: string, others: string[]): Record<string, string[]> {
     { ...claims, v: 2 },
   ].map((c) => `${b64(c)}.${signature}`);
   const spliced = others.flatMap((o) => [`${payload}.${o.split('.')[1]}`, `${o.split('.')[0]}.${signature}`]);
-  const malformed = [`${token}.`, `${token}.${signature}`, `.${token}`, token.replace('.', ''), `${payload}.${signature}=`, `${payload}.${signature}%3D`, `${token}%00`, `${payload}..${signature}`, 'x'.repeat(5000)];
+  const malformed = [
+    `${token}.`,
+    `${token}.${signature}`,
+    `.${token}`,
+    token.replace('.', ''),
+    `${payload}.${signature}=`,
+    `${payload}.${signature}%3D`,
+    `${token}%00`,
+    `${payload}..${signature}`,
+    'x'.repeat(5000),
+  ];
   return { flips, cuts, resigned, expired, edited, spliced, malformed };
 }
 
@@ -95,7 +123,8 @@ function secretLiterals(): { file: string; literal: string; why: string }[] {
   const root = fileURLToPath(new URL('../../src/', import.meta.url));
   const files: string[] = [];
   const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') && files.push(join(dir, e.name));
+    for (const e of readdirSync(dir, { withFileTypes: true }))
+      e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') && files.push(join(dir, e.name));
   };
   walk(root);
   const found: { file: string; literal: string; why: string }[] = [];
@@ -116,9 +145,14 @@ function secretLiterals(): { file: string; literal: string; why: string }[] {
           ? 'JWT'
           : /\b(AKIA|ASIA)[A-Z0-9]{16}\b|\bsk-[A-Za-z0-9]{20,}|\bxox[abpr]-|\bgh[pousr]_[A-Za-z0-9]{30,}/.test(literal)
             ? 'cloud or API key format'
-            : /(secret|password|passwd|pwd|api_?key|apikey|credential|access_?token|client_?secret)["']?\s*[:=]\s*$/i.test(before) && literal.length >= 3
+            : /(secret|password|passwd|pwd|api_?key|apikey|credential|access_?token|client_?secret)["']?\s*[:=]\s*$/i.test(
+                  before,
+                ) && literal.length >= 3
               ? 'assigned to a secret-named field'
-              : /^[A-Za-z0-9+/=_-]{24,}$/.test(literal) && /[0-9]/.test(literal) && /[A-Za-z]/.test(literal) && entropy(literal) >= 4
+              : /^[A-Za-z0-9+/=_-]{24,}$/.test(literal) &&
+                  /[0-9]/.test(literal) &&
+                  /[A-Za-z]/.test(literal) &&
+                  entropy(literal) >= 4
                 ? 'high-entropy string'
                 : undefined;
       if (why) found.push({ file: rel, literal, why });
@@ -142,9 +176,16 @@ const ALLOWED = new Map([
 describe('check-in links and secrets', () => {
   it('refuses every manipulated, expired, resigned, swapped and other person’s token; replays record once; no secret in the source; production refuses the development keys', async () => {
     await recordReliability(
-      { id: '06-tokens', test: 'Länkar och sessioner: manipulerade, utgångna, återspelade och andras incheckningslänkar (tampered, expired, replayed and cross-person check-in links)', file: 'test/reliability/tokens.test.ts' },
+      {
+        id: '06-tokens',
+        test: 'Länkar och sessioner: manipulerade, utgångna, återspelade och andras incheckningslänkar (tampered, expired, replayed and cross-person check-in links)',
+        file: 'test/reliability/tokens.test.ts',
+      },
       async (r) => {
-        const valid = OWNERS.map((o) => ({ ...o, token: signCheckinToken(TEST_SECRET, { person: o.person, activities: [o.activity], expires: inADay() }) }));
+        const valid = OWNERS.map((o) => ({
+          ...o,
+          token: signCheckinToken(TEST_SECRET, { person: o.person, activities: [o.activity], expires: inADay() }),
+        }));
         const before = await Promise.all(OWNERS.map((o) => reportsIn(o.activity)));
 
         // Valid links are accepted: the page opens and a status is recorded.
@@ -153,7 +194,12 @@ describe('check-in links and secrets', () => {
           const page = await h.app.inject(`/status/${v.token}`);
           expect(page.statusCode).toBe(200);
           expect(page.body).toContain('<form method="post"');
-          const res = await h.post(v.token, { submission: `giltig-${i}-0123456789`, activity: v.activity, status: 'inProgress', comment: 'kontroll' });
+          const res = await h.post(v.token, {
+            submission: `giltig-${i}-0123456789`,
+            activity: v.activity,
+            status: 'inProgress',
+            comment: 'kontroll',
+          });
           expect(res.statusCode, res.body).toBe(200);
           expect(res.body).toContain('Tack');
           accepted++;
@@ -165,15 +211,23 @@ describe('check-in links and secrets', () => {
         let n = 0;
         let requests = 0;
         for (const v of valid) {
-          const kinds = variants(v.token, valid.filter((x) => x !== v).map((x) => x.token));
+          const kinds = variants(
+            v.token,
+            valid.filter((x) => x !== v).map((x) => x.token),
+          );
           for (const [kind, list] of Object.entries(kinds)) {
             for (const t of list) {
               const get = await h.app.inject(`/status/${t}`);
               // Pågår, not Klar: a variant wrongly accepted must not end the lifecycle and hide what follows.
-              const post = await h.post(t, { submission: `variant-${n++}-0123456789`, activity: v.activity, status: 'inProgress' });
+              const post = await h.post(t, {
+                submission: `variant-${n++}-0123456789`,
+                activity: v.activity,
+                status: 'inProgress',
+              });
               tried[kind] = (tried[kind] ?? 0) + 1;
               requests += 2;
-              if (!refused(get) || !refused(post)) failures.push(`${kind}: ${t} → GET ${get.statusCode}, POST ${post.statusCode}`);
+              if (!refused(get) || !refused(post))
+                failures.push(`${kind}: ${t} → GET ${get.statusCode}, POST ${post.statusCode}`);
             }
           }
         }
@@ -181,32 +235,72 @@ describe('check-in links and secrets', () => {
         // Valid tokens of the wrong person: for another's activity, or naming one that is not theirs in the form.
         const expires = inADay();
         const crossPerson = [
-          ...OWNERS.flatMap((o) => OWNERS.filter((x) => x !== o).map((x) => ({ token: signCheckinToken(TEST_SECRET, { person: o.person, activities: [x.activity], expires }), activity: x.activity }))),
-          ...OWNERS.flatMap((o) => OWNERS.filter((x) => x !== o).map((x) => ({ token: signCheckinToken(TEST_SECRET, { person: o.person, activities: [o.activity, x.activity], expires }), activity: x.activity }))),
-          ...OWNERS.map((o) => ({ token: signCheckinToken(TEST_SECRET, { person: 'vera-rektor', activities: [o.activity], expires }), activity: o.activity })),
-          ...OWNERS.map((o) => ({ token: signCheckinToken(TEST_SECRET, { person: 'ingen-sadan-person', activities: [o.activity], expires }), activity: o.activity })),
-          ...OWNERS.map((o) => ({ token: signCheckinToken(TEST_SECRET, { person: o.person, activities: ['finns-inte-0000'], expires }), activity: 'finns-inte-0000' })),
-          ...OWNERS.map((o) => ({ token: signCheckinToken(TEST_SECRET, { person: o.person, cycle: 'cycle-finns-inte', expires }), activity: o.activity })),
+          ...OWNERS.flatMap((o) =>
+            OWNERS.filter((x) => x !== o).map((x) => ({
+              token: signCheckinToken(TEST_SECRET, { person: o.person, activities: [x.activity], expires }),
+              activity: x.activity,
+            })),
+          ),
+          ...OWNERS.flatMap((o) =>
+            OWNERS.filter((x) => x !== o).map((x) => ({
+              token: signCheckinToken(TEST_SECRET, { person: o.person, activities: [o.activity, x.activity], expires }),
+              activity: x.activity,
+            })),
+          ),
+          ...OWNERS.map((o) => ({
+            token: signCheckinToken(TEST_SECRET, { person: 'vera-rektor', activities: [o.activity], expires }),
+            activity: o.activity,
+          })),
+          ...OWNERS.map((o) => ({
+            token: signCheckinToken(TEST_SECRET, { person: 'ingen-sadan-person', activities: [o.activity], expires }),
+            activity: o.activity,
+          })),
+          ...OWNERS.map((o) => ({
+            token: signCheckinToken(TEST_SECRET, { person: o.person, activities: ['finns-inte-0000'], expires }),
+            activity: 'finns-inte-0000',
+          })),
+          ...OWNERS.map((o) => ({
+            token: signCheckinToken(TEST_SECRET, { person: o.person, cycle: 'cycle-finns-inte', expires }),
+            activity: o.activity,
+          })),
         ];
         for (const c of crossPerson) {
           const get = await h.app.inject(`/status/${c.token}`);
-          const post = await h.post(c.token, { submission: `annan-${n++}-0123456789`, activity: c.activity, status: 'done' });
+          const post = await h.post(c.token, {
+            submission: `annan-${n++}-0123456789`,
+            activity: c.activity,
+            status: 'done',
+          });
           tried.crossPerson = (tried.crossPerson ?? 0) + 1;
           requests += 2;
-          if (!refused(get) || !refused(post)) failures.push(`crossPerson: ${JSON.stringify(decoded(c.token))} → GET ${get.statusCode}, POST ${post.statusCode}`);
+          if (!refused(get) || !refused(post))
+            failures.push(
+              `crossPerson: ${JSON.stringify(decoded(c.token))} → GET ${get.statusCode}, POST ${post.statusCode}`,
+            );
         }
         for (const v of valid) {
           for (const other of OWNERS.filter((o) => o.activity !== v.activity)) {
-            const post = await h.post(v.token, { submission: `fel-aktivitet-${n++}-0123`, activity: other.activity, status: 'done' });
+            const post = await h.post(v.token, {
+              submission: `fel-aktivitet-${n++}-0123`,
+              activity: other.activity,
+              status: 'done',
+            });
             tried.otherActivityInForm = (tried.otherActivityInForm ?? 0) + 1;
             requests += 1;
-            if (!refused(post)) failures.push(`otherActivityInForm: ${v.person} → ${other.activity}: ${post.statusCode}`);
+            if (!refused(post))
+              failures.push(`otherActivityInForm: ${v.person} → ${other.activity}: ${post.statusCode}`);
           }
         }
 
         // The same form, sent again and again (a double click, a replayed request): one report.
         const replays = 50;
-        const form = { submission: 'aterspelad-0123456789', activity: valid[0]!.activity, status: 'late', proposedDate: '2022-10-31', comment: 'återspelad' };
+        const form = {
+          submission: 'aterspelad-0123456789',
+          activity: valid[0]!.activity,
+          status: 'late',
+          proposedDate: '2022-10-31',
+          comment: 'återspelad',
+        };
         for (let i = 0; i <= replays; i++) {
           const res = await h.post(valid[0]!.token, form);
           expect(res.statusCode, res.body.slice(-600)).toBe(200);
@@ -219,7 +313,9 @@ describe('check-in links and secrets', () => {
         const total = Object.values(tried).reduce((a, b) => a + b, 0);
         // One entry in failures per variant that got through.
         const refusedCount = total - failures.length;
-        r.size = `${total} token-varianter (${Object.entries(tried).map(([k, v]) => `${v} ${k}`).join(', ')}), öppnade och skickade: ${requests} förfrågningar; ${replays} återspelningar`;
+        r.size = `${total} token-varianter (${Object.entries(tried)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', ')}), öppnade och skickade: ${requests} förfrågningar; ${replays} återspelningar`;
         r.result = `${refusedCount}/${total} avvisade, ${accepted} giltiga godkända (sidan öppnad och status registrerad), ${replays} återspelningar registrerade 0 gånger till`;
         expect(failures).toEqual([]);
 
@@ -230,15 +326,27 @@ describe('check-in links and secrets', () => {
         expect(literals.map((l) => l.literal)).toContain(DEV_CHECKIN_SECRET);
 
         // Production refuses both development keys, alone and when the web server starts.
-        const oidc = { OIDC_ISSUER: 'https://login.example/tenant/v2.0', OIDC_CLIENT_ID: 'id', OIDC_CLIENT_SECRET: 'client', OIDC_REDIRECT_URI: 'https://planvakt.example/logga-in/callback' };
+        const oidc = {
+          OIDC_ISSUER: 'https://login.example/tenant/v2.0',
+          OIDC_CLIENT_ID: 'id',
+          OIDC_CLIENT_SECRET: 'client',
+          OIDC_REDIRECT_URI: 'https://planvakt.example/logga-in/callback',
+        };
         const strong = 'p'.repeat(48);
-        expect(() => checkinSecret({ PLANVAKT_MODE: 'production', PLANVAKT_CHECKIN_SECRET: DEV_CHECKIN_SECRET })).toThrow(/development default/);
-        expect(() => settingsFromEnv({ PLANVAKT_MODE: 'production', ...oidc, PLANVAKT_SESSION_SECRET: DEV_SESSION_SECRET })).toThrow(/development default/);
+        expect(() =>
+          checkinSecret({ PLANVAKT_MODE: 'production', PLANVAKT_CHECKIN_SECRET: DEV_CHECKIN_SECRET }),
+        ).toThrow(/development default/);
+        expect(() =>
+          settingsFromEnv({ PLANVAKT_MODE: 'production', ...oidc, PLANVAKT_SESSION_SECRET: DEV_SESSION_SECRET }),
+        ).toThrow(/development default/);
         const startWith = async (vars: Record<string, string>) => {
           const saved = { ...process.env };
           Object.assign(process.env, { PLANVAKT_MODE: 'production', ...oidc, ...vars });
           try {
-            const app = await createWebServer({ temporal: { connection: env.connection, address: 'test', namespace: 'default' }, workerState: () => 'RUNNING' });
+            const app = await createWebServer({
+              temporal: { connection: env.connection, address: 'test', namespace: 'default' },
+              workerState: () => 'RUNNING',
+            });
             await app.close();
             return 'started';
           } catch (e) {
@@ -248,8 +356,12 @@ describe('check-in links and secrets', () => {
             Object.assign(process.env, saved);
           }
         };
-        expect(await startWith({ PLANVAKT_CHECKIN_SECRET: DEV_CHECKIN_SECRET, PLANVAKT_SESSION_SECRET: strong })).toMatch(/PLANVAKT_CHECKIN_SECRET is the development default/);
-        expect(await startWith({ PLANVAKT_CHECKIN_SECRET: strong, PLANVAKT_SESSION_SECRET: DEV_SESSION_SECRET })).toMatch(/PLANVAKT_SESSION_SECRET .*development default/);
+        expect(
+          await startWith({ PLANVAKT_CHECKIN_SECRET: DEV_CHECKIN_SECRET, PLANVAKT_SESSION_SECRET: strong }),
+        ).toMatch(/PLANVAKT_CHECKIN_SECRET is the development default/);
+        expect(
+          await startWith({ PLANVAKT_CHECKIN_SECRET: strong, PLANVAKT_SESSION_SECRET: DEV_SESSION_SECRET }),
+        ).toMatch(/PLANVAKT_SESSION_SECRET .*development default/);
         r.result += `; källkoden: ${literals.length} träffar på nyckelmönster, alla dokumenterade utvecklingsvärden (${[...new Set(literals.map((l) => ALLOWED.get(l.literal)))].join(', ')}); utvecklingsnycklarna vägras i produktion (2/2)`;
       },
     );

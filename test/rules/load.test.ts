@@ -28,7 +28,12 @@ describe('rules defaults', () => {
       { to: 'avdelningschef', afterWorkingDays: 10 },
       { to: 'forvaltningschef', afterWorkingDays: 10 },
     ]);
-    expect(r.delivery).toEqual({ sendTime: '08:00', digest: true, preferredChannel: 'email', fallbackChannel: 'email' });
+    expect(r.delivery).toEqual({
+      sendTime: '08:00',
+      digest: true,
+      preferredChannel: 'email',
+      fallbackChannel: 'email',
+    });
     expect(r.followUp.cadences.tertial).toEqual(['T1', 'T2']);
     expect(r.followUp.periods.APT).toMatchObject({ every: 'month', weekday: 'tisdag', week: 1 });
   });
@@ -54,11 +59,46 @@ describe('loadRules', () => {
   });
 
   it.each([
-    ['wrong type', 'overdue:\n  repeatEveryWorkingDays: fem\n', 2, 'overdue.repeatEveryWorkingDays', /expected number/, /förväntade ett tal, fick text/],
-    ['misspelt key', 'reminders:\n  beforeDeadlin: [5]\n', 2, 'reminders', /Unrecognized key: "beforeDeadlin"/, /Okänd nyckel/],
-    ['bad send time', 'delivery:\n  sendTime: "8"\n', 2, 'delivery.sendTime', /expected a time HH:MM/, /förväntade en tid TT:MM/],
-    ['unknown escalation target', 'escalation:\n  - to: rektor\n    afterWorkingDays: 3\n', 2, 'escalation.0.to', /Invalid option/, /Ogiltig/],
-    ['unknown department', 'departments:\n  skolan:\n    quietDays: []\n', 2, 'departments.skolan', /unknown department "skolan"/, /okänd avdelning "skolan"/],
+    [
+      'wrong type',
+      'overdue:\n  repeatEveryWorkingDays: fem\n',
+      2,
+      'overdue.repeatEveryWorkingDays',
+      /expected number/,
+      /förväntade ett tal, fick text/,
+    ],
+    [
+      'misspelt key',
+      'reminders:\n  beforeDeadlin: [5]\n',
+      2,
+      'reminders',
+      /Unrecognized key: "beforeDeadlin"/,
+      /Okänd nyckel/,
+    ],
+    [
+      'bad send time',
+      'delivery:\n  sendTime: "8"\n',
+      2,
+      'delivery.sendTime',
+      /expected a time HH:MM/,
+      /förväntade en tid TT:MM/,
+    ],
+    [
+      'unknown escalation target',
+      'escalation:\n  - to: rektor\n    afterWorkingDays: 3\n',
+      2,
+      'escalation.0.to',
+      /Invalid option/,
+      /Ogiltig/,
+    ],
+    [
+      'unknown department',
+      'departments:\n  skolan:\n    quietDays: []\n',
+      2,
+      'departments.skolan',
+      /unknown department "skolan"/,
+      /okänd avdelning "skolan"/,
+    ],
     [
       'an override that breaks the merged rules points into the override',
       'departments:\n  forskola:\n    followUp:\n      periods:\n        T1:\n          due: "13-01"\n',
@@ -67,7 +107,14 @@ describe('loadRules', () => {
       /expected a month and day MM-DD/,
       /förväntade månad och dag MM-DD/,
     ],
-    ['a year override with a bad date', 'followUp:\n  periods:\n    T1:\n      every: year\n      opens: "04-20"\n      due: "05-10"\n      years:\n        2023: { due: "2023-02-30" }\n', 8, 'followUp.periods.T1.years.2023.due', /expected a date/, /förväntade ett datum/],
+    [
+      'a year override with a bad date',
+      'followUp:\n  periods:\n    T1:\n      every: year\n      opens: "04-20"\n      due: "05-10"\n      years:\n        2023: { due: "2023-02-30" }\n',
+      8,
+      'followUp.periods.T1.years.2023.due',
+      /expected a date/,
+      /förväntade ett datum/,
+    ],
   ])('%s: one error with its line and field', (_case, text, line, field, en, sv) => {
     const errors = errorsOf(text);
     expect(errors).toHaveLength(1);

@@ -14,7 +14,20 @@ const message = (over: Partial<Simulation['messages'][number]>): Simulation['mes
   reason: 'påminnelse 20 arbetsdagar före måldatum 2022-12-31',
   recipients: ['Anna Andersson (Enhetschef)'],
   channel: 'email',
-  activity: { id: 'a', plan: 'p', department: 'forskola', section: 'Utveckla', goal: 'g', text: hostile, deadlineRaw: '', milestones: [], owners: [], cadences: [], followUp: '', source: { file: 'f', line: 1 } },
+  activity: {
+    id: 'a',
+    plan: 'p',
+    department: 'forskola',
+    section: 'Utveckla',
+    goal: 'g',
+    text: hostile,
+    deadlineRaw: '',
+    milestones: [],
+    owners: [],
+    cadences: [],
+    followUp: '',
+    source: { file: 'f', line: 1 },
+  },
   ...over,
 });
 
@@ -24,13 +37,26 @@ const sim: Simulation = {
   messages: [
     message({}),
     message({ activityId: 'b', key: 'k2' }),
-    message({ activityId: 'b', key: 'k3', kind: 'escalation', to: 'avdelningschef', localDate: '2022-12-05', at: '2022-12-05T07:00:00.000Z', recipients: ['Bo Berg (Avdelningschef)', 'Bo Berg (HR)'] }),
+    message({
+      activityId: 'b',
+      key: 'k3',
+      kind: 'escalation',
+      to: 'avdelningschef',
+      localDate: '2022-12-05',
+      at: '2022-12-05T07:00:00.000Z',
+      recipients: ['Bo Berg (Avdelningschef)', 'Bo Berg (HR)'],
+    }),
   ],
 };
 
 describe('simulate output', () => {
   it('writes the timeline in Swedish, local time', () => {
-    expect(timelineRows(sim)[0]).toMatchObject({ datum: '2022-12-02', tid: '08:00', typ: 'påminnelse', kanal: 'email' });
+    expect(timelineRows(sim)[0]).toMatchObject({
+      datum: '2022-12-02',
+      tid: '08:00',
+      typ: 'påminnelse',
+      kanal: 'email',
+    });
     expect(timelineRows(sim)[2]).toMatchObject({ typ: 'eskalering' });
   });
 

@@ -12,7 +12,9 @@ import { parseScenario } from '../../src/simulate/scenario';
 import { LifecycleHarness, rulesPath } from '../helpers/lifecycle';
 import { timeSkippingEnv } from '../helpers/temporal';
 
-const planPath = fileURLToPath(new URL('../../../shared/plans/kompetensforsorjningsplan-2021-2023.md', import.meta.url));
+const planPath = fileURLToPath(
+  new URL('../../../shared/plans/kompetensforsorjningsplan-2021-2023.md', import.meta.url),
+);
 const orgPath = fileURLToPath(new URL('../../config/organisation.yaml', import.meta.url));
 const rulesText = readFileSync(rulesPath, 'utf8');
 const rules = parseRules(rulesPath, rulesText);
@@ -100,12 +102,19 @@ describe('the preview is what the lifecycle really sends', () => {
 
   it('gives the same events at the same instants to the same recipients as a run through the lifecycle harness', async () => {
     const { plan } = await readPlanFile(planPath);
-    const activities = placedActivities(plan).filter((p) => p.department.id === 'forskola').map((p) => toLifecycleActivity(plan, p));
+    const activities = placedActivities(plan)
+      .filter((p) => p.department.id === 'forskola')
+      .map((p) => toLifecycleActivity(plan, p));
     const handles = [];
-    for (const a of activities) handles.push(await h.launch(a, stockholmInstant('2022-01-01', '00:00'), rulesFor(rules, 'forskola')));
+    for (const a of activities)
+      handles.push(await h.launch(a, stockholmInstant('2022-01-01', '00:00'), rulesFor(rules, 'forskola')));
     await h.sleepUntil(stockholmInstant('2023-01-01', '00:00'), handles[0]!.timeShiftMs);
-    const key = (m: { activityId: string; key: string; at: string; kind: string; to: string }) => `${m.activityId} ${m.key} ${m.at} ${m.kind} ${m.to}`;
-    const run = h.delivery.messages.filter((m) => m.at < stockholmInstant('2023-01-01', '00:00')).map(key).sort();
+    const key = (m: { activityId: string; key: string; at: string; kind: string; to: string }) =>
+      `${m.activityId} ${m.key} ${m.at} ${m.kind} ${m.to}`;
+    const run = h.delivery.messages
+      .filter((m) => m.at < stockholmInstant('2023-01-01', '00:00'))
+      .map(key)
+      .sort();
     expect(run.length).toBe(worstCase.messages.length);
     expect(worstCase.messages.map(key).sort()).toEqual(run);
     for (const handle of handles) await handle.handle.terminate('test done');
@@ -116,14 +125,27 @@ describe('a scenario', () => {
   it('an answer Klar ends an activity; an answer by someone who may not report is listed as refused', async () => {
     const { plan } = await readPlanFile(planPath);
     const org = await loadOrganisation(orgPath);
-    const target = placedActivities(plan).find((p) => p.department.id === 'forskola' && p.activity.text.includes('Mediateket'))!.activity;
-    const owner = org.people.find((p) => p.active !== false && p.roles.some((r) => r.role === 'pedagogiskUtvecklingsledare'))!;
+    const target = placedActivities(plan).find(
+      (p) => p.department.id === 'forskola' && p.activity.text.includes('Mediateket'),
+    )!.activity;
+    const owner = org.people.find(
+      (p) => p.active !== false && p.roles.some((r) => r.role === 'pedagogiskUtvecklingsledare'),
+    )!;
     const outsider = org.people.find((p) => p.active !== false && p.roles.every((r) => r.role === 'hr'))!;
     const scenario = parseScenario(
       'scenario.yaml',
       `answers:\n  - { activity: Mediateket, date: 2022-05-02, by: ${outsider.id}, status: Pågår }\n  - { activity: ${target.id}, date: 2022-06-01, by: ${owner.id}, status: Klar, comment: "Klart" }\n`,
     );
-    const sim = await simulate({ plan, rules, rulesVersion: 'x', organisation: org, from: '2022-01-01', to: '2022-12-31', scenario, departments: ['forskola'] });
+    const sim = await simulate({
+      plan,
+      rules,
+      rulesVersion: 'x',
+      organisation: org,
+      from: '2022-01-01',
+      to: '2022-12-31',
+      scenario,
+      departments: ['forskola'],
+    });
     expect(sim.refused).toHaveLength(1);
     expect(sim.refused[0]).toMatch(/varken ansvarig/);
     const forTarget = sim.messages.filter((m) => m.activityId === target.id);

@@ -25,14 +25,17 @@ afterAll(async () => {
 async function reminderActivity(): Promise<string> {
   for await (const wf of h.env.client.workflow.list({ query: `${PLAN} AND PlanvaktDepartment = 'forskola'` })) {
     const next = await h.env.client.workflow.getHandle(wf.workflowId).query(nextEventQuery);
-    if (next?.kind === 'reminder' && /^påminnelse 5 arbetsdagar/.test(next.reason)) return wf.workflowId.replace(/^activity-/, '');
+    if (next?.kind === 'reminder' && /^påminnelse 5 arbetsdagar/.test(next.reason))
+      return wf.workflowId.replace(/^activity-/, '');
   }
   throw new Error('no förskola activity with a reminder next');
 }
 
 /** An activity id of a department, from visibility. */
 async function activityOf(department: string): Promise<string> {
-  for await (const wf of h.env.client.workflow.list({ query: `${PLAN} AND PlanvaktDepartment = '${department}' AND PlanvaktDeadline >= '2022-06-01T00:00:00Z' AND PlanvaktDeadline < '2023-01-01T00:00:00Z'` })) {
+  for await (const wf of h.env.client.workflow.list({
+    query: `${PLAN} AND PlanvaktDepartment = '${department}' AND PlanvaktDeadline >= '2022-06-01T00:00:00Z' AND PlanvaktDeadline < '2023-01-01T00:00:00Z'`,
+  })) {
     return wf.workflowId.replace(/^activity-/, '');
   }
   throw new Error(`no activity in ${department}`);
@@ -61,7 +64,9 @@ describe('sign-in and access', () => {
     // The CSRF cookie is there, the token is not (or is another's): refused, nobody signed in.
     await s.get('/logga-in');
     expect((await s.post('/logga-in/utveckling', { person: 'hanna-hrchef' })).statusCode).toBe(403);
-    expect((await s.post('/logga-in/utveckling', { person: 'hanna-hrchef', _csrf: Session.csrf(page.body) })).statusCode).toBe(403);
+    expect(
+      (await s.post('/logga-in/utveckling', { person: 'hanna-hrchef', _csrf: Session.csrf(page.body) })).statusCode,
+    ).toBe(403);
     expect((await s.get('/')).statusCode).toBe(303);
     const signedIn = await hr.get('/installningar');
     const refused = await hr.post('/installningar/regler', { beforeDeadline: '1' });
@@ -71,14 +76,19 @@ describe('sign-in and access', () => {
   });
 
   it('keeps HR pages from a department head', async () => {
-    for (const url of ['/importera', '/installningar', '/forhandsvisning']) expect((await anna.get(url)).statusCode).toBe(403);
+    for (const url of ['/importera', '/installningar', '/forhandsvisning'])
+      expect((await anna.get(url)).statusCode).toBe(403);
   });
 });
 
 describe('import, dashboard, activity, settings', () => {
   it('imports the seed plan through the page: parsed result, warnings with lines, diff, then confirm', async () => {
     const page = await hr.get('/importera');
-    const preview = await hr.upload('/importera', { _csrf: Session.csrf(page.body) }, { field: 'plan', name: 'kompetensforsorjningsplan-2021-2023.md', content: seed });
+    const preview = await hr.upload(
+      '/importera',
+      { _csrf: Session.csrf(page.body) },
+      { field: 'plan', name: 'kompetensforsorjningsplan-2021-2023.md', content: seed },
+    );
     expect(preview.statusCode).toBe(200);
     expect(preview.body).toContain('73 aktiviteter i 5 avdelningar');
     expect(preview.body).toContain('73 nya, 0 ändrade, 0 borttagna');
@@ -88,7 +98,10 @@ describe('import, dashboard, activity, settings', () => {
 
     // Another person cannot confirm HR's upload.
     const frida = await new Session(h.app).signIn('frida-forvaltare');
-    const other = await frida.post('/importera/bekrafta', { _csrf: Session.csrf((await frida.get('/importera')).body), pending });
+    const other = await frida.post('/importera/bekrafta', {
+      _csrf: Session.csrf((await frida.get('/importera')).body),
+      pending,
+    });
     expect(other.statusCode).toBe(410);
 
     const done = await hr.post('/importera/bekrafta', { _csrf: Session.csrf(preview.body), pending });
@@ -102,7 +115,9 @@ describe('import, dashboard, activity, settings', () => {
     expect(res.statusCode).toBe(200);
     const rows = [...res.body.matchAll(/<tr data-department="([^"]+)">/g)].map((m) => m[1]);
     expect(rows).toEqual(['forskola', 'stadsutveckling', 'aldreomsorg', 'individ-och-familj', 'funktionsnedsattning']);
-    expect(res.body).toMatch(/class="light light-(green|yellow|red)"><span aria-hidden="true">●<\/span> (Grön|Gul|Röd)/);
+    expect(res.body).toMatch(
+      /class="light light-(green|yellow|red)"><span aria-hidden="true">●<\/span> (Grön|Gul|Röd)/,
+    );
     expect(res.body).toContain('73 aktiviteter matchar');
 
     const own = await anna.get('/');
@@ -136,12 +151,18 @@ describe('import, dashboard, activity, settings', () => {
   it('shows one activity: owners as people, the next event with its reason, the timeline; a status report moves it', async () => {
     const id = await activityOf('forskola');
     const other = await reminderActivity();
-    expect((await anna.get(`/aktivitet/${other}`)).body).toMatch(/id="next-event"><strong>2022-06-\d\d kl\. 08:00<\/strong>: Påminnelse – påminnelse 5 arbetsdagar före måldatum 2022-06-30, till [^<]*Rektor [A-ZÅÄÖ]/);
+    expect((await anna.get(`/aktivitet/${other}`)).body).toMatch(
+      /id="next-event"><strong>2022-06-\d\d kl\. 08:00<\/strong>: Påminnelse – påminnelse 5 arbetsdagar före måldatum 2022-06-30, till [^<]*Rektor [A-ZÅÄÖ]/,
+    );
     const page = await anna.get(`/aktivitet/${id}`);
     expect(page.body).toContain('Nästa planerade händelse');
     expect(page.body).toMatch(/id="next-event"><strong>2022-\d\d-\d\d kl\. 08:00<\/strong>: /);
     expect(page.body).toContain('Ansvariga');
-    const saved = await anna.post(`/aktivitet/${id}/status`, { _csrf: Session.csrf(page.body), status: 'inProgress', comment: 'På gång <b>nu</b>' });
+    const saved = await anna.post(`/aktivitet/${id}/status`, {
+      _csrf: Session.csrf(page.body),
+      status: 'inProgress',
+      comment: 'På gång <b>nu</b>',
+    });
     expect(saved.statusCode).toBe(303);
     const after = await anna.get(saved.headers.location as string);
     expect(after.body).toContain('Statusen är sparad');
@@ -156,7 +177,9 @@ describe('import, dashboard, activity, settings', () => {
     const clara = await new Session(h.app).signIn('clara-avdelning');
     const id = await activityOf('aldreomsorg');
     const page = await clara.get(`/aktivitet/${id}`);
-    expect((await clara.post(`/aktivitet/${id}/status`, { _csrf: Session.csrf(page.body), status: 'done' })).statusCode).toBe(303);
+    expect(
+      (await clara.post(`/aktivitet/${id}/status`, { _csrf: Session.csrf(page.body), status: 'done' })).statusCode,
+    ).toBe(303);
     await waitForCount(h.env, `PlanvaktDepartment = 'aldreomsorg' AND PlanvaktStatus = 'done'`, 1);
     const dash = await clara.get('/');
     const row = /<tr data-department="aldreomsorg">([\s\S]*?)<\/tr>/.exec(dash.body)![1]!;
@@ -174,16 +197,37 @@ describe('import, dashboard, activity, settings', () => {
     const form = await hr.get('/installningar');
     expect(form.body).toContain('value="20, 5, 1, 0"');
     const fields = Object.fromEntries(
-      [...form.body.matchAll(/<input type="(?:text|number|time|email|hidden)"[^>]*?name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]),
+      [
+        ...form.body.matchAll(/<input type="(?:text|number|time|email|hidden)"[^>]*?name="([^"]+)" value="([^"]*)"/g),
+      ].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]),
     );
-    const bad = await hr.post('/installningar/regler', { ...fields, _csrf: Session.csrf(form.body), beforeDeadline: 'fem' });
+    const bad = await hr.post('/installningar/regler', {
+      ...fields,
+      _csrf: Session.csrf(form.body),
+      beforeDeadline: 'fem',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('Påminnelser före måldatum: ange arbetsdagar som heltal');
-    const badTime = await hr.post('/installningar/regler', { ...fields, _csrf: Session.csrf(form.body), beforeDeadline: '10, 0', sendTime: '25:00', digest: 'on' });
+    const badTime = await hr.post('/installningar/regler', {
+      ...fields,
+      _csrf: Session.csrf(form.body),
+      beforeDeadline: '10, 0',
+      sendTime: '25:00',
+      digest: 'on',
+    });
     expect(badTime.statusCode).toBe(400);
     expect(badTime.body).toMatch(/rules\.yaml, rad \d+, fält delivery\.sendTime/);
 
-    const preview = await hr.post('/installningar/regler', { ...fields, _csrf: Session.csrf(form.body), beforeDeadline: '10, 0', digest: 'on', preferredChannel: 'teams', fallbackChannel: 'email', escalationTo0: 'avdelningschef', escalationTo1: 'forvaltningschef' });
+    const preview = await hr.post('/installningar/regler', {
+      ...fields,
+      _csrf: Session.csrf(form.body),
+      beforeDeadline: '10, 0',
+      digest: 'on',
+      preferredChannel: 'teams',
+      fallbackChannel: 'email',
+      escalationTo0: 'avdelningschef',
+      escalationTo1: 'forvaltningschef',
+    });
     expect(preview.statusCode).toBe(200);
     expect(preview.body).toContain('Påminnelser före måldatum (arbetsdagar)</th><td>20, 5, 1, 0</td><td>10, 0</td>');
     expect(preview.body).toMatch(/\d+ aktiviteter som följs upp får ändringen direkt/);
@@ -205,13 +249,19 @@ describe('import, dashboard, activity, settings', () => {
     expect(after!.at).not.toBe(before!.at);
     const page = await hr.get(`/aktivitet/${id}`);
     expect(page.body).toContain('påminnelse 10 arbetsdagar före måldatum');
-    expect((await hr.get('/installningar')).body).toMatch(/<td>rules\.yaml<\/td><td>2<\/td><td>[^<]+<\/td><td>Hanna HR-chef<\/td>/);
+    expect((await hr.get('/installningar')).body).toMatch(
+      /<td>rules\.yaml<\/td><td>2<\/td><td>[^<]+<\/td><td>Hanna HR-chef<\/td>/,
+    );
   });
 
   it('edits the organisation in a form, validated by the same schema', async () => {
     const form = await hr.get('/installningar');
     const i = [...form.body.matchAll(/name="p(\d+)-id" value="rut-rektor"/g)][0]![1];
-    const bad = await hr.post('/installningar/organisation', { _csrf: Session.csrf(form.body), [`p${i}-id`]: 'rut-rektor', [`p${i}-email`]: 'inte-en-adress' });
+    const bad = await hr.post('/installningar/organisation', {
+      _csrf: Session.csrf(form.body),
+      [`p${i}-id`]: 'rut-rektor',
+      [`p${i}-email`]: 'inte-en-adress',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toMatch(/organisation\.yaml, rad \d+, fält people\.\d+\.email/);
     const preview = await hr.post('/installningar/organisation', {
@@ -233,12 +283,18 @@ describe('import, dashboard, activity, settings', () => {
     const activity = plan.departments[0]!.sections[0]!.goals[0]!.activities[0]!;
     activity.text = 'Kökspersonal <script>alert("x")</script>';
     const page = await hr.get('/importera');
-    const preview = await hr.upload('/importera', { _csrf: Session.csrf(page.body) }, { field: 'plan', name: 'plan<script>.yaml', content: planToYaml(plan) });
+    const preview = await hr.upload(
+      '/importera',
+      { _csrf: Session.csrf(page.body) },
+      { field: 'plan', name: 'plan<script>.yaml', content: planToYaml(plan) },
+    );
     expect(preview.statusCode).toBe(200);
     expect(preview.body).not.toContain('<script>');
     expect(preview.body).toContain('Kökspersonal &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     const pending = /name="pending" value="([^"]+)"/.exec(preview.body)![1]!;
-    expect((await hr.post('/importera/bekrafta', { _csrf: Session.csrf(preview.body), pending })).body).toMatch(/Startade \d+, uppdaterade \d+, avbröt \d+/);
+    expect((await hr.post('/importera/bekrafta', { _csrf: Session.csrf(preview.body), pending })).body).toMatch(
+      /Startade \d+, uppdaterade \d+, avbröt \d+/,
+    );
     let id: string | undefined;
     for (let i = 0; i < 100 && !id; i++) {
       const list = await hr.get('/?avdelning=forskola');
@@ -260,16 +316,32 @@ describe('import, dashboard, activity, settings', () => {
     expect(feed.headers['content-type']).toContain('text/calendar');
     expect(feed.body).toContain('BEGIN:VCALENDAR');
     expect(feed.body).toContain('Sista dag för status: Tertial 2 2022');
-    const dept = await anon.get(`/kalender/feed/anna-avdelning/${calendarToken('web-test-session-secret-0123456789abcdef', 'anna-avdelning')}/avdelning/forskola.ics`);
+    const dept = await anon.get(
+      `/kalender/feed/anna-avdelning/${calendarToken('web-test-session-secret-0123456789abcdef', 'anna-avdelning')}/avdelning/forskola.ics`,
+    );
     expect(dept.body).toContain('SUMMARY:Måldatum:');
-    expect((await anon.get(`/kalender/feed/anna-avdelning/${calendarToken('web-test-session-secret-0123456789abcdef', 'anna-avdelning')}/avdelning/aldreomsorg.ics`)).statusCode).toBe(404);
-    expect((await anon.get(url.replace(/\/[A-Za-z0-9_-]{32}\//, '/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/'))).statusCode).toBe(404);
+    expect(
+      (
+        await anon.get(
+          `/kalender/feed/anna-avdelning/${calendarToken('web-test-session-secret-0123456789abcdef', 'anna-avdelning')}/avdelning/aldreomsorg.ics`,
+        )
+      ).statusCode,
+    ).toBe(404);
+    expect(
+      (await anon.get(url.replace(/\/[A-Za-z0-9_-]{32}\//, '/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/'))).statusCode,
+    ).toBe(404);
   });
 
   it('previews a year of a plan on the time-skipping server before it is imported', async () => {
-    const vp = readFileSync(seedPlanPath.replace('kompetensforsorjningsplan-2021-2023.md', 'verksamhetsplan-2020-resursenheten.txt'));
+    const vp = readFileSync(
+      seedPlanPath.replace('kompetensforsorjningsplan-2021-2023.md', 'verksamhetsplan-2020-resursenheten.txt'),
+    );
     const form = await hr.get('/forhandsvisning');
-    const res = await hr.upload('/forhandsvisning', { _csrf: Session.csrf(form.body), year: '2020' }, { field: 'plan', name: 'verksamhetsplan-2020-resursenheten.txt', content: vp });
+    const res = await hr.upload(
+      '/forhandsvisning',
+      { _csrf: Session.csrf(form.body), year: '2020' },
+      { field: 'plan', name: 'verksamhetsplan-2020-resursenheten.txt', content: vp },
+    );
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/11 aktiviteter, \d+ händelser, \d+ meddelanden \(sammanfattningar\) under 2020/);
     expect(res.body).toContain('<caption>Händelser och meddelanden per månad</caption>');

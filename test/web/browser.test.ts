@@ -35,11 +35,22 @@ async function axe(name: string) {
   await page.evaluate(axeSource);
   // Runs in the page (no DOM types in this project's TypeScript): axe.run(document, options).
   const result = (await page.evaluate(() => {
-    const g = globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> }; document: unknown };
+    const g = globalThis as unknown as {
+      axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> };
+      document: unknown;
+    };
     return g.axe.run(g.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
   })) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  expect(
+    bad.map(
+      (v) =>
+        `${name}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(', ')}`,
+    ),
+  ).toEqual([]);
   checked.push(name);
 }
 
@@ -50,9 +61,14 @@ async function shot(file: string, fullPage = false) {
 beforeAll(async () => {
   let executablePath: string;
   try {
-    executablePath = execFileSync(process.execPath, [join(root, 'scripts/ensure-chromium.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    executablePath = execFileSync(process.execPath, [join(root, 'scripts/ensure-chromium.mjs')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
   } catch {
-    throw new Error('Chromium is needed for the browser tests and could not be installed: see the message above (scripts/ensure-chromium.mjs).');
+    throw new Error(
+      'Chromium is needed for the browser tests and could not be installed: see the message above (scripts/ensure-chromium.mjs).',
+    );
   }
   mkdirSync(shots, { recursive: true });
   h = await startWebHarness({ checkin: true });
@@ -63,7 +79,16 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1280, height: 900 },
     locale: 'sv-SE',
     // The app's CSP forbids every script; axe-core is injected by the test, not by the page.
@@ -155,9 +180,14 @@ describe('the web app in Chromium', () => {
     // The department head of stadsutveckling answers through a check-in link (as in the digest):
     // four of its eight activities Pågår turn its light from Röd to Gul.
     const ids: string[] = [];
-    for await (const wf of h.env.client.workflow.list({ query: `${PLAN} AND PlanvaktDepartment = 'stadsutveckling'` })) ids.push(wf.workflowId.replace(/^activity-/, ''));
+    for await (const wf of h.env.client.workflow.list({ query: `${PLAN} AND PlanvaktDepartment = 'stadsutveckling'` }))
+      ids.push(wf.workflowId.replace(/^activity-/, ''));
     expect(ids).toHaveLength(8);
-    const token = signCheckinToken(DEV_CHECKIN_SECRET, { person: 'bertil-avdelning', activities: ids.slice(0, 4), expires: new Date(Date.now() + 86_400_000).toISOString() });
+    const token = signCheckinToken(DEV_CHECKIN_SECRET, {
+      person: 'bertil-avdelning',
+      activities: ids.slice(0, 4),
+      expires: new Date(Date.now() + 86_400_000).toISOString(),
+    });
     for (let i = 0; i < 4; i++) {
       await page.goto(`${base}/status/${token}`);
       if (i === 0) {
@@ -167,19 +197,30 @@ describe('the web app in Chromium', () => {
       await page.locator('form').nth(i).getByRole('button', { name: 'Pågår' }).click();
       expect(await page.locator('[role=status]').textContent()).toContain('Pågår');
     }
-    await waitForCount(h.env, `${PLAN} AND PlanvaktDepartment = 'stadsutveckling' AND PlanvaktStatus = 'inProgress'`, 4);
+    await waitForCount(
+      h.env,
+      `${PLAN} AND PlanvaktDepartment = 'stadsutveckling' AND PlanvaktStatus = 'inProgress'`,
+      4,
+    );
     // The counts are shared for up to 5 s; a check-in shows within that.
     await expect
-      .poll(async () => {
-        await page.goto(`${base}/`);
-        return page.locator('tr[data-department="stadsutveckling"] .light').textContent();
-      }, { timeout: 15_000, interval: 500 })
+      .poll(
+        async () => {
+          await page.goto(`${base}/`);
+          return page.locator('tr[data-department="stadsutveckling"] .light').textContent();
+        },
+        { timeout: 15_000, interval: 500 },
+      )
       .toBe('● Gul');
     expect(await page.locator('tr[data-department="forskola"] .light').textContent()).toBe('● Röd');
     await shot('oversikt-efter-status.png');
 
     // The remaining pages, checked and photographed.
-    for (const [path, name] of [['/rapporter', 'rapporter'], ['/kalender', 'kalender'], ['/forhandsvisning', 'forhandsvisning']] as const) {
+    for (const [path, name] of [
+      ['/rapporter', 'rapporter'],
+      ['/kalender', 'kalender'],
+      ['/forhandsvisning', 'forhandsvisning'],
+    ] as const) {
       await page.goto(`${base}${path}`);
       expect(await page.getAttribute('html', 'lang')).toBe('sv');
       await axe(name);

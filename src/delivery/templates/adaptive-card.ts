@@ -55,7 +55,13 @@ export function renderAdaptiveCard(message: Message): AdaptiveCard {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: ADAPTIVE_CARD_VERSION,
     body: [
-      { type: 'TextBlock', text: md(`${view.kindLabel} · ${view.municipality}`), wrap: true, size: 'Small', isSubtle: true },
+      {
+        type: 'TextBlock',
+        text: md(`${view.kindLabel} · ${view.municipality}`),
+        wrap: true,
+        size: 'Small',
+        isSubtle: true,
+      },
       { type: 'TextBlock', text: md(view.subject), wrap: true, weight: 'Bolder', size: 'Medium', spacing: 'None' },
       { type: 'TextBlock', text: md(`${view.greeting} ${view.intro}`), wrap: true },
       ...view.activities.map(activityContainer),

@@ -61,7 +61,8 @@ const STYLE = {
   card: 'border:1px solid #d0d7de;border-radius:6px;padding:12px 16px;margin:16px 0',
   title: 'font-size:16px;font-weight:600;margin:0 0 8px;white-space:pre-line',
   label: 'color:#57606a;padding-right:12px;vertical-align:top',
-  button: 'display:inline-block;padding:6px 12px;margin:4px 6px 4px 0;border-radius:4px;background:#0f6cbd;color:#ffffff;text-decoration:none',
+  button:
+    'display:inline-block;padding:6px 12px;margin:4px 6px 4px 0;border-radius:4px;background:#0f6cbd;color:#ffffff;text-decoration:none',
   link: 'color:#0f6cbd',
   footer: 'color:#57606a;font-size:12px;border-top:1px solid #d0d7de;padding-top:8px;margin-top:24px',
 } as const;
@@ -84,7 +85,8 @@ function renderHtml(view: MessageView): string {
 }
 
 function activityHtml(a: ActivityView): SafeHtml {
-  const row = (label: string, value: string) => html`<tr><td style="${STYLE.label}">${label}</td><td style="white-space:pre-line">${value}</td></tr>`;
+  const row = (label: string, value: string) =>
+    html`<tr><td style="${STYLE.label}">${label}</td><td style="white-space:pre-line">${value}</td></tr>`;
   const rows = [
     ...(a.goal ? [row(SV.labels.goal, a.goal)] : []),
     row(SV.labels.department, a.department),

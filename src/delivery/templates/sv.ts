@@ -44,7 +44,12 @@ export const SV = {
   notificationTitleMany: (kind: MessageKind, n: number) => `${MESSAGE_KINDS[kind]}: ${n} aktiviteter`,
 } as const;
 
-const DATE_FORMAT = new Intl.DateTimeFormat('sv-SE', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const DATE_FORMAT = new Intl.DateTimeFormat('sv-SE', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 
 /** "2025-12-31" → "31 december 2025". A plan date is a calendar day, so format it in UTC, not local time. */
 export function formatDateSv(iso: string): string {

@@ -38,9 +38,17 @@ export function renderTeamsActivityNotification(
   const n = view.activities.length;
   const first = view.activities[0]!;
   const title = plainLine(n === 1 ? first.title : SV.notificationTitleMany(view.kind, n));
-  const preview = plainLine(n === 1 ? `${view.kindLabel}: ${first.reasons.join(' · ')}` : `${view.intro} ${view.activities.map((a) => a.title).join(' · ')}`);
+  const preview = plainLine(
+    n === 1
+      ? `${view.kindLabel}: ${first.reasons.join(' · ')}`
+      : `${view.intro} ${view.activities.map((a) => a.title).join(' · ')}`,
+  );
   return {
-    topic: { source: 'text', value: truncate(plainLine(`Planvakt · ${view.kindLabel}`), TOPIC_MAX), webUrl: clickUrl(view.primaryUrl, first.activityId, options) },
+    topic: {
+      source: 'text',
+      value: truncate(plainLine(`Planvakt · ${view.kindLabel}`), TOPIC_MAX),
+      webUrl: clickUrl(view.primaryUrl, first.activityId, options),
+    },
     activityType: view.kind,
     previewText: { content: truncate(preview, PREVIEW_MAX) },
     templateParameters: [{ name: 'title', value: truncate(title, PREVIEW_MAX) }],

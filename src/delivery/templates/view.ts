@@ -47,7 +47,11 @@ const STATUS_ORDER = Object.keys(STATUSES) as Status[];
 
 export function buildView(message: Message): MessageView {
   if (message.items.length === 0) {
-    throw new DeliveryError('message has no items', { code: 'invalidMessage', retryable: false, channel: message.channel });
+    throw new DeliveryError('message has no items', {
+      code: 'invalidMessage',
+      retryable: false,
+      channel: message.channel,
+    });
   }
   const baseUrl = safeUrl(message.baseUrl, message);
   const activities = groupByActivity(message);
@@ -57,7 +61,9 @@ export function buildView(message: Message): MessageView {
   const municipality = plainLine(message.municipality);
   const subject = plainLine(
     message.subject ??
-      (n === 1 ? SV.subjectOne(message.kind, truncate(first.title, SUBJECT_TITLE_MAX)) : SV.subjectMany(message.kind, n, dateLabel)),
+      (n === 1
+        ? SV.subjectOne(message.kind, truncate(first.title, SUBJECT_TITLE_MAX))
+        : SV.subjectMany(message.kind, n, dateLabel)),
   );
   const name = plainLine(message.recipient.name);
   return {
@@ -134,10 +140,18 @@ function safeUrl(url: string, message: Message): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new DeliveryError(`not an absolute URL: ${url}`, { code: 'invalidMessage', retryable: false, channel: message.channel });
+    throw new DeliveryError(`not an absolute URL: ${url}`, {
+      code: 'invalidMessage',
+      retryable: false,
+      channel: message.channel,
+    });
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new DeliveryError(`URL must be http(s): ${url}`, { code: 'invalidMessage', retryable: false, channel: message.channel });
+    throw new DeliveryError(`URL must be http(s): ${url}`, {
+      code: 'invalidMessage',
+      retryable: false,
+      channel: message.channel,
+    });
   }
   return parsed.href;
 }

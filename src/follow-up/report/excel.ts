@@ -18,9 +18,15 @@ export function safeCell(text: string | undefined): string {
 
 /** Excel sheet names: at most 31 characters, none of : \ / ? * [ ], unique in the workbook. */
 export function sheetName(name: string, taken: Set<string>): string {
-  const base = name.replace(/[:\\/?*[\]]/g, ' ').replace(/^'+|'+$/g, '').trim().slice(0, 31) || 'Avdelning';
+  const base =
+    name
+      .replace(/[:\\/?*[\]]/g, ' ')
+      .replace(/^'+|'+$/g, '')
+      .trim()
+      .slice(0, 31) || 'Avdelning';
   let candidate = base;
-  for (let n = 2; taken.has(candidate.toLowerCase()); n++) candidate = `${base.slice(0, 31 - String(n).length - 1)} ${n}`;
+  for (let n = 2; taken.has(candidate.toLowerCase()); n++)
+    candidate = `${base.slice(0, 31 - String(n).length - 1)} ${n}`;
   taken.add(candidate.toLowerCase());
   return candidate;
 }
@@ -85,7 +91,17 @@ export function buildWorkbook(reports: readonly DepartmentReport[], title = 'Upp
       if (s.name === 'Totalt') boldRow(row);
     }
     if (r.totals.indicators) {
-      summary.addRow([safeCell(r.departmentName), safeCell(r.label), 'Indikatorer', r.totals.indicators, null, null, null, null, r.totals.indicators - r.totals.indicatorsReported]);
+      summary.addRow([
+        safeCell(r.departmentName),
+        safeCell(r.label),
+        'Indikatorer',
+        r.totals.indicators,
+        null,
+        null,
+        null,
+        null,
+        r.totals.indicators - r.totals.indicatorsReported,
+      ]);
     }
   }
   summary.addRow([]);
@@ -120,7 +136,10 @@ export function buildWorkbook(reports: readonly DepartmentReport[], title = 'Upp
           ]);
           added.alignment = { wrapText: true, vertical: 'top' };
           fitRowHeight(ws, added);
-          if (row.notReported) added.eachCell((cell) => (cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: NOT_REPORTED_ARGB } }));
+          if (row.notReported)
+            added.eachCell(
+              (cell) => (cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: NOT_REPORTED_ARGB } }),
+            );
         }
       }
       const c = s.counts;
@@ -141,7 +160,19 @@ export function buildWorkbook(reports: readonly DepartmentReport[], title = 'Upp
     if (r.indicators.length) {
       ws.addRow([]);
       boldRow(ws.addRow(['Indikatorer']));
-      boldRow(ws.addRow(['Mål', 'Indikator', 'Värde', 'Årsmål', 'KF:s årsmål', 'Periodicitet', 'Kommentar', 'Ansvarig', 'Ej rapporterat']));
+      boldRow(
+        ws.addRow([
+          'Mål',
+          'Indikator',
+          'Värde',
+          'Årsmål',
+          'KF:s årsmål',
+          'Periodicitet',
+          'Kommentar',
+          'Ansvarig',
+          'Ej rapporterat',
+        ]),
+      );
       for (const i of r.indicators) {
         const added = ws.addRow([
           safeCell(i.goal),
@@ -156,7 +187,10 @@ export function buildWorkbook(reports: readonly DepartmentReport[], title = 'Upp
         ]);
         added.alignment = { wrapText: true, vertical: 'top' };
         fitRowHeight(ws, added);
-        if (i.notReported) added.eachCell((cell) => (cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: NOT_REPORTED_ARGB } }));
+        if (i.notReported)
+          added.eachCell(
+            (cell) => (cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: NOT_REPORTED_ARGB } }),
+          );
       }
     }
     ws.views = [{ state: 'frozen', ySplit: 5 }];
@@ -175,7 +209,9 @@ function fitRowHeight(ws: ExcelJS.Worksheet, row: ExcelJS.Row): void {
   row.eachCell((cell, col) => {
     const width = ws.getColumn(col).width ?? 10;
     const text = typeof cell.value === 'string' ? cell.value : '';
-    const needed = text.split('\n').reduce((n, part) => n + Math.max(1, Math.ceil(part.length / Math.max(1, width * 1.1))), 0);
+    const needed = text
+      .split('\n')
+      .reduce((n, part) => n + Math.max(1, Math.ceil(part.length / Math.max(1, width * 1.1))), 0);
     lines = Math.max(lines, needed);
   });
   row.height = Math.min(409, lines * 13 + 3);

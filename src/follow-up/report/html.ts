@@ -21,7 +21,10 @@ export function renderReportHtml(r: DepartmentReport): string {
     (s) => html`<section>
 <h2>${s.name} ${lightBadge(s.counts.light)}</h2>
 <p class="counts">${s.counts.total} aktiviteter: ${s.counts.done} Klar, ${s.counts.inProgress} Pågår, ${s.counts.late} Försenad, ${s.counts.notStarted} Ej påbörjad, ${s.counts.notReported} ej rapporterade; ${s.counts.overdue} med passerat måldatum; ${percent(s.counts.share)} i tid.</p>
-${joinHtml(s.goals.map((g) => html`<h3>${g.text}</h3>\n${rowsTable(g.rows)}`), html`\n`)}
+${joinHtml(
+  s.goals.map((g) => html`<h3>${g.text}</h3>\n${rowsTable(g.rows)}`),
+  html`\n`,
+)}
 </section>`,
   );
   const nonResponders = r.nonResponders.length
@@ -75,7 +78,10 @@ function rowsTable(rows: ReportRow[]): SafeHtml {
 <tbody>
 ${joinHtml(
   rows.map((row) => {
-    const comment = joinHtml([row.comment, row.proposedDate ? `Nytt datum: ${row.proposedDate}` : '', ...row.corrections].filter(Boolean), html`<br>`);
+    const comment = joinHtml(
+      [row.comment, row.proposedDate ? `Nytt datum: ${row.proposedDate}` : '', ...row.corrections].filter(Boolean),
+      html`<br>`,
+    );
     return html`<tr data-activity="${row.activityId}"${row.notReported ? html` class="not-reported"` : ''}><td>${row.text}</td><td>${row.owners}</td><td>${row.deadline ?? row.deadlineRaw}</td><td class="status">${row.notReported ? ROW_STATUS_LABEL.notReported : row.statusLabel}</td><td>${comment}</td><td>${row.overdue ? html`<span class="overdue">Ja</span>` : 'Nej'}</td><td>${row.reportedBy ? `${row.reportedBy}, ${row.reportedOn ?? ''}` : html`<strong>Ej rapporterad</strong>`}</td></tr>`;
   }),
   html`\n`,

@@ -33,7 +33,10 @@ export interface ReportActivityData {
 }
 
 export interface ReportIndicatorData {
-  indicator: Pick<CycleIndicator, 'id' | 'section' | 'goal' | 'name' | 'annualTarget' | 'kfAnnualTarget' | 'periodicityRaw'>;
+  indicator: Pick<
+    CycleIndicator,
+    'id' | 'section' | 'goal' | 'name' | 'annualTarget' | 'kfAnnualTarget' | 'periodicityRaw'
+  >;
   owners: string[];
   value?: { value: string; comment?: string; by: string; at: string };
 }
@@ -157,8 +160,14 @@ export function buildDepartmentReport(input: ReportInput): DepartmentReport {
     lightRule: `Trafikljus per avsnitt: ${LIGHT_RULE}`,
     sections,
     indicators,
-    totals: { ...count(rows), indicators: indicators.length, indicatorsReported: indicators.filter((i) => !i.notReported).length },
-    nonResponders: rows.filter((r) => r.notReported).map((r) => ({ activityId: r.activityId, text: r.text, owners: r.owners })),
+    totals: {
+      ...count(rows),
+      indicators: indicators.length,
+      indicatorsReported: indicators.filter((i) => !i.notReported).length,
+    },
+    nonResponders: rows
+      .filter((r) => r.notReported)
+      .map((r) => ({ activityId: r.activityId, text: r.text, owners: r.owners })),
   };
 }
 
@@ -167,7 +176,8 @@ function toRow(a: ReportActivityData, due: IsoDate, previousLabel?: string): Rep
   const shown = a.answer ?? (doneEarlier ? a.earlier : undefined);
   const status: RowStatus = shown?.status ?? 'notReported';
   const deadline = a.activity.deadline;
-  const lastKnown = !shown && a.earlier ? `Senast rapporterat ${day(a.earlier.at)}: ${STATUSES[a.earlier.status]}.` : '';
+  const lastKnown =
+    !shown && a.earlier ? `Senast rapporterat ${day(a.earlier.at)}: ${STATUSES[a.earlier.status]}.` : '';
   return {
     activityId: a.activity.id,
     section: a.activity.section,
@@ -210,7 +220,18 @@ function toIndicatorRow(i: ReportIndicatorData): IndicatorRow {
 }
 
 function emptyCounts(): Counts {
-  return { total: 0, done: 0, inProgress: 0, late: 0, notStarted: 0, notReported: 0, overdue: 0, onTrack: 0, share: 1, light: 'grön' };
+  return {
+    total: 0,
+    done: 0,
+    inProgress: 0,
+    late: 0,
+    notStarted: 0,
+    notReported: 0,
+    overdue: 0,
+    onTrack: 0,
+    share: 1,
+    light: 'grön',
+  };
 }
 
 export function count(rows: readonly ReportRow[]): Counts {

@@ -8,7 +8,19 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { CADENCES, FOLLOW_UP_PERIODS, html, lifecycleWorkflowId, links, ROLES, ROUTES, STATUSES, type RoleRef, type SafeHtml, type Status } from '../../domain';
+import {
+  CADENCES,
+  FOLLOW_UP_PERIODS,
+  html,
+  lifecycleWorkflowId,
+  links,
+  ROLES,
+  ROUTES,
+  STATUSES,
+  type RoleRef,
+  type SafeHtml,
+  type Status,
+} from '../../domain';
 import { stockholmDate, stockholmTime, type ScheduleEvent } from '../../calendar';
 import { mayReportIn, resolveRecipients, rolesIn, type Organisation } from '../../organisation';
 import {
@@ -36,7 +48,11 @@ export const KIND_LABEL: Record<ScheduleEvent['kind'], string> = {
 const ID = /^[\p{L}\p{N}_.:-]{1,200}$/u;
 
 /** "Enhetschef Anna Andersson, Enhetschef Bo Berg": the roles an event goes to, as the people who get it today. */
-export function recipientsText(org: Organisation, activity: LifecycleActivity, event: Pick<ScheduleEvent, 'to' | 'milestoneId'>): string {
+export function recipientsText(
+  org: Organisation,
+  activity: LifecycleActivity,
+  event: Pick<ScheduleEvent, 'to' | 'milestoneId'>,
+): string {
   const refs: RoleRef[] =
     event.to !== 'owners'
       ? [{ role: event.to, raw: event.to }]
@@ -85,21 +101,40 @@ function timelineRow(e: TimelineEntry): SafeHtml {
 
 async function load(ctx: AppContext, id: string) {
   const handle = ctx.client.workflow.getHandle(lifecycleWorkflowId(id));
-  const [view, next, timeline] = await Promise.all([handle.query(stateQuery), handle.query(nextEventQuery), handle.query(timelineQuery)]);
+  const [view, next, timeline] = await Promise.all([
+    handle.query(stateQuery),
+    handle.query(nextEventQuery),
+    handle.query(timelineQuery),
+  ]);
   return { view, next, timeline };
 }
 
-async function render(ctx: AppContext, req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, message?: SafeHtml, status = 200) {
+async function render(
+  ctx: AppContext,
+  req: FastifyRequest<{ Params: { id: string } }>,
+  reply: FastifyReply,
+  message?: SafeHtml,
+  status = 200,
+) {
   const user = req.user!;
   const id = req.params.id;
   const page = pageFor(ctx, req, reply);
-  if (!ID.test(id)) return page.send({ title: 'Aktiviteten finns inte', status: 404, body: html`<p>Ingen aktivitet med det id:t.</p>` });
+  if (!ID.test(id))
+    return page.send({
+      title: 'Aktiviteten finns inte',
+      status: 404,
+      body: html`<p>Ingen aktivitet med det id:t.</p>`,
+    });
   let data: Awaited<ReturnType<typeof load>>;
   try {
     data = await load(ctx, id);
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
-      return page.send({ title: 'Aktiviteten finns inte', status: 404, body: html`<p>Ingen aktivitet med id ${id} följs upp.</p><p><a href="/">Till översikten</a></p>` });
+      return page.send({
+        title: 'Aktiviteten finns inte',
+        status: 404,
+        body: html`<p>Ingen aktivitet med id ${id} följs upp.</p><p><a href="/">Till översikten</a></p>`,
+      });
     }
     throw err;
   }
@@ -129,13 +164,16 @@ async function render(ctx: AppContext, req: FastifyRequest<{ Params: { id: strin
 <tbody>${a.milestones.map((m) => html`<tr><th scope="row">${m.text ?? m.id}</th><td>${m.deadline ?? '–'}</td><td>${ownersHtml(org, a, m.owners.length ? m.owners : a.owners)}</td><td>${view.milestones[m.id]?.status ? STATUSES[view.milestones[m.id]!.status!] : 'Ej rapporterad'}</td></tr>`)}</tbody></table>`
     : '';
 
-  const nextHtml = html`<h2>Nästa planerade händelse</h2>${next
-    ? html`<p id="next-event"><strong>${next.localDate} kl. ${stockholmTime(next.at)}</strong>: ${KIND_LABEL[next.kind]}${next.period ? ` (${FOLLOW_UP_PERIODS[next.period]})` : ''} – ${next.reason}, till ${recipientsText(org, a, next)}.</p>`
-    : html`<p id="next-event">Ingen planerad händelse${view.status === 'done' ? ': aktiviteten är klar' : ''}.</p>`}`;
+  const nextHtml = html`<h2>Nästa planerade händelse</h2>${
+    next
+      ? html`<p id="next-event"><strong>${next.localDate} kl. ${stockholmTime(next.at)}</strong>: ${KIND_LABEL[next.kind]}${next.period ? ` (${FOLLOW_UP_PERIODS[next.period]})` : ''} – ${next.reason}, till ${recipientsText(org, a, next)}.</p>`
+      : html`<p id="next-event">Ingen planerad händelse${view.status === 'done' ? ': aktiviteten är klar' : ''}.</p>`
+  }`;
 
   const statuses = Object.keys(STATUSES) as Status[];
-  const forms = mayReport && view.status !== 'done'
-    ? html`<h2>Rapportera status</h2>
+  const forms =
+    mayReport && view.status !== 'done'
+      ? html`<h2>Rapportera status</h2>
 <p class="meta">Som chef i linjen kan du lämna status för aktiviteten. Ansvariga lämnar normalt status via länken i sitt meddelande.</p>
 <form method="post" action="${links.activityStatus(id)}">
 <input type="hidden" name="_csrf" value="${csrf}">
@@ -145,10 +183,12 @@ ${statuses.map((s) => html`<div><input type="radio" id="st-${s}" name="status" v
 <div class="field"><label for="comment">Kommentar</label><textarea id="comment" name="comment" rows="3" cols="60" maxlength="2000"></textarea></div>
 <div class="field"><label for="proposedDate">Nytt datum (krävs vid Försenad)</label><input type="date" id="proposedDate" name="proposedDate"></div>
 <button type="submit">Spara status</button></form>
-${view.overdue && !view.acknowledgedAt
-        ? html`<form method="post" action="${links.activityAcknowledge(id)}"><input type="hidden" name="_csrf" value="${csrf}"><p>Aktiviteten är försenad. Kvittera för att stoppa eskaleringen.</p><button type="submit" class="secondary">Kvittera förseningen</button></form>`
-        : ''}`
-    : '';
+${
+  view.overdue && !view.acknowledgedAt
+    ? html`<form method="post" action="${links.activityAcknowledge(id)}"><input type="hidden" name="_csrf" value="${csrf}"><p>Aktiviteten är försenad. Kvittera för att stoppa eskaleringen.</p><button type="submit" class="secondary">Kvittera förseningen</button></form>`
+    : ''
+}`
+      : '';
 
   const tl = html`<h2>Tidslinje</h2><table><caption>Varje meddelande som skickats och varje status som rapporterats</caption>
 <thead><tr><th scope="col">När</th><th scope="col">Händelse</th><th scope="col">Detaljer</th></tr></thead>
@@ -171,7 +211,14 @@ function forbidden(ctx: AppContext, reply: FastifyReply, req: FastifyRequest) {
 
 export function registerActivity(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { id: string }; Querystring: { sparat?: string } }>(ROUTES.activity, (req, reply) =>
-    render(ctx, req, reply, req.query.sparat ? html`<p class="notice" role="status">${req.query.sparat === 'kvitterad' ? 'Förseningen är kvitterad.' : 'Statusen är sparad.'}</p>` : undefined),
+    render(
+      ctx,
+      req,
+      reply,
+      req.query.sparat
+        ? html`<p class="notice" role="status">${req.query.sparat === 'kvitterad' ? 'Förseningen är kvitterad.' : 'Statusen är sparad.'}</p>`
+        : undefined,
+    ),
   );
 
   app.post<{ Params: { id: string }; Body: Record<string, string> }>(ROUTES.activityStatus, async (req, reply) => {
@@ -187,15 +234,31 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
       throw err;
     }
     const org = await ctx.organisation();
-    if (!user.departments.includes(view.activity.department) || !mayReportIn(org, user.person, view.activity.department)) return forbidden(ctx, reply, req);
+    if (
+      !user.departments.includes(view.activity.department) ||
+      !mayReportIn(org, user.person, view.activity.department)
+    )
+      return forbidden(ctx, reply, req);
     const body = req.body ?? {};
     const status = body.status as Status;
-    if (!(status in STATUSES)) return render(ctx, req, reply, html`<p class="error" role="alert">Välj en status.</p>`, 400);
+    if (!(status in STATUSES))
+      return render(ctx, req, reply, html`<p class="error" role="alert">Välj en status.</p>`, 400);
     const comment = body.comment?.trim().slice(0, 2000);
     const proposedDate = body.proposedDate?.trim();
     try {
       await handle.executeUpdate(reportStatus, {
-        args: [{ reporter: { personId: user.person.id, name: user.person.name, roles: rolesIn(org, user.person, view.activity.department) }, status, ...(comment ? { comment } : {}), ...(proposedDate ? { proposedDate } : {}) }],
+        args: [
+          {
+            reporter: {
+              personId: user.person.id,
+              name: user.person.name,
+              roles: rolesIn(org, user.person, view.activity.department),
+            },
+            status,
+            ...(comment ? { comment } : {}),
+            ...(proposedDate ? { proposedDate } : {}),
+          },
+        ],
         updateId: `web-${randomUUID()}`,
       });
     } catch (err) {
@@ -216,7 +279,11 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
     const handle = ctx.client.workflow.getHandle(lifecycleWorkflowId(id));
     const view = await handle.query(stateQuery);
     const org = await ctx.organisation();
-    if (!user.departments.includes(view.activity.department) || !mayReportIn(org, user.person, view.activity.department)) return forbidden(ctx, reply, req);
+    if (
+      !user.departments.includes(view.activity.department) ||
+      !mayReportIn(org, user.person, view.activity.department)
+    )
+      return forbidden(ctx, reply, req);
     await handle.signal(acknowledge, { by: user.person.name });
     invalidateCounts(ctx);
     return reply.redirect(`${links.activity(id)}?sparat=kvitterad`, 303);

@@ -31,12 +31,23 @@ interface SessionData {
 }
 
 function cookieOptions(ctx: AppContext, maxAgeSeconds: number) {
-  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: ctx.settings.secureCookies, signed: true, maxAge: maxAgeSeconds };
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: ctx.settings.secureCookies,
+    signed: true,
+    maxAge: maxAgeSeconds,
+  };
 }
 
 export function startSession(ctx: AppContext, reply: FastifyReply, person: Person, via: SignedIn['via']) {
   const data: SessionData = { p: person.id, via, exp: Date.now() + SESSION_HOURS * 3_600_000 };
-  reply.setCookie(SESSION_COOKIE, Buffer.from(JSON.stringify(data)).toString('base64url'), cookieOptions(ctx, SESSION_HOURS * 3600));
+  reply.setCookie(
+    SESSION_COOKIE,
+    Buffer.from(JSON.stringify(data)).toString('base64url'),
+    cookieOptions(ctx, SESSION_HOURS * 3600),
+  );
 }
 
 /** The signed-in person for this request, or undefined (no, forged or expired cookie, or a deactivated person). */
@@ -85,10 +96,17 @@ function oidcConfig(ctx: AppContext): () => Promise<oidc.Configuration> {
 
 /** The organisation's person for an Entra ID account: by e-mail, UPN or preferred username, case-insensitive. */
 export function personForClaims(org: Organisation, claims: Record<string, unknown>): Person | undefined {
-  const names = ['email', 'preferred_username', 'upn'].map((k) => claims[k]).filter((v): v is string => typeof v === 'string').map((v) => v.toLowerCase());
+  const names = ['email', 'preferred_username', 'upn']
+    .map((k) => claims[k])
+    .filter((v): v is string => typeof v === 'string')
+    .map((v) => v.toLowerCase());
   const oid = typeof claims.oid === 'string' ? claims.oid : undefined;
   return org.people.find(
-    (p) => p.active && (names.includes(p.email.toLowerCase()) || (p.teamsUpn && names.includes(p.teamsUpn.toLowerCase())) || (oid && p.teamsUserId === oid)),
+    (p) =>
+      p.active &&
+      (names.includes(p.email.toLowerCase()) ||
+        (p.teamsUpn && names.includes(p.teamsUpn.toLowerCase())) ||
+        (oid && p.teamsUserId === oid)),
   );
 }
 
@@ -98,11 +116,12 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Querystring: { till?: string; fel?: string } }>('/logga-in', async (req, reply) => {
     const back = safeReturnPath(req.query.till);
     const csrf = reply.generateCsrf();
-    const problem = req.query.fel === 'okand'
-      ? html`<p class="error" role="alert">Kontot finns inte som aktiv person i organisationen. Kontakta HR.</p>`
-      : req.query.fel === 'oidc'
-        ? html`<p class="error" role="alert">Inloggningen med Microsoft misslyckades. Försök igen.</p>`
-        : '';
+    const problem =
+      req.query.fel === 'okand'
+        ? html`<p class="error" role="alert">Kontot finns inte som aktiv person i organisationen. Kontakta HR.</p>`
+        : req.query.fel === 'oidc'
+          ? html`<p class="error" role="alert">Inloggningen med Microsoft misslyckades. Försök igen.</p>`
+          : '';
     if (config) {
       return sendPage(reply, {
         title: 'Logga in',
@@ -123,7 +142,9 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
 <table><caption>Exempelorganisationens personer</caption>
 <thead><tr><th scope="col">Person</th><th scope="col">Roller</th><th scope="col">Logga in</th></tr></thead>
 <tbody>${people.map(
-        (p) => html`<tr><th scope="row">${p.name}</th><td>${p.roles.map((r) => `${ROLES[r.role]}${r.unit ? ` (${r.unit})` : r.department ? ` (${r.department})` : ''}`).join(', ')}</td>
+        (
+          p,
+        ) => html`<tr><th scope="row">${p.name}</th><td>${p.roles.map((r) => `${ROLES[r.role]}${r.unit ? ` (${r.unit})` : r.department ? ` (${r.department})` : ''}`).join(', ')}</td>
 <td><form method="post" action="/logga-in/utveckling"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="till" value="${back}"><input type="hidden" name="person" value="${p.id}"><button type="submit" aria-label="Logga in som ${p.name}">Logga in som ${p.name}</button></form></td></tr>`,
       )}</tbody></table></section>`,
     });
@@ -163,7 +184,12 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     const unsigned = raw ? req.unsignCookie(raw) : undefined;
     reply.clearCookie(OIDC_COOKIE, { path: '/' });
     if (!unsigned?.valid || !unsigned.value) return reply.redirect('/logga-in?fel=oidc', 303);
-    const pending = JSON.parse(Buffer.from(unsigned.value, 'base64url').toString('utf8')) as { verifier: string; state: string; nonce: string; till: string };
+    const pending = JSON.parse(Buffer.from(unsigned.value, 'base64url').toString('utf8')) as {
+      verifier: string;
+      state: string;
+      nonce: string;
+      till: string;
+    };
     try {
       const current = new URL(req.url, ctx.settings.oidc!.redirectUri);
       const tokens = await oidc.authorizationCodeGrant(await config(), current, {

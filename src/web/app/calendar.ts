@@ -75,7 +75,13 @@ ${depts.length ? html`<h2>Avdelningar</h2><table><caption>Flöden per avdelning<
     if (rest === 'mina.ics') {
       queries = ownedQueries(org, person);
       name = `Planvakt – ${person.name}`;
-      departments = [...new Set(person.roles.map((a) => a.department ?? (a.unit ? departmentOfUnit(org, a.unit) : undefined)).filter((d): d is string => Boolean(d)))];
+      departments = [
+        ...new Set(
+          person.roles
+            .map((a) => a.department ?? (a.unit ? departmentOfUnit(org, a.unit) : undefined))
+            .filter((d): d is string => Boolean(d)),
+        ),
+      ];
     } else if (m && access.departments.includes(m[1]!)) {
       queries = [`${LIFECYCLE} AND ExecutionStatus = 'Running' AND ${inList('PlanvaktDepartment', [m[1]!])}`];
       departments = [m[1]!];
@@ -92,29 +98,55 @@ ${depts.length ? html`<h2>Avdelningar</h2><table><caption>Flöden per avdelning<
       } while (token && ids.size < MAX_EVENTS);
     }
     const found = await views(ctx.client, [...ids].slice(0, MAX_EVENTS), 10_000);
-    const cal = ical({ name, timezone: 'Europe/Stockholm', prodId: { company: 'Planvakt', product: 'planvakt', language: 'SV' } });
+    const cal = ical({
+      name,
+      timezone: 'Europe/Stockholm',
+      prodId: { company: 'Planvakt', product: 'planvakt', language: 'SV' },
+    });
     const base = ctx.settings.baseUrl.replace(/\/$/, '');
     for (const [id, v] of found) {
       const a = v.activity;
       const owners = a.owners.map((o) => ROLES[o.role]).join(', ');
       const add = (date: string, summary: string, uid: string) =>
-        cal.createEvent({ id: `${uid}@planvakt`, start: new Date(`${date}T00:00:00Z`), end: new Date(`${addDays(date, 1)}T00:00:00Z`), allDay: true, summary, description: `${a.text}\n\nMål: ${a.goal}\nAnsvariga: ${owners}`, url: absolute(base, links.activity(id)) });
+        cal.createEvent({
+          id: `${uid}@planvakt`,
+          start: new Date(`${date}T00:00:00Z`),
+          end: new Date(`${addDays(date, 1)}T00:00:00Z`),
+          allDay: true,
+          summary,
+          description: `${a.text}\n\nMål: ${a.goal}\nAnsvariga: ${owners}`,
+          url: absolute(base, links.activity(id)),
+        });
       if (a.deadline && v.status !== 'done') add(a.deadline, `Måldatum: ${a.text.slice(0, 80)}`, `deadline-${id}`);
-      for (const ms of a.milestones) if (ms.deadline && v.milestones[ms.id]?.status !== 'done') add(ms.deadline, `Delmål: ${(ms.text ?? a.text).slice(0, 80)}`, `milestone-${id}-${ms.id}`);
+      for (const ms of a.milestones)
+        if (ms.deadline && v.milestones[ms.id]?.status !== 'done')
+          add(ms.deadline, `Delmål: ${(ms.text ?? a.text).slice(0, 80)}`, `milestone-${id}-${ms.id}`);
     }
     // Report dates: the yearly follow-up windows' last days, this plan year and the next.
     const rules = await ctx.rules();
     const year = Number(stockholmDate(ctx.planNow().toISOString()).slice(0, 4));
     for (const d of departments) {
       const r = rulesFor(rules, d);
-      for (const [p, rule] of Object.entries(r.followUp.periods) as [FollowUpPeriod, (typeof r.followUp.periods)[FollowUpPeriod]][]) {
+      for (const [p, rule] of Object.entries(r.followUp.periods) as [
+        FollowUpPeriod,
+        (typeof r.followUp.periods)[FollowUpPeriod],
+      ][]) {
         if (rule.every !== 'year' || !['T1', 'T2', 'VB'].includes(p)) continue;
         for (const y of [year, year + 1]) {
           const due = rule.years[String(y)]?.due ?? `${rule.due < rule.opens ? y + 1 : y}-${rule.due}`;
-          cal.createEvent({ id: `report-${d}-${p}-${y}@planvakt`, start: new Date(`${due}T00:00:00Z`), end: new Date(`${addDays(due, 1)}T00:00:00Z`), allDay: true, summary: `Sista dag för status: ${FOLLOW_UP_PERIODS[p]} ${y} (${org.departments.find((x) => x.id === d)?.name ?? d})` });
+          cal.createEvent({
+            id: `report-${d}-${p}-${y}@planvakt`,
+            start: new Date(`${due}T00:00:00Z`),
+            end: new Date(`${addDays(due, 1)}T00:00:00Z`),
+            allDay: true,
+            summary: `Sista dag för status: ${FOLLOW_UP_PERIODS[p]} ${y} (${org.departments.find((x) => x.id === d)?.name ?? d})`,
+          });
         }
       }
     }
-    return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(cal.toString());
+    return reply
+      .type('text/calendar; charset=utf-8')
+      .header('cache-control', 'private, max-age=300')
+      .send(cal.toString());
   });
 }

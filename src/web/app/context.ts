@@ -35,7 +35,13 @@ function cachedByMtime<T>(path: string, load: (path: string) => Promise<T>): () 
   };
 }
 
-export function createContext(opts: { client: Client; namespace: string; settings: AppSettings; outbox: boolean; temporalUiUrl?: string }): AppContext {
+export function createContext(opts: {
+  client: Client;
+  namespace: string;
+  settings: AppSettings;
+  outbox: boolean;
+  temporalUiUrl?: string;
+}): AppContext {
   const organisationPath = join(opts.settings.configDir, 'organisation.yaml');
   const rulesPath = join(opts.settings.configDir, 'rules.yaml');
   return {

@@ -11,10 +11,21 @@ import { html, LIGHT_RULE, lightFor, links, qs, ROLE_IDS, ROLES, STATUSES, type 
 import type { SignedIn } from '../../organisation';
 import type { AppContext } from './context';
 import { lightBadge, pageFor } from './layout';
-import { CATEGORIES, CATEGORY_LABEL, categoryQuery, count, inList, LISTED, listPage, quote, upcomingQuery, views, type Category } from './visibility';
+import {
+  CATEGORIES,
+  CATEGORY_LABEL,
+  categoryQuery,
+  count,
+  inList,
+  LISTED,
+  listPage,
+  quote,
+  upcomingQuery,
+  views,
+  type Category,
+} from './visibility';
 
 const PAGE_SIZE = 50;
-
 
 export type DepartmentCounts = Record<Category | 'upcoming' | 'total', number> & { light?: Light };
 
@@ -41,10 +52,20 @@ async function countDepartments(ctx: AppContext, departments: string[]): Promise
         count(ctx.client, upcomingQuery(today, until) + where),
       ]);
       const group = (name: string) =>
-        byStatus.groups.filter((g) => g.groupValues.flat().some((v) => String(v) === name)).reduce((sum, g) => sum + g.count, 0);
+        byStatus.groups
+          .filter((g) => g.groupValues.flat().some((v) => String(v) === name))
+          .reduce((sum, g) => sum + g.count, 0);
       const open = group('Running');
       const done = group('Completed');
-      const c: DepartmentCounts = { done, late, inProgress, notStarted, notReported: Math.max(0, open - late - inProgress - notStarted), upcoming, total: open + done };
+      const c: DepartmentCounts = {
+        done,
+        late,
+        inProgress,
+        notStarted,
+        notReported: Math.max(0, open - late - inProgress - notStarted),
+        upcoming,
+        total: open + done,
+      };
       if (c.total > 0) c.light = lightFor((c.done + c.inProgress) / c.total);
       out.set(d, c);
     }),
@@ -58,7 +79,10 @@ async function countDepartments(ctx: AppContext, departments: string[]): Promise
  * cost most of the page's time on a SQLite dev server with 10,000 activities. Changes made in the
  * app (a status, an import, new rules) clear them at once; a check-in shows within those seconds.
  */
-const countsCache = new WeakMap<AppContext, Map<string, { at: number; value: Promise<Map<string, DepartmentCounts>> }>>();
+const countsCache = new WeakMap<
+  AppContext,
+  Map<string, { at: number; value: Promise<Map<string, DepartmentCounts>> }>
+>();
 
 export function invalidateCounts(ctx: AppContext) {
   countsCache.delete(ctx);
@@ -127,16 +151,27 @@ export function registerDashboard(app: FastifyInstance, ctx: AppContext) {
     const org = await ctx.organisation();
     const depts = org.departments.filter((d) => user.departments.includes(d.id));
     const units = depts.flatMap((d) => d.units.map((u) => ({ ...u, department: d.id })));
-    const f = cleanFilters(req.query, user.departments, units.map((u) => u.id));
+    const f = cleanFilters(
+      req.query,
+      user.departments,
+      units.map((u) => u.id),
+    );
     const query = listQuery(user, f);
 
     // Everything at once: the counts, and the list page followed by its activities' texts.
     const unfiltered = !f.avdelning && !f.enhet && !f.roll && !f.status && !f.manad;
     const countsP = departmentCounts(ctx, user.departments);
     const pageP = listPage(ctx.client, ctx.namespace, query, PAGE_SIZE, f.sida);
-    const textsP = pageP.then((p) => views(ctx.client, p.rows.map((r) => r.activityId)));
+    const textsP = pageP.then((p) =>
+      views(
+        ctx.client,
+        p.rows.map((r) => r.activityId),
+      ),
+    );
     // Unfiltered, the list is exactly the departments' totals: no extra count query.
-    const matchingP = unfiltered ? countsP.then((c) => [...c.values()].reduce((sum, x) => sum + x.total, 0)) : count(ctx.client, query);
+    const matchingP = unfiltered
+      ? countsP.then((c) => [...c.values()].reduce((sum, x) => sum + x.total, 0))
+      : count(ctx.client, query);
     const [counts, page, matching, texts] = await Promise.all([countsP, pageP, matchingP, textsP]);
     const deptName = new Map(org.departments.map((d) => [d.id, d.name]));
     const unitName = new Map(units.map((u) => [u.id, u.name]));
@@ -150,7 +185,8 @@ export function registerDashboard(app: FastifyInstance, ctx: AppContext) {
 <tbody>${depts.map((d) => {
       const c = counts.get(d.id)!;
       return html`<tr data-department="${d.id}"><th scope="row"><a href="/${qs({ avdelning: d.id })}">${d.name}</a></th><td>${c.light ? lightBadge(c.light) : html`<span class="meta">Inga aktiviteter</span>`}</td>${cols.map(
-        (k) => html`<td class="num">${k === 'upcoming' ? c[k] : html`<a href="/${qs({ avdelning: d.id, status: k })}" aria-label="${d.name}: ${CATEGORY_LABEL[k]} ${c[k]}">${c[k]}</a>`}</td>`,
+        (k) =>
+          html`<td class="num">${k === 'upcoming' ? c[k] : html`<a href="/${qs({ avdelning: d.id, status: k })}" aria-label="${d.name}: ${CATEGORY_LABEL[k]} ${c[k]}">${c[k]}</a>`}</td>`,
       )}<td class="num">${c.total}</td></tr>`;
     })}</tbody></table></section>`;
 
@@ -159,10 +195,34 @@ export function registerDashboard(app: FastifyInstance, ctx: AppContext) {
         (o) => html`<option value="${o.value}"${o.value === current ? html` selected` : ''}>${o.label}</option>`,
       )}</select></div>`;
     const filters = html`<form method="get" action="/" class="filters" aria-label="Filtrera aktiviteter">
-${depts.length > 1 ? select('avdelning', 'Avdelning', depts.map((d) => ({ value: d.id, label: d.name })), f.avdelning) : ''}
-${select('enhet', 'Enhet', units.map((u) => ({ value: u.id, label: u.name })), f.enhet)}
-${select('roll', 'Ansvarig roll', ROLE_IDS.map((r) => ({ value: r, label: ROLES[r] })), f.roll)}
-${select('status', 'Status', CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABEL[c] })), f.status)}
+${
+  depts.length > 1
+    ? select(
+        'avdelning',
+        'Avdelning',
+        depts.map((d) => ({ value: d.id, label: d.name })),
+        f.avdelning,
+      )
+    : ''
+}
+${select(
+  'enhet',
+  'Enhet',
+  units.map((u) => ({ value: u.id, label: u.name })),
+  f.enhet,
+)}
+${select(
+  'roll',
+  'Ansvarig roll',
+  ROLE_IDS.map((r) => ({ value: r, label: ROLES[r] })),
+  f.roll,
+)}
+${select(
+  'status',
+  'Status',
+  CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABEL[c] })),
+  f.status,
+)}
 <div class="field"><label for="f-manad">Måldatum (månad)</label><input type="month" id="f-manad" name="manad" value="${f.manad ?? ''}" placeholder="ÅÅÅÅ-MM" pattern="\\d{4}-\\d{2}"></div>
 <div class="field"><button type="submit">Filtrera</button> <a href="/">Rensa</a></div></form>`;
 
@@ -183,9 +243,10 @@ ${filters}
 <tbody>${rows.length ? rows : html`<tr><td colspan="5">Inga aktiviteter matchar. ${user.admin ? html`<a href="/importera">Importera en plan</a>.` : ''}</td></tr>`}</tbody></table>
 <p class="pager">${f.sida ? html`<a href="/${qs({ ...f, sida: undefined })}">Till första sidan</a>` : ''}${page.next ? html`<a href="/${qs({ ...f, sida: page.next })}">Nästa sida</a>` : ''}</p></section>`;
 
-    const ui = user.admin && ctx.temporalUiUrl
-      ? html`<p class="meta"><a href="${ctx.temporalUiUrl}/namespaces/${encodeURIComponent(ctx.namespace)}/workflows">Temporal UI</a> visar varje aktivitets arbetsflöde.</p>`
-      : '';
+    const ui =
+      user.admin && ctx.temporalUiUrl
+        ? html`<p class="meta"><a href="${ctx.temporalUiUrl}/namespaces/${encodeURIComponent(ctx.namespace)}/workflows">Temporal UI</a> visar varje aktivitets arbetsflöde.</p>`
+        : '';
     return frame.send({ title: 'Översikt', active: '/', body: html`${summary}${list}${ui}` });
   });
 }

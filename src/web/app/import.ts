@@ -72,7 +72,8 @@ export function registerImport(app: FastifyInstance, ctx: AppContext) {
     const user = req.user!;
     const { csrf, send } = pageFor(ctx, req, reply);
     const file = uploadedFile(req.body, 'plan');
-    const page = (body: SafeHtml, status = 200) => send({ title: 'Importera plan', status, active: '/importera', body });
+    const page = (body: SafeHtml, status = 200) =>
+      send({ title: 'Importera plan', status, active: '/importera', body });
     if (!file) return page(html`<p class="error" role="alert">Välj en fil att ladda upp.</p>${form(csrf)}`, 400);
     const name = uploadName(file.filename);
     const bytes = await file.toBuffer();
@@ -82,7 +83,10 @@ export function registerImport(app: FastifyInstance, ctx: AppContext) {
     } catch (e) {
       const errors = readErrors(e);
       if (!errors) throw e;
-      return page(html`<div class="error" role="alert"><p>Filen kunde inte läsas som en plan:</p><ul>${errors.map((x) => html`<li>${x.messageSv}</li>`)}</ul></div>${form(csrf)}`, 400);
+      return page(
+        html`<div class="error" role="alert"><p>Filen kunde inte läsas som en plan:</p><ul>${errors.map((x) => html`<li>${x.messageSv}</li>`)}</ul></div>${form(csrf)}`,
+        400,
+      );
     }
     const changes = await planChanges(ctx.client, result.plan);
     const id = pending.put(user.person.id, { name, bytes });
@@ -98,7 +102,11 @@ export function registerImport(app: FastifyInstance, ctx: AppContext) {
     const id = fieldValue(req.body, 'pending');
     const upload = pending.get(user.person.id, id);
     if (!upload) {
-      return send({ title: 'Importera plan', status: 410, body: html`<p class="error" role="alert">Uppladdningen finns inte längre (den sparas i 30 minuter). Ladda upp filen igen.</p>${form(csrf)}` });
+      return send({
+        title: 'Importera plan',
+        status: 410,
+        body: html`<p class="error" role="alert">Uppladdningen finns inte längre (den sparas i 30 minuter). Ladda upp filen igen.</p>${form(csrf)}`,
+      });
     }
     const { plan } = await parseUpload(upload.name, upload.bytes);
     // The diff again, now: what runs may have changed since the preview.

@@ -84,7 +84,10 @@ async function registerPlugins(scope: FastifyInstance, settings: AppSettings) {
     crossOriginEmbedderPolicy: false,
   });
   await scope.register(formbody, { bodyLimit: 256 * 1024 });
-  await scope.register(multipart, { attachFieldsToBody: true, limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 20 } });
+  await scope.register(multipart, {
+    attachFieldsToBody: true,
+    limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 20 },
+  });
   await scope.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'planvakt_csrf',
@@ -93,7 +96,8 @@ async function registerPlugins(scope: FastifyInstance, settings: AppSettings) {
     getToken: (req) => {
       const t = (req.body as Record<string, unknown> | undefined)?._csrf;
       if (typeof t === 'string') return t;
-      if (t && typeof t === 'object' && typeof (t as { value?: unknown }).value === 'string') return (t as { value: string }).value;
+      if (t && typeof t === 'object' && typeof (t as { value?: unknown }).value === 'string')
+        return (t as { value: string }).value;
       return (req.headers['x-csrf-token'] as string | undefined) ?? undefined;
     },
   });
@@ -105,8 +109,13 @@ function guardPages(scope: FastifyInstance, ctx: AppContext) {
     req.user = await currentUser(ctx, req);
     if (isPublic(req.url)) return;
     if (!req.user) {
-      if (req.method === 'GET' || req.method === 'HEAD') return reply.redirect(`/logga-in?till=${encodeURIComponent(req.url)}`, 303);
-      return sendPage(reply, { title: 'Logga in först', status: 401, body: html`<p role="alert">Du är inte inloggad. <a href="/logga-in">Logga in</a> och försök igen.</p>` });
+      if (req.method === 'GET' || req.method === 'HEAD')
+        return reply.redirect(`/logga-in?till=${encodeURIComponent(req.url)}`, 303);
+      return sendPage(reply, {
+        title: 'Logga in först',
+        status: 401,
+        body: html`<p role="alert">Du är inte inloggad. <a href="/logga-in">Logga in</a> och försök igen.</p>`,
+      });
     }
     if (ADMIN_PATHS.some((re) => re.test(req.url)) && !req.user.admin) {
       return pageFor(ctx, req, reply).send({
@@ -134,10 +143,18 @@ function errorPage(ctx: AppContext) {
       });
     }
     if (err.code === 'FST_REQ_FILE_TOO_LARGE' || err.statusCode === 413) {
-      return page.send({ title: 'Filen är för stor', status: 413, body: html`<p role="alert">Filen får vara högst 5 MB.</p>` });
+      return page.send({
+        title: 'Filen är för stor',
+        status: 413,
+        body: html`<p role="alert">Filen får vara högst 5 MB.</p>`,
+      });
     }
     if (err.statusCode && err.statusCode < 500) {
-      return page.send({ title: 'Felaktig begäran', status: err.statusCode, body: html`<p role="alert">${err.message}</p>` });
+      return page.send({
+        title: 'Felaktig begäran',
+        status: err.statusCode,
+        body: html`<p role="alert">${err.message}</p>`,
+      });
     }
     req.log.error(err);
     return page.send({
@@ -149,7 +166,9 @@ function errorPage(ctx: AppContext) {
 }
 
 function registerRoutes(scope: FastifyInstance, ctx: AppContext) {
-  scope.get('/app.css', async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(APP_CSS));
+  scope.get('/app.css', async (_req, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(APP_CSS),
+  );
   registerAuthRoutes(scope, ctx);
   registerDashboard(scope, ctx);
   registerActivity(scope, ctx);

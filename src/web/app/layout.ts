@@ -46,15 +46,20 @@ export function layout(opts: PageOptions): SafeHtml {
 <a class="skip" href="#innehall">Hoppa till innehållet</a>
 <header class="top">
 <p class="brand"><a href="/">Planvakt</a></p>
-${nav.length
+${
+  nav.length
     ? html`<nav aria-label="Huvudmeny"><ul>${nav.map(
-        (n) => html`<li><a href="${n.href}"${n.href === opts.active ? html` aria-current="page"` : ''}>${n.label}</a></li>`,
+        (n) =>
+          html`<li><a href="${n.href}"${n.href === opts.active ? html` aria-current="page"` : ''}>${n.label}</a></li>`,
       )}</ul></nav>`
-    : ''}
-${user
+    : ''
+}
+${
+  user
     ? html`<div class="who"><span>Inloggad: ${user.person.name}</span>${user.via === 'dev' ? html` <strong class="devmark">Utvecklingsinloggning</strong>` : ''}
 <form method="post" action="/logga-ut"><input type="hidden" name="_csrf" value="${opts.csrf ?? ''}"><button type="submit" class="link">Logga ut</button></form></div>`
-    : ''}
+    : ''
+}
 </header>
 <main id="innehall" tabindex="-1">
 <h1>${opts.title}</h1>

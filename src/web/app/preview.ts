@@ -18,7 +18,10 @@ const SHOWN = 500;
 
 export function registerPreview(app: FastifyInstance, ctx: AppContext) {
   let running = false;
-  const form = (csrf: string, year: number) => html`<form method="post" action="/forhandsvisning" enctype="multipart/form-data">
+  const form = (
+    csrf: string,
+    year: number,
+  ) => html`<form method="post" action="/forhandsvisning" enctype="multipart/form-data">
 <input type="hidden" name="_csrf" value="${csrf}">
 <div class="field"><label for="plan">Planfil</label><input type="file" id="plan" name="plan" required accept=".md,.txt,.yaml,.yml,text/plain"></div>
 <div class="field"><label for="year">År att förhandsvisa</label><input type="number" id="year" name="year" min="2000" max="2100" value="${year}"></div>
@@ -27,29 +30,50 @@ export function registerPreview(app: FastifyInstance, ctx: AppContext) {
 
   app.get('/forhandsvisning', async (req, reply) => {
     const page = pageFor(ctx, req, reply);
-    return page.send({ title: 'Förhandsvisning', active: '/forhandsvisning', body: form(page.csrf, Number(ctx.planNow().toISOString().slice(0, 4))) });
+    return page.send({
+      title: 'Förhandsvisning',
+      active: '/forhandsvisning',
+      body: form(page.csrf, Number(ctx.planNow().toISOString().slice(0, 4))),
+    });
   });
 
   app.post('/forhandsvisning', async (req, reply) => {
     const { csrf, send } = pageFor(ctx, req, reply);
-    const page = (body: SafeHtml, status = 200) => send({ title: 'Förhandsvisning', status, active: '/forhandsvisning', body });
+    const page = (body: SafeHtml, status = 200) =>
+      send({ title: 'Förhandsvisning', status, active: '/forhandsvisning', body });
     const file = uploadedFile(req.body, 'plan');
     const year = Number(fieldValue(req.body, 'year'));
-    if (!file || !Number.isInteger(year) || year < 2000 || year > 2100) return page(html`<p class="error" role="alert">Välj en fil och ett år.</p>${form(csrf, 2022)}`, 400);
+    if (!file || !Number.isInteger(year) || year < 2000 || year > 2100)
+      return page(html`<p class="error" role="alert">Välj en fil och ett år.</p>${form(csrf, 2022)}`, 400);
     let parsed;
     try {
       parsed = await parseUpload(uploadName(file.filename), await file.toBuffer());
     } catch (e) {
       const errors = readErrors(e);
       if (!errors) throw e;
-      return page(html`<div class="error" role="alert"><ul>${errors.map((x) => html`<li>${x.messageSv}</li>`)}</ul></div>${form(csrf, year)}`, 400);
+      return page(
+        html`<div class="error" role="alert"><ul>${errors.map((x) => html`<li>${x.messageSv}</li>`)}</ul></div>${form(csrf, year)}`,
+        400,
+      );
     }
-    if (running) return page(html`<p class="error" role="alert">En förhandsvisning körs redan. Försök igen om en stund.</p>`, 429);
+    if (running)
+      return page(html`<p class="error" role="alert">En förhandsvisning körs redan. Försök igen om en stund.</p>`, 429);
     running = true;
     let sim;
     try {
-      const [rules, organisation, rulesText] = await Promise.all([ctx.rules(), ctx.organisation(), readFile(ctx.rulesPath, 'utf8')]);
-      sim = await simulate({ plan: parsed.plan, rules, rulesVersion: rulesVersion(rulesText), organisation, from: `${year}-01-01`, to: `${year}-12-31` });
+      const [rules, organisation, rulesText] = await Promise.all([
+        ctx.rules(),
+        ctx.organisation(),
+        readFile(ctx.rulesPath, 'utf8'),
+      ]);
+      sim = await simulate({
+        plan: parsed.plan,
+        rules,
+        rulesVersion: rulesVersion(rulesText),
+        organisation,
+        from: `${year}-01-01`,
+        to: `${year}-12-31`,
+      });
     } finally {
       running = false;
     }

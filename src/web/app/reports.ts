@@ -23,9 +23,16 @@ export function registerReports(app: FastifyInstance, ctx: AppContext) {
     const org = await ctx.organisation();
     const names = new Map(org.departments.map((d) => [d.id, d.name]));
     const cycles: { id: string; department: string; closed?: Date }[] = [];
-    for await (const wf of ctx.client.workflow.list({ query: `WorkflowType = 'followUpCycle' AND ExecutionStatus = 'Completed'`, pageSize: 200 })) {
-      const d = departmentOf(wf.workflowId, org.departments.map((x) => x.id));
-      if (d && user.departments.includes(d)) cycles.push({ id: wf.workflowId, department: d, ...(wf.closeTime ? { closed: wf.closeTime } : {}) });
+    for await (const wf of ctx.client.workflow.list({
+      query: `WorkflowType = 'followUpCycle' AND ExecutionStatus = 'Completed'`,
+      pageSize: 200,
+    })) {
+      const d = departmentOf(
+        wf.workflowId,
+        org.departments.map((x) => x.id),
+      );
+      if (d && user.departments.includes(d))
+        cycles.push({ id: wf.workflowId, department: d, ...(wf.closeTime ? { closed: wf.closeTime } : {}) });
       if (cycles.length >= 500) break;
     }
     cycles.sort((a, b) => a.department.localeCompare(b.department) || b.id.localeCompare(a.id));
@@ -33,10 +40,12 @@ export function registerReports(app: FastifyInstance, ctx: AppContext) {
       title: 'Rapporter',
       active: '/rapporter',
       body: html`<p>Uppföljningsrapporterna sammanställs när varje uppföljning (tertial, verksamhetsberättelse …) stängs.</p>
-${cycles.length
-        ? html`<table><caption>Stängda uppföljningar</caption><thead><tr><th scope="col">Uppföljning</th><th scope="col">Avdelning</th><th scope="col">HTML</th><th scope="col">Excel</th></tr></thead>
+${
+  cycles.length
+    ? html`<table><caption>Stängda uppföljningar</caption><thead><tr><th scope="col">Uppföljning</th><th scope="col">Avdelning</th><th scope="col">HTML</th><th scope="col">Excel</th></tr></thead>
 <tbody>${cycles.map((c) => html`<tr><th scope="row">${c.id.replace(`cycle-${c.department}-`, '')}</th><td>${names.get(c.department) ?? c.department}</td><td><a href="${links.report(c.id, 'html')}">Visa rapporten<span class="visually-hidden"> ${c.id}</span></a></td><td><a href="${links.report(c.id, 'xlsx')}" download>Ladda ned Excel<span class="visually-hidden"> ${c.id}</span></a></td></tr>`)}</tbody></table>`
-        : html`<p>Inga uppföljningar har stängts ännu.</p>`}`,
+    : html`<p>Inga uppföljningar har stängts ännu.</p>`
+}`,
     });
   });
 
@@ -44,9 +53,19 @@ ${cycles.length
     const user = req.user!;
     const { id, format } = req.params;
     const org = await ctx.organisation();
-    const d = CYCLE_ID.test(id) ? departmentOf(id, org.departments.map((x) => x.id)) : undefined;
+    const d = CYCLE_ID.test(id)
+      ? departmentOf(
+          id,
+          org.departments.map((x) => x.id),
+        )
+      : undefined;
     if (!d || (format !== 'html' && format !== 'xlsx')) return reply.code(404).send('Not found');
-    if (!user.departments.includes(d)) return pageFor(ctx, req, reply).send({ title: 'Ingen behörighet', status: 403, body: html`<p role="alert">Rapporten hör till en avdelning du inte har behörighet till.</p>` });
+    if (!user.departments.includes(d))
+      return pageFor(ctx, req, reply).send({
+        title: 'Ingen behörighet',
+        status: 403,
+        body: html`<p role="alert">Rapporten hör till en avdelning du inte har behörighet till.</p>`,
+      });
     let outcome: CycleOutcome;
     try {
       outcome = (await ctx.client.workflow.getHandle(id).result()) as CycleOutcome;
@@ -62,6 +81,9 @@ ${cycles.length
         .send(bytes);
     }
     // The report is a document of its own (escaped by its renderer, with its own inline styles): no scripts, nothing else.
-    return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'").send(bytes);
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+      .send(bytes);
   });
 }

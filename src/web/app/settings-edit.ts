@@ -33,7 +33,12 @@ function prune(doc: Document, path: (string | number)[]) {
   }
 }
 
-const int = (problems: string[], label: string, v: string | undefined, { min = 0, optional = false } = {}): number | undefined => {
+const int = (
+  problems: string[],
+  label: string,
+  v: string | undefined,
+  { min = 0, optional = false } = {},
+): number | undefined => {
   const t = (v ?? '').trim();
   if (t === '' && optional) return undefined;
   if (!/^\d+$/.test(t) || Number(t) < min) {
@@ -49,8 +54,14 @@ export function editRules(text: string, current: RulesFile, form: Form, departme
   const problems: string[] = [];
 
   const offsets = (form.beforeDeadline ?? '').split(/[,\s]+/).filter(Boolean);
-  if (offsets.length === 0 || offsets.some((o) => !/^\d+$/.test(o))) problems.push('Påminnelser före måldatum: ange arbetsdagar som heltal, åtskilda med komma (t.ex. 20, 5, 1, 0).');
-  else setFlow(doc, ['reminders', 'beforeDeadline'], [...offsets.map(Number)].sort((a, b) => b - a));
+  if (offsets.length === 0 || offsets.some((o) => !/^\d+$/.test(o)))
+    problems.push('Påminnelser före måldatum: ange arbetsdagar som heltal, åtskilda med komma (t.ex. 20, 5, 1, 0).');
+  else
+    setFlow(
+      doc,
+      ['reminders', 'beforeDeadline'],
+      [...offsets.map(Number)].sort((a, b) => b - a),
+    );
 
   const first = int(problems, 'Första påminnelsen efter måldatum', form.overdueFirst, { min: 1 });
   const repeat = int(problems, 'Upprepa var N:e arbetsdag', form.overdueRepeat, { min: 1 });
@@ -102,14 +113,19 @@ export function editRules(text: string, current: RulesFile, form: Form, departme
 
 /** `rektor@forskoleenhet-norr, hr@forskola, hr` ↔ role assignments. */
 export function rolesToText(roles: Organisation['people'][number]['roles']): string {
-  return roles.map((r) => (r.unit ? `${r.role}@${r.unit}` : r.department ? `${r.role}@${r.department}` : r.role)).join(', ');
+  return roles
+    .map((r) => (r.unit ? `${r.role}@${r.unit}` : r.department ? `${r.role}@${r.department}` : r.role))
+    .join(', ');
 }
 
 export function parseRolesText(org: Organisation, text: string, who: string, problems: string[]) {
   const units = new Set(org.departments.flatMap((d) => d.units.map((u) => u.id)));
   const depts = new Set(org.departments.map((d) => d.id));
   const out: { role: Role; department?: string; unit?: string }[] = [];
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [role, place] = part.split('@').map((s) => s.trim());
     if (!role || !(ROLE_IDS as string[]).includes(role)) {
       problems.push(`${who}: okänd roll "${role}". Kända roller: ${ROLE_IDS.join(', ')}.`);
@@ -148,7 +164,11 @@ export function editOrganisation(text: string, org: Organisation, form: Form): s
   });
   const newId = form['new-id']?.trim();
   if (newId) {
-    const person: Record<string, unknown> = { id: newId, name: form['new-name']?.trim() ?? '', email: form['new-email']?.trim() ?? '' };
+    const person: Record<string, unknown> = {
+      id: newId,
+      name: form['new-name']?.trim() ?? '',
+      email: form['new-email']?.trim() ?? '',
+    };
     const roles = parseRolesText(org, form['new-roles'] ?? '', newId, problems);
     if (roles.length) person.roles = roles.map((r) => doc.createNode(r, { flow: true }));
     people.add(doc.createNode(person));
@@ -163,7 +183,13 @@ export function flatten(value: unknown, prefix = ''): Map<string, string> {
   const walk = (v: unknown, path: string) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k);
-    } else out.set(path, Array.isArray(v) ? v.map((x) => (x && typeof x === "object" ? Object.values(x).join(" ") : String(x))).join(', ') : String(v));
+    } else
+      out.set(
+        path,
+        Array.isArray(v)
+          ? v.map((x) => (x && typeof x === 'object' ? Object.values(x).join(' ') : String(x))).join(', ')
+          : String(v),
+      );
   };
   walk(value, prefix);
   return out;
@@ -191,5 +217,7 @@ export function rulesDiff(before: Rules, after: Rules): { field: string; from: s
   const a = flatten(before);
   const b = flatten(after);
   const keys = [...new Set([...a.keys(), ...b.keys()])];
-  return keys.filter((k) => a.get(k) !== b.get(k)).map((k) => ({ field: fieldLabel(k), from: a.get(k) ?? '–', to: b.get(k) ?? '–' }));
+  return keys
+    .filter((k) => a.get(k) !== b.get(k))
+    .map((k) => ({ field: fieldLabel(k), from: a.get(k) ?? '–', to: b.get(k) ?? '–' }));
 }

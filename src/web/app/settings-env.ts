@@ -42,18 +42,30 @@ export function settingsFromEnv(source: NodeJS.ProcessEnv = process.env): AppSet
   const oidcVars = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI'] as const;
   const set = oidcVars.filter((v) => source[v]);
   if (set.length > 0 && set.length < oidcVars.length) {
-    throw new Error(`Entra ID sign-in needs all of ${oidcVars.join(', ')}; missing: ${oidcVars.filter((v) => !source[v]).join(', ')}.`);
+    throw new Error(
+      `Entra ID sign-in needs all of ${oidcVars.join(', ')}; missing: ${oidcVars.filter((v) => !source[v]).join(', ')}.`,
+    );
   }
-  const oidc = set.length === oidcVars.length
-    ? { issuer: source.OIDC_ISSUER!, clientId: source.OIDC_CLIENT_ID!, clientSecret: source.OIDC_CLIENT_SECRET!, redirectUri: source.OIDC_REDIRECT_URI! }
-    : undefined;
+  const oidc =
+    set.length === oidcVars.length
+      ? {
+          issuer: source.OIDC_ISSUER!,
+          clientId: source.OIDC_CLIENT_ID!,
+          clientSecret: source.OIDC_CLIENT_SECRET!,
+          redirectUri: source.OIDC_REDIRECT_URI!,
+        }
+      : undefined;
   if (mode === 'production' && !oidc) {
-    throw new Error('PLANVAKT_MODE=production needs Entra ID sign-in: set OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_REDIRECT_URI (the development sign-in is refused in production).');
+    throw new Error(
+      'PLANVAKT_MODE=production needs Entra ID sign-in: set OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_REDIRECT_URI (the development sign-in is refused in production).',
+    );
   }
   const secret = source.PLANVAKT_SESSION_SECRET;
   if (mode === 'production') {
-    if (!secret) throw new Error('PLANVAKT_SESSION_SECRET must be set in production (a random string of at least 32 characters).');
-    if (secret === DEV_SESSION_SECRET || secret.length < 32) throw new Error('PLANVAKT_SESSION_SECRET must be at least 32 characters and not the development default.');
+    if (!secret)
+      throw new Error('PLANVAKT_SESSION_SECRET must be set in production (a random string of at least 32 characters).');
+    if (secret === DEV_SESSION_SECRET || secret.length < 32)
+      throw new Error('PLANVAKT_SESSION_SECRET must be at least 32 characters and not the development default.');
   }
   return {
     mode,

@@ -31,7 +31,10 @@ export async function previewRules(deps: SettingsDeps, req: FastifyRequest<{ Bod
     org.departments.map(async (d) => ({
       d,
       changes: rulesDiff(rulesFor(current, d.id), rulesFor(nextRules, d.id)),
-      running: await count(ctx.client, `${LIFECYCLE} AND ExecutionStatus = 'Running' AND ${inList('PlanvaktDepartment', [d.id])}`),
+      running: await count(
+        ctx.client,
+        `${LIFECYCLE} AND ExecutionStatus = 'Running' AND ${inList('PlanvaktDepartment', [d.id])}`,
+      ),
     })),
   );
   const id = pending.put(req.user!.person.id, { name: 'rules', text: next, base: sha(text) });
@@ -41,13 +44,25 @@ export async function previewRules(deps: SettingsDeps, req: FastifyRequest<{ Bod
     title: 'Förhandsgranska regler',
     active: '/installningar',
     body: html`${any ? '' : html`<p class="notice" role="status">Ändringen ändrar inget i reglerna för någon avdelning.</p>`}
-${perDept.filter((x) => x.changes.length).map(({ d, changes, running }) => html`<h2>${d.name}</h2><p>${running} aktiviteter som följs upp får ändringen direkt.</p>
-<table><caption>Ändringar för ${d.name}</caption><thead><tr><th scope="col">Inställning</th><th scope="col">Före</th><th scope="col">Efter</th></tr></thead><tbody>${changes.map((c) => html`<tr><th scope="row">${c.field}</th><td>${c.from}</td><td>${c.to}</td></tr>`)}</tbody></table>`)}
+${perDept
+  .filter((x) => x.changes.length)
+  .map(
+    ({
+      d,
+      changes,
+      running,
+    }) => html`<h2>${d.name}</h2><p>${running} aktiviteter som följs upp får ändringen direkt.</p>
+<table><caption>Ändringar för ${d.name}</caption><thead><tr><th scope="col">Inställning</th><th scope="col">Före</th><th scope="col">Efter</th></tr></thead><tbody>${changes.map((c) => html`<tr><th scope="row">${c.field}</th><td>${c.from}</td><td>${c.to}</td></tr>`)}</tbody></table>`,
+  )}
 ${saveForm(page.csrf, id)}`,
   });
 }
 
-export async function previewOrganisation(deps: SettingsDeps, req: FastifyRequest<{ Body: Form }>, reply: FastifyReply) {
+export async function previewOrganisation(
+  deps: SettingsDeps,
+  req: FastifyRequest<{ Body: Form }>,
+  reply: FastifyReply,
+) {
   const { ctx, pending } = deps;
   const form = req.body ?? {};
   const [text, org] = await Promise.all([readFile(ctx.organisationPath, 'utf8'), ctx.organisation()]);
@@ -80,8 +95,10 @@ function peopleChanges(org: Organisation, nextOrg: Organisation): SafeHtml[] {
     const out: SafeHtml[] = [];
     if (b.name !== p.name) out.push(html`<li>${p.id}: namn ${b.name} → ${p.name}</li>`);
     if (b.email !== p.email) out.push(html`<li>${p.id}: e-post ${b.email} → ${p.email}</li>`);
-    if (b.active !== p.active) out.push(html`<li>${p.name}: ${p.active ? 'aktiverad' : 'avaktiverad (får inga fler meddelanden)'}</li>`);
-    if (rolesToText(b.roles) !== rolesToText(p.roles)) out.push(html`<li>${p.name}: roller ${rolesToText(b.roles) || '–'} → ${rolesToText(p.roles) || '–'}</li>`);
+    if (b.active !== p.active)
+      out.push(html`<li>${p.name}: ${p.active ? 'aktiverad' : 'avaktiverad (får inga fler meddelanden)'}</li>`);
+    if (rolesToText(b.roles) !== rolesToText(p.roles))
+      out.push(html`<li>${p.name}: roller ${rolesToText(b.roles) || '–'} → ${rolesToText(p.roles) || '–'}</li>`);
     return out;
   });
 }

@@ -44,16 +44,27 @@ export function registerSettings(app: FastifyInstance, ctx: AppContext) {
 /** `POST /installningar/spara`: the previewed change becomes a new version, the file, and (rules) a signal to what runs. */
 async function save({ ctx, store, pending }: SettingsDeps, req: FastifyRequest<{ Body: Form }>, reply: FastifyReply) {
   const user = req.user!;
-  const page = (title: string, body: SafeHtml, status = 200) => pageFor(ctx, req, reply).send({ title, status, active: '/installningar', body });
+  const page = (title: string, body: SafeHtml, status = 200) =>
+    pageFor(ctx, req, reply).send({ title, status, active: '/installningar', body });
   const change = pending.get(user.person.id, req.body?.pending);
-  if (!change) return page('Inställningar', html`<p class="error" role="alert">Förhandsgranskningen finns inte längre. Gör ändringen igen.</p><p><a href="/installningar">Till inställningarna</a></p>`, 410);
+  if (!change)
+    return page(
+      'Inställningar',
+      html`<p class="error" role="alert">Förhandsgranskningen finns inte längre. Gör ändringen igen.</p><p><a href="/installningar">Till inställningarna</a></p>`,
+      410,
+    );
   const path = change.name === 'rules' ? ctx.rulesPath : ctx.organisationPath;
   const now = await readFile(path, 'utf8');
   if (sha(now) !== change.base) {
-    return page('Inställningar', html`<p class="error" role="alert">Filen har ändrats av någon annan sedan du förhandsgranskade. Inget sparades; gör ändringen igen.</p><p><a href="/installningar">Till inställningarna</a></p>`, 409);
+    return page(
+      'Inställningar',
+      html`<p class="error" role="alert">Filen har ändrats av någon annan sedan du förhandsgranskade. Inget sparades; gör ändringen igen.</p><p><a href="/installningar">Till inställningarna</a></p>`,
+      409,
+    );
   }
   // The file as it was before the first save from the web becomes version 1, so every change has a before.
-  if (!(await store.latest(change.name))) await store.save(change.name, now, { author: `${change.name}.yaml (filen)`, at: new Date() });
+  if (!(await store.latest(change.name)))
+    await store.save(change.name, now, { author: `${change.name}.yaml (filen)`, at: new Date() });
   const version = await store.save(change.name, change.text, { author: user.person.name, at: new Date() });
   await writeAtomic(path, change.text);
   pending.delete(req.body!.pending!);
@@ -63,7 +74,10 @@ async function save({ ctx, store, pending }: SettingsDeps, req: FastifyRequest<{
     const r = await rolloutRules(ctx.client, path);
     applied = html`<p id="rollout">${r.signalled} aktiviteter fick de nya reglerna (regelversion ${r.version}); ${r.current} hade dem redan.</p>`;
   }
-  return page('Inställningarna är sparade', html`<p role="status">${change.name === 'rules' ? 'Reglerna' : 'Organisationen'} sparades som version ${version.version} av ${version.author} ${version.savedAt.slice(0, 16).replace('T', ' ')} UTC.</p>${applied}<p><a href="/installningar">Till inställningarna</a> · <a href="/">Till översikten</a></p>`);
+  return page(
+    'Inställningarna är sparade',
+    html`<p role="status">${change.name === 'rules' ? 'Reglerna' : 'Organisationen'} sparades som version ${version.version} av ${version.author} ${version.savedAt.slice(0, 16).replace('T', ' ')} UTC.</p>${applied}<p><a href="/installningar">Till inställningarna</a> · <a href="/">Till översikten</a></p>`,
+  );
 }
 
 async function writeAtomic(path: string, text: string) {

@@ -8,7 +8,11 @@ import { readPlanFile, type ParseResult } from '../../plan';
 
 /** A safe base name for the uploaded file: kept for messages ("fil, rad 236") and the .yaml check. */
 export function uploadName(name: string | undefined): string {
-  const base = (name ?? 'plan').split(/[\\/]/).pop()!.replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120);
+  const base = (name ?? 'plan')
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/[^\p{L}\p{N}._ -]/gu, '_')
+    .slice(0, 120);
   return base && !base.startsWith('.') ? base : 'plan';
 }
 
@@ -25,20 +29,26 @@ export async function parseUpload(name: string, bytes: Buffer): Promise<ParseRes
 
 export function uploadedFile(body: unknown, field: string): MultipartFile | undefined {
   const f = (body as Record<string, unknown> | undefined)?.[field];
-  return f && typeof f === 'object' && 'toBuffer' in f && (f as MultipartFile).filename ? (f as MultipartFile) : undefined;
+  return f && typeof f === 'object' && 'toBuffer' in f && (f as MultipartFile).filename
+    ? (f as MultipartFile)
+    : undefined;
 }
 
 export function fieldValue(body: unknown, field: string): string | undefined {
   const f = (body as Record<string, unknown> | undefined)?.[field];
   if (typeof f === 'string') return f;
-  if (f && typeof f === 'object' && 'value' in f && typeof (f as { value: unknown }).value === 'string') return (f as { value: string }).value;
+  if (f && typeof f === 'object' && 'value' in f && typeof (f as { value: unknown }).value === 'string')
+    return (f as { value: string }).value;
   return undefined;
 }
 
 /** Uploads waiting for confirmation: in memory, bound to the person, gone after 30 minutes. */
 export class PendingStore<T> {
   private readonly items = new Map<string, { owner: string; expires: number; value: T }>();
-  constructor(private readonly ttlMs = 30 * 60_000, private readonly max = 50) {}
+  constructor(
+    private readonly ttlMs = 30 * 60_000,
+    private readonly max = 50,
+  ) {}
 
   put(owner: string, value: T): string {
     this.sweep();

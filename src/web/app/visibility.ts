@@ -106,12 +106,19 @@ export async function listPage(client: Client, namespace: string, query: string,
       lastReport: str('PlanvaktLastReport'),
     };
   });
-  const next = res.nextPageToken && res.nextPageToken.length > 0 ? Buffer.from(res.nextPageToken).toString('base64url') : undefined;
+  const next =
+    res.nextPageToken && res.nextPageToken.length > 0
+      ? Buffer.from(res.nextPageToken).toString('base64url')
+      : undefined;
   return { rows, next };
 }
 
 /** The activities' own state (text, goal) by the workflow query; undefined where it does not answer in time. */
-export async function views(client: Client, activityIds: string[], timeoutMs = 3_000): Promise<Map<string, LifecycleView>> {
+export async function views(
+  client: Client,
+  activityIds: string[],
+  timeoutMs = 3_000,
+): Promise<Map<string, LifecycleView>> {
   const out = new Map<string, LifecycleView>();
   await client.withDeadline(Date.now() + timeoutMs, () =>
     Promise.all(
