@@ -4,7 +4,8 @@
  * worker. Import the seed plan through the page, see 5 departments, open an activity, change the
  * reminder offsets as HR and see the next planned event move, answer statuses through a check-in
  * link and see the traffic light change. axe-core checks every page (no serious or critical
- * WCAG 2.1 A/AA violation) and each page is photographed into docs/screenshots/.
+ * WCAG 2.1 A/AA violation) and each page is photographed into .data/screenshots/ (docs/screenshots/
+ * with PLANVAKT_UPDATE_SCREENSHOTS=1, so a test run leaves the committed pictures alone).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { nextEventQuery } from '../../src/lifecycle';
 import { seedPlanPath, startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const shots = join(root, 'docs/screenshots');
+const shots = join(root, process.env.PLANVAKT_UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.data/screenshots');
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PLAN = `PlanvaktPlan = 'kompetensforsorjningsplan-2021-2023' AND ExecutionStatus = 'Running'`;
 
