@@ -96,14 +96,24 @@ export interface ChannelCard {
 
 const unique = <T>(xs: T[]) => [...new Set(xs)];
 const decodeEntities = (s: string) =>
-  s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#x2F;/gi, '/');
+  s
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&#x2F;/gi, '/');
 
 export function linksInText(text: string): string[] {
   return unique((text.match(/https?:\/\/[^\s<>"')\]]+/g) ?? []).map((u) => u.replace(/[.,;:]+$/, '')));
 }
 
 export function linksInHtml(html: string): string[] {
-  return unique([...html.matchAll(/href\s*=\s*"([^"]*)"/gi), ...html.matchAll(/href\s*=\s*'([^']*)'/gi)].map((m) => decodeEntities(m[1]!)));
+  return unique(
+    [...html.matchAll(/href\s*=\s*"([^"]*)"/gi), ...html.matchAll(/href\s*=\s*'([^']*)'/gi)].map((m) =>
+      decodeEntities(m[1]!),
+    ),
+  );
 }
 
 function received(mail: ParsedMail, seq: number, envelope: string[]): ReceivedEmail {
@@ -130,7 +140,8 @@ function openUrlActions(node: unknown, out: { title: string; url: string }[] = [
   if (Array.isArray(node)) for (const n of node) openUrlActions(n, out, texts);
   else if (node && typeof node === 'object') {
     const o = node as Record<string, unknown>;
-    if (o.type === 'Action.OpenUrl' && typeof o.url === 'string') out.push({ title: String(o.title ?? ''), url: o.url });
+    if (o.type === 'Action.OpenUrl' && typeof o.url === 'string')
+      out.push({ title: String(o.title ?? ''), url: o.url });
     if (o.type === 'TextBlock' && typeof o.text === 'string') texts.push(o.text);
     for (const v of Object.values(o)) openUrlActions(v, out, texts);
   }
@@ -282,17 +293,34 @@ export async function startJourney(opts: { planStart: string }): Promise<Journey
     stops.push(() => app.close());
 
     // Chromium.
-    const executablePath = execFileSync(process.execPath, [join(root, 'scripts/ensure-chromium.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    const executablePath = execFileSync(process.execPath, [join(root, 'scripts/ensure-chromium.mjs')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
     const browser: Browser = await chromium.launch({
       executablePath,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     stops.push(() => browser.close());
     const contexts: BrowserContext[] = [];
 
     const personOf = (idOrAddress: string) =>
-      organisation.people.find((p) => p.id === idOrAddress || p.email.toLowerCase() === idOrAddress.toLowerCase() || p.teamsUpn?.toLowerCase() === idOrAddress.toLowerCase());
+      organisation.people.find(
+        (p) =>
+          p.id === idOrAddress ||
+          p.email.toLowerCase() === idOrAddress.toLowerCase() ||
+          p.teamsUpn?.toLowerCase() === idOrAddress.toLowerCase(),
+      );
 
     const emails = (): ReceivedEmail[] => smtp.mails.map((m, i) => received(m, i, smtp.envelopes[i] ?? []));
     const requestSeq = (r: RecordedRequest) => microsoft.requests.indexOf(r);
@@ -332,21 +360,30 @@ export async function startJourney(opts: { planStart: string }): Promise<Journey
       },
       teamsMessages(personIdOrUpn, since = START) {
         const p = personOf(personIdOrUpn);
-        const ids = [p?.teamsUpn, p?.teamsUserId, personIdOrUpn].filter((x): x is string => Boolean(x)).map((x) => x.toLowerCase());
+        const ids = [p?.teamsUpn, p?.teamsUserId, personIdOrUpn]
+          .filter((x): x is string => Boolean(x))
+          .map((x) => x.toLowerCase());
         return microsoft.requests
           .filter((r) => requestSeq(r) >= since.requests)
           .flatMap((r) => {
             const m = /\/users\/([^/]+)\/teamwork\/sendActivityNotification$/.exec(r.path);
             if (!m || !ids.includes(decodeURIComponent(m[1]!).toLowerCase())) return [];
-            const body = JSON.parse(r.body) as { topic?: { webUrl?: string }; previewText?: { content?: string }; activityType?: string; templateParameters?: { name: string; value: string }[] };
-            return [{
-              seq: requestSeq(r),
-              user: decodeURIComponent(m[1]!),
-              title: body.templateParameters?.find((x) => x.name === 'title')?.value ?? '',
-              preview: body.previewText?.content ?? '',
-              activityType: body.activityType ?? '',
-              webUrl: body.topic?.webUrl ?? '',
-            }];
+            const body = JSON.parse(r.body) as {
+              topic?: { webUrl?: string };
+              previewText?: { content?: string };
+              activityType?: string;
+              templateParameters?: { name: string; value: string }[];
+            };
+            return [
+              {
+                seq: requestSeq(r),
+                user: decodeURIComponent(m[1]!),
+                title: body.templateParameters?.find((x) => x.name === 'title')?.value ?? '',
+                preview: body.previewText?.content ?? '',
+                activityType: body.activityType ?? '',
+                webUrl: body.topic?.webUrl ?? '',
+              },
+            ];
           });
       },
       channelCards(since = START) {

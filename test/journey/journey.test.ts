@@ -54,7 +54,8 @@ const byId = (id: string) => plan.find((a) => a.id === id)!;
 const isCheckin = (url: string) => url.startsWith(`${j.web}/status/`);
 /** The block of the text part (from "■ title" to the next blank line) about the activity. */
 const blockAbout = (mail: ReceivedEmail, a: LifecycleActivity) => mail.blocks.find((b) => squash(b).includes(head(a)));
-const about = (mails: ReceivedEmail[], a: LifecycleActivity) => mails.filter((m) => blockAbout(m, a) !== undefined || squash(m.text).includes(head(a)));
+const about = (mails: ReceivedEmail[], a: LifecycleActivity) =>
+  mails.filter((m) => blockAbout(m, a) !== undefined || squash(m.text).includes(head(a)));
 /** A block that says the activity is overdue or escalated. */
 const OVERDUE_OR_ESCALATED = /försenad|eskalering/i;
 
@@ -62,15 +63,26 @@ const OVERDUE_OR_ESCALATED = /försenad|eskalering/i;
 async function open(page: Page, url: string) {
   const res = await page.goto(url);
   const status = res?.status() ?? 0;
-  const body = (await page.locator('body').textContent().catch(() => '')) ?? '';
+  const body =
+    (await page
+      .locator('body')
+      .textContent()
+      .catch(() => '')) ?? '';
   return { status, body, path: new URL(page.url()).pathname };
 }
 
 /** An English JSON error instead of a page (Fastify's default 404 and error replies). */
-const jsonError = (body: string) => /^\s*\{.*"(statusCode|error|message)"/s.test(body) || /Route \w+:.* not found/.test(body);
+const jsonError = (body: string) =>
+  /^\s*\{.*"(statusCode|error|message)"/s.test(body) || /Route \w+:.* not found/.test(body);
 
 /** The plan's date today (Stockholm), for messages. */
-const stockholm = (d: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+const stockholm = (d: Date) =>
+  new Intl.DateTimeFormat('sv-SE', {
+    timeZone: 'Europe/Stockholm',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(d);
 
 // ---- what the steps pass on -----------------------------------------------------------------
 
@@ -102,7 +114,11 @@ describe('the owner’s journey (issue 17)', () => {
     // Time runs, a week at a time, until Rut Rektor's first email arrives.
     const rut = 'rut-rektor';
     let first: ReceivedEmail | undefined;
-    for (let day = Date.parse('2022-01-17T12:00:00+01:00'); !first && day < Date.parse('2022-09-01T12:00:00+02:00'); day += 7 * 86_400_000) {
+    for (
+      let day = Date.parse('2022-01-17T12:00:00+01:00');
+      !first && day < Date.parse('2022-09-01T12:00:00+02:00');
+      day += 7 * 86_400_000
+    ) {
       await j.skipTo(new Date(day).toISOString());
       first = j.inbox(rut)[0];
     }
@@ -113,7 +129,10 @@ describe('the owner’s journey (issue 17)', () => {
     // The email names each activity's Måldatum as the plan has it.
     for (const b of mail.blocks) {
       const a = plan.find((x) => squash(b).includes(head(x)));
-      if (a?.deadline) expect.soft(b, `the email shows the wrong Måldatum for ${a.id} (plan: ${a.deadlineRaw})`).toContain(`Måldatum: ${formatDateSv(a.deadline)}`);
+      if (a?.deadline)
+        expect
+          .soft(b, `the email shows the wrong Måldatum for ${a.id} (plan: ${a.deadlineRaw})`)
+          .toContain(`Måldatum: ${formatDateSv(a.deadline)}`);
     }
 
     // The check-in link is in both parts of the received email.
@@ -130,7 +149,10 @@ describe('the owner’s journey (issue 17)', () => {
     expect(opened.status).toBeLessThan(400);
     expect(opened.path).toMatch(/^\/status\//);
     expect(await page.getAttribute('html', 'lang')).toBe('sv');
-    const form = page.locator('form').filter({ has: page.locator('input[name=activity]') }).first();
+    const form = page
+      .locator('form')
+      .filter({ has: page.locator('input[name=activity]') })
+      .first();
     const id = await form.locator('input[name=activity]').getAttribute('value');
     const activity = byId(id!);
     expect(activity, `the check-in page offers an activity the plan does not have: ${id}`).toBeDefined();
@@ -174,7 +196,10 @@ describe('the owner’s journey (issue 17)', () => {
     expect(await row.count(), 'Rapporter lists no tertial 2 report of 2022 for förskola').toBe(1);
     const reportHref = await row.getByRole('link', { name: /Visa rapporten/ }).getAttribute('href');
     const reportPage = await open(page, `${j.web}${reportHref}`);
-    expect(reportPage.status, `${reportHref} answers ${reportPage.status}: ${reportPage.body.slice(0, 100)}`).toBeLessThan(400);
+    expect(
+      reportPage.status,
+      `${reportHref} answers ${reportPage.status}: ${reportPage.body.slice(0, 100)}`,
+    ).toBeLessThan(400);
 
     expect(reported, 'step 2 did not report Klar through the check-in page, so there is nothing to show').toBeDefined();
     const { activity, comment, after } = reported!;
@@ -200,7 +225,9 @@ describe('the owner’s journey (issue 17)', () => {
 
     // Översikt: förskola counts it as Klar, and the Klar list links to it.
     await page.goto(`${j.web}/`);
-    const klar = await page.locator('tr[data-department="forskola"] a[aria-label^="Avdelning förskola: Klar"]').textContent();
+    const klar = await page
+      .locator('tr[data-department="forskola"] a[aria-label^="Avdelning förskola: Klar"]')
+      .textContent();
     expect(Number(klar)).toBeGreaterThanOrEqual(1);
     await page.goto(`${j.web}/?avdelning=forskola&status=done`);
     expect(await page.locator(`a[href="/aktivitet/${activity.id}"]`).count()).toBeGreaterThanOrEqual(1);
@@ -217,12 +244,20 @@ describe('the owner’s journey (issue 17)', () => {
     startStep();
     // A förskola activity only rektorer own (Anna is their avdelningschef, on Teams), that nobody
     // answers: Måldatum 2022-08-31, escalated 10 working days later (rules.yaml).
-    const activity = plan.find((a) => a.id !== reported?.activity.id && a.department === 'forskola' && a.deadline === '2022-08-31' && a.owners.length === 1 && a.owners[0]!.role === 'rektor')!;
+    const activity = plan.find(
+      (a) =>
+        a.id !== reported?.activity.id &&
+        a.department === 'forskola' &&
+        a.deadline === '2022-08-31' &&
+        a.owners.length === 1 &&
+        a.owners[0]!.role === 'rektor',
+    )!;
     expect(activity).toBeDefined();
     await j.skipTo('2022-09-15T12:00:00+02:00');
     const feed = j.teamsMessages('anna-avdelning').filter((n) => n.activityType === 'escalation');
     expect(feed.length, 'Anna Avdelning got no escalation in her Teams activity feed').toBeGreaterThan(0);
-    const notification = feed.find((n) => n.title.includes(head(activity)) || n.title.startsWith('Eskalering')) ?? feed[0]!;
+    const notification =
+      feed.find((n) => n.title.includes(head(activity)) || n.title.startsWith('Eskalering')) ?? feed[0]!;
 
     // The notification's link opens in Chromium; she signs in when asked and acknowledges.
     const page = await j.browser();
@@ -231,10 +266,15 @@ describe('the owner’s journey (issue 17)', () => {
     expect(jsonError(opened.body)).toBe(false);
     if (opened.path === '/logga-in') {
       await page.getByRole('button', { name: 'Logga in som Anna Avdelning', exact: true }).click();
-      opened = { status: 200, body: (await page.locator('body').textContent()) ?? '', path: new URL(page.url()).pathname };
+      opened = {
+        status: 200,
+        body: (await page.locator('body').textContent()) ?? '',
+        path: new URL(page.url()).pathname,
+      };
     }
     // A notification about several activities may lead to a list; the activity is one click away.
-    if (!opened.path.startsWith('/aktivitet/')) await page.locator(`a[href="/aktivitet/${activity.id}"]`).first().click();
+    if (!opened.path.startsWith('/aktivitet/'))
+      await page.locator(`a[href="/aktivitet/${activity.id}"]`).first().click();
     expect(new URL(page.url()).pathname).toBe(`/aktivitet/${activity.id}`);
     const ackMark = j.mark();
     await page.getByRole('button', { name: 'Kvittera förseningen' }).click();
@@ -242,16 +282,24 @@ describe('the owner’s journey (issue 17)', () => {
 
     // After the acknowledgement, no further escalation about it (avdelningschef or förvaltningschef).
     await j.skipTo('2022-11-01T12:00:00+01:00');
-    const further = ['anna-avdelning', 'frida-forvaltare'].flatMap((p) => j.teamsMessages(p, ackMark).filter((n) => n.activityType === 'escalation' && n.title.includes(head(activity))));
-    const furtherMail = ['anna-avdelning', 'frida-forvaltare'].flatMap((p) => j.inbox(p, ackMark)).filter((m) => OVERDUE_OR_ESCALATED.test(blockAbout(m, activity) ?? ''));
+    const further = ['anna-avdelning', 'frida-forvaltare'].flatMap((p) =>
+      j.teamsMessages(p, ackMark).filter((n) => n.activityType === 'escalation' && n.title.includes(head(activity))),
+    );
+    const furtherMail = ['anna-avdelning', 'frida-forvaltare']
+      .flatMap((p) => j.inbox(p, ackMark))
+      .filter((m) => OVERDUE_OR_ESCALATED.test(blockAbout(m, activity) ?? ''));
     expect([...further.map((n) => n.title), ...furtherMail.map((m) => m.subject)]).toEqual([]);
     // A notification about several activities does not name them: the activity's timeline shows
     // what was sent. Nothing escalated after the acknowledgement (ages after it, in time order).
     await page.goto(`${j.web}/aktivitet/${activity.id}`);
-    const rows = (await page.locator('table:has(caption:has-text("Varje meddelande")) tbody tr').allTextContents()).map(squash);
+    const rows = (await page.locator('table:has(caption:has-text("Varje meddelande")) tbody tr').allTextContents()).map(
+      squash,
+    );
     const acked = rows.findIndex((r) => r.includes('Kvitterad'));
     expect(acked, `no acknowledgement in the timeline:\n${rows.join('\n')}`).toBeGreaterThanOrEqual(0);
-    const later = rows.filter((r, i) => i !== acked && r.includes('Eskalering') && r.slice(0, 16) > rows[acked]!.slice(0, 16));
+    const later = rows.filter(
+      (r, i) => i !== acked && r.includes('Eskalering') && r.slice(0, 16) > rows[acked]!.slice(0, 16),
+    );
     expect(later).toEqual([]);
 
     // The department's Teams channel gets the card (Workflows webhook): its Action.OpenUrl links open.
@@ -272,7 +320,13 @@ describe('the owner’s journey (issue 17)', () => {
     await j.skipTo('2022-11-25T00:00:00+01:00');
     yearEnd = { from: j.mark() };
     // Fia Fritid (enhetschef, stadsutveckling, email only) never answers; Måldatum 2022-12-31.
-    const activity = plan.find((a) => a.department === 'stadsutveckling' && a.deadline === '2022-12-31' && a.owners.length === 1 && a.owners[0]!.role === 'enhetschef')!;
+    const activity = plan.find(
+      (a) =>
+        a.department === 'stadsutveckling' &&
+        a.deadline === '2022-12-31' &&
+        a.owners.length === 1 &&
+        a.owners[0]!.role === 'enhetschef',
+    )!;
     expect(activity).toBeDefined();
     const beforeDeadline = j.mark();
     // Overdue from the first working day after (2 January 2023), every 5 working days; the
@@ -280,10 +334,16 @@ describe('the owner’s journey (issue 17)', () => {
     await j.skipTo('2023-01-31T12:00:00+01:00');
     yearEnd.to = j.mark();
 
-    const reminders = j.inbox('fia-fritid', beforeDeadline).filter((m) => /försenad/i.test(blockAbout(m, activity) ?? ''));
-    expect(reminders.length, 'Fia Fritid got fewer than two overdue reminders in January 2023').toBeGreaterThanOrEqual(2);
+    const reminders = j
+      .inbox('fia-fritid', beforeDeadline)
+      .filter((m) => /försenad/i.test(blockAbout(m, activity) ?? ''));
+    expect(reminders.length, 'Fia Fritid got fewer than two overdue reminders in January 2023').toBeGreaterThanOrEqual(
+      2,
+    );
 
-    const escalations = j.inbox('bertil-avdelning', beforeDeadline).filter((m) => /eskalering/i.test(`${m.kind} ${blockAbout(m, activity) ?? ''}`) && blockAbout(m, activity));
+    const escalations = j
+      .inbox('bertil-avdelning', beforeDeadline)
+      .filter((m) => /eskalering/i.test(`${m.kind} ${blockAbout(m, activity) ?? ''}`) && blockAbout(m, activity));
     expect(escalations.length, 'Bertil Avdelning got no escalation email about the activity').toBeGreaterThan(0);
     const escalation = escalations[0]!;
     const block = blockAbout(escalation, activity)!;
@@ -320,18 +380,46 @@ describe('the owner’s journey (issue 17)', () => {
     expect(yearEnd?.to, 'step 4 did not run time past the year end').toBeDefined();
     // A 2022-2024 activity of funktionsnedsättning's enhetschefer whose cadence asks nothing in
     // December or January (internkontroll: October to November only).
-    const activity = plan.find((a) => a.deadlineRaw === '2022-2024' && a.cadences.length === 1 && a.cadences[0] === 'internkontroll')!;
+    const activity = plan.find(
+      (a) => a.deadlineRaw === '2022-2024' && a.cadences.length === 1 && a.cadences[0] === 'internkontroll',
+    )!;
     expect(activity).toBeDefined();
     const owners = ['bella-bistand', 'linn-lss', 'dan-daglig'];
-    const asked = owners.flatMap((p) => j.inbox(p, yearEnd!.from)).filter((m) => m.seq < yearEnd!.to!.mails && blockAbout(m, activity));
-    const reasons = asked.map((m) => `${m.to.join(',')} "${m.subject}": ${squash(blockAbout(m, activity)!.split('\n').filter((l) => l.startsWith('•')).join(' '))}`);
-    expect(asked.map((m) => m.subject), `no owner of "${head(activity)}…" was asked about it between late November 2022 and January 2023`).not.toEqual([]);
+    const asked = owners
+      .flatMap((p) => j.inbox(p, yearEnd!.from))
+      .filter((m) => m.seq < yearEnd!.to!.mails && blockAbout(m, activity));
+    const reasons = asked.map(
+      (m) =>
+        `${m.to.join(',')} "${m.subject}": ${squash(
+          blockAbout(m, activity)!
+            .split('\n')
+            .filter((l) => l.startsWith('•'))
+            .join(' '),
+        )}`,
+    );
+    expect(
+      asked.map((m) => m.subject),
+      `no owner of "${head(activity)}…" was asked about it between late November 2022 and January 2023`,
+    ).not.toEqual([]);
     // It is asked about the year-end checkpoint the plan implies (2022-12-31 of 2022-2024), not only
     // in the förvaltning's annual report round.
-    const checkpoint = asked.filter((m) => /2022-12-31|31 december 2022/.test(blockAbout(m, activity)!.split('\n').filter((l) => l.startsWith('•')).join(' ')));
-    expect(checkpoint.length, `no message names the 2022 year-end checkpoint; what arrived:\n${reasons.join('\n')}`).toBeGreaterThan(0);
+    const checkpoint = asked.filter((m) =>
+      /2022-12-31|31 december 2022/.test(
+        blockAbout(m, activity)!
+          .split('\n')
+          .filter((l) => l.startsWith('•'))
+          .join(' '),
+      ),
+    );
+    expect(
+      checkpoint.length,
+      `no message names the 2022 year-end checkpoint; what arrived:\n${reasons.join('\n')}`,
+    ).toBeGreaterThan(0);
     // The request lets them answer: a check-in link in the message.
-    expect(asked.some((m) => m.links.some(isCheckin)), `no check-in link in: ${asked.map((m) => m.subject).join('; ')}`).toBe(true);
+    expect(
+      asked.some((m) => m.links.some(isCheckin)),
+      `no check-in link in: ${asked.map((m) => m.subject).join('; ')}`,
+    ).toBe(true);
     endStep('6 multi-year');
   }, 120_000);
 
@@ -339,7 +427,10 @@ describe('the owner’s journey (issue 17)', () => {
     startStep();
     type Link = { url: string; to: string; where: string; kind: string; latestCheckin: boolean };
     const people = j.organisation.people;
-    const nameOf = (address: string) => people.find((p) => p.email.toLowerCase() === address.toLowerCase() || p.teamsUpn?.toLowerCase() === address.toLowerCase())?.name ?? address;
+    const nameOf = (address: string) =>
+      people.find(
+        (p) => p.email.toLowerCase() === address.toLowerCase() || p.teamsUpn?.toLowerCase() === address.toLowerCase(),
+      )?.name ?? address;
     const mails = j.allEmails();
     // The check-in links of each person's latest message must still open; older ones may have
     // expired, and then must say so on a page (not a 404).
@@ -348,12 +439,28 @@ describe('the owner’s journey (issue 17)', () => {
     const all: Link[] = [];
     for (const m of mails) {
       const to = m.to[0] ?? '';
-      for (const url of m.links) all.push({ url, to, where: `email "${m.subject}" to ${to}`, kind: `email ${m.kind}`, latestCheckin: isCheckin(url) && latestSeq.get(to) === m.seq });
+      for (const url of m.links)
+        all.push({
+          url,
+          to,
+          where: `email "${m.subject}" to ${to}`,
+          kind: `email ${m.kind}`,
+          latestCheckin: isCheckin(url) && latestSeq.get(to) === m.seq,
+        });
     }
     for (const p of people.filter((x) => x.teamsUpn)) {
-      for (const n of j.teamsMessages(p.id)) all.push({ url: n.webUrl, to: p.teamsUpn!, where: `Teams notification "${n.title}" to ${p.name}`, kind: `teams ${n.activityType}`, latestCheckin: false });
+      for (const n of j.teamsMessages(p.id))
+        all.push({
+          url: n.webUrl,
+          to: p.teamsUpn!,
+          where: `Teams notification "${n.title}" to ${p.name}`,
+          kind: `teams ${n.activityType}`,
+          latestCheckin: false,
+        });
     }
-    for (const c of j.channelCards()) for (const a of c.actions) all.push({ url: a.url, to: '', where: `Teams card action "${a.title}"`, kind: 'card', latestCheckin: false });
+    for (const c of j.channelCards())
+      for (const a of c.actions)
+        all.push({ url: a.url, to: '', where: `Teams card action "${a.title}"`, kind: 'card', latestCheckin: false });
     expect(all.length).toBeGreaterThan(0);
     const distinct = new Map<string, Link>();
     for (const l of all) {
@@ -370,13 +477,24 @@ describe('the owner’s journey (issue 17)', () => {
     };
     const failures: string[] = [];
     const acceptable = async (l: Link, status: number, body: string, alert: boolean) =>
-      !jsonError(body) && status !== 404 && (status < 400 || (isCheckin(l.url) && !l.latestCheckin && status < 500 && alert));
+      !jsonError(body) &&
+      status !== 404 &&
+      (status < 400 || (isCheckin(l.url) && !l.latestCheckin && status < 500 && alert));
 
     // Every distinct link over HTTP (a redirect to the sign-in page is a page).
     for (const l of distinct.values()) {
-      const res = await fetch(l.url, { redirect: 'manual' }).catch((e: Error) => ({ status: 0, text: async () => e.message }));
+      const res = await fetch(l.url, { redirect: 'manual' }).catch((e: Error) => ({
+        status: 0,
+        text: async () => e.message,
+      }));
       const body = await res.text();
-      if (!(await acceptable(l, res.status, body, /role="alert"/.test(body)))) failures.push(`${res.status} ${pattern(l.url)}: ${body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 100)} ← ${l.url} (${l.where})`);
+      if (!(await acceptable(l, res.status, body, /role="alert"/.test(body))))
+        failures.push(
+          `${res.status} ${pattern(l.url)}: ${body
+            .replace(/<[^>]+>/g, ' ')
+            .replace(/\s+/g, ' ')
+            .slice(0, 100)} ← ${l.url} (${l.where})`,
+        );
     }
 
     // Two of each kind of link and message in Chromium, signed in as the recipient when asked.
@@ -395,21 +513,40 @@ describe('the owner’s journey (issue 17)', () => {
         const button = page.getByRole('button', { name: `Logga in som ${nameOf(l.to)}`, exact: true });
         if ((await button.count()) > 0) {
           await button.click();
-          r = { status: 200, body: (await page.locator('body').textContent()) ?? '', path: new URL(page.url()).pathname };
+          r = {
+            status: 200,
+            body: (await page.locator('body').textContent()) ?? '',
+            path: new URL(page.url()).pathname,
+          };
         }
       }
-      const h1 = (await page.locator('h1').first().textContent({ timeout: 2_000 }).catch(() => '')) ?? '';
-      const ok = (await acceptable(l, r.status, r.body, (await page.locator('[role=alert]').count()) > 0)) && !/Ingen behörighet/.test(h1);
-      if (!ok) failures.push(`Chromium ${r.status} ${h1 || r.body.slice(0, 80)} ${pattern(l.url)} ← ${l.url} (${l.where}, opened as ${nameOf(l.to)})`);
+      const h1 =
+        (await page
+          .locator('h1')
+          .first()
+          .textContent({ timeout: 2_000 })
+          .catch(() => '')) ?? '';
+      const ok =
+        (await acceptable(l, r.status, r.body, (await page.locator('[role=alert]').count()) > 0)) &&
+        !/Ingen behörighet/.test(h1);
+      if (!ok)
+        failures.push(
+          `Chromium ${r.status} ${h1 || r.body.slice(0, 80)} ${pattern(l.url)} ← ${l.url} (${l.where}, opened as ${nameOf(l.to)})`,
+        );
     }
 
     const byKind = new Map<string, string[]>();
     for (const f of failures) {
-      const k = f.split(' ← ')[0]!.replace(/^Chromium /, 'Chromium: ').replace(/:.*$/, '');
+      const k = f
+        .split(' ← ')[0]!
+        .replace(/^Chromium /, 'Chromium: ')
+        .replace(/:.*$/, '');
       byKind.set(k, [...(byKind.get(k) ?? []), f]);
     }
     const summary = [...byKind].map(([k, fs]) => `${fs.length}× ${k} — e.g. ${fs[0]}`);
-    endStep(`links (${all.length} in messages, ${distinct.size} distinct, ${[...sample.values()].flat().length} in Chromium)`);
+    endStep(
+      `links (${all.length} in messages, ${distinct.size} distinct, ${[...sample.values()].flat().length} in Chromium)`,
+    );
     expect(summary, `${failures.length} failures over ${distinct.size} distinct links`).toEqual([]);
   }, 600_000);
 });

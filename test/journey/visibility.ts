@@ -184,7 +184,12 @@ function compare(actual: Value, op: string, expected: Value): boolean {
   }
   let a: string | number | boolean = actual;
   let b = expected as string | number | boolean;
-  if (typeof a === 'string' && typeof b === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(a) && /^\d{4}-\d{2}-\d{2}T/.test(b)) {
+  if (
+    typeof a === 'string' &&
+    typeof b === 'string' &&
+    /^\d{4}-\d{2}-\d{2}T/.test(a) &&
+    /^\d{4}-\d{2}-\d{2}T/.test(b)
+  ) {
     a = Date.parse(a);
     b = Date.parse(b);
   }
@@ -252,8 +257,16 @@ export function withVisibility(connection: Connection, namespace: string): Conne
     do {
       const res =
         kind === 'open'
-          ? await service.listOpenWorkflowExecutions({ namespace, maximumPageSize: 1000, ...(token ? { nextPageToken: token } : {}) })
-          : await service.listClosedWorkflowExecutions({ namespace, maximumPageSize: 1000, ...(token ? { nextPageToken: token } : {}) });
+          ? await service.listOpenWorkflowExecutions({
+              namespace,
+              maximumPageSize: 1000,
+              ...(token ? { nextPageToken: token } : {}),
+            })
+          : await service.listClosedWorkflowExecutions({
+              namespace,
+              maximumPageSize: 1000,
+              ...(token ? { nextPageToken: token } : {}),
+            });
       out.push(...(res.executions ?? []));
       token = res.nextPageToken && res.nextPageToken.length > 0 ? res.nextPageToken : undefined;
     } while (token);
@@ -278,7 +291,8 @@ export function withVisibility(connection: Connection, namespace: string): Conne
       described.forEach((r, j) => closed.set(key(fresh[i + j]!), r));
     }
     const openRows: Row[] = [];
-    for (let i = 0; i < open.length; i += 50) openRows.push(...(await Promise.all(open.slice(i, i + 50).map(describe))));
+    for (let i = 0; i < open.length; i += 50)
+      openRows.push(...(await Promise.all(open.slice(i, i + 50).map(describe))));
     // A run listed as open and, a moment later, closed: the closed one wins.
     return [...openRows.filter((r) => !closed.has(key(r.info))), ...done.map((i) => closed.get(key(i))!)];
   }
@@ -286,23 +300,33 @@ export function withVisibility(connection: Connection, namespace: string): Conne
   const listWorkflowExecutions = async (req: proto.temporal.api.workflowservice.v1.IListWorkflowExecutionsRequest) => {
     const { where } = parseQuery(req.query ?? '');
     const matching = (await rows()).filter(where);
-    const offset = req.nextPageToken && req.nextPageToken.length > 0 ? Number(Buffer.from(req.nextPageToken).toString('utf8')) : 0;
+    const offset =
+      req.nextPageToken && req.nextPageToken.length > 0 ? Number(Buffer.from(req.nextPageToken).toString('utf8')) : 0;
     const size = req.pageSize && req.pageSize > 0 ? req.pageSize : 1000;
     const page = matching.slice(offset, offset + size);
     const next = offset + size < matching.length ? Buffer.from(String(offset + size)) : Buffer.alloc(0);
-    return proto.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse.create({ executions: page.map((r) => r.info), nextPageToken: next });
+    return proto.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse.create({
+      executions: page.map((r) => r.info),
+      nextPageToken: next,
+    });
   };
 
-  const countWorkflowExecutions = async (req: proto.temporal.api.workflowservice.v1.ICountWorkflowExecutionsRequest) => {
+  const countWorkflowExecutions = async (
+    req: proto.temporal.api.workflowservice.v1.ICountWorkflowExecutionsRequest,
+  ) => {
     const { where, groupBy } = parseQuery(req.query ?? '');
     const matching = (await rows()).filter(where);
     const groups = new Map<string, number>();
-    if (groupBy) for (const r of matching) groups.set(String(r.fields[groupBy]), (groups.get(String(r.fields[groupBy])) ?? 0) + 1);
+    if (groupBy)
+      for (const r of matching) groups.set(String(r.fields[groupBy]), (groups.get(String(r.fields[groupBy])) ?? 0) + 1);
     // The client reads the Long counts with toNumber().
     const long = (n: number) => ({ toNumber: () => n });
     return {
       count: long(matching.length),
-      groups: [...groups].map(([value, count]) => ({ groupValues: [defaultPayloadConverter.toPayload(value)], count: long(count) })),
+      groups: [...groups].map(([value, count]) => ({
+        groupValues: [defaultPayloadConverter.toPayload(value)],
+        count: long(count),
+      })),
     } as unknown as proto.temporal.api.workflowservice.v1.CountWorkflowExecutionsResponse;
   };
 
