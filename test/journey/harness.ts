@@ -36,7 +36,7 @@ import { registerApp } from '../../src/web/app';
 import type { AppContext } from '../../src/web/app/context';
 import { registerCheckin } from '../../src/checkin/page';
 import { checkinSecret } from '../../src/checkin/token';
-import { ChannelDelivery, type DigestDeps } from '../../src/digest/activities';
+import { ChannelDelivery, type DigestDeps } from '../../src/digest';
 import { channelsFromEnv, closeChannels } from '../../src/delivery/channels';
 import { deliveryFiles } from '../../src/delivery/files';
 import { FileDeliveryLedger } from '../../src/delivery/ledger';
