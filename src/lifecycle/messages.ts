@@ -3,7 +3,7 @@
  * imported by the workflow, the CLI's import --apply and the web app.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ScheduleEvent } from '../calendar/schedule';
+import type { PassedDeadlines, ScheduleEvent } from '../calendar/schedule';
 import type { PlanTimed } from '../domain/plan-clock';
 import type { Cadence, IsoDate, Role, RoleRef, Status } from '../domain/vocabulary';
 import type { Rules } from '../rules/schema';
@@ -25,6 +25,8 @@ export interface LifecycleActivity extends PlanPlace {
   deadlineRaw: string;
   /** Delmål, and the yearly checkpoints of a multi-year deadline, each with its own deadline and owners. */
   milestones: { id: string; text?: string; deadline?: IsoDate; owners: RoleRef[] }[];
+  /** Year-end checkpoints of a multi-year deadline (`2022-2024`); absent when there are none. */
+  checkpoints?: IsoDate[];
   owners: RoleRef[];
   cadences: Cadence[];
   followUp: string;
@@ -87,6 +89,8 @@ export interface ActivityLifecycleInput extends PlanTimed {
   /** Already resolved for the activity's department. */
   rules: Rules;
   rulesVersion: string;
+  /** The planner's choice at import for a Måldatum that had already passed; absent: `overdue`. */
+  passed?: PassedDeadlines;
   carried?: CarriedState;
 }
 
