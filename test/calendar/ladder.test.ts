@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import {
   schedule,
   type ScheduleActivity,
+  type PassedDeadlines,
   type ScheduleEvent,
+  type ScheduleFeatures,
   type ScheduleInput,
   type ScheduleState,
 } from '../../src/calendar/schedule';
@@ -112,7 +114,7 @@ describe('README "Eskaleringstrappan", row by row (rules.yaml, stadsutveckling)'
 
   describe('rows 8–10: a 2021–2023 plan imported on Friday 27 November 2026 at 11:00', () => {
     const since = '2026-11-27T10:00:00Z';
-    const imported = (passed?: 'ask' | 'historical' | 'overdue', features = LADDER, r = rules) =>
+    const imported = (passed?: PassedDeadlines, features: ScheduleFeatures = LADDER, r = rules) =>
       schedule({
         activity: activity({ deadline: '2022-08-31' }),
         rules: r,
