@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PassedDeadlines, ScheduleEvent } from '../calendar/schedule';
+import type { GatheredInto } from '../domain/notice';
 import type { PlanTimed } from '../domain/plan-clock';
 import type { Cadence, IsoDate, Role, RoleRef, Status } from '../domain/vocabulary';
 import type { Rules } from '../rules/schema';
@@ -56,6 +57,8 @@ export type TimelineEntry =
       type: 'sent';
       event: Pick<ScheduleEvent, 'key' | 'kind' | 'to' | 'reason' | 'milestoneId' | 'period'>;
       recipients: string[];
+      /** The digests it was gathered into (from the deliver receipt); absent: sent when delivered. */
+      digests?: GatheredInto[];
     }
   | { at: string; type: 'reported'; report: StatusReport }
   | { at: string; type: 'acknowledged'; by: string; milestoneId?: string }

@@ -170,6 +170,8 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
             period: event.period,
           },
           recipients: r.recipients,
+          // Waiting in a digest is not sent: the page tells them apart (timelineText).
+          ...(r.digests?.length ? { digests: r.digests } : {}),
         });
       }
       continue;
