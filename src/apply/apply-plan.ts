@@ -15,7 +15,8 @@ import {
   type LifecycleActivity,
 } from '../lifecycle';
 import { startFollowUps } from '../follow-up';
-import { lifecycleWorkflowId, planClock, type PlanTimed } from '../domain';
+import { lifecycleWorkflowId, planClock, type IsoDate, type PlanTimed } from '../domain';
+import { stockholmDate, type PassedDeadlines } from '../calendar';
 
 /**
  * What importing a plan would change in what runs. Temporal is the record of what runs: the
@@ -78,6 +79,42 @@ export async function planChanges(client: Client, plan: Plan): Promise<PlanChang
   return changes;
 }
 
+/**
+ * What a planner may choose for the new activities whose Måldatum has already passed, in the
+ * words Importera and `planvakt import --passed` use. The default is the least noisy.
+ */
+export const PASSED_CHOICES: readonly { value: PassedDeadlines; label: string }[] = [
+  { value: 'historical', label: 'Markera dem som historiska: inga utskick' },
+  { value: 'ask', label: 'Fråga de ansvariga en gång om slutstatus' },
+  { value: 'overdue', label: 'Starta dem som försenade: påminnelser och eskaleringstrappan löper' },
+];
+export const DEFAULT_PASSED: PassedDeadlines = 'historical';
+
+export function isPassedChoice(value: unknown): value is PassedDeadlines {
+  return PASSED_CHOICES.some((c) => c.value === value);
+}
+
+/** The new activities whose Måldatum (or a delmål's) is before `today` (plan time, Stockholm). */
+export function passedDeadlines(changes: PlanChanges, today: IsoDate): LifecycleActivity[] {
+  return changes.added.filter(
+    (a) =>
+      (a.deadline !== undefined && a.deadline < today) ||
+      a.milestones.some((m) => m.deadline !== undefined && m.deadline < today),
+  );
+}
+
+/** Today in plan time, for `passedDeadlines`. */
+export function planToday(timed: PlanTimed = {}): IsoDate {
+  return stockholmDate(planClock(timed).now());
+}
+
+/** "12 av 73 nya aktiviteter har ett Måldatum som redan har passerat." or undefined when none. */
+export function passedSummary(changes: PlanChanges, today: IsoDate): string | undefined {
+  const passed = passedDeadlines(changes, today).length;
+  if (passed === 0) return undefined;
+  return `${passed} av ${changes.added.length} nya aktiviteter har ett Måldatum som redan har passerat (i dag ${today}).`;
+}
+
 /** The plan time shift (PlanTimed; simulation and tests only) is handed to what starts, through the plan clock. */
 export interface ApplyOptions extends PlanTimed {
   taskQueue: string;
@@ -86,6 +123,8 @@ export interface ApplyOptions extends PlanTimed {
   by: string;
   /** The running clock at the start (a time-skipping server's, in tests). */
   now?: () => Date;
+  /** For a Måldatum that has already passed; default DEFAULT_PASSED (no messages). */
+  passed?: PassedDeadlines;
 }
 
 /**
@@ -108,6 +147,7 @@ export async function applyChanges(
       activity,
       rules: rulesFor(rulesFile, activity.department),
       rulesVersion: version,
+      passed: opts.passed ?? DEFAULT_PASSED,
       ...clock.carry(),
     };
     try {

@@ -51,6 +51,31 @@ export interface ScheduleActivity {
   milestones?: ScheduleMilestone[];
   owners: RoleRef[];
   cadences: Cadence[];
+  /** Year-end checkpoints of a multi-year deadline (`2022-2024` → 2022-12-31, 2023-12-31). */
+  checkpoints?: IsoDate[];
+}
+
+/**
+ * How a deadline that had already passed when the lifecycle started is followed (the planner's
+ * choice at import): `ask` the owners once for a final status, keep it `historical` (no messages),
+ * or start it as `overdue` (overdue reminders and the ladder count from the start).
+ */
+export type PassedDeadlines = 'ask' | 'historical' | 'overdue';
+export const PASSED_DEADLINES: readonly PassedDeadlines[] = ['ask', 'historical', 'overdue'];
+
+/**
+ * Behaviour a workflow pinned with patched(); absent, schedule() behaves as it did for the
+ * recorded histories. Never derived from time inside schedule().
+ */
+export interface ScheduleFeatures {
+  /**
+   * The escalation ladder of README "Eskaleringstrappan": a Försenad report's new date is the date
+   * the chains count from; overdue reminders stop after `overdue.maxReminders` (default 3); a
+   * deadline already passed at the start follows `passed` instead of counting as handled.
+   */
+  ladder?: boolean;
+  /** Status requests before each year-end checkpoint of a multi-year deadline. */
+  checkpoints?: boolean;
 }
 
 export interface ScheduleState {
@@ -68,6 +93,8 @@ export interface ScheduleState {
    * late does not fire months-old reminders and escalations at once. Absent: catch up (latest per chain).
    */
   since?: string;
+  /** The new date of a Försenad report (with `status: 'late'`); with `ladder`, the chains count from it. */
+  proposedDate?: IsoDate;
   /** Per-milestone state; a done milestone yields nothing, an acknowledged one does not escalate. */
   milestones?: Readonly<Record<string, { status?: Status; acknowledgedAt?: string }>>;
 }
@@ -81,6 +108,9 @@ export interface ScheduleInput {
   now: string;
   /** ISO instant: return every event up to it (for the preview). */
   horizon?: string;
+  features?: ScheduleFeatures;
+  /** With `ladder`: how a deadline before `state.since` is followed. Default `overdue`. */
+  passed?: PassedDeadlines;
 }
 
 export type { ScheduleEventKind, ScheduleRecipient } from '../domain/vocabulary';
@@ -115,6 +145,12 @@ interface Chain {
 
 /** Upper bound on generated repeats, so a years-old overdue activity stays cheap. */
 const MAX_OVERDUE_REMINDERS = 2_000;
+/** With `ladder`, when the rules do not say: the overdue reminders before only the ladder goes on. */
+export const DEFAULT_MAX_OVERDUE_REMINDERS = 3;
+/** A year-end checkpoint's status request goes out this many working days before it. */
+export const CHECKPOINT_REQUEST_WORKING_DAYS = 10;
+/** A final-status request (`passed: 'ask'`) is to be answered within this many working days. */
+export const FINAL_STATUS_WORKING_DAYS = 10;
 
 export function schedule(input: ScheduleInput): ScheduleEvent[] {
   const { activity, rules, state, now } = input;
@@ -130,11 +166,22 @@ export function schedule(input: ScheduleInput): ScheduleEvent[] {
     cal,
     generateUntil,
     send: (date) => ({ localDate: date, at: stockholmInstant(date, rules.delivery.sendTime) }),
+    ladder: input.features?.ladder === true,
+    since: state.since,
+    passed: input.passed ?? 'overdue',
   };
 
   const chains: Chain[] = [];
   if (activity.deadline) {
-    chains.push(...deadlineChains(ctx, activity.deadline, '', undefined, state.acknowledgedAt !== undefined));
+    // Ladder: an owner's Försenad with a new date moves every chain of the deadline to that date.
+    const moved =
+      ctx.ladder &&
+      state.status === 'late' &&
+      state.proposedDate !== undefined &&
+      state.proposedDate > activity.deadline
+        ? state.proposedDate
+        : undefined;
+    chains.push(...deadlineChains(ctx, activity.deadline, '', undefined, state.acknowledgedAt !== undefined, moved));
   }
   for (const m of activity.milestones ?? []) {
     const ms = state.milestones?.[m.id];
@@ -142,6 +189,7 @@ export function schedule(input: ScheduleInput): ScheduleEvent[] {
     chains.push(...deadlineChains(ctx, m.deadline, `milestone:${m.id}:`, m.id, ms?.acknowledgedAt !== undefined));
   }
   chains.push(...followUpChains(ctx, activity, state, today));
+  if (input.features?.checkpoints) chains.push(...checkpointChains(ctx, activity, state));
 
   const sent = new Set(state.sent);
   const sinceMs = state.since === undefined ? undefined : parseInstant(state.since);
@@ -181,27 +229,38 @@ interface Ctx {
   cal: WorkingCalendar;
   generateUntil: IsoDate;
   send(date: IsoDate): { localDate: IsoDate; at: string };
+  ladder: boolean;
+  since: string | undefined;
+  passed: PassedDeadlines;
 }
 
 function deadlineChains(
   ctx: Ctx,
-  deadline: IsoDate,
+  planned: IsoDate,
   scope: string,
   milestoneId: string | undefined,
   acknowledged: boolean,
+  moved?: IsoDate,
 ): Chain[] {
   const { cal, rules } = ctx;
   const about = (text: string) => (milestoneId ? `delmål ${milestoneId}: ${text}` : text);
+  // The date the chains count from: the Måldatum, or the new date of a Försenad report (ladder).
+  const deadline = moved ?? planned;
+  const named = moved ? `nytt datum ${moved} (måldatum ${planned})` : `måldatum ${planned}`;
   const base = { to: 'owners' as const, deadline, ...(milestoneId ? { milestoneId } : {}) };
+
+  // Ladder: a deadline that had passed before the lifecycle started follows the planner's choice.
+  const startDate = ctx.since === undefined ? undefined : stockholmDate(ctx.since);
+  if (ctx.ladder && !moved && startDate !== undefined && deadline < startDate) {
+    return passedChains(ctx, deadline, scope, acknowledged, startDate, about, base);
+  }
 
   const offsets = [...new Set(rules.reminders.beforeDeadline)].sort((a, b) => b - a);
   const pre: ScheduleEvent[] = offsets.map((n) => {
     if (n === 0) {
       const day = cal.onOrBefore(deadline);
       const reason =
-        day === deadline
-          ? `måldatum ${deadline} är idag`
-          : `måldatum ${deadline} infaller på en ledig dag; sista arbetsdagen före`;
+        day === deadline ? `${named} är idag` : `${named} infaller på en ledig dag; sista arbetsdagen före`;
       return {
         ...ctx.send(day),
         kind: 'deadline',
@@ -216,13 +275,52 @@ function deadlineChains(
       kind: 'reminder',
       ...base,
       key: `${scope}reminder:${deadline}:${n}`,
-      reason: about(`påminnelse ${workingDays(n)} före måldatum ${deadline}`),
+      reason: about(`påminnelse ${workingDays(n)} före ${named}`),
     };
   });
 
+  const chains: Chain[] = [
+    { id: `${scope}pre`, staleAfter: deadline, snoozable: true, events: pre },
+    overdueChain(
+      ctx,
+      deadline,
+      scope,
+      deadline,
+      (n) => about(`försenad: ${named} har passerat (påminnelse ${n})`),
+      base,
+    ),
+  ];
+  if (!acknowledged) {
+    chains.push(
+      ...ladderChains(
+        ctx,
+        deadline,
+        scope,
+        deadline,
+        (to, total) => about(`eskalering till ${ESCALATION_LABEL[to]}: ${workingDays(total)} efter ${named}`),
+        base,
+      ),
+    );
+  }
+  return chains;
+}
+
+type EventBase = Pick<ScheduleEvent, 'to' | 'deadline' | 'milestoneId'>;
+
+/** Overdue reminders from `from` (the deadline, or the start of a lifecycle imported late). */
+function overdueChain(
+  ctx: Ctx,
+  deadline: IsoDate,
+  scope: string,
+  from: IsoDate,
+  reason: (n: number) => string,
+  base: EventBase,
+): Chain {
+  const { cal, rules } = ctx;
   const overdue: ScheduleEvent[] = [];
-  const max = Math.min(rules.overdue.maxReminders ?? MAX_OVERDUE_REMINDERS, MAX_OVERDUE_REMINDERS);
-  let day = cal.addWorkingDays(deadline, rules.overdue.firstAfterWorkingDays);
+  const limit = rules.overdue.maxReminders ?? (ctx.ladder ? DEFAULT_MAX_OVERDUE_REMINDERS : MAX_OVERDUE_REMINDERS);
+  const max = Math.min(limit, MAX_OVERDUE_REMINDERS);
+  let day = cal.addWorkingDays(from, rules.overdue.firstAfterWorkingDays);
   for (let n = 1; n <= max; n++) {
     overdue.push({
       ...ctx.send(day),
@@ -230,33 +328,109 @@ function deadlineChains(
       ...base,
       level: n,
       key: `${scope}overdue:${deadline}:${day}`,
-      reason: about(`försenad: måldatum ${deadline} har passerat (påminnelse ${n})`),
+      reason: reason(n),
     });
     if (day > ctx.generateUntil) break;
     day = cal.addWorkingDays(day, rules.overdue.repeatEveryWorkingDays);
   }
+  return { id: `${scope}overdue`, snoozable: true, events: overdue };
+}
 
-  const chains: Chain[] = [
-    { id: `${scope}pre`, staleAfter: deadline, snoozable: true, events: pre },
-    { id: `${scope}overdue`, snoozable: true, events: overdue },
+/** One chain per step of the ladder, each counted from the previous step, the first from `from`. */
+function ladderChains(
+  ctx: Ctx,
+  deadline: IsoDate,
+  scope: string,
+  from: IsoDate,
+  reason: (to: EscalationTarget, total: number) => string,
+  base: EventBase,
+): Chain[] {
+  let step = from;
+  let total = 0;
+  return ctx.rules.escalation.map(({ to, afterWorkingDays }, i) => {
+    step = ctx.cal.addWorkingDays(step, afterWorkingDays);
+    total += afterWorkingDays;
+    const event: ScheduleEvent = {
+      ...ctx.send(step),
+      kind: 'escalation',
+      ...base,
+      to,
+      level: i + 1,
+      key: `${scope}escalation:${deadline}:${i + 1}`,
+      reason: reason(to, total),
+    };
+    return { id: `${scope}escalation:${i + 1}`, snoozable: true, events: [event] };
+  });
+}
+
+/**
+ * A deadline that had passed when the lifecycle started (ladder): nothing (`historical`), one
+ * final-status request on the first working day from the start (`ask`), or the overdue reminders
+ * and the ladder counted from the start (`overdue`), so a plan nobody answers reaches the
+ * avdelningschef instead of its ladder counting as handled.
+ */
+function passedChains(
+  ctx: Ctx,
+  deadline: IsoDate,
+  scope: string,
+  acknowledged: boolean,
+  startDate: IsoDate,
+  about: (text: string) => string,
+  base: EventBase,
+): Chain[] {
+  if (ctx.passed === 'historical') return [];
+  if (ctx.passed === 'ask') {
+    let day = ctx.cal.onOrAfter(startDate);
+    if (ctx.since !== undefined && parseInstant(ctx.send(day).at) < parseInstant(ctx.since)) {
+      day = ctx.cal.addWorkingDays(day, 1);
+    }
+    const due = ctx.cal.addWorkingDays(day, FINAL_STATUS_WORKING_DAYS);
+    const event: ScheduleEvent = {
+      ...ctx.send(day),
+      kind: 'statusRequest',
+      ...base,
+      due,
+      key: `${scope}final:${deadline}`,
+      reason: about(`måldatum ${deadline} hade passerat när planen importerades: lämna slutstatus senast ${due}`),
+    };
+    return [{ id: `${scope}final`, snoozable: false, events: [event] }];
+  }
+  const since = `måldatum ${deadline} hade passerat när planen importerades ${startDate}`;
+  const chains = [
+    overdueChain(ctx, deadline, scope, startDate, (n) => about(`försenad: ${since} (påminnelse ${n})`), base),
   ];
   if (!acknowledged) {
-    let step = deadline;
-    let total = 0;
-    rules.escalation.forEach(({ to, afterWorkingDays }, i) => {
-      step = cal.addWorkingDays(step, afterWorkingDays);
-      total += afterWorkingDays;
-      const event: ScheduleEvent = {
-        ...ctx.send(step),
-        kind: 'escalation',
-        ...base,
-        to,
-        level: i + 1,
-        key: `${scope}escalation:${deadline}:${i + 1}`,
-        reason: about(`eskalering till ${ESCALATION_LABEL[to]}: ${workingDays(total)} efter måldatum ${deadline}`),
-      };
-      chains.push({ id: `${scope}escalation:${i + 1}`, snoozable: true, events: [event] });
-    });
+    chains.push(
+      ...ladderChains(
+        ctx,
+        deadline,
+        scope,
+        startDate,
+        (to, total) => about(`eskalering till ${ESCALATION_LABEL[to]}: ${since}; ${workingDays(total)} efter importen`),
+        base,
+      ),
+    );
+  }
+  return chains;
+}
+
+/** A status request before each year-end checkpoint of a multi-year deadline, from the start on. */
+function checkpointChains(ctx: Ctx, activity: ScheduleActivity, state: ScheduleState): Chain[] {
+  const chains: Chain[] = [];
+  for (const checkpoint of activity.checkpoints ?? []) {
+    const day = ctx.cal.addWorkingDays(checkpoint, -CHECKPOINT_REQUEST_WORKING_DAYS);
+    const event: ScheduleEvent = {
+      ...ctx.send(day),
+      kind: 'statusRequest',
+      to: 'owners',
+      due: checkpoint,
+      ...(activity.deadline ? { deadline: activity.deadline } : {}),
+      key: `status:checkpoint:${checkpoint}`,
+      reason: `statusförfrågan inför delavstämningen ${checkpoint} (flerårig aktivitet${activity.deadline ? `, måldatum ${activity.deadline}` : ''}), svara senast ${checkpoint}`,
+    };
+    // A checkpoint whose request was due before the lifecycle started is not asked about.
+    if (state.since !== undefined && parseInstant(event.at) < parseInstant(state.since)) continue;
+    chains.push({ id: `status:checkpoint:${checkpoint}`, staleAfter: checkpoint, snoozable: false, events: [event] });
   }
   return chains;
 }

@@ -1,6 +1,8 @@
 /**
  * `planvakt import <file> [--out plan.yaml] [--json]`: reads a plan (or a hand-corrected
  * plan.yaml), prints a summary per avdelning and, with --out, writes the normalised plan.yaml.
+ * `--apply [--passed historical|ask|overdue]`: starts the lifecycles; `--passed` is what happens
+ * to new activities whose Måldatum has already passed (as Importera asks; default historical).
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -8,7 +10,17 @@ import { basename, join } from 'node:path';
 import { userInfo } from 'node:os';
 import { fileCommand, processIo, type Io } from './args';
 import { Client } from '@temporalio/client';
-import { applyChanges, formatChanges, planChanges } from '../apply';
+import {
+  applyChanges,
+  DEFAULT_PASSED,
+  formatChanges,
+  isPassedChoice,
+  PASSED_CHOICES,
+  passedSummary,
+  planChanges,
+  planToday,
+} from '../apply';
+import type { PassedDeadlines } from '../calendar';
 import { readEnv, temporalAddress } from '../config';
 import { connectClient } from '../temporal';
 import {
@@ -27,9 +39,17 @@ import {
 
 export { processIo, type Io } from './args';
 
-const USAGE = 'Användning: planvakt import <fil> [--out plan.yaml] [--json] [--apply [--dry-run]]';
+const USAGE =
+  'Användning: planvakt import <fil> [--out plan.yaml] [--json] [--apply [--dry-run] [--passed historical|ask|overdue]]';
 
-export async function run(argv: string[], io: Io = processIo): Promise<number> {
+/** What --apply talks to; tests hand in their Temporal client, production connects from the environment. */
+export interface ApplyDeps {
+  client: Client;
+  taskQueue: string;
+  rulesPath: string;
+}
+
+export async function run(argv: string[], io: Io = processIo, deps?: ApplyDeps): Promise<number> {
   const args = fileCommand(
     argv,
     {
@@ -37,12 +57,18 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       json: { type: 'boolean' },
       apply: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
+      passed: { type: 'string' },
     },
     USAGE,
     io,
   );
   if ('exit' in args) return args.exit;
   const { file } = args;
+  const passedFlag = args.values.passed;
+  if (passedFlag !== undefined && !isPassedChoice(passedFlag)) {
+    io.err(`--passed ${passedFlag}: välj historical, ask eller overdue.\n${USAGE}`);
+    return 2;
+  }
 
   let result;
   try {
@@ -91,12 +117,22 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     for (const c of diff.changed) io.out(`  ~ ${c.department} ${c.id}: ${c.fields.map((f) => f.field).join(', ')}`);
   }
   if (out) io.out(`\nSkrev ${out}.`);
-  if (args.values.apply) return applyToTemporal(plan, { dryRun: Boolean(args.values['dry-run']), io });
+  if (args.values.apply)
+    return applyToTemporal(plan, {
+      dryRun: Boolean(args.values['dry-run']),
+      io,
+      passed: passedFlag ?? DEFAULT_PASSED,
+      ...(deps ? { deps } : {}),
+    });
   return 0;
 }
 
 /** --apply: print what changes in what runs, then start, correct and cancel lifecycles. */
-async function applyToTemporal(plan: Plan, { dryRun, io }: { dryRun: boolean; io: Io }): Promise<number> {
+async function applyToTemporal(
+  plan: Plan,
+  opts: { dryRun: boolean; io: Io; passed: PassedDeadlines; deps?: ApplyDeps },
+): Promise<number> {
+  if (opts.deps) return applyWith(plan, opts, opts.deps);
   const env = readEnv();
   const connection = await connectClient(env).catch((err: Error) => {
     throw new Error(
@@ -104,21 +140,45 @@ async function applyToTemporal(plan: Plan, { dryRun, io }: { dryRun: boolean; io
     );
   });
   try {
-    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-    const changes = await planChanges(client, plan);
-    io.out('');
-    io.out(formatChanges(changes));
-    if (dryRun) return 0;
-    const result = await applyChanges(client, changes, {
+    return await applyWith(plan, opts, {
+      client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }),
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       rulesPath: join(env.configDir, 'rules.yaml'),
-      by: `planvakt import (${userInfo().username})`,
     });
-    io.out(`Startade ${result.started}, uppdaterade ${result.signalled}, avbröt ${result.cancelled} aktiviteter.`);
-    return 0;
   } finally {
     await connection.close();
   }
+}
+
+async function applyWith(
+  plan: Plan,
+  { dryRun, io, passed }: { dryRun: boolean; io: Io; passed: PassedDeadlines },
+  { client, taskQueue, rulesPath }: ApplyDeps,
+): Promise<number> {
+  const changes = await planChanges(client, plan);
+  io.out('');
+  io.out(formatChanges(changes));
+  // Say how many Måldatum have passed, and what will happen to them (the same choice as Importera).
+  const summary = passedSummary(changes, planToday());
+  const choice = PASSED_CHOICES.find((c) => c.value === passed)!;
+  if (summary) {
+    io.out(summary);
+    io.out(`  --passed ${passed}: ${choice.label}.`);
+    io.out(
+      `  Andra val: ${PASSED_CHOICES.filter((c) => c !== choice)
+        .map((c) => `--passed ${c.value} (${c.label})`)
+        .join('; ')}.`,
+    );
+  }
+  if (dryRun) return 0;
+  const result = await applyChanges(client, changes, {
+    taskQueue,
+    rulesPath,
+    by: `planvakt import (${userInfo().username})`,
+    passed,
+  });
+  io.out(`Startade ${result.started}, uppdaterade ${result.signalled}, avbröt ${result.cancelled} aktiviteter.`);
+  return 0;
 }
 
 function firstLine(text: string): string {

@@ -42,6 +42,7 @@ import {
   planClock,
   type IsoDate,
   type NoticeKind,
+  type GatheredInto,
   type NoticeReceipt,
   type NoticeRequest,
   type NoticeSink,
@@ -124,7 +125,10 @@ export class ChannelDelivery implements NoticeSink {
       let b = batches.get(id);
       if (!b) batches.set(id, (b = { immediate, date, personId, rules, items: [] }));
       if (!b.items.some((i) => i.id === item.id)) b.items.push(item);
+      return id;
     };
+    // Receipts: which batches (person, day) each notice's recipients were gathered into.
+    const batchesOf = new Map<string, Set<string>>();
 
     const receipts: NoticeReceipt[] = [];
     for (const notice of request.notices) {
@@ -150,7 +154,9 @@ export class ChannelDelivery implements NoticeSink {
         department: about.department,
         ...(about.unit ? { unit: about.unit } : {}),
       });
-      for (const p of people) add(p.id, date, immediate, rules, item);
+      const into = new Set<string>();
+      for (const p of people) into.add(add(p.id, date, immediate, rules, item));
+      batchesOf.set(notice.key, into);
       for (const gap of gaps) {
         const gapItem: DigestItem = {
           ...item,
@@ -175,9 +181,10 @@ export class ChannelDelivery implements NoticeSink {
       receipts.push({ key: notice.key, recipients: people.map((p) => p.name) });
     }
 
-    for (const b of batches.values()) {
+    const routedTo = new Map<string, GatheredInto[]>();
+    for (const [batchId, b] of batches) {
       const calendar = workingCalendar(quietDayPredicate(b.rules.quietDays));
-      await routeToDigest(this.deps, {
+      const routed = await routeToDigest(this.deps, {
         personId: b.personId,
         date: b.date,
         items: b.items,
@@ -187,8 +194,21 @@ export class ChannelDelivery implements NoticeSink {
         immediate: b.immediate,
         shiftMs: clock.shiftMs,
       });
+      routedTo.set(
+        batchId,
+        routed.map((r) => ({
+          date: r.date,
+          sendAt: stockholmInstant(r.date, b.rules.delivery.sendTime),
+          ...(b.immediate ? { immediate: true } : {}),
+        })),
+      );
     }
-    return receipts;
+    // Each receipt names the digests (day and send time) its notice waits in, once each.
+    return receipts.map((r) => {
+      const into = [...(batchesOf.get(r.key) ?? [])].flatMap((id) => routedTo.get(id) ?? []);
+      const digests = [...new Map(into.map((d) => [`${d.date}|${d.sendAt}|${d.immediate ?? false}`, d])).values()];
+      return digests.length > 0 ? { ...r, digests } : r;
+    });
   }
 
   /**

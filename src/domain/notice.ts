@@ -60,6 +60,19 @@ export interface NoticeRequest extends PlanTimed {
 export interface NoticeReceipt {
   key: string;
   recipients: string[];
+  /**
+   * The digests the notice was gathered into (one per date it went to), with the instant each is
+   * sent; `immediate` ones go out at once. Absent: sent as it was delivered (the recording sink).
+   */
+  digests?: GatheredInto[];
+}
+
+export interface GatheredInto {
+  /** The digest's day (Stockholm). */
+  date: string;
+  /** ISO instant (plan time) at which the digest goes out. */
+  sendAt: string;
+  immediate?: boolean;
 }
 
 /**

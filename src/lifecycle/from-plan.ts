@@ -30,6 +30,8 @@ export function toLifecycleActivity(plan: Plan, placed: PlacedActivity): Lifecyc
     text: activity.text,
     ...(activity.deadline.date ? { deadline: activity.deadline.date } : {}),
     deadlineRaw: activity.deadline.raw,
+    // The year-end checkpoints of `2022-2024`: status requests in the lifecycle (schedule()).
+    ...(activity.deadline.checkpoints.length > 0 ? { checkpoints: [...activity.deadline.checkpoints] } : {}),
     // Delmål keep their order in the cell, so "delmal-2" is the same delmål in a corrected plan.
     milestones: activity.milestones.map((m, i) => ({
       id: `delmal-${i + 1}`,

@@ -17,6 +17,7 @@ export {
   type SearchAttributeValues,
 } from './state';
 export { lifecycleStart } from './start';
+export { sentText, timelineText, timelineWhen } from './timeline-text';
 export { searchAttributesAtStart, searchAttributeUpdates } from './search-attributes';
 export {
   createLifecycleActivities,

@@ -3,7 +3,8 @@
  * imported by the workflow, the CLI's import --apply and the web app.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ScheduleEvent } from '../calendar/schedule';
+import type { PassedDeadlines, ScheduleEvent } from '../calendar/schedule';
+import type { GatheredInto } from '../domain/notice';
 import type { PlanTimed } from '../domain/plan-clock';
 import type { Cadence, IsoDate, Role, RoleRef, Status } from '../domain/vocabulary';
 import type { Rules } from '../rules/schema';
@@ -25,6 +26,8 @@ export interface LifecycleActivity extends PlanPlace {
   deadlineRaw: string;
   /** Delmål, and the yearly checkpoints of a multi-year deadline, each with its own deadline and owners. */
   milestones: { id: string; text?: string; deadline?: IsoDate; owners: RoleRef[] }[];
+  /** Year-end checkpoints of a multi-year deadline (`2022-2024`); absent when there are none. */
+  checkpoints?: IsoDate[];
   owners: RoleRef[];
   cadences: Cadence[];
   followUp: string;
@@ -54,6 +57,8 @@ export type TimelineEntry =
       type: 'sent';
       event: Pick<ScheduleEvent, 'key' | 'kind' | 'to' | 'reason' | 'milestoneId' | 'period'>;
       recipients: string[];
+      /** The digests it was gathered into (from the deliver receipt); absent: sent when delivered. */
+      digests?: GatheredInto[];
     }
   | { at: string; type: 'reported'; report: StatusReport }
   | { at: string; type: 'acknowledged'; by: string; milestoneId?: string }
@@ -87,6 +92,8 @@ export interface ActivityLifecycleInput extends PlanTimed {
   /** Already resolved for the activity's department. */
   rules: Rules;
   rulesVersion: string;
+  /** The planner's choice at import for a Måldatum that had already passed; absent: `overdue`. */
+  passed?: PassedDeadlines;
   carried?: CarriedState;
 }
 

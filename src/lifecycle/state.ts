@@ -5,7 +5,7 @@
  * these to signals, timers and activities; this file is deterministic by construction (no clock,
  * no I/O).
  */
-import type { ScheduleEvent, ScheduleInput } from '../calendar/schedule';
+import type { PassedDeadlines, ScheduleEvent, ScheduleFeatures, ScheduleInput } from '../calendar/schedule';
 import type { Notice, NoticeSubject } from '../domain/notice';
 import { LINE_MANAGERS, type Role, type RoleRef } from '../domain/vocabulary';
 import type { Rules } from '../rules/schema';
@@ -41,7 +41,11 @@ export function reportProblem(activity: LifecycleActivity, report: StatusReport)
   return undefined;
 }
 
-export function applyReport(state: CarriedState, report: StatusReport, at: string): void {
+/**
+ * `ladder` (patched 'escalation-ladder'): a Försenad report's new date is the date schedule()
+ * counts the chains from, not a snooze of the old ladder.
+ */
+export function applyReport(state: CarriedState, report: StatusReport, at: string, ladder = false): void {
   state.timeline.push({ at, type: 'reported', report });
   if (report.milestoneId) {
     state.milestones[report.milestoneId] = { ...state.milestones[report.milestoneId], status: report.status };
@@ -52,7 +56,7 @@ export function applyReport(state: CarriedState, report: StatusReport, at: strin
   state.proposedDate = report.status === 'late' ? report.proposedDate : undefined;
   state.reportedAt = at;
   // A report answers the ladder as much as an acknowledgement does; a later overdue restarts it.
-  if (report.status === 'late') state.snoozedUntil = report.proposedDate;
+  if (report.status === 'late' && !ladder) state.snoozedUntil = report.proposedDate;
 }
 
 export function applyAcknowledge(state: CarriedState, by: string, at: string, milestoneId?: string): void {
@@ -89,13 +93,18 @@ export function scheduleInput(
   rules: Rules,
   state: CarriedState,
   now: string,
+  features?: ScheduleFeatures,
+  passed?: PassedDeadlines,
 ): ScheduleInput {
   return {
     activity,
     rules,
     now,
+    ...(features ? { features } : {}),
+    ...(passed ? { passed } : {}),
     state: {
       status: state.status,
+      ...(features?.ladder && state.proposedDate ? { proposedDate: state.proposedDate } : {}),
       reportedAt: state.reportedAt,
       acknowledgedAt: state.acknowledgedAt,
       snoozedUntil: state.snoozedUntil,

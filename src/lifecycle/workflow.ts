@@ -61,6 +61,12 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   const clock = planClock(input);
   const now = clock.now;
   let { activity, rules, rulesVersion } = input;
+  const { passed } = input;
+  // Pinned once per run: a run that began on older code keeps its behaviour until continue-as-new.
+  //  - 'escalation-ladder': Försenad moves the ladder to the new date, overdue reminders are bounded,
+  //    a deadline passed before the start follows the import's choice instead of counting as handled;
+  //  - 'multi-year-checkpoints': status requests before the year-end checkpoints of `2022-2024`.
+  const features = { ladder: patched('escalation-ladder'), checkpoints: patched('multi-year-checkpoints') };
   // Events count from when Temporal accepted the start, not from the first workflow task: on a
   // busy server that task can run after an event that was due just after the import, which would
   // then count as already handled and never be sent.
@@ -81,7 +87,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   setHandler(
     reportStatus,
     (report) => {
-      applyReport(state, report, now());
+      applyReport(state, report, now(), features.ladder);
       wake();
       return view(activity, state, rulesVersion, stockholmDate(now()));
     },
@@ -115,7 +121,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
     wake();
   });
   setHandler(stateQuery, () => view(activity, state, rulesVersion, stockholmDate(now())));
-  setHandler(nextEventQuery, () => schedule(scheduleInput(activity, rules, state, now()))[0] ?? null);
+  setHandler(nextEventQuery, () => schedule(scheduleInput(activity, rules, state, now(), features, passed))[0] ?? null);
   setHandler(timelineQuery, () => state.timeline);
 
   function correct(by: string, next: typeof activity) {
@@ -139,7 +145,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
 
   while (!cancelled && state.status !== 'done') {
     publish();
-    const events = schedule(scheduleInput(activity, rules, state, now()));
+    const events = schedule(scheduleInput(activity, rules, state, now(), features, passed));
     const nowMs = clock.nowMs();
     const due = events.filter((e) => Date.parse(e.at) <= nowMs);
     if (due.length > 0) {
@@ -164,6 +170,8 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
             period: event.period,
           },
           recipients: r.recipients,
+          // Waiting in a digest is not sent: the page tells them apart (timelineText).
+          ...(r.digests?.length ? { digests: r.digests } : {}),
         });
       }
       continue;
@@ -180,6 +188,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
         activity,
         rules,
         rulesVersion,
+        ...(passed ? { passed } : {}),
         ...clock.carry(),
         carried: state,
       });

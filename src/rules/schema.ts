@@ -46,7 +46,11 @@ export const OverduePolicySchema = z
     /** Working days after the deadline of the first overdue reminder. */
     firstAfterWorkingDays: PositiveWorkingDaysSchema.default(1),
     repeatEveryWorkingDays: PositiveWorkingDaysSchema.default(5),
-    /** Stop repeating after this many overdue reminders; absent: until the activity is done. */
+    /**
+     * Stop repeating after this many overdue reminders; then only the escalation ladder goes on.
+     * Absent: 3 (DEFAULT_MAX_OVERDUE_REMINDERS, applied by schedule() for lifecycles on the
+     * 'escalation-ladder' patch; lifecycles that began on older code keep repeating until done).
+     */
     maxReminders: z.int().min(1).optional(),
   })
   .prefault({});

@@ -10,7 +10,9 @@ import { createActivities } from '../../src/worker/activities';
 import { applyChanges, formatChanges, planChanges } from '../../src/apply/apply-plan';
 import { rolloutRules } from '../../src/apply/rules-rollout';
 import { parsePlan } from '../../src/plan';
-import { stateQuery, timelineQuery } from '../../src/lifecycle';
+import { nextEventQuery, stateQuery, timelineQuery, toLifecycleActivity } from '../../src/lifecycle';
+import { placedActivities } from '../../src/plan';
+import { run as importCli, type Io } from '../../src/cli/import';
 import { workflowsPath } from '../../src/worker';
 import { localEnv } from '../helpers/temporal';
 import { rulesPath } from '../helpers/lifecycle';
@@ -127,4 +129,39 @@ describe('import --apply', () => {
     expect((await env.client.workflow.getHandle(changedId).query(stateQuery)).rulesVersion).toBe(rollout.version);
     expect(await rolloutRules(env.client, newRules)).toMatchObject({ signalled: 0, current: 72 });
   }, 180_000);
+
+  it('planvakt import --apply says how many Måldatum have passed, and --passed ask asks the owners once for a final status', async () => {
+    // A new row in the förskola table, Måldatum 2022-06-30: passed long before today.
+    const lines = seed.split('\n');
+    expect(lines[235]).toContain('Erfarenhetsbaserad kompetensutvecklad kökspersonal');
+    lines.splice(
+      236,
+      0,
+      '| Erfarenhetsbaserad kompetensutvecklad kökspersonal | Inventera köksutrustningen i alla förskolekök inför upphandlingen | 2022-06-30 | Avdelningschef | Tertialrapportering. |',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'planvakt-import-'));
+    const file = join(dir, 'kompetensforsorjningsplan-2021-2023.md');
+    writeFileSync(file, lines.join('\n'));
+    const { plan } = parsePlan('kompetensforsorjningsplan-2021-2023.md', lines.join('\n'));
+    const added = placedActivities(plan)
+      .map((p) => toLifecycleActivity(plan, p))
+      .find((a) => a.text.startsWith('Inventera köksutrustningen'))!;
+    expect(added.deadline).toBe('2022-06-30');
+
+    const out: string[] = [];
+    const io: Io = { out: (t) => void out.push(t), err: (t) => void out.push(t) };
+    const deps = { client: env.client, taskQueue, rulesPath };
+    expect(await importCli([file, '--apply', '--dry-run'], io, deps)).toBe(0);
+    expect(out.join('\n')).toContain('1 av 1 nya aktiviteter har ett Måldatum som redan har passerat');
+    // The default is the least noisy choice.
+    expect(out.join('\n')).toContain('--passed historical: Markera dem som historiska: inga utskick.');
+
+    out.length = 0;
+    expect(await importCli([file, '--apply', '--passed', 'ask'], io, deps)).toBe(0);
+    expect(out.join('\n')).toContain('--passed ask: Fråga de ansvariga en gång om slutstatus.');
+    expect(out.join('\n')).toContain('Startade 1,');
+    const next = await env.client.workflow.getHandle(`activity-${added.id}`).query(nextEventQuery);
+    expect(next).toMatchObject({ kind: 'statusRequest', to: 'owners', deadline: '2022-06-30' });
+    expect(next!.reason).toMatch(/slutstatus/);
+  }, 60_000);
 });

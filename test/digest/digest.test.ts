@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DevOutbox } from '../../src/delivery/dev-sink';
 import { digestStateQuery } from '../../src/digest';
 import { digestWorkflowId } from '../../src/domain/workflow-ids';
-import { timelineQuery } from '../../src/lifecycle';
+import { sentText, timelineQuery, type TimelineEntry } from '../../src/lifecycle';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { makeActivity, testRules } from '../helpers/lifecycle';
 import { DeliveryHarness, testRulesFile } from '../helpers/delivery';
@@ -108,9 +108,18 @@ describe('personDigest on the time-skipping server', () => {
       phase: 'gathering',
       items: [{ id: 'activity-late-b/deadline:2023-03-13' }],
     });
+    // The timeline says where b's reminder waits (issue 17: not "sent" while it is in tomorrow's digest).
+    const lastSent = async () =>
+      (await b.handle.query(timelineQuery))
+        .filter((e): e is Extract<TimelineEntry, { type: 'sent' }> => e.type === 'sent')
+        .find((e) => e.event.key === 'deadline:2023-03-13')!;
+    const gathered = await lastSent();
+    expect(gathered.digests).toEqual([{ date: '2023-03-14', sendAt: '2023-03-14T07:00:00.000Z' }]);
+    expect(sentText(gathered, '2023-03-13T15:00:00.000Z')).toMatch(/^samlad i utskicket 2023-03-14 kl 08:00 till \S/);
     await h.sleepUntil('2023-03-14T09:00:00+01:00', a.timeShiftMs);
     const tue = await digestState('olle-chef', '2023-03-14');
     expect(tue).toMatchObject({ phase: 'sent', channel: 'email' });
+    expect(sentText(await lastSent(), '2023-03-14T08:00:00.000Z')).toMatch(/^skickad till \S/);
     // Tuesday's digest also carries the overdue reminders of both activities.
     expect(tue.items.map((i) => i.id).sort()).toEqual([
       'activity-late-a/overdue:2023-03-13:2023-03-14',

@@ -48,6 +48,15 @@ describe('planvakt import', () => {
     expect(await importPlan([], capture())).toBe(2);
     expect(await importPlan(['a', '--bogus'], capture())).toBe(2);
   });
+
+  it('--passed takes only the three choices Importera offers', async () => {
+    const io = capture();
+    expect(await importPlan([seedPath(KOMPETENSPLAN), '--apply', '--passed', 'loud'], io)).toBe(2);
+    expect(io.stderr.join('\n')).toContain('--passed loud: välj historical, ask eller overdue.');
+    const help = capture();
+    expect(await importPlan(['--help'], help)).toBe(0);
+    expect(help.stdout.join('\n')).toContain('[--passed historical|ask|overdue]');
+  });
 });
 
 describe('planvakt check', () => {

@@ -8,6 +8,7 @@ import { loadOrganisation } from '../../src/organisation';
 import { placedActivities, readPlanFile } from '../../src/plan';
 import { parseRules, rulesFor } from '../../src/rules';
 import { simulate, type Simulation } from '../../src/simulate/simulate';
+import { formatTable } from '../../src/simulate/format';
 import { parseScenario } from '../../src/simulate/scenario';
 import { LifecycleHarness, rulesPath } from '../helpers/lifecycle';
 import { timeSkippingEnv } from '../helpers/temporal';
@@ -153,5 +154,31 @@ describe('a scenario', () => {
     expect(forTarget.every((m) => m.localDate < '2022-06-01')).toBe(true);
     const before = worstCase.messages.filter((m) => m.activityId === target.id);
     expect(before.some((m) => m.localDate > '2022-06-01')).toBe(true);
+  }, 120_000);
+});
+
+describe('planvakt simulate: a multi-year Måldatum (2022-2024)', () => {
+  it('asks the owners for status before the 2022 year-end checkpoint, and the table shows it', async () => {
+    const { plan } = await readPlanFile(planPath);
+    const multiYear = placedActivities(plan)
+      .map((p) => toLifecycleActivity(plan, p))
+      .filter((a) => a.department === 'funktionsnedsattning' && a.deadlineRaw === '2022-2024');
+    expect(multiYear.length).toBeGreaterThan(0);
+    const sim = await simulate({
+      plan,
+      rules,
+      rulesVersion: rulesVersion(rulesText),
+      organisation: await loadOrganisation(orgPath),
+      from: '2022-01-01',
+      to: '2022-12-31',
+      departments: ['funktionsnedsattning'],
+    });
+    const asked = sim.messages.filter(
+      (m) => m.kind === 'statusRequest' && multiYear.some((a) => a.id === m.activityId) && /2022-12-31/.test(m.reason),
+    );
+    // One request per multi-year activity, 10 working days before 31 December 2022 (27–30 Dec quiet).
+    expect(new Set(asked.map((m) => m.activityId)).size).toBe(multiYear.length);
+    expect(new Set(asked.map((m) => m.localDate))).toEqual(new Set(['2022-12-12']));
+    expect(formatTable(sim)).toContain('delavstämningen 2022-12-31');
   }, 120_000);
 });

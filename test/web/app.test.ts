@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lifecycleWorkflowId } from '../../src/domain/workflow-ids';
-import { nextEventQuery, stateQuery } from '../../src/lifecycle';
+import { nextEventQuery, stateQuery, toLifecycleActivity } from '../../src/lifecycle';
 import { calendarToken } from '../../src/web/app/calendar';
-import { parsePlan, planToYaml } from '../../src/plan';
+import { parsePlan, placedActivities, planToYaml } from '../../src/plan';
 import { seedPlanPath, Session, startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';
 
 const seed = readFileSync(seedPlanPath, 'utf8');
@@ -351,5 +351,47 @@ describe('import, dashboard, activity, settings', () => {
     const page = await anna.get('/rapporter');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Inga uppföljningar har stängts ännu');
+  });
+
+  it('Importera says how many Måldatum have passed and offers the choice on the confirmation; "start as overdue" runs the ladder', async () => {
+    // A new förskola row whose Måldatum (2022-03-31) passed before today (1 June 2022 in plan time).
+    const lines = seed.split('\n');
+    expect(lines[235]).toContain('Erfarenhetsbaserad kompetensutvecklad kökspersonal');
+    lines.splice(
+      236,
+      0,
+      '| Erfarenhetsbaserad kompetensutvecklad kökspersonal | Kartlägga allergikost i förskolans kök inför hösten | 2022-03-31 | Avdelningschef | Tertialrapportering. |',
+    );
+    const text = lines.join('\n');
+    const { plan } = parsePlan('kompetensforsorjningsplan-2021-2023.md', text);
+    const added = placedActivities(plan)
+      .map((p) => toLifecycleActivity(plan, p))
+      .find((a) => a.text.startsWith('Kartlägga allergikost'))!;
+
+    const page = await hr.get('/importera');
+    const preview = await hr.upload(
+      '/importera',
+      { _csrf: Session.csrf(page.body) },
+      { field: 'plan', name: 'kompetensforsorjningsplan-2021-2023.md', content: text },
+    );
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('1 av 1 nya aktiviteter har ett Måldatum som redan har passerat');
+    // Three choices; the least noisy one is checked.
+    expect(preview.body).toMatch(/<input type="radio" name="passed" value="historical" checked>/);
+    expect(preview.body).toMatch(/<input type="radio" name="passed" value="ask">/);
+    expect(preview.body).toMatch(/<input type="radio" name="passed" value="overdue">/);
+    const pending = /name="pending" value="([^"]+)"/.exec(preview.body)![1]!;
+
+    const done = await hr.post('/importera/bekrafta', {
+      _csrf: Session.csrf(preview.body),
+      pending,
+      passed: 'overdue',
+    });
+    expect(done.statusCode).toBe(200);
+    expect(done.body).toContain('Startade 1,');
+    expect(done.body).toContain('Valt: Starta dem som försenade');
+    const next = await h.env.client.workflow.getHandle(lifecycleWorkflowId(added.id)).query(nextEventQuery);
+    // Overdue counted from the import: the first working day after Wednesday 1 June 2022.
+    expect(next).toMatchObject({ kind: 'overdue', level: 1, localDate: '2022-06-02', deadline: '2022-03-31' });
   });
 });

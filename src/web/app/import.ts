@@ -5,7 +5,16 @@
  * --apply` does. The upload is kept in memory for the confirm step, bound to the person.
  */
 import type { FastifyInstance } from 'fastify';
-import { applyChanges, planChanges, type PlanChanges } from '../../apply';
+import {
+  applyChanges,
+  DEFAULT_PASSED,
+  isPassedChoice,
+  PASSED_CHOICES,
+  passedSummary,
+  planChanges,
+  planToday,
+  type PlanChanges,
+} from '../../apply';
 import { planId } from '../../lifecycle';
 import { placedActivities, readErrors, summarise, type Plan } from '../../plan';
 import type { SourceError } from '../../config';
@@ -49,7 +58,19 @@ ${c.changed.length ? html`<h3>Ändrade</h3><ul>${c.changed.map((x) => html`<li>$
 ${c.removed.length ? html`<h3>Borttagna (avbryts)</h3><ul>${c.removed.map((id) => html`<li>${id.replace(/^activity-/, '')}</li>`)}</ul>` : ''}`;
 }
 
+/**
+ * When some new activities' Måldatum has passed: how many, and the planner's choice for them
+ * (the least noisy one checked), sent with the confirmation.
+ */
+function passedHtml(summary: string | undefined): SafeHtml | '' {
+  if (!summary) return '';
+  return html`<fieldset id="passed"><legend>${summary} Vad ska hända med dem?</legend>
+${PASSED_CHOICES.map((c) => html`<div><label><input type="radio" name="passed" value="${c.value}"${c.value === DEFAULT_PASSED ? html` checked` : ''}> ${c.label}</label></div>`)}
+</fieldset>`;
+}
+
 export function registerImport(app: FastifyInstance, ctx: AppContext) {
+  const today = () => planToday(ctx.settings.timeShiftMs ? { timeShiftMs: ctx.settings.timeShiftMs } : {});
   const pending = new PendingStore<PendingImport>();
 
   const form = (csrf: string) => html`<form method="post" action="/importera" enctype="multipart/form-data">
@@ -93,6 +114,7 @@ export function registerImport(app: FastifyInstance, ctx: AppContext) {
     return page(html`${parsedHtml(result.plan, result.warnings)}${diffHtml(changes)}
 <form method="post" action="/importera/bekrafta">
 <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="pending" value="${id}">
+${passedHtml(passedSummary(changes, today()))}
 <button type="submit">Bekräfta och starta uppföljningen</button> <a href="/importera">Avbryt</a></form>`);
   });
 
@@ -111,10 +133,14 @@ export function registerImport(app: FastifyInstance, ctx: AppContext) {
     const { plan } = await parseUpload(upload.name, upload.bytes);
     // The diff again, now: what runs may have changed since the preview.
     const changes = await planChanges(ctx.client, plan);
+    const chosen = fieldValue(req.body, 'passed');
+    const passed = isPassedChoice(chosen) ? chosen : DEFAULT_PASSED;
+    const summary = passedSummary(changes, today());
     const result = await applyChanges(ctx.client, changes, {
       taskQueue: ctx.settings.taskQueue,
       rulesPath: ctx.rulesPath,
       by: `webbimport (${user.person.name})`,
+      passed,
       ...(ctx.settings.timeShiftMs ? { timeShiftMs: ctx.settings.timeShiftMs } : {}),
     });
     pending.delete(id!);
@@ -123,6 +149,7 @@ export function registerImport(app: FastifyInstance, ctx: AppContext) {
       title: 'Planen är importerad',
       active: '/importera',
       body: html`<p role="status" id="import-result">Startade ${result.started}, uppdaterade ${result.signalled}, avbröt ${result.cancelled} aktiviteter i planen ${planId(plan)}.</p>
+${summary ? html`<p id="import-passed">${summary} Valt: ${PASSED_CHOICES.find((c) => c.value === passed)!.label}.</p>` : ''}
 <p><a href="/">Till översikten</a> (det kan ta några sekunder innan alla aktiviteter syns där).</p>`,
     });
   });

@@ -17,7 +17,7 @@ export function rulesForm(csrf: string, r: RulesFile, org: Organisation, f?: For
 <input type="text" id="beforeDeadline" name="beforeDeadline" value="${v('beforeDeadline', r.reminders.beforeDeadline.join(', '))}" size="20" inputmode="numeric"></div>
 <div class="field"><label for="overdueFirst">Första påminnelsen efter måldatum (arbetsdagar)</label><input type="number" min="1" id="overdueFirst" name="overdueFirst" value="${v('overdueFirst', String(r.overdue.firstAfterWorkingDays))}"></div>
 <div class="field"><label for="overdueRepeat">Därefter var N:e arbetsdag</label><input type="number" min="1" id="overdueRepeat" name="overdueRepeat" value="${v('overdueRepeat', String(r.overdue.repeatEveryWorkingDays))}"></div>
-<div class="field"><label for="overdueMax">Högst antal påminnelser (tomt = tills klar)</label><input type="number" min="1" id="overdueMax" name="overdueMax" value="${v('overdueMax', r.overdue.maxReminders?.toString() ?? '')}"></div>
+<div class="field"><label for="overdueMax">Högst antal påminnelser (tomt = 3)</label><input type="number" min="1" id="overdueMax" name="overdueMax" value="${v('overdueMax', r.overdue.maxReminders?.toString() ?? '')}"></div>
 </fieldset>
 <fieldset><legend>Eskaleringstrappa (arbetsdagar från föregående steg, första från måldatum)</legend>
 <table><caption>Steg</caption><thead><tr><th scope="col">Steg</th><th scope="col">Till</th><th scope="col">Efter arbetsdagar</th></tr></thead><tbody>

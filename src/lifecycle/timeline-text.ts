@@ -1,0 +1,44 @@
+/**
+ * The activity page's words for one timeline entry, pure: what happened, to whom, and for a
+ * notice whether it still waits in a digest ("samlad i utskicket 2022-12-02 kl 08:00") or has
+ * gone out ("skickad"). `now` is plan time (ISO instant).
+ */
+import { stockholmDate, stockholmTime } from '../calendar/stockholm';
+import type { TimelineEntry } from './messages';
+
+type SentEntry = Extract<TimelineEntry, { type: 'sent' }>;
+
+/** "samlad i utskicket 2022-12-02 kl 08:00 till Rut Rektor, Sven Skola" until it goes out, then "skickad till …". */
+export function sentText(entry: SentEntry, now: string): string {
+  const to = entry.recipients.length > 0 ? `till ${entry.recipients.join(', ')}` : 'utan mottagare';
+  const nowMs = Date.parse(now);
+  const waiting = (entry.digests ?? []).filter((d) => !d.immediate && Date.parse(d.sendAt) > nowMs);
+  if (waiting.length === 0) return `skickad ${to}`;
+  const into = [...new Set(waiting.map((d) => `${d.date} kl ${stockholmTime(d.sendAt)}`))].sort().join(' och ');
+  return `samlad i utskicket ${into} ${to}`;
+}
+
+/** One line of Swedish for any timeline entry, as the activity page shows it. */
+export function timelineText(entry: TimelineEntry, now: string): string {
+  switch (entry.type) {
+    case 'sent':
+      return `${entry.event.reason}: ${sentText(entry, now)}`;
+    case 'reported':
+      return `status rapporterad av ${entry.report.reporter.name}${entry.report.proposedDate ? `, nytt datum ${entry.report.proposedDate}` : ''}`;
+    case 'acknowledged':
+      return `kvitterad av ${entry.by}`;
+    case 'snoozed':
+      return `pausad till ${entry.until} av ${entry.by}`;
+    case 'changed':
+      return `ändrad i planen: ${entry.fields.join(', ')} (${entry.by})`;
+    case 'rulesChanged':
+      return `nya regler: version ${entry.version}`;
+    case 'cancelled':
+      return `avslutad: ${entry.reason}`;
+  }
+}
+
+/** When an entry happened, as the page shows it: "2022-12-01 14:33". */
+export function timelineWhen(entry: TimelineEntry): string {
+  return `${stockholmDate(entry.at)} ${stockholmTime(entry.at)}`;
+}

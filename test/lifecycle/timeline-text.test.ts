@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { sentText, timelineText, type TimelineEntry } from '../../src/lifecycle';
+
+type Sent = Extract<TimelineEntry, { type: 'sent' }>;
+
+// Issue 17: a reminder handed over at 14:33 waits in the next working day's digest; the timeline
+// must not say it was sent to Rut and Sven at 14:33.
+const sent: Sent = {
+  at: '2022-12-01T13:33:00.000Z',
+  type: 'sent',
+  event: {
+    key: 'reminder:2022-12-09:5',
+    kind: 'reminder',
+    to: 'owners',
+    reason: 'påminnelse 5 arbetsdagar före måldatum 2022-12-09',
+  },
+  recipients: ['Rut Rektor', 'Sven Skola'],
+  digests: [{ date: '2022-12-02', sendAt: '2022-12-02T07:00:00.000Z' }],
+};
+
+describe('timelineText: gathered into a digest is not sent', () => {
+  it('says "samlad i utskicket <datum> kl <tid>" until the digest goes out', () => {
+    expect(sentText(sent, '2022-12-01T13:34:00.000Z')).toBe(
+      'samlad i utskicket 2022-12-02 kl 08:00 till Rut Rektor, Sven Skola',
+    );
+    expect(timelineText(sent, '2022-12-01T13:34:00.000Z')).toBe(
+      'påminnelse 5 arbetsdagar före måldatum 2022-12-09: samlad i utskicket 2022-12-02 kl 08:00 till Rut Rektor, Sven Skola',
+    );
+  });
+
+  it('says "skickad" once the digest has gone out, for an immediate message, and without a digest receipt', () => {
+    expect(sentText(sent, '2022-12-02T07:00:00.000Z')).toBe('skickad till Rut Rektor, Sven Skola');
+    expect(
+      sentText({ ...sent, digests: [{ ...sent.digests![0]!, immediate: true }] }, '2022-12-01T13:34:00.000Z'),
+    ).toBe('skickad till Rut Rektor, Sven Skola');
+    const { digests: _, ...plain } = sent;
+    expect(sentText(plain, '2022-12-01T13:34:00.000Z')).toBe('skickad till Rut Rektor, Sven Skola');
+  });
+});
