@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import {
+  ACKNOWLEDGE_ANCHOR,
   CADENCES,
   FOLLOW_UP_PERIODS,
   html,
@@ -22,7 +23,14 @@ import {
   type Status,
 } from '../../domain';
 import { stockholmDate, stockholmTime, type ScheduleEvent } from '../../calendar';
-import { mayReportIn, resolveRecipients, rolesIn, type Organisation } from '../../organisation';
+import {
+  mayOpenActivity,
+  mayReportIn,
+  mayReportOnActivity,
+  reportingRolesIn,
+  resolveRecipients,
+  type Organisation,
+} from '../../organisation';
 import {
   acknowledge,
   nextEventQuery,
@@ -140,12 +148,13 @@ async function render(
   }
   const { view, next, timeline } = data;
   const a = view.activity;
-  if (!user.departments.includes(a.department)) return forbidden(ctx, reply, req);
   const org = await ctx.organisation();
+  if (!mayOpenActivity(org, user, a)) return forbidden(ctx, reply, req);
   const dept = org.departments.find((d) => d.id === a.department);
   const unit = dept?.units.find((u) => u.id === a.unit);
   const csrf = page.csrf;
-  const mayReport = mayReportIn(org, user.person, a.department);
+  const mayReport = mayReportOnActivity(org, user.person, a);
+  const mayAcknowledge = mayReportIn(org, user.person, a.department);
 
   const facts = html`<dl class="facts">
 <dt>Avdelning</dt><dd>${dept?.name ?? a.department}${unit ? `, ${unit.name}` : ''}</dd>
@@ -174,7 +183,7 @@ async function render(
   const forms =
     mayReport && view.status !== 'done'
       ? html`<h2>Rapportera status</h2>
-<p class="meta">Som chef i linjen kan du lämna status för aktiviteten. Ansvariga lämnar normalt status via länken i sitt meddelande.</p>
+<p class="meta">${mayAcknowledge ? 'Som chef i linjen kan du lämna status för aktiviteten. Ansvariga lämnar normalt status via länken i sitt meddelande.' : 'Som ansvarig kan du lämna status här eller via länken i ditt meddelande.'}</p>
 <form method="post" action="${links.activityStatus(id)}">
 <input type="hidden" name="_csrf" value="${csrf}">
 <fieldset><legend>Status för aktiviteten</legend>
@@ -184,8 +193,8 @@ ${statuses.map((s) => html`<div><input type="radio" id="st-${s}" name="status" v
 <div class="field"><label for="proposedDate">Nytt datum (krävs vid Försenad)</label><input type="date" id="proposedDate" name="proposedDate"></div>
 <button type="submit">Spara status</button></form>
 ${
-  view.overdue && !view.acknowledgedAt
-    ? html`<form method="post" action="${links.activityAcknowledge(id)}"><input type="hidden" name="_csrf" value="${csrf}"><p>Aktiviteten är försenad. Kvittera för att stoppa eskaleringen.</p><button type="submit" class="secondary">Kvittera förseningen</button></form>`
+  mayAcknowledge && view.overdue && !view.acknowledgedAt
+    ? html`<form method="post" id="${ACKNOWLEDGE_ANCHOR}" action="${links.activityAcknowledge(id)}"><input type="hidden" name="_csrf" value="${csrf}"><p>Aktiviteten är försenad. Kvittera för att stoppa eskaleringen.</p><button type="submit" class="secondary">Kvittera förseningen</button></form>`
     : ''
 }`
       : '';
@@ -234,10 +243,7 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
       throw err;
     }
     const org = await ctx.organisation();
-    if (
-      !user.departments.includes(view.activity.department) ||
-      !mayReportIn(org, user.person, view.activity.department)
-    )
+    if (!mayOpenActivity(org, user, view.activity) || !mayReportOnActivity(org, user.person, view.activity))
       return forbidden(ctx, reply, req);
     const body = req.body ?? {};
     const status = body.status as Status;
@@ -252,7 +258,7 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
             reporter: {
               personId: user.person.id,
               name: user.person.name,
-              roles: rolesIn(org, user.person, view.activity.department),
+              roles: reportingRolesIn(org, user.person, view.activity.department),
             },
             status,
             ...(comment ? { comment } : {}),
