@@ -179,7 +179,7 @@ export async function registerCheckin(app: FastifyInstance, opts: CheckinOptions
             throw new Rejection(
               400,
               'Ange ett nytt datum',
-              'Försenad behöver ett nytt datum då aktiviteten ska vara klar. Gå tillbaka, välj ett datum och skicka igen. Inget har registrerats.',
+              'Försenad kräver ett nytt föreslaget datum: när aktiviteten ska vara klar. Gå tillbaka, välj ett datum och skicka igen. Inget har registrerats.',
               back,
             );
           if (!/^\d{4}-\d{2}-\d{2}$/.test(proposedDate!) || Number.isNaN(Date.parse(proposedDate!)))
@@ -292,9 +292,8 @@ async function resolveScope(opts: CheckinOptions, token: string, now: Date): Pro
     const reporter = reporterFor(org, person, view.activity.department);
     const mine = mayReportOnActivity(org, person, view.activity);
     if (!mine) {
-      // A cycle's token, and a message's token for several activities, show only the person's own
-      // (an owner may have changed since the message); a token for one activity that is not hers is refused.
-      if (cycle || ids.length > 1) continue;
+      // A cycle's token lists only the person's own activities; an activity token for someone else's activity is refused.
+      if (cycle) continue;
       throw new Rejection(
         403,
         'Aktiviteten hör inte till dig',

@@ -177,7 +177,7 @@ describe('the check-in page', () => {
       ['1999-01-01', 'Det nya datumet 1999-01-01 måste ligga efter i dag (2022-04-15)'],
       ['2022-04-15', 'Det nya datumet 2022-04-15 måste ligga efter i dag (2022-04-15)'],
       ['snart', '”snart” är inte ett datum'],
-      ['', 'Försenad behöver ett nytt datum'],
+      ['', 'Försenad kräver ett nytt föreslaget datum'],
     ] as const) {
       const res = await post(t, {
         submission: `form-02${proposedDate.length}x`,

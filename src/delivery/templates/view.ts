@@ -123,7 +123,10 @@ function groupByActivity(message: Message): ActivityView[] {
 
 function reasonLine(item: MessageItem, messageKind: MessageKind): string {
   const reason = plainText(item.reason);
-  return item.kind && item.kind !== messageKind ? `${MESSAGE_KINDS[item.kind]}: ${reason}` : reason;
+  if (!item.kind || item.kind === messageKind) return reason;
+  const label = MESSAGE_KINDS[item.kind];
+  // "Påminnelse: påminnelse: status …" says it twice: the reason already names its kind.
+  return reason.toLowerCase().startsWith(label.toLowerCase()) ? reason : `${label}: ${reason}`;
 }
 
 function statusLinks(item: MessageItem, message: Message): StatusLink[] {
