@@ -21,6 +21,7 @@ import {
   type SendDigestRequest,
 } from '../../src/digest';
 import { loadRules } from '../../src/rules';
+import { MemoryDeliveryLedger } from '../../src/delivery';
 import { renderAdaptiveCard, renderEmail, type Message } from '../../src/delivery';
 import { renderTeamsActivityNotification } from '../../src/delivery/templates/teams-notification';
 import { FileOrganisationSource, type Organisation, type Person } from '../../src/organisation';
@@ -335,5 +336,61 @@ describe('every link of every message kind comes from src/domain/links.ts and la
       expect(text).toContain('Måldatum: 30 juni 2022');
       expect(text).not.toContain('Löpande');
     }
+  });
+});
+
+describe('a cycle’s finished report in the avdelning’s Teams channel', () => {
+  it('is posted once as a card whose one link is the report page; no check-in link in a channel', async () => {
+    const posted: Message[] = [];
+    const ledger = new MemoryDeliveryLedger();
+    const client = { workflow: { signalWithStart: async () => undefined } } as unknown as Client;
+    const delivery = new ChannelDelivery({
+      client,
+      taskQueue: 'links',
+      organisation: new FileOrganisationSource(join(configDir, 'organisation.yaml')),
+      rules: () => loadRules(join(configDir, 'rules.yaml')),
+      channels: {
+        teamsChannel: {
+          channel: 'teamsChannel',
+          send: async (m: Message) => {
+            posted.push(m);
+            return { providerId: 'card' };
+          },
+        } as unknown as NonNullable<DigestDeps['channels']['teamsChannel']>,
+      },
+      ledger,
+      undeliverable: undefined as unknown as DigestDeps['undeliverable'],
+      baseUrl: BASE,
+    });
+    const request = {
+      workflowId: CYCLE,
+      planNow: '2022-05-11T08:00:00Z',
+      notices: [
+        {
+          key: `report:T1:2022:${CYCLE}`,
+          kind: 'report' as const,
+          about: {
+            type: 'report' as const,
+            id: CYCLE,
+            text: 'Uppföljningsrapport Tertial 1 2022',
+            department: 'forskola',
+          },
+          to: 'avdelningschef' as const,
+          recipients: [{ role: 'avdelningschef' as const, raw: 'Avdelningschef' }],
+          at: '2022-05-11T06:00:00Z',
+          localDate: '2022-05-11',
+          reason: 'uppföljningsrapporten för Tertial 1 2022 är klar',
+        },
+      ],
+    };
+    await delivery.deliver(request);
+    await delivery.deliver(request); // a retried deliver posts nothing more
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatchObject({ channel: 'teamsChannel', kind: 'report', recipient: { id: 'forskola' } });
+    const urls = (JSON.stringify(renderAdaptiveCard(posted[0]!)).match(/"url":"[^"]+"/g) ?? []).map(
+      (a) => JSON.parse(`{${a}}`).url as string,
+    );
+    expect(urls).toEqual([`${BASE}/rapporter/${CYCLE}/rapport.html`]);
+    expect(JSON.stringify(renderAdaptiveCard(posted[0]!))).toContain('Öppna rapporten');
   });
 });
