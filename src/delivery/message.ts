@@ -58,6 +58,8 @@ export interface MessageItem {
   statusUrls?: Partial<Record<Status, string>>;
   /** Defaults to the web app's page for the activity under `baseUrl`. */
   activityUrl?: string;
+  /** `activityUrl` is a follow-up cycle's report (report ready, non-responders), not an activity page. */
+  linksToReport?: boolean;
   /** For an escalation to a manager up the line: the activity page's acknowledge form. */
   acknowledgeUrl?: string;
 }

@@ -253,6 +253,7 @@ async function postToDepartmentChannel(
         department: departmentName,
         reason: capitalise(r.notice.reason),
         kind: 'report',
+        linksToReport: true,
         activityUrl: absolute(
           deps.baseUrl,
           links.report(isCycleWorkflowId(r.workflowId) ? r.workflowId : about.id, 'html'),

@@ -83,7 +83,10 @@ export function digestLinks(
   items: readonly DigestItem[],
   baseUrl: string,
   sign: CheckinSigner | undefined,
-): { checkInUrl?: string; items: Pick<MessageItem, 'activityUrl' | 'checkInUrl' | 'statusUrls' | 'acknowledgeUrl'>[] } {
+): {
+  checkInUrl?: string;
+  items: Pick<MessageItem, 'activityUrl' | 'checkInUrl' | 'statusUrls' | 'acknowledgeUrl' | 'linksToReport'>[];
+} {
   const url = (path: string) => absolute(baseUrl, path);
   const subject = (i: DigestItem) => i.subject ?? 'activity';
   const owned = [...new Set(items.filter((i) => asksReader(i) && subject(i) === 'activity').map((i) => i.activityId))];
@@ -103,7 +106,8 @@ export function digestLinks(
     ...(checkInUrl ? { checkInUrl } : {}),
     items: items.map((i) => {
       const asks = asksReader(i);
-      if (subject(i) === 'report') return { activityUrl: url(links.report(i.cycleId ?? i.activityId, 'html')) };
+      if (subject(i) === 'report')
+        return { activityUrl: url(links.report(i.cycleId ?? i.activityId, 'html')), linksToReport: true };
       if (subject(i) === 'indicator') {
         if (asks && sign && i.cycleId) {
           let token = perCycle.get(i.cycleId);
@@ -111,10 +115,14 @@ export function digestLinks(
           const own = url(links.checkin(token));
           return { activityUrl: own, checkInUrl: own };
         }
-        return { activityUrl: url(i.cycleId ? links.report(i.cycleId, 'html') : links.reports()) };
+        return {
+          activityUrl: url(i.cycleId ? links.report(i.cycleId, 'html') : links.reports()),
+          linksToReport: true,
+        };
       }
       // A cycle's non-responder escalation: what the avdelningschef needs is the cycle's report.
-      if (i.cycleId && !asks && i.kind === 'escalation') return { activityUrl: url(links.report(i.cycleId, 'html')) };
+      if (i.cycleId && !asks && i.kind === 'escalation')
+        return { activityUrl: url(links.report(i.cycleId, 'html')), linksToReport: true };
       const activityUrl = url(links.activity(i.activityId));
       if (asks && sign) {
         let token = perActivity.get(i.activityId);

@@ -271,7 +271,11 @@ describe('every link of every message kind comes from src/domain/links.ts and la
         expect(found.card).toContain(`${BASE}/aktivitet/${i.activityId}#kvittera`);
         expect(checkins.filter((u) => tokenOf(u).length > 0 && u.includes(i.activityId))).toEqual([]);
       }
-      // A cycle's messages (report ready, non-responders) link to the cycle's report.
+      // A cycle's messages (report ready, non-responders) link to the cycle's report, and say so.
+      if (kind.items.some((x) => x.cycleId && (x.kind === 'report' || !x.toOwners)))
+        expect(renderEmail(messageOf(kind, 'email')).text).toContain(
+          `Öppna rapporten: ${BASE}/rapporter/${CYCLE}/rapport.html`,
+        );
       for (const i of kind.items.filter((x) => x.cycleId && (x.kind === 'report' || !x.toOwners))) {
         expect(every).toContain(`${BASE}/rapporter/${i.cycleId}/rapport.html`);
         expect(every.filter((u) => u.includes(`/aktivitet/${i.cycleId}`))).toEqual([]);

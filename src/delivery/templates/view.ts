@@ -112,7 +112,7 @@ function groupByActivity(message: Message): ActivityView[] {
       deadlineLabel: item.deadline ? formatDateSv(item.deadline) : SV.labels.noDeadline,
       reasons: [reason],
       activityUrl: safeUrl(activityPageUrl(message, item), message),
-      activityLabel: (item.kind ?? message.kind) === 'report' ? SV.labels.openReport : SV.labels.openActivity,
+      activityLabel: item.linksToReport ? SV.labels.openReport : SV.labels.openActivity,
       ...(checkInUrl ? { checkInUrl } : {}),
       statusLinks: statusLinks(item, message),
       ...(acknowledgeUrl ? { acknowledgeUrl } : {}),
