@@ -15,6 +15,9 @@ import {
   html,
   joinHtml,
   lifecycleWorkflowId,
+  links,
+  planClock,
+  type PlanTimed,
   ROUTES,
   STATUSES,
   type Role,
@@ -22,12 +25,14 @@ import {
   type SafeHtml,
   type Status,
 } from '../domain';
+import { stockholmDate } from '../calendar';
 import { checkinSecret, verifyCheckinToken, type CheckinClaims } from './token';
 import { readEnv } from '../config';
 import {
   FileOrganisationSource,
   mayReport,
-  rolesIn,
+  mayReportOnActivity,
+  reportingRolesIn,
   type Organisation,
   type OrganisationSource,
   type Person,
@@ -41,7 +46,16 @@ export interface CheckinOptions {
   secret: string;
   /** Real time, for token expiry. */
   now?: () => Date;
+  /**
+   * Plan time, for "a new date must be in the future". By default `now` on the activity's own plan
+   * clock: the time shift its lifecycle was started with (0 in production; simulate and the tests
+   * run plans dated 2022).
+   */
+  planNow?: () => Date;
 }
+
+/** How Klar is confirmed before it is recorded (README, "Check-in"). */
+export const CONFIRM_DONE = 'confirmed';
 
 /** The one call server.ts makes: a client on the web app's connection, the organisation file, the secret from the environment. */
 export async function registerCheckinFromEnv(
@@ -61,10 +75,15 @@ class Rejection extends Error {
     readonly code: number,
     readonly title: string,
     readonly detail: string,
+    /** What to do next, when there is more to say than the detail (a link to sign in). */
+    readonly next?: SafeHtml,
   ) {
     super(title);
   }
 }
+
+/** Where a person whose link no longer works can still report: the sign-in, then her activities. */
+const SIGN_IN_INSTEAD = html`<p>Du kan också <a href="${links.signIn()}">logga in i Planvakt</a> och lämna status på aktivitetens sida.</p>`;
 
 interface Scope {
   claims: CheckinClaims;
@@ -105,7 +124,7 @@ export async function registerCheckin(app: FastifyInstance, opts: CheckinOptions
         if (!/^[A-Za-z0-9_-]{8,64}$/.test(submission))
           throw new Rejection(400, 'Formuläret saknar sitt id', 'Öppna länken igen och skicka formuläret därifrån.');
         const s = await resolveScope(opts, req.params['*'], now());
-        const back = html`<p><a href="/status/${req.params['*']}">Tillbaka till dina aktiviteter</a></p>`;
+        const back = html`<p><a href="${links.checkin(req.params['*'])}">Tillbaka till dina aktiviteter</a></p>`;
 
         if (body.indicator !== undefined) {
           const indicator = s.indicators.find((i) => i.id === body.indicator);
@@ -152,6 +171,35 @@ export async function registerCheckin(app: FastifyInstance, opts: CheckinOptions
           throw new Rejection(400, 'Välj en status', 'Välj Klar, Pågår, Försenad eller Ej påbörjad.');
         const comment = body.comment?.trim().slice(0, 2000);
         const proposedDate = body.proposedDate?.trim();
+        if (status === 'late' || proposedDate) {
+          const today = stockholmDate(
+            (opts.planNow?.() ?? new Date(now().getTime() + (await planShiftOf(opts.client, target.id)))).toISOString(),
+          );
+          if (status === 'late' && !proposedDate)
+            throw new Rejection(
+              400,
+              'Ange ett nytt datum',
+              'Försenad kräver ett nytt föreslaget datum: när aktiviteten ska vara klar. Gå tillbaka, välj ett datum och skicka igen. Inget har registrerats.',
+              back,
+            );
+          if (!/^\d{4}-\d{2}-\d{2}$/.test(proposedDate!) || Number.isNaN(Date.parse(proposedDate!)))
+            throw new Rejection(
+              400,
+              'Datumet är inte ett datum',
+              `”${proposedDate}” är inte ett datum (ÅÅÅÅ-MM-DD). Gå tillbaka och välj ett datum. Inget har registrerats.`,
+              back,
+            );
+          if (proposedDate! <= today)
+            throw new Rejection(
+              400,
+              'Det nya datumet har redan passerat',
+              `Det nya datumet ${proposedDate} måste ligga efter i dag (${today}). Gå tillbaka och välj ett senare datum. Inget har registrerats.`,
+              back,
+            );
+        }
+        // Klar ends the follow-up of the activity: asked once more before it is recorded.
+        if (status === 'done' && body[CONFIRM_DONE] !== '1')
+          return page(reply, 200, 'Bekräfta Klar', confirmDoneHtml(req.params['*'], submission, target, comment));
         const view = await update(() =>
           opts.client.workflow.getHandle(lifecycleWorkflowId(target.id)).executeUpdate(reportStatus, {
             args: [
@@ -186,12 +234,14 @@ async function resolveScope(opts: CheckinOptions, token: string, now: Date): Pro
       throw new Rejection(
         410,
         'Länken har gått ut',
-        'Länken är för gammal. Använd länken i ditt senaste meddelande från Planvakt. Inget har registrerats.',
+        'Länken är för gammal: en statuslänk gäller tills nästa meddelande om samma aktiviteter har kommit, och lite till. Använd länken i ditt senaste meddelande från Planvakt. Inget har registrerats.',
+        SIGN_IN_INSTEAD,
       );
     throw new Rejection(
       400,
       'Länken är ogiltig',
-      'Länken är inte en giltig länk från Planvakt (den kan ha ändrats eller kopierats ofullständigt). Inget har registrerats.',
+      'Länken är inte en giltig länk från Planvakt (den kan ha ändrats eller kopierats ofullständigt). Öppna länken direkt från meddelandet igen. Inget har registrerats.',
+      SIGN_IN_INSTEAD,
     );
   }
   const { claims } = verified;
@@ -240,7 +290,7 @@ async function resolveScope(opts: CheckinOptions, token: string, now: Date): Pro
       throw err;
     }
     const reporter = reporterFor(org, person, view.activity.department);
-    const mine = mayReport(org, person, view.activity.department, view.activity.owners);
+    const mine = mayReportOnActivity(org, person, view.activity);
     if (!mine) {
       // A cycle's token lists only the person's own activities; an activity token for someone else's activity is refused.
       if (cycle) continue;
@@ -271,7 +321,24 @@ function closed(label?: string) {
 }
 
 export function reporterFor(org: Organisation, person: Person, department: string): Reporter {
-  return { personId: person.id, name: person.name, roles: rolesIn(org, person, department) };
+  return { personId: person.id, name: person.name, roles: reportingRolesIn(org, person, department) };
+}
+
+/** The plan time shift the activity's lifecycle runs with (its input's `timeShiftMs`), 0 when it cannot be read. */
+async function planShiftOf(client: Client, activityId: string): Promise<number> {
+  try {
+    const res = await client.workflowService.getWorkflowExecutionHistory({
+      namespace: client.options.namespace,
+      execution: { workflowId: lifecycleWorkflowId(activityId) },
+      maximumPageSize: 1,
+    });
+    const payload = res.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    if (!payload) return 0;
+    const input = client.options.loadedDataConverter.payloadConverter.fromPayload<PlanTimed>(payload);
+    return planClock(input).shiftMs;
+  } catch {
+    return 0;
+  }
 }
 
 async function update<T>(run: () => Promise<T>): Promise<T> {
@@ -289,7 +356,7 @@ async function update<T>(run: () => Promise<T>): Promise<T> {
 }
 
 function formsHtml(token: string, s: Scope, preselect?: Status): SafeHtml {
-  const action = `/status/${token}`;
+  const action = links.checkin(token);
   const intro = s.cycle
     ? html`<p>${s.person.name}, lämna status för ${s.cycle.occasion.label} senast ${s.cycle.occasion.due}.</p>`
     : html`<p>${s.person.name}, lämna status för dina aktiviteter.</p>`;
@@ -298,6 +365,11 @@ function formsHtml(token: string, s: Scope, preselect?: Status): SafeHtml {
     const current = view.status
       ? `${STATUSES[view.status]}${view.reportedAt ? ` (${view.reportedAt.slice(0, 10)})` : ''}`
       : 'ingen än';
+    if (view.status === 'done')
+      return html`<section><fieldset><legend>${a.text}</legend>
+<p class="meta">Måldatum: ${a.deadline ?? a.deadlineRaw ?? '–'} · Nuvarande status: ${current}</p>
+<p>Aktiviteten är rapporterad som klar och följs inte upp längre. Inget mer behövs från dig. Blev det fel, kontakta HR.</p>
+</fieldset></section>`;
     const buttons = (Object.keys(STATUSES) as Status[]).map(
       (st) =>
         html`<button type="submit" name="status" value="${st}"${st === preselect ? html` autofocus` : ''}>${STATUSES[st]}</button>`,
@@ -326,8 +398,29 @@ function formsHtml(token: string, s: Scope, preselect?: Status): SafeHtml {
   return html`${intro}\n${joinHtml(activityForms, html`\n`)}\n${joinHtml(indicatorForms, html`\n`)}`;
 }
 
+/** Klar, asked once more: the same submission, confirmed, with the comment carried over. */
+function confirmDoneHtml(
+  token: string,
+  submission: string,
+  target: Scope['activities'][number],
+  comment: string | undefined,
+): SafeHtml {
+  return html`<p>Vill du rapportera <strong>Klar</strong> för <em>${target.view.activity.text}</em>? Då slutar Planvakt påminna om aktiviteten.</p>
+${comment ? html`<p>Kommentar: ${comment}</p>` : ''}
+<form method="post" action="${links.checkin(token)}">
+<input type="hidden" name="submission" value="${submission}">
+<input type="hidden" name="activity" value="${target.id}">
+<input type="hidden" name="status" value="done">
+<input type="hidden" name="${CONFIRM_DONE}" value="1">
+<input type="hidden" name="comment" value="${comment ?? ''}">
+<button type="submit">Ja, klar</button>
+</form>
+<p><a href="${links.checkin(token)}">Nej, tillbaka utan att rapportera</a></p>`;
+}
+
 function rejection(reply: FastifyReply, err: unknown) {
-  if (err instanceof Rejection) return page(reply, err.code, err.title, html`<p role="alert">${err.detail}</p>`);
+  if (err instanceof Rejection)
+    return page(reply, err.code, err.title, html`<p role="alert">${err.detail}</p>${err.next ?? ''}`);
   reply.log.error(err);
   return page(
     reply,

@@ -58,6 +58,10 @@ export interface MessageItem {
   statusUrls?: Partial<Record<Status, string>>;
   /** Defaults to the web app's page for the activity under `baseUrl`. */
   activityUrl?: string;
+  /** `activityUrl` is a follow-up cycle's report (report ready, non-responders), not an activity page. */
+  linksToReport?: boolean;
+  /** For an escalation to a manager up the line: the activity page's acknowledge form. */
+  acknowledgeUrl?: string;
 }
 
 export interface Message {
@@ -73,6 +77,12 @@ export interface Message {
   municipality: string;
   /** Public base URL of the web app, e.g. `https://planvakt.kommun.se`. */
   baseUrl: string;
+  /**
+   * The reader's one check-in link for the whole message (every activity it asks her about), from
+   * links.checkin: shown at the top of the email (both parts), on the card, and as the Teams
+   * notification's link.
+   */
+  checkInUrl?: string;
 }
 
 /** The page of one activity in the web app (the path comes from src/domain/links.ts). */

@@ -37,8 +37,12 @@ import {
   type Person,
 } from '../organisation';
 import {
+  absolute,
+  capitalise,
   digestWorkflowId,
+  links,
   immediateWorkflowId,
+  isCycleWorkflowId,
   planClock,
   type IsoDate,
   type NoticeKind,
@@ -48,6 +52,8 @@ import {
   type NoticeSink,
 } from '../domain';
 import { rulesFor, type Rules, type RulesFile } from '../rules';
+import { checkinSecret, signCheckinToken } from '../checkin';
+import { checkinLifetimeMs, digestLinks, type CheckinSigner } from './checkin-links';
 import { addDigestItems, type DigestInput, type DigestItem, type DigestSettings } from './messages';
 import { personDigest } from './workflow';
 import type {
@@ -68,6 +74,8 @@ export interface DigestDeps {
   undeliverable: UndeliverableLog;
   /** Public base URL of the web app, for the links in messages. */
   baseUrl: string;
+  /** The check-in links' signing secret; by default the one the check-in page verifies with (PLANVAKT_CHECKIN_SECRET). */
+  checkinSecret?: string;
 }
 
 export const DEFAULT_DIGEST = {
@@ -144,8 +152,12 @@ export class ChannelDelivery implements NoticeSink {
         ...(about.goal ? { goal: about.goal } : {}),
         departmentId: about.department,
         department: departmentName(about.department),
-        ...(notice.deadline ? { deadline: notice.deadline } : {}),
+        // The activity's own Måldatum; the event's (a delmål's, a checkpoint's) is in the reason.
+        ...((about.deadline ?? notice.deadline) ? { deadline: about.deadline ?? notice.deadline } : {}),
         reason: capitalise(notice.reason),
+        subject: about.type,
+        toOwners: notice.to === 'owners',
+        ...(isCycleWorkflowId(request.workflowId) ? { cycleId: request.workflowId } : {}),
       };
       // A catch-up after an outage belongs to today, not to the day the notice was for.
       const date = notice.localDate > today ? notice.localDate : today;
@@ -179,6 +191,16 @@ export class ChannelDelivery implements NoticeSink {
         }
       }
       receipts.push({ key: notice.key, recipients: people.map((p) => p.name) });
+    }
+
+    // A cycle's finished report is news for the whole avdelning: a card in its Teams channel.
+    for (const notice of request.notices.filter((n) => n.kind === 'report' && n.about.type === 'report')) {
+      const date = notice.localDate > today ? notice.localDate : today;
+      await postToDepartmentChannel(this.deps, org.forvaltning.name, departmentName(notice.about.department), {
+        workflowId: request.workflowId,
+        notice,
+        date,
+      });
     }
 
     const routedTo = new Map<string, GatheredInto[]>();
@@ -222,6 +244,54 @@ export class ChannelDelivery implements NoticeSink {
     } catch {
       return Date.parse(request.planNow);
     }
+  }
+}
+
+/**
+ * Posts a cycle's "report ready" to the avdelning's Teams channel (Workflows webhook), once per
+ * notice (the ledger's key). A channel holds many readers, so the card carries no check-in link:
+ * only the report page, which asks who opens it to sign in. No webhook for the avdelning: nothing
+ * to post (docs/teams.md says how to add one); a post that can pass is retried with `deliver`.
+ */
+async function postToDepartmentChannel(
+  deps: DigestDeps,
+  municipality: string,
+  departmentName: string,
+  r: { workflowId: string; notice: NoticeRequest['notices'][number]; date: IsoDate },
+): Promise<void> {
+  if (!deps.channels.teamsChannel) return;
+  const { about } = r.notice;
+  const message: Message = {
+    key: deliveryKey(r.workflowId, r.notice.key, about.department, r.date, 'teamsChannel'),
+    recipient: { id: about.department, name: departmentName },
+    channel: 'teamsChannel',
+    kind: 'report',
+    date: r.date,
+    items: [
+      {
+        activityId: about.id,
+        activityText: about.text,
+        department: departmentName,
+        reason: capitalise(r.notice.reason),
+        kind: 'report',
+        linksToReport: true,
+        activityUrl: absolute(
+          deps.baseUrl,
+          links.report(isCycleWorkflowId(r.workflowId) ? r.workflowId : about.id, 'html'),
+        ),
+      },
+    ],
+    municipality,
+    baseUrl: deps.baseUrl,
+  };
+  try {
+    await sendMessage(message, deps.channels, deps.ledger);
+  } catch (e) {
+    if (isDeliveryError(e) && !e.retryable) {
+      logWarn('the avdelning’s Teams channel did not take the report card', { error: String(e) });
+      return;
+    }
+    throw toActivityFailure(e);
   }
 }
 
@@ -310,8 +380,19 @@ export function recipientOf(p: Person): Recipient {
   };
 }
 
-export function digestMessage(org: Organisation, person: Person, req: SendDigestRequest, baseUrl: string): Message {
-  const items: MessageItem[] = req.items.map((i) => ({
+/**
+ * The message of one person's digest. With `sign`, each item that asks the reader to report gets
+ * its check-in links and the message its one check-in link (./checkin-links.ts).
+ */
+export function digestMessage(
+  org: Organisation,
+  person: Person,
+  req: SendDigestRequest,
+  baseUrl: string,
+  sign?: CheckinSigner,
+): Message {
+  const linked = digestLinks(req.items, baseUrl, sign);
+  const items: MessageItem[] = req.items.map((i, n) => ({
     activityId: i.activityId,
     activityText: i.activityText,
     ...(i.goal ? { goal: i.goal } : {}),
@@ -319,6 +400,7 @@ export function digestMessage(org: Organisation, person: Person, req: SendDigest
     ...(i.deadline ? { deadline: i.deadline } : {}),
     reason: i.reason,
     kind: i.kind,
+    ...linked.items[n],
   }));
   return {
     key: deliveryKey(req.digestId, 'digest', person.id, req.date, req.channel),
@@ -329,7 +411,28 @@ export function digestMessage(org: Organisation, person: Person, req: SendDigest
     items,
     municipality: org.forvaltning.name,
     baseUrl,
+    ...(linked.checkInUrl ? { checkInUrl: linked.checkInUrl } : {}),
   };
+}
+
+/**
+ * Signs the reader's check-in tokens for a digest of `date`: bound to the person, and living the
+ * longest lifetime the rules of the digest's departments give (./checkin-links.ts), counted from
+ * now on the clock the check-in page verifies with.
+ */
+async function signerFor(d: DigestDeps, req: SendDigestRequest): Promise<CheckinSigner> {
+  const file = await d.rules();
+  const departments = [...new Set(req.items.map((i) => i.departmentId))];
+  const lifetime = Math.max(...departments.map((dep) => checkinLifetimeMs(rulesFor(file, dep), req.date)));
+  let nowMs: number;
+  try {
+    nowMs = Context.current().info.currentAttemptScheduledTimestampMs;
+  } catch {
+    nowMs = Date.now();
+  }
+  const expires = new Date(nowMs + lifetime).toISOString();
+  const secret = d.checkinSecret ?? checkinSecret();
+  return (scope) => signCheckinToken(secret, { person: req.personId, ...scope, expires });
 }
 
 /** A DeliveryError as Temporal should treat it: permanent ones fail at once, Retry-After is honoured. */
@@ -360,7 +463,7 @@ export function createDigestActivities(deps: DigestDeps | undefined): DigestActi
           'invalidRecipient',
         );
       }
-      const message = digestMessage(org, person, req, d.baseUrl);
+      const message = digestMessage(org, person, req, d.baseUrl, await signerFor(d, req));
       try {
         const out = await sendMessage(message, d.channels, d.ledger);
         if (out.status === 'sent' && out.ledgerError) {
@@ -461,6 +564,10 @@ export function createDigestActivities(deps: DigestDeps | undefined): DigestActi
   };
 }
 
-function capitalise(s: string): string {
-  return s ? s[0]!.toUpperCase() + s.slice(1) : s;
+function logWarn(message: string, attrs: Record<string, unknown>): void {
+  try {
+    Context.current().log.warn(message, attrs);
+  } catch {
+    console.warn(message, attrs);
+  }
 }

@@ -25,3 +25,13 @@ export {
   type DigestDeps,
   type RouteRequest,
 } from './channel-delivery';
+export {
+  asksReader,
+  CHECKIN_MARGIN_WORKING_DAYS,
+  checkinExpiryDate,
+  checkinLifetimeMs,
+  digestLinks,
+  longestLadderWorkingDays,
+  longestPeriodDays,
+  type CheckinSigner,
+} from './checkin-links';

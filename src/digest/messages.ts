@@ -22,6 +22,12 @@ export interface DigestItem {
   deadline?: IsoDate;
   /** Swedish, why the person hears about it today. */
   reason: string;
+  /** What the item is about (the Notice's `about.type`); absent in items gathered before it was carried. */
+  subject?: 'activity' | 'indicator' | 'report';
+  /** The notice was for the owners (not a rung of the escalation ladder): the reader is asked to report. */
+  toOwners?: boolean;
+  /** The follow-up cycle that sent it (its workflow id), for cycle notices: their links go to its report. */
+  cycleId?: string;
 }
 
 export type PersonalChannel = 'email' | 'teams';

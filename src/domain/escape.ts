@@ -64,3 +64,8 @@ export function truncate(text: string, max: number): string {
 export function unescapeCardMarkdown(text: string): string {
   return text.replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
+
+/** First letter upper case, as a heading or a sentence reads ("förskola" → "Förskola"). */
+export function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -23,6 +23,9 @@ export const ROUTES = {
   signIn: '/logga-in',
 } as const;
 
+/** The id of the acknowledge form on the activity page. */
+export const ACKNOWLEDGE_ANCHOR = 'kvittera';
+
 const segment = (value: string) => encodeURIComponent(value);
 
 /** Where each link goes, as a path in the web app. */
@@ -32,6 +35,11 @@ export const links = {
   activity: (activityId: string): string => `/aktivitet/${segment(activityId)}`,
   activityStatus: (activityId: string): string => `/aktivitet/${segment(activityId)}/status`,
   activityAcknowledge: (activityId: string): string => `/aktivitet/${segment(activityId)}/kvittera`,
+  /**
+   * What a message links to for "acknowledge": the activity page at its acknowledge form (the
+   * acknowledgement itself is a POST from that page, after signing in, never a GET from a mail).
+   */
+  acknowledge: (activityId: string): string => `/aktivitet/${segment(activityId)}#${ACKNOWLEDGE_ANCHOR}`,
   /** The one-click check-in page; with `status`, that status is chosen when the page opens. */
   checkin: (token: string, status?: Status): string => `/status/${token}${status ? `?status=${status}` : ''}`,
   reports: (): string => ROUTES.reports,

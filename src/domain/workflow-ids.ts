@@ -28,3 +28,6 @@ export function cycleWorkflowId(department: string, occasion: { period: string; 
   const rest = when.length > 4 ? `-${when.slice(5)}` : '';
   return `cycle-${department}-${year}-${occasion.period}${rest}`;
 }
+
+/** A follow-up cycle's workflow id (see cycleWorkflowId). */
+export const isCycleWorkflowId = (workflowId: string): boolean => workflowId.startsWith('cycle-');

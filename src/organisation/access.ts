@@ -53,9 +53,55 @@ export function mayReportIn(org: Organisation, person: Person, department: strin
   return rolesIn(org, person, department).some((r) => LINE_MANAGERS.includes(r));
 }
 
-/** An owner (the role, in the owner's unit when it names one) or a manager up the line in the department. */
+/**
+ * The roles a person reports as in a department: her own, and the group roles she answers for
+ * (organisation `answeredBy`: an enhetschef answers for "medarbetare"), since the messages about
+ * those roles' activities go to her.
+ */
+export function reportingRolesIn(org: Organisation, person: Person, department: string): Role[] {
+  const own = rolesIn(org, person, department);
+  const answered = (Object.entries(org.answeredBy ?? {}) as [Role, Role][])
+    .filter(([, by]) => own.includes(by))
+    .map(([group]) => group);
+  return [...new Set([...own, ...answered])];
+}
+
+/**
+ * An owner (the role, in the owner's unit when it names one, or the role that answers for the
+ * owner's group role) or a manager up the line in the department.
+ */
 export function mayReport(org: Organisation, person: Person, department: string, owners: readonly RoleRef[]): boolean {
   const assignments = assignmentsIn(org, person, department);
   if (assignments.some((a) => LINE_MANAGERS.includes(a.role))) return true;
-  return owners.some((o) => assignments.some((a) => a.role === o.role && (!o.unit || !a.unit || a.unit === o.unit)));
+  return owners.some((o) =>
+    assignments.some(
+      (a) => (a.role === o.role || org.answeredBy?.[o.role] === a.role) && (!o.unit || !a.unit || a.unit === o.unit),
+    ),
+  );
+}
+
+/** What the access rules need of an activity: its department and everyone who owns it or a delmål. */
+export interface ActivityAccess {
+  department: string;
+  owners: readonly RoleRef[];
+  milestones?: readonly { owners: readonly RoleRef[] }[];
+}
+
+const allOwners = (a: ActivityAccess): RoleRef[] => [...a.owners, ...(a.milestones ?? []).flatMap((m) => m.owners)];
+
+/**
+ * Who may open an activity's page: whoever sees its avdelning, and whoever a message about it
+ * addresses: its owners (the role, in the owner's unit when it names one, a delmål's owners
+ * included) and the managers up the line in its avdelning, even without a department-wide role.
+ */
+export function mayOpenActivity(org: Organisation, access: SignedIn, activity: ActivityAccess): boolean {
+  return (
+    access.departments.includes(activity.department) ||
+    mayReport(org, access.person, activity.department, allOwners(activity))
+  );
+}
+
+/** Who may report status on the activity's page: its owners and the managers up the line (the lifecycle checks the same). */
+export function mayReportOnActivity(org: Organisation, person: Person, activity: ActivityAccess): boolean {
+  return mayReport(org, person, activity.department, allOwners(activity));
 }

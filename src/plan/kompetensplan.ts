@@ -18,7 +18,8 @@ import {
   type SectionKind,
 } from './model';
 import { splitPipeRow, type DocParagraph, type DocRow, type DocTable, type Place, type PlanDocument } from './document';
-import { capitalise, fold, joinContinued, slug } from './text';
+import { capitalise } from '../domain';
+import { fold, joinContinued, slug } from './text';
 
 type Column = 'goal' | 'text' | 'deadline' | 'owners' | 'followUp';
 

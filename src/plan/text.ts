@@ -99,11 +99,6 @@ export function slug(text: string): string {
     .replace(/^-|-$/g, '');
 }
 
-/** First letter upper case, as a heading reads ("förskola" → "Förskola"). */
-export function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 export interface NumberedPart {
   number: number;
   text: string;

@@ -116,6 +116,7 @@ describe('the check-in page', () => {
       submission: 'form-0001',
       activity: 'a1',
       status: 'done',
+      confirmed: '1',
       comment: `Klart ${HOSTILE}`,
     });
     expect(done.statusCode).toBe(200);
@@ -137,6 +138,77 @@ describe('the check-in page', () => {
     expect(value.statusCode).toBe(200);
     expect(value.body).toContain('Värdet <strong>4 %</strong> för indikatorn');
     expect(updates[1]).toMatchObject({ workflowId: cycle.cycleId, updateId: 'checkin-form-0002' });
+  });
+
+  it('Klar is asked once more before it is recorded; the confirmation carries the comment and records once', async () => {
+    updates.length = 0;
+    const t = token('anna', { activities: ['a1'] });
+    const asked = await post(t, { submission: 'form-0101', activity: 'a1', status: 'done', comment: 'Allt klart' });
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain('<h1>Bekräfta Klar</h1>');
+    expect(asked.body).toContain('>Ja, klar</button>');
+    expect(asked.body).toContain('name="confirmed" value="1"');
+    expect(asked.body).toContain('name="comment" value="Allt klart"');
+    expect(asked.body).toContain('Nej, tillbaka utan att rapportera');
+    expect(updates).toEqual([]);
+    const confirmed = await post(t, {
+      submission: 'form-0101',
+      activity: 'a1',
+      status: 'done',
+      confirmed: '1',
+      comment: 'Allt klart',
+    });
+    expect(confirmed.statusCode).toBe(200);
+    expect(confirmed.body).toContain('<h1>Tack, statusen är registrerad</h1>');
+    expect(updates).toEqual([
+      {
+        workflowId: 'activity-a1',
+        updateId: 'checkin-form-0101',
+        args: [expect.objectContaining({ status: 'done', comment: 'Allt klart' })],
+      },
+    ]);
+  });
+
+  it('Försenad needs a new date after today (plan time), in Swedish, and records nothing otherwise', async () => {
+    updates.length = 0;
+    const t = token('anna', { activities: ['a1'] });
+    // NOW is 2022-04-15.
+    for (const [proposedDate, text] of [
+      ['1999-01-01', 'Det nya datumet 1999-01-01 måste ligga efter i dag (2022-04-15)'],
+      ['2022-04-15', 'Det nya datumet 2022-04-15 måste ligga efter i dag (2022-04-15)'],
+      ['snart', '”snart” är inte ett datum'],
+      ['', 'Försenad kräver ett nytt föreslaget datum'],
+    ] as const) {
+      const res = await post(t, {
+        submission: `form-02${proposedDate.length}x`,
+        activity: 'a1',
+        status: 'late',
+        proposedDate,
+      });
+      expect(res.statusCode, proposedDate).toBe(400);
+      expect(res.body).toContain('<html lang="sv">');
+      expect(res.body).toContain('role="alert"');
+      expect(res.body).toContain(text);
+      expect(res.body).toContain('Inget har registrerats');
+    }
+    expect(updates).toEqual([]);
+    const ok = await post(t, { submission: 'form-0299', activity: 'a1', status: 'late', proposedDate: '2022-04-16' });
+    expect(ok.statusCode).toBe(200);
+    expect(updates).toEqual([
+      expect.objectContaining({ args: [expect.objectContaining({ proposedDate: '2022-04-16' })] }),
+    ]);
+  });
+
+  it('an expired or changed link says what to do next: the latest message, or sign in', async () => {
+    const expired = await app.inject(
+      `/status/${signCheckinToken(SECRET, { person: 'anna', activities: ['a1'], expires: '2022-04-01T00:00:00Z' })}`,
+    );
+    expect(expired.statusCode).toBe(410);
+    expect(expired.body).toContain('Använd länken i ditt senaste meddelande');
+    expect(expired.body).toContain('href="/logga-in"');
+    const changed = await app.inject('/status/not-a-token');
+    expect(changed.body).toContain('Öppna länken direkt från meddelandet igen');
+    expect(changed.body).toContain('href="/logga-in"');
   });
 
   it('every rejection is a clear page and records nothing', async () => {

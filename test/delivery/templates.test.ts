@@ -262,3 +262,25 @@ describe('the card validator itself', () => {
     expect(validateCard({ ...base, body: [{ type: 'TextBlock', text: 'x', wrap: true }] })).toEqual([]);
   });
 });
+
+describe('a line of another kind in a digest', () => {
+  it('names its kind once: "Påminnelse: påminnelse: …" says it twice', () => {
+    const text = renderEmail(
+      message({
+        kind: 'statusRequest',
+        items: [
+          item({ kind: 'statusRequest', reason: 'Statusförfrågan inför VB 2022' }),
+          item({
+            activityId: 'annan',
+            kind: 'reminder',
+            reason: 'Påminnelse: status för Verksamhetsberättelse 2022 ska lämnas senast 2023-01-20',
+          }),
+          item({ activityId: 'tredje', kind: 'reminder', reason: 'Måldatum om 5 arbetsdagar' }),
+        ],
+      }),
+    ).text;
+    expect(text).toContain('• Påminnelse: status för Verksamhetsberättelse 2022');
+    expect(text).not.toMatch(/Påminnelse: påminnelse/i);
+    expect(text).toContain('• Påminnelse: Måldatum om 5 arbetsdagar');
+  });
+});

@@ -419,7 +419,14 @@ describe('followUpCycle on the time-skipping server', () => {
       ).toBe(200);
     const bertil = token('bertil-avdelning', { cycle: 'cycle-stadsutveckling-2022-VB' });
     expect(
-      (await h.post(bertil, { submission: submission('b'), activity: '3da9b01d3483', status: 'done' })).statusCode,
+      (
+        await h.post(bertil, {
+          submission: submission('b'),
+          activity: '3da9b01d3483',
+          status: 'done',
+          confirmed: '1',
+        })
+      ).statusCode,
     ).toBe(200);
 
     await h.sleepUntil('2023-01-23T10:00:00+01:00', shift);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseOrganisation } from '../../src/organisation';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { accessFor } from '../../src/organisation/access';
+import { accessFor, mayOpenActivity, mayReportOnActivity, reportingRolesIn } from '../../src/organisation/access';
 import { personForClaims, safeReturnPath } from '../../src/web/app/auth';
 import { cleanFilters, listQuery } from '../../src/web/app/dashboard';
 import { html } from '../../src/domain/html';
@@ -44,6 +44,37 @@ describe('access from the organisation file', () => {
       departments: ['forskola', 'stadsutveckling'],
     });
     expect(accessFor(org, person('rut-rektor'), 'dev')).toMatchObject({ admin: false, departments: [] });
+  });
+
+  it('whoever a message addresses opens the activity it links to: its owners (in their unit), a delmål’s owners, those who answer for a group role, the line', () => {
+    const open = (p: string, a: Parameters<typeof mayOpenActivity>[2]) =>
+      mayOpenActivity(org, accessFor(org, person(p), 'dev'), a);
+    const rektorNorr = { role: 'rektor', raw: 'Rektor', unit: 'forskoleenhet-norr' } as const;
+    const rektor = { role: 'rektor', raw: 'Rektor' } as const;
+    // Rut is rektor in Förskoleenhet Norr with no department-wide role.
+    expect(open('rut-rektor', { department: 'forskola', owners: [rektor] })).toBe(true);
+    expect(open('rut-rektor', { department: 'forskola', owners: [rektorNorr] })).toBe(true);
+    expect(mayReportOnActivity(org, person('rut-rektor'), { department: 'forskola', owners: [rektor] })).toBe(true);
+    expect(
+      open('rut-rektor', {
+        department: 'forskola',
+        owners: [{ role: 'hr', raw: 'HR' }],
+        milestones: [{ owners: [rektor] }],
+      }),
+    ).toBe(true);
+    // Not hers: another unit's rektor, another role, another department.
+    expect(open('rut-rektor', { department: 'forskola', owners: [{ ...rektor, unit: 'forskoleenhet-soder' }] })).toBe(
+      false,
+    );
+    expect(open('rut-rektor', { department: 'forskola', owners: [{ role: 'controller', raw: 'Controller' }] })).toBe(
+      false,
+    );
+    expect(open('rut-rektor', { department: 'stadsutveckling', owners: [rektor] })).toBe(false);
+    // The avdelningschef sees her avdelning; an enhetschef answers for "medarbetare" (answeredBy).
+    expect(open('anna-avdelning', { department: 'forskola', owners: [{ role: 'hr', raw: 'HR' }] })).toBe(true);
+    const medarbetare = { role: 'medarbetare', raw: 'Medarbetare' } as const;
+    expect(open('vilma-vuxen', { department: 'individ-och-familj', owners: [medarbetare] })).toBe(true);
+    expect(reportingRolesIn(org, person('vilma-vuxen'), 'individ-och-familj')).toContain('medarbetare');
   });
 
   it('maps an Entra ID account to its person by e-mail or UPN, never to a deactivated one', () => {

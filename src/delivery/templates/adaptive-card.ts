@@ -65,6 +65,27 @@ export function renderAdaptiveCard(message: Message): AdaptiveCard {
       { type: 'TextBlock', text: md(view.subject), wrap: true, weight: 'Bolder', size: 'Medium', spacing: 'None' },
       { type: 'TextBlock', text: md(`${view.greeting} ${view.intro}`), wrap: true },
       ...view.activities.map(activityContainer),
+      ...(view.checkInUrl
+        ? [
+            {
+              type: 'Container',
+              separator: true,
+              spacing: 'Medium',
+              items: [
+                {
+                  type: 'ActionSet',
+                  actions: [
+                    {
+                      type: 'Action.OpenUrl',
+                      title: SV.labels.checkInAll(view.activities.length),
+                      url: view.checkInUrl,
+                    },
+                  ],
+                },
+              ],
+            } satisfies Container,
+          ]
+        : []),
       { type: 'TextBlock', text: md(view.footer), wrap: true, size: 'Small', isSubtle: true },
     ],
   };
@@ -81,7 +102,10 @@ function activityContainer(a: ActivityView): Container {
     ...(a.checkInUrl && a.statusLinks.length === 0
       ? [{ type: 'Action.OpenUrl', title: SV.labels.checkIn, url: a.checkInUrl } satisfies OpenUrlAction]
       : []),
-    { type: 'Action.OpenUrl', title: SV.labels.openActivity, url: a.activityUrl },
+    { type: 'Action.OpenUrl', title: a.activityLabel, url: a.activityUrl },
+    ...(a.acknowledgeUrl
+      ? [{ type: 'Action.OpenUrl', title: SV.labels.acknowledge, url: a.acknowledgeUrl } satisfies OpenUrlAction]
+      : []),
   ];
   return {
     type: 'Container',

@@ -37,6 +37,7 @@ export function renderEmail(message: Message): RenderedEmail {
 
 function renderText(view: MessageView): string {
   const lines = [view.greeting, '', view.intro, ''];
+  if (view.checkInUrl) lines.push(`${SV.labels.checkInAll(view.activities.length)}: ${view.checkInUrl}`, '');
   for (const a of view.activities) lines.push(...activityText(a), '');
   lines.push('--', view.footer);
   return `${lines.join('\n')}\n`;
@@ -52,7 +53,8 @@ function activityText(a: ActivityView): string[] {
     for (const s of a.statusLinks) lines.push(`  ${s.label}: ${s.url}`);
   }
   if (a.checkInUrl) lines.push(`${SV.labels.checkIn}: ${a.checkInUrl}`);
-  lines.push(`${SV.labels.openActivity}: ${a.activityUrl}`);
+  lines.push(`${a.activityLabel}: ${a.activityUrl}`);
+  if (a.acknowledgeUrl) lines.push(`${SV.labels.acknowledge}: ${a.acknowledgeUrl}`);
   return lines;
 }
 
@@ -76,6 +78,11 @@ function renderHtml(view: MessageView): string {
       html`<body><div style="${STYLE.body}">`,
       html`<p>${view.greeting}</p>`,
       html`<p>${view.intro}</p>`,
+      ...(view.checkInUrl
+        ? [
+            html`<p><a href="${view.checkInUrl}" style="${STYLE.button}">${SV.labels.checkInAll(view.activities.length)}</a></p>`,
+          ]
+        : []),
       ...view.activities.map(activityHtml),
       html`<p style="${STYLE.footer}">${view.footer}</p>`,
       html`</div></body></html>`,
@@ -102,7 +109,10 @@ function activityHtml(a: ActivityView): SafeHtml {
       ...(buttons.length > 0 ? [html`<p>${SV.labels.chooseStatus}:<br>${joinHtml(buttons, html` `)}</p>`] : []),
       html`<p>`,
       ...(a.checkInUrl ? [html`<a href="${a.checkInUrl}" style="${STYLE.link}">${SV.labels.checkIn}</a> · `] : []),
-      html`<a href="${a.activityUrl}" style="${STYLE.link}">${SV.labels.openActivity}</a>`,
+      html`<a href="${a.activityUrl}" style="${STYLE.link}">${a.activityLabel}</a>`,
+      ...(a.acknowledgeUrl
+        ? [html` · <a href="${a.acknowledgeUrl}" style="${STYLE.link}">${SV.labels.acknowledge}</a>`]
+        : []),
       html`</p>`,
       html`</div>`,
     ],

@@ -12,9 +12,13 @@ export const SV = {
     noDeadline: 'Löpande',
     reason: 'Varför du får detta',
     openActivity: 'Öppna aktiviteten',
+    openReport: 'Öppna rapporten',
     checkIn: 'Lämna status',
     chooseStatus: 'Välj status',
     activities: 'Aktiviteter',
+    acknowledge: 'Kvittera förseningen',
+    checkInAll: (n: number) =>
+      n === 1 ? 'Lämna status med ett klick' : 'Lämna status för alla aktiviteter med ett klick',
   },
   greeting: (name: string) => `Hej ${name}!`,
   greetingChannel: (department: string) => `Hej alla på ${department}!`,

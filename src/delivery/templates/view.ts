@@ -22,8 +22,11 @@ export interface ActivityView {
   deadlineLabel: string;
   reasons: string[];
   activityUrl: string;
+  /** What the activityUrl link says: the activity, or a cycle's report. */
+  activityLabel: string;
   checkInUrl?: string;
   statusLinks: StatusLink[];
+  acknowledgeUrl?: string;
 }
 
 export interface MessageView {
@@ -38,7 +41,9 @@ export interface MessageView {
   footer: string;
   /** What Outlook shows as the conversation: the activity, or the day's digest. */
   threadTopic: string;
-  /** Where a click on a notification leads: the activity, or the list when there are several. */
+  /** The reader's one check-in link for every activity the message asks her about. */
+  checkInUrl?: string;
+  /** Where a click on a notification leads: the check-in page when the message asks the reader to report, else the activity, or the list when there are several. */
   primaryUrl: string;
 }
 
@@ -54,6 +59,7 @@ export function buildView(message: Message): MessageView {
     });
   }
   const baseUrl = safeUrl(message.baseUrl, message);
+  const checkInUrl = optionalUrl(message.checkInUrl, message);
   const activities = groupByActivity(message);
   const n = activities.length;
   const first = activities[0]!;
@@ -77,7 +83,8 @@ export function buildView(message: Message): MessageView {
     activities,
     footer: SV.footer(municipality),
     threadTopic: n === 1 ? truncate(plainLine(first.title), SUBJECT_TITLE_MAX) : SV.digestTopic(municipality),
-    primaryUrl: n === 1 ? (first.checkInUrl ?? first.activityUrl) : absolute(baseUrl, links.overview()),
+    ...(checkInUrl ? { checkInUrl } : {}),
+    primaryUrl: checkInUrl ?? (n === 1 ? (first.checkInUrl ?? first.activityUrl) : absolute(baseUrl, links.overview())),
   };
 }
 
@@ -91,9 +98,11 @@ function groupByActivity(message: Message): ActivityView[] {
       if (!existing.reasons.includes(reason)) existing.reasons.push(reason);
       existing.checkInUrl ??= optionalUrl(item.checkInUrl, message);
       if (existing.statusLinks.length === 0) existing.statusLinks = statusLinks(item, message);
+      existing.acknowledgeUrl ??= optionalUrl(item.acknowledgeUrl, message);
       continue;
     }
     const checkInUrl = optionalUrl(item.checkInUrl, message);
+    const acknowledgeUrl = optionalUrl(item.acknowledgeUrl, message);
     const goal = item.goal ? plainText(item.goal) : '';
     byId.set(item.activityId, {
       activityId: item.activityId,
@@ -103,8 +112,10 @@ function groupByActivity(message: Message): ActivityView[] {
       deadlineLabel: item.deadline ? formatDateSv(item.deadline) : SV.labels.noDeadline,
       reasons: [reason],
       activityUrl: safeUrl(activityPageUrl(message, item), message),
+      activityLabel: item.linksToReport ? SV.labels.openReport : SV.labels.openActivity,
       ...(checkInUrl ? { checkInUrl } : {}),
       statusLinks: statusLinks(item, message),
+      ...(acknowledgeUrl ? { acknowledgeUrl } : {}),
     });
   }
   return [...byId.values()];
@@ -112,7 +123,10 @@ function groupByActivity(message: Message): ActivityView[] {
 
 function reasonLine(item: MessageItem, messageKind: MessageKind): string {
   const reason = plainText(item.reason);
-  return item.kind && item.kind !== messageKind ? `${MESSAGE_KINDS[item.kind]}: ${reason}` : reason;
+  if (!item.kind || item.kind === messageKind) return reason;
+  const label = MESSAGE_KINDS[item.kind];
+  // "Påminnelse: påminnelse: status …" says it twice: the reason already names its kind.
+  return reason.toLowerCase().startsWith(label.toLowerCase()) ? reason : `${label}: ${reason}`;
 }
 
 function statusLinks(item: MessageItem, message: Message): StatusLink[] {

@@ -9,8 +9,10 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import {
+  ACKNOWLEDGE_ANCHOR,
   CADENCES,
   FOLLOW_UP_PERIODS,
+  capitalise,
   html,
   lifecycleWorkflowId,
   links,
@@ -22,11 +24,19 @@ import {
   type Status,
 } from '../../domain';
 import { stockholmDate, stockholmTime, type ScheduleEvent } from '../../calendar';
-import { mayReportIn, resolveRecipients, rolesIn, type Organisation } from '../../organisation';
+import {
+  mayOpenActivity,
+  mayReportIn,
+  mayReportOnActivity,
+  reportingRolesIn,
+  resolveRecipients,
+  type Organisation,
+} from '../../organisation';
 import {
   acknowledge,
   nextEventQuery,
   reportStatus,
+  sentText,
   stateQuery,
   timelineQuery,
   type LifecycleActivity,
@@ -80,10 +90,10 @@ function when(at: string): string {
   return `${stockholmDate(at)} ${stockholmTime(at)}`;
 }
 
-function timelineRow(e: TimelineEntry): SafeHtml {
+function timelineRow(e: TimelineEntry, now: string): SafeHtml {
   switch (e.type) {
     case 'sent':
-      return html`<tr><td>${when(e.at)}</td><td>${KIND_LABEL[e.event.kind]}</td><td>${e.event.reason}<br><span class="meta">Till: ${e.recipients.join(', ') || 'ingen mottagare'}</span></td></tr>`;
+      return html`<tr><td>${when(e.at)}</td><td>${KIND_LABEL[e.event.kind]}</td><td>${e.event.reason}<br><span class="meta">${capitalise(sentText(e, now))}</span></td></tr>`;
     case 'reported':
       return html`<tr><td>${when(e.at)}</td><td>Status rapporterad</td><td><strong>${STATUSES[e.report.status]}</strong> av ${e.report.reporter.name}${e.report.milestoneId ? ` (delmål ${e.report.milestoneId})` : ''}${e.report.comment ? html`<br>Kommentar: ${e.report.comment}` : ''}${e.report.proposedDate ? html`<br>Nytt datum: ${e.report.proposedDate}` : ''}</td></tr>`;
     case 'acknowledged':
@@ -140,12 +150,13 @@ async function render(
   }
   const { view, next, timeline } = data;
   const a = view.activity;
-  if (!user.departments.includes(a.department)) return forbidden(ctx, reply, req);
   const org = await ctx.organisation();
+  if (!mayOpenActivity(org, user, a)) return forbidden(ctx, reply, req);
   const dept = org.departments.find((d) => d.id === a.department);
   const unit = dept?.units.find((u) => u.id === a.unit);
   const csrf = page.csrf;
-  const mayReport = mayReportIn(org, user.person, a.department);
+  const mayReport = mayReportOnActivity(org, user.person, a);
+  const mayAcknowledge = mayReportIn(org, user.person, a.department);
 
   const facts = html`<dl class="facts">
 <dt>Avdelning</dt><dd>${dept?.name ?? a.department}${unit ? `, ${unit.name}` : ''}</dd>
@@ -174,7 +185,7 @@ async function render(
   const forms =
     mayReport && view.status !== 'done'
       ? html`<h2>Rapportera status</h2>
-<p class="meta">Som chef i linjen kan du lämna status för aktiviteten. Ansvariga lämnar normalt status via länken i sitt meddelande.</p>
+<p class="meta">${mayAcknowledge ? 'Som chef i linjen kan du lämna status för aktiviteten. Ansvariga lämnar normalt status via länken i sitt meddelande.' : 'Som ansvarig kan du lämna status här eller via länken i ditt meddelande.'}</p>
 <form method="post" action="${links.activityStatus(id)}">
 <input type="hidden" name="_csrf" value="${csrf}">
 <fieldset><legend>Status för aktiviteten</legend>
@@ -184,15 +195,15 @@ ${statuses.map((s) => html`<div><input type="radio" id="st-${s}" name="status" v
 <div class="field"><label for="proposedDate">Nytt datum (krävs vid Försenad)</label><input type="date" id="proposedDate" name="proposedDate"></div>
 <button type="submit">Spara status</button></form>
 ${
-  view.overdue && !view.acknowledgedAt
-    ? html`<form method="post" action="${links.activityAcknowledge(id)}"><input type="hidden" name="_csrf" value="${csrf}"><p>Aktiviteten är försenad. Kvittera för att stoppa eskaleringen.</p><button type="submit" class="secondary">Kvittera förseningen</button></form>`
+  mayAcknowledge && view.overdue && !view.acknowledgedAt
+    ? html`<form method="post" id="${ACKNOWLEDGE_ANCHOR}" action="${links.activityAcknowledge(id)}"><input type="hidden" name="_csrf" value="${csrf}"><p>Aktiviteten är försenad. Kvittera för att stoppa eskaleringen.</p><button type="submit" class="secondary">Kvittera förseningen</button></form>`
     : ''
 }`
       : '';
 
   const tl = html`<h2>Tidslinje</h2><table><caption>Varje meddelande som skickats och varje status som rapporterats</caption>
 <thead><tr><th scope="col">När</th><th scope="col">Händelse</th><th scope="col">Detaljer</th></tr></thead>
-<tbody>${timeline.length ? [...timeline].reverse().map(timelineRow) : html`<tr><td colspan="3">Inget har hänt ännu.</td></tr>`}</tbody></table>`;
+<tbody>${timeline.length ? [...timeline].reverse().map((e) => timelineRow(e, ctx.planNow().toISOString())) : html`<tr><td colspan="3">Inget har hänt ännu.</td></tr>`}</tbody></table>`;
 
   return page.send({
     title: a.text.length > 120 ? `${a.text.slice(0, 119)}…` : a.text,
@@ -234,10 +245,7 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
       throw err;
     }
     const org = await ctx.organisation();
-    if (
-      !user.departments.includes(view.activity.department) ||
-      !mayReportIn(org, user.person, view.activity.department)
-    )
+    if (!mayOpenActivity(org, user, view.activity) || !mayReportOnActivity(org, user.person, view.activity))
       return forbidden(ctx, reply, req);
     const body = req.body ?? {};
     const status = body.status as Status;
@@ -252,7 +260,7 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
             reporter: {
               personId: user.person.id,
               name: user.person.name,
-              roles: rolesIn(org, user.person, view.activity.department),
+              roles: reportingRolesIn(org, user.person, view.activity.department),
             },
             status,
             ...(comment ? { comment } : {}),

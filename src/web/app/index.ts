@@ -15,7 +15,7 @@ import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { currentUser, isPublic, registerAuthRoutes } from './auth';
 import { createContext, type AppContext } from './context';
-import { html } from '../../domain';
+import { html, links } from '../../domain';
 import { APP_CSS, pageFor, sendPage } from './layout';
 import { settingsFromEnv, type AppSettings } from './settings-env';
 import { registerDashboard } from './dashboard';
@@ -109,12 +109,11 @@ function guardPages(scope: FastifyInstance, ctx: AppContext) {
     req.user = await currentUser(ctx, req);
     if (isPublic(req.url)) return;
     if (!req.user) {
-      if (req.method === 'GET' || req.method === 'HEAD')
-        return reply.redirect(`/logga-in?till=${encodeURIComponent(req.url)}`, 303);
+      if (req.method === 'GET' || req.method === 'HEAD') return reply.redirect(links.signIn(req.url), 303);
       return sendPage(reply, {
         title: 'Logga in först',
         status: 401,
-        body: html`<p role="alert">Du är inte inloggad. <a href="/logga-in">Logga in</a> och försök igen.</p>`,
+        body: html`<p role="alert">Du är inte inloggad. <a href="${links.signIn()}">Logga in</a> och försök igen.</p>`,
       });
     }
     if (ADMIN_PATHS.some((re) => re.test(req.url)) && !req.user.admin) {

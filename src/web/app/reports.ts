@@ -11,7 +11,8 @@ import type { AppContext } from './context';
 import { html, links, ROUTES } from '../../domain';
 import { pageFor } from './layout';
 
-const CYCLE_ID = /^cycle-[a-z0-9-]+$/;
+/** Any cycle id cycleWorkflowId gives (`cycle-forskola-2022-T1`, `cycle-forskola-2022-APT-03-01`): letters of any case, digits, `-`, `_`, `.`. */
+const CYCLE_ID = /^cycle-[\p{L}\p{N}_.-]{1,200}$/u;
 
 function departmentOf(cycleId: string, departments: string[]): string | undefined {
   return departments.filter((d) => cycleId.startsWith(`cycle-${d}-`)).sort((a, b) => b.length - a.length)[0];
@@ -59,7 +60,13 @@ ${
           org.departments.map((x) => x.id),
         )
       : undefined;
-    if (!d || (format !== 'html' && format !== 'xlsx')) return reply.code(404).send('Not found');
+    const notFound = () =>
+      pageFor(ctx, req, reply).send({
+        title: 'Rapporten finns inte',
+        status: 404,
+        body: html`<p>Ingen uppföljningsrapport med det namnet.</p><p><a href="${links.reports()}">Till Rapporter</a></p>`,
+      });
+    if (!d || (format !== 'html' && format !== 'xlsx')) return notFound();
     if (!user.departments.includes(d))
       return pageFor(ctx, req, reply).send({
         title: 'Ingen behörighet',
@@ -68,9 +75,16 @@ ${
       });
     let outcome: CycleOutcome;
     try {
-      outcome = (await ctx.client.workflow.getHandle(id).result()) as CycleOutcome;
+      const handle = ctx.client.workflow.getHandle(id);
+      // A cycle still running has no report yet: say so instead of waiting for it to close.
+      if ((await handle.describe()).status.name === 'RUNNING')
+        return pageFor(ctx, req, reply).send({
+          title: 'Rapporten sammanställs',
+          body: html`<p role="status">Uppföljningen ${id.replace(`cycle-${d}-`, '')} stängs och rapporten sammanställs. Försök igen om en stund.</p><p><a href="${links.reports()}">Till Rapporter</a></p>`,
+        });
+      outcome = (await handle.result()) as CycleOutcome;
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return reply.code(404).send('Not found');
+      if (err instanceof WorkflowNotFoundError) return notFound();
       throw err;
     }
     const bytes = await readFile(format === 'html' ? outcome.files.html : outcome.files.xlsx);
