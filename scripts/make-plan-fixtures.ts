@@ -17,7 +17,8 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { textDocument, type DocRow, type PlanDocument } from '../src/plan/document';
 import { sectionKinds } from '../src/plan/kompetensplan';
-import { capitalise, joinContinued, toLines } from '../src/plan/text';
+import { capitalise } from '../src/domain';
+import { joinContinued, toLines } from '../src/plan/text';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PLANS = join(HERE, '..', '..', 'shared', 'plans');
