@@ -12,6 +12,9 @@
  * 1, 2, 3, 5 (Teams, autumn 2022), 4 (email, January 2023), 6 (the year end, read from what
  * arrived around it), and the link check over everything received.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { placedActivities, readPlanFile } from '../../src/plan';
@@ -22,6 +25,13 @@ import { seedPlanPath, startJourney, type Journey, type Mark, type ReceivedEmail
 
 /** Plan time when HR imports: early 2022, the first year of the seed plan's Måldatum. */
 const PLAN_START = '2022-01-10T09:00:00+01:00';
+/** What an owner sees, photographed for the README (docs/screenshots only with PLANVAKT_UPDATE_SCREENSHOTS=1). */
+const shots = fileURLToPath(
+  new URL(
+    process.env.PLANVAKT_UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../../.data/screenshots/',
+    import.meta.url,
+  ),
+);
 const HR = 'Hanna HR-chef';
 
 let j: Journey;
@@ -154,6 +164,13 @@ describe('the owner’s journey (issue 17)', () => {
       .filter({ has: page.locator('input[name=activity]') })
       .first();
     const id = await form.locator('input[name=activity]').getAttribute('value');
+    mkdirSync(shots, { recursive: true });
+    await page.setViewportSize({ width: 760, height: 900 });
+    await page.screenshot({ path: join(shots, 'agare-incheckning-fran-epost.png'), fullPage: true });
+    const view = await j.browser();
+    await view.setViewportSize({ width: 760, height: 900 });
+    await view.setContent(mail.html);
+    await view.screenshot({ path: join(shots, 'agare-paminnelse-epost.png'), fullPage: true });
     const activity = byId(id!);
     expect(activity, `the check-in page offers an activity the plan does not have: ${id}`).toBeDefined();
     // The activity the page asks about is one the email asked about.
@@ -172,9 +189,10 @@ describe('the owner’s journey (issue 17)', () => {
     await again.getByLabel('Kommentar').fill(comment);
     const after = j.mark();
     await again.getByRole('button', { name: 'Klar', exact: true }).click();
-    // Klar may ask to be confirmed (issue 17): confirm when asked.
+    // Klar is final for the lifecycle, so the page asks first and records nothing until confirmed.
     const confirm = page.getByRole('button', { name: /Bekräfta|Ja, klar/ });
-    if ((await confirm.count()) > 0) await confirm.first().click();
+    expect(await confirm.count(), 'Klar is recorded without being confirmed').toBeGreaterThan(0);
+    await confirm.first().click();
     const confirmation = (await page.locator('[role=status]').textContent()) ?? '';
     expect(confirmation).toContain('Klar');
     expect(confirmation).toContain(squash(activity.text).slice(0, 30));
