@@ -20,7 +20,6 @@
  * and Rapporter read; `withVisibility` (./visibility.ts) answers those two calls from the test
  * server's own executions and search attributes.
  */
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +46,7 @@ import { timeSkippingEnv } from '../helpers/temporal';
 import { freePort } from '../helpers/ports';
 import { startFakeMicrosoft, startSmtp, type RecordedRequest, type TestHttp, type TestSmtp } from '../delivery/servers';
 import { withVisibility } from './visibility';
+import { CHROMIUM_ARGS, chromiumPath } from '../helpers/chromium';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 /** The plans HR holds, beside the project (../shared/plans/). */
@@ -293,23 +293,11 @@ export async function startJourney(opts: { planStart: string }): Promise<Journey
     stops.push(() => app.close());
 
     // Chromium.
-    const executablePath = execFileSync(process.execPath, [join(root, 'scripts/ensure-chromium.mjs')], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }).trim();
+    const executablePath = chromiumPath();
     const browser: Browser = await chromium.launch({
       executablePath,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
     stops.push(() => browser.close());
     const contexts: BrowserContext[] = [];

@@ -7,7 +7,6 @@
  * WCAG 2.1 A/AA violation) and each page is photographed into .data/screenshots/ (docs/screenshots/
  * with PLANVAKT_UPDATE_SCREENSHOTS=1, so a test run leaves the committed pictures alone).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { signCheckinToken, DEV_CHECKIN_SECRET } from '../../src/checkin/token';
 import { nextEventQuery } from '../../src/lifecycle';
 import { seedPlanPath, startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';
+import { CHROMIUM_ARGS, chromiumPath } from '../helpers/chromium';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shots = join(root, process.env.PLANVAKT_UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.data/screenshots');
@@ -60,17 +60,7 @@ async function shot(file: string, fullPage = false) {
 }
 
 beforeAll(async () => {
-  let executablePath: string;
-  try {
-    executablePath = execFileSync(process.execPath, [join(root, 'scripts/ensure-chromium.mjs')], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }).trim();
-  } catch {
-    throw new Error(
-      'Chromium is needed for the browser tests and could not be installed: see the message above (scripts/ensure-chromium.mjs).',
-    );
-  }
+  const executablePath = chromiumPath();
   mkdirSync(shots, { recursive: true });
   h = await startWebHarness({ checkin: true });
   await h.app.listen({ host: '127.0.0.1', port: 0 });
@@ -80,16 +70,7 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 900 },
     locale: 'sv-SE',
     // The app's CSP forbids every script; axe-core is injected by the test, not by the page.
