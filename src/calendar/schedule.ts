@@ -279,30 +279,27 @@ function deadlineChains(
     };
   });
 
-  const chains: Chain[] = [
+  return [
     { id: `${scope}pre`, staleAfter: deadline, snoozable: true, events: pre },
-    overdueChain(
-      ctx,
-      deadline,
-      scope,
-      deadline,
-      (n) => about(`försenad: ${named} har passerat (påminnelse ${n})`),
-      base,
-    ),
+    ...afterDeadline(ctx, deadline, scope, deadline, acknowledged, base, {
+      overdue: (n) => about(`försenad: ${named} har passerat (påminnelse ${n})`),
+      escalation: (to, total) => about(`eskalering till ${ESCALATION_LABEL[to]}: ${workingDays(total)} efter ${named}`),
+    }),
   ];
-  if (!acknowledged) {
-    chains.push(
-      ...ladderChains(
-        ctx,
-        deadline,
-        scope,
-        deadline,
-        (to, total) => about(`eskalering till ${ESCALATION_LABEL[to]}: ${workingDays(total)} efter ${named}`),
-        base,
-      ),
-    );
-  }
-  return chains;
+}
+
+/** The overdue reminders, then (unless acknowledged) the ladder, both counted from `from`. */
+function afterDeadline(
+  ctx: Ctx,
+  deadline: IsoDate,
+  scope: string,
+  from: IsoDate,
+  acknowledged: boolean,
+  base: EventBase,
+  reasons: { overdue: (n: number) => string; escalation: (to: EscalationTarget, total: number) => string },
+): Chain[] {
+  const overdue = overdueChain(ctx, deadline, scope, from, reasons.overdue, base);
+  return acknowledged ? [overdue] : [overdue, ...ladderChains(ctx, deadline, scope, from, reasons.escalation, base)];
 }
 
 type EventBase = Pick<ScheduleEvent, 'to' | 'deadline' | 'milestoneId'>;
@@ -396,22 +393,11 @@ function passedChains(
     return [{ id: `${scope}final`, snoozable: false, events: [event] }];
   }
   const since = `måldatum ${deadline} hade passerat när planen importerades ${startDate}`;
-  const chains = [
-    overdueChain(ctx, deadline, scope, startDate, (n) => about(`försenad: ${since} (påminnelse ${n})`), base),
-  ];
-  if (!acknowledged) {
-    chains.push(
-      ...ladderChains(
-        ctx,
-        deadline,
-        scope,
-        startDate,
-        (to, total) => about(`eskalering till ${ESCALATION_LABEL[to]}: ${since}; ${workingDays(total)} efter importen`),
-        base,
-      ),
-    );
-  }
-  return chains;
+  return afterDeadline(ctx, deadline, scope, startDate, acknowledged, base, {
+    overdue: (n) => about(`försenad: ${since} (påminnelse ${n})`),
+    escalation: (to, total) =>
+      about(`eskalering till ${ESCALATION_LABEL[to]}: ${since}; ${workingDays(total)} efter importen`),
+  });
 }
 
 /** A status request before each year-end checkpoint of a multi-year deadline, from the start on. */
