@@ -31,3 +31,19 @@ export function cycleWorkflowId(department: string, occasion: { period: string; 
 
 /** A follow-up cycle's workflow id (see cycleWorkflowId). */
 export const isCycleWorkflowId = (workflowId: string): boolean => workflowId.startsWith('cycle-');
+
+/**
+ * A cycle id read back: the department (the longest of `departments` whose prefix it has; ids may
+ * hold `-`) and the occasion as people read it (`2022-T1`, `2022-APT-03-01`).
+ */
+export function readCycleWorkflowId(
+  workflowId: string,
+  departments: readonly string[],
+): { department: string; occasion: string } | undefined {
+  const department = departments
+    .filter((d) => workflowId.startsWith(`cycle-${d}-`))
+    .sort((a, b) => b.length - a.length)[0];
+  return department === undefined
+    ? undefined
+    : { department, occasion: workflowId.slice(`cycle-${department}-`.length) };
+}

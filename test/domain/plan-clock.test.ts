@@ -6,6 +6,7 @@ import {
   followUpDepartmentWorkflowId,
   immediateWorkflowId,
   lifecycleWorkflowId,
+  readCycleWorkflowId,
 } from '../../src/domain/workflow-ids';
 
 describe('the plan clock', () => {
@@ -39,5 +40,18 @@ describe('workflow ids', () => {
     expect(followUpDepartmentWorkflowId('forskola')).toBe('follow-up-forskola');
     expect(cycleWorkflowId('forskola', { period: 'T1', id: 'T1:2022' })).toBe('cycle-forskola-2022-T1');
     expect(cycleWorkflowId('forskola', { period: 'APT', id: 'APT:2022-03-01' })).toBe('cycle-forskola-2022-APT-03-01');
+  });
+
+  it('read a cycle id back to its avdelning and occasion, the longest avdelning id first', () => {
+    const departments = ['forskola', 'forskola-norr', 'aldreomsorg'];
+    expect(readCycleWorkflowId('cycle-forskola-2022-T1', departments)).toEqual({
+      department: 'forskola',
+      occasion: '2022-T1',
+    });
+    expect(readCycleWorkflowId('cycle-forskola-norr-2022-APT-03-01', departments)).toEqual({
+      department: 'forskola-norr',
+      occasion: '2022-APT-03-01',
+    });
+    expect(readCycleWorkflowId('cycle-skola-2022-T1', departments)).toBeUndefined();
   });
 });

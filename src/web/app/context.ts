@@ -2,6 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
+import { planClock } from '../../domain';
 import { loadOrganisation, type Organisation } from '../../organisation';
 import { loadRules, type RulesFile } from '../../rules';
 import type { AppSettings } from './settings-env';
@@ -50,6 +51,7 @@ export function createContext(opts: {
     rulesPath,
     organisation: cachedByMtime(organisationPath, (p) => loadOrganisation(p)),
     rules: cachedByMtime(rulesPath, (p) => loadRules(p)),
-    planNow: () => new Date(Date.now() + opts.settings.timeShiftMs),
+    // Read at each call: the setting may move (the journey keeps the app on the test server's clock).
+    planNow: () => new Date(planClock(opts.settings.timeShiftMs).nowMs()),
   };
 }

@@ -8,32 +8,28 @@ import type { FastifyInstance } from 'fastify';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { CycleOutcome } from '../../follow-up';
 import type { AppContext } from './context';
-import { html, links, ROUTES } from '../../domain';
+import { html, links, readCycleWorkflowId, ROUTES } from '../../domain';
 import { pageFor } from './layout';
 
 /** Any cycle id cycleWorkflowId gives (`cycle-forskola-2022-T1`, `cycle-forskola-2022-APT-03-01`): letters of any case, digits, `-`, `_`, `.`. */
 const CYCLE_ID = /^cycle-[\p{L}\p{N}_.-]{1,200}$/u;
-
-function departmentOf(cycleId: string, departments: string[]): string | undefined {
-  return departments.filter((d) => cycleId.startsWith(`cycle-${d}-`)).sort((a, b) => b.length - a.length)[0];
-}
 
 export function registerReports(app: FastifyInstance, ctx: AppContext) {
   app.get(ROUTES.reports, async (req, reply) => {
     const user = req.user!;
     const org = await ctx.organisation();
     const names = new Map(org.departments.map((d) => [d.id, d.name]));
-    const cycles: { id: string; department: string; closed?: Date }[] = [];
+    const cycles: { id: string; department: string; occasion: string; closed?: Date }[] = [];
     for await (const wf of ctx.client.workflow.list({
       query: `WorkflowType = 'followUpCycle' AND ExecutionStatus = 'Completed'`,
       pageSize: 200,
     })) {
-      const d = departmentOf(
+      const cycle = readCycleWorkflowId(
         wf.workflowId,
         org.departments.map((x) => x.id),
       );
-      if (d && user.departments.includes(d))
-        cycles.push({ id: wf.workflowId, department: d, ...(wf.closeTime ? { closed: wf.closeTime } : {}) });
+      if (cycle && user.departments.includes(cycle.department))
+        cycles.push({ id: wf.workflowId, ...cycle, ...(wf.closeTime ? { closed: wf.closeTime } : {}) });
       if (cycles.length >= 500) break;
     }
     cycles.sort((a, b) => a.department.localeCompare(b.department) || b.id.localeCompare(a.id));
@@ -44,7 +40,7 @@ export function registerReports(app: FastifyInstance, ctx: AppContext) {
 ${
   cycles.length
     ? html`<table><caption>Stängda uppföljningar</caption><thead><tr><th scope="col">Uppföljning</th><th scope="col">Avdelning</th><th scope="col">HTML</th><th scope="col">Excel</th></tr></thead>
-<tbody>${cycles.map((c) => html`<tr><th scope="row">${c.id.replace(`cycle-${c.department}-`, '')}</th><td>${names.get(c.department) ?? c.department}</td><td><a href="${links.report(c.id, 'html')}">Visa rapporten<span class="visually-hidden"> ${c.id}</span></a></td><td><a href="${links.report(c.id, 'xlsx')}" download>Ladda ned Excel<span class="visually-hidden"> ${c.id}</span></a></td></tr>`)}</tbody></table>`
+<tbody>${cycles.map((c) => html`<tr><th scope="row">${c.occasion}</th><td>${names.get(c.department) ?? c.department}</td><td><a href="${links.report(c.id, 'html')}">Visa rapporten<span class="visually-hidden"> ${c.id}</span></a></td><td><a href="${links.report(c.id, 'xlsx')}" download>Ladda ned Excel<span class="visually-hidden"> ${c.id}</span></a></td></tr>`)}</tbody></table>`
     : html`<p>Inga uppföljningar har stängts ännu.</p>`
 }`,
     });
@@ -54,12 +50,13 @@ ${
     const user = req.user!;
     const { id, format } = req.params;
     const org = await ctx.organisation();
-    const d = CYCLE_ID.test(id)
-      ? departmentOf(
+    const cycle = CYCLE_ID.test(id)
+      ? readCycleWorkflowId(
           id,
           org.departments.map((x) => x.id),
         )
       : undefined;
+    const d = cycle?.department;
     const notFound = () =>
       pageFor(ctx, req, reply).send({
         title: 'Rapporten finns inte',
@@ -80,7 +77,7 @@ ${
       if ((await handle.describe()).status.name === 'RUNNING')
         return pageFor(ctx, req, reply).send({
           title: 'Rapporten sammanställs',
-          body: html`<p role="status">Uppföljningen ${id.replace(`cycle-${d}-`, '')} stängs och rapporten sammanställs. Försök igen om en stund.</p><p><a href="${links.reports()}">Till Rapporter</a></p>`,
+          body: html`<p role="status">Uppföljningen ${cycle?.occasion ?? id} stängs och rapporten sammanställs. Försök igen om en stund.</p><p><a href="${links.reports()}">Till Rapporter</a></p>`,
         });
       outcome = (await handle.result()) as CycleOutcome;
     } catch (err) {
