@@ -16,8 +16,6 @@ import {
   joinHtml,
   lifecycleWorkflowId,
   links,
-  planClock,
-  type PlanTimed,
   ROUTES,
   STATUSES,
   type Role,
@@ -172,9 +170,8 @@ export async function registerCheckin(app: FastifyInstance, opts: CheckinOptions
         const comment = body.comment?.trim().slice(0, 2000);
         const proposedDate = body.proposedDate?.trim();
         if (status === 'late' || proposedDate) {
-          const today = stockholmDate(
-            (opts.planNow?.() ?? new Date(now().getTime() + (await planShiftOf(opts.client, target.id)))).toISOString(),
-          );
+          // Plan time as the activity's own lifecycle sees it (its state carries its today).
+          const today = target.view.today ?? stockholmDate((opts.planNow?.() ?? now()).toISOString());
           if (status === 'late' && !proposedDate)
             throw new Rejection(
               400,
@@ -322,23 +319,6 @@ function closed(label?: string) {
 
 export function reporterFor(org: Organisation, person: Person, department: string): Reporter {
   return { personId: person.id, name: person.name, roles: reportingRolesIn(org, person, department) };
-}
-
-/** The plan time shift the activity's lifecycle runs with (its input's `timeShiftMs`), 0 when it cannot be read. */
-async function planShiftOf(client: Client, activityId: string): Promise<number> {
-  try {
-    const res = await client.workflowService.getWorkflowExecutionHistory({
-      namespace: client.options.namespace,
-      execution: { workflowId: lifecycleWorkflowId(activityId) },
-      maximumPageSize: 1,
-    });
-    const payload = res.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    if (!payload) return 0;
-    const input = client.options.loadedDataConverter.payloadConverter.fromPayload<PlanTimed>(payload);
-    return planClock(input).shiftMs;
-  } catch {
-    return 0;
-  }
 }
 
 async function update<T>(run: () => Promise<T>): Promise<T> {

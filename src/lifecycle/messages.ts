@@ -101,6 +101,8 @@ export type LifecycleOutcome = { result: 'done' | 'cancelled'; at: string; reaso
 
 export interface LifecycleView extends ReportedState {
   activity: LifecycleActivity;
+  /** The plan's today as the lifecycle sees it (Stockholm date): what "in the future" is measured against. */
+  today?: IsoDate;
   overdue: boolean;
   rulesVersion: string;
   milestones: CarriedState['milestones'];

@@ -128,6 +128,7 @@ export function view(
 ): LifecycleView {
   return {
     activity,
+    today,
     status: state.status,
     comment: state.comment,
     proposedDate: state.proposedDate,
