@@ -6,8 +6,6 @@
  *
  *   node --import tsx bench/dashboard.ts [N]
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
@@ -18,8 +16,7 @@ import { lifecycleStart, reportStatus, stateQuery, activityLifecycle } from '../
 import { rulesVersion, toLifecycleActivity } from '../src/lifecycle/from-plan';
 import { placedActivities, readPlanFile } from '../src/plan';
 import { loadRules, rulesFor } from '../src/rules';
-import { temporalCliPath } from '../src/temporal/binaries';
-import { startDevServer } from '../src/temporal/dev-server';
+import { startBenchServer } from './dev-server';
 import { installRuntime } from '../src/temporal/runtime';
 import { createWorker } from '../src/worker';
 import { registerApp } from '../src/web/app';
@@ -30,16 +27,7 @@ const N = Number(process.argv[2] ?? 10_000);
 const RUNS = 20;
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 installRuntime();
-const dir = mkdtempSync(join(tmpdir(), 'planvakt-bench-dashboard-'));
-const port = 17_900 + Math.floor(Math.random() * 300);
-const server = await startDevServer({
-  cliPath: temporalCliPath(),
-  dbFile: join(dir, 'temporal.sqlite'),
-  logFile: join(dir, 'temporal.log'),
-  namespace: 'planvakt',
-  port,
-  uiPort: port + 1000,
-});
+const { server, dir, port } = await startBenchServer('bench-dashboard', 17_900);
 const native = await NativeConnection.connect({ address: server.address });
 const taskQueue = 'bench-dashboard';
 const worker = await createWorker({

@@ -13,8 +13,8 @@
  *
  *   node --import tsx bench/delivery.ts [N] [P]
  */
-import { mkdtempSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -28,8 +28,7 @@ import { FileDeliveryLedger } from '../src/delivery/ledger';
 import { UndeliverableLog } from '../src/delivery/undeliverable';
 import { OrganisationSchema } from '../src/organisation/schema';
 import { loadRules, rulesFor } from '../src/rules';
-import { temporalCliPath } from '../src/temporal/binaries';
-import { startDevServer } from '../src/temporal/dev-server';
+import { startBenchServer } from './dev-server';
 import { workflowsPath } from '../src/worker';
 
 const N = Number(process.argv[2] ?? 10_000);
@@ -38,16 +37,7 @@ const GATHER_MINUTES = 1;
 const SEND_AT = Date.parse('2022-12-30T08:00:00+01:00');
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
-const dir = mkdtempSync(join(tmpdir(), 'planvakt-bench-delivery-'));
-const port = 18_600 + Math.floor(Math.random() * 300);
-const server = await startDevServer({
-  cliPath: temporalCliPath(),
-  dbFile: join(dir, 'temporal.sqlite'),
-  logFile: join(dir, 'temporal.log'),
-  namespace: 'planvakt',
-  port,
-  uiPort: port + 1000,
-});
+const { server, dir, port } = await startBenchServer('bench-delivery', 18_600);
 const outbox = await DevOutbox.start();
 
 const org = OrganisationSchema.parse({

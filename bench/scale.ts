@@ -10,9 +10,8 @@
  *   node --import tsx bench/scale.ts [N]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
@@ -20,21 +19,11 @@ import { lifecycleStart, activityLifecycle } from '../src/lifecycle';
 import { rulesVersion, toLifecycleActivity } from '../src/lifecycle/from-plan';
 import { placedActivities, readPlanFile } from '../src/plan';
 import { loadRules, rulesFor } from '../src/rules';
-import { temporalCliPath } from '../src/temporal/binaries';
-import { startDevServer } from '../src/temporal/dev-server';
+import { startBenchServer } from './dev-server';
 
 const N = Number(process.argv[2] ?? 10_000);
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'planvakt-scale-'));
-const port = 17_600 + Math.floor(Math.random() * 300);
-const server = await startDevServer({
-  cliPath: temporalCliPath(),
-  dbFile: join(dir, 'temporal.sqlite'),
-  logFile: join(dir, 'temporal.log'),
-  namespace: 'planvakt',
-  port,
-  uiPort: port + 1000,
-});
+const { server, dir, port } = await startBenchServer('scale', 17_600);
 const cache = Number(process.env.PLANVAKT_MAX_CACHED_WORKFLOWS ?? 250);
 const { code } = await bundleWorkflowCode({ workflowsPath: here('./scale-workflows.ts') });
 writeFileSync(join(dir, 'bundle.js'), code);
