@@ -91,6 +91,11 @@ interface Scope {
   indicators: CycleIndicator[];
 }
 
+/** Anyone with the link: the token is checked here (the web server's access guard, src/web/access.ts). */
+const TOKEN = { config: { access: 'token' as const } };
+type CheckinGet = { Params: { '*': string }; Querystring: { status?: string } };
+type CheckinPost = { Params: { '*': string }; Body: Record<string, string> };
+
 export async function registerCheckin(app: FastifyInstance, opts: CheckinOptions): Promise<void> {
   const now = opts.now ?? (() => new Date());
   await app.register(async (scope) => {
@@ -105,7 +110,7 @@ export async function registerCheckin(app: FastifyInstance, opts: CheckinOptions
     }
 
     // A wildcard, not `:token`: tokens are longer than the router's 100-character limit for parameters.
-    scope.get<{ Params: { '*': string }; Querystring: { status?: string } }>(ROUTES.checkin, async (req, reply) => {
+    scope.get<CheckinGet>(ROUTES.checkin, TOKEN, async (req, reply) => {
       try {
         const s = await resolveScope(opts, req.params['*'], now());
         const preselect = req.query.status && req.query.status in STATUSES ? (req.query.status as Status) : undefined;
@@ -115,7 +120,7 @@ export async function registerCheckin(app: FastifyInstance, opts: CheckinOptions
       }
     });
 
-    scope.post<{ Params: { '*': string }; Body: Record<string, string> }>(ROUTES.checkin, async (req, reply) => {
+    scope.post<CheckinPost>(ROUTES.checkin, TOKEN, async (req, reply) => {
       try {
         const body = req.body ?? {};
         const submission = body.submission ?? '';

@@ -72,3 +72,27 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
 export function temporalAddress(env: Env): string {
   return env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`;
 }
+
+/** What the web side needs in production: Entra ID sign-in and its own secrets (README, "Säkerhet"). */
+export const PRODUCTION_WEB_VARIABLES = [
+  'OIDC_ISSUER',
+  'OIDC_CLIENT_ID',
+  'OIDC_CLIENT_SECRET',
+  'OIDC_REDIRECT_URI',
+  'PLANVAKT_SESSION_SECRET',
+  'PLANVAKT_CHECKIN_SECRET',
+] as const;
+
+/**
+ * In production, every web variable that is missing, named at once: an operator fixes them in one
+ * go instead of one start per variable. Development needs none of them.
+ */
+export function assertProductionWebEnvironment(source: NodeJS.ProcessEnv = process.env): void {
+  if ((source.PLANVAKT_MODE ?? 'development') !== 'production') return;
+  const missing = PRODUCTION_WEB_VARIABLES.filter((v) => !source[v]?.trim());
+  if (missing.length === 0) return;
+  throw new SourceError(
+    { file: 'environment', field: missing[0]! },
+    `PLANVAKT_MODE=production needs ${missing.join(', ')} (missing: ${missing.length} of ${PRODUCTION_WEB_VARIABLES.length}). Entra ID sign-in needs the four OIDC_* variables; PLANVAKT_SESSION_SECRET and PLANVAKT_CHECKIN_SECRET are random strings of at least 32 characters.`,
+  );
+}

@@ -9,7 +9,10 @@
  */
 import type { Status } from './vocabulary';
 
-/** The route patterns, as the web app registers them. */
+/**
+ * The route patterns, as the web server registers them: every path the server answers is here,
+ * and each route declares who may use it where it is registered (src/web/access.ts).
+ */
 export const ROUTES = {
   overview: '/',
   activity: '/aktivitet/:id',
@@ -20,7 +23,25 @@ export const ROUTES = {
   report: '/rapporter/:id/rapport.:format',
   calendar: '/kalender',
   calendarFeed: '/kalender/feed/:person/:token/*',
+  /** The signed-in person asks for a new address for her calendar feeds (the old one stops working). */
+  calendarRotate: '/kalender/ny-adress',
   signIn: '/logga-in',
+  signInDev: '/logga-in/utveckling',
+  signInEntra: '/logga-in/entra',
+  signInCallback: '/logga-in/callback',
+  signOut: '/logga-ut',
+  import: '/importera',
+  importConfirm: '/importera/bekrafta',
+  preview: '/forhandsvisning',
+  settings: '/installningar',
+  settingsRules: '/installningar/regler',
+  settingsOrganisation: '/installningar/organisation',
+  settingsSave: '/installningar/spara',
+  /** HR ends a person's sessions or gives her a new calendar address. */
+  settingsAccess: '/installningar/atkomst',
+  health: '/health',
+  outbox: '/utkorg',
+  stylesheet: '/app.css',
 } as const;
 
 /** The id of the acknowledge form on the activity page. */
@@ -48,7 +69,16 @@ export const links = {
   calendarFeed: (personId: string, token: string, feed: 'mina' | { department: string }): string =>
     `/kalender/feed/${segment(personId)}/${token}/${feed === 'mina' ? 'mina.ics' : `avdelning/${segment(feed.department)}.ics`}`,
   /** Sign-in, coming back to `returnTo` (a path in the app) afterwards. */
-  signIn: (returnTo?: string): string => (returnTo ? `/logga-in?till=${encodeURIComponent(returnTo)}` : ROUTES.signIn),
+  signIn: (returnTo?: string): string =>
+    returnTo ? `${ROUTES.signIn}?till=${encodeURIComponent(returnTo)}` : ROUTES.signIn,
+  /** Sign-in again after a problem: `okand` (no such active person) or `oidc` (Entra ID failed). */
+  signInProblem: (problem: 'okand' | 'oidc'): string => `${ROUTES.signIn}?fel=${problem}`,
+  signInEntra: (returnTo: string): string => `${ROUTES.signInEntra}?till=${encodeURIComponent(returnTo)}`,
+  signInDev: (): string => ROUTES.signInDev,
+  signOut: (): string => ROUTES.signOut,
+  calendarRotate: (): string => ROUTES.calendarRotate,
+  settings: (): string => ROUTES.settings,
+  settingsAccess: (): string => ROUTES.settingsAccess,
 };
 
 /** A path of the app as the absolute URL a message or feed carries. */

@@ -105,3 +105,16 @@ export function mayOpenActivity(org: Organisation, access: SignedIn, activity: A
 export function mayReportOnActivity(org: Organisation, person: Person, activity: ActivityAccess): boolean {
   return mayReport(org, person, activity.department, allOwners(activity));
 }
+
+/**
+ * Who may acknowledge an overdue activity (which stops its escalation): a manager up the line in
+ * its avdelning who also sees that avdelning; not HR, not an owner, not another avdelning's head.
+ */
+export function mayAcknowledgeActivity(org: Organisation, access: SignedIn, activity: ActivityAccess): boolean {
+  return access.departments.includes(activity.department) && mayReportIn(org, access.person, activity.department);
+}
+
+/** Who may read an avdelning's follow-up reports: whoever sees the avdelning. */
+export function maySeeDepartment(access: SignedIn, department: string): boolean {
+  return access.departments.includes(department);
+}

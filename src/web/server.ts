@@ -2,9 +2,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Connection } from '@temporalio/client';
 // CommonJS package: Node's ESM loader cannot see its named exports, so take the default.
 import proto from '@temporalio/proto';
-import { registerApp } from './app';
+import { registerApp, type AppDeps } from './app';
 import { renderOutboxPage, type OutboxPageOptions } from './outbox-page';
-import { registerCheckinFromEnv } from '../checkin';
+import { registerCheckin, registerCheckinFromEnv, type CheckinOptions } from '../checkin';
+import { ROUTES } from '../domain';
+import { installAccess } from './access';
+import { assertProductionWebEnvironment } from '../config';
 
 export interface WebOptions {
   temporal: { connection: Connection; address: string; namespace: string; uiUrl?: string };
@@ -12,7 +15,25 @@ export interface WebOptions {
   workerState: () => string;
   /** The delivery side's files: the Utkorg page lists the dev outbox and undeliverable messages. */
   delivery?: OutboxPageOptions;
+  /** Tests: the web app's settings instead of (or on top of) the environment. */
+  app?: Pick<AppDeps, 'settings' | 'sessions'>;
+  /** Tests: the check-in pages' options instead of the environment's. */
+  checkin?: CheckinOptions;
+  /** Tests: quieter than the default `warn`, at which refused requests and sign-ins are logged. */
+  logLevel?: 'warn' | 'error' | 'silent';
 }
+
+/**
+ * Routing is exact on purpose: a path is one of ROUTES, percent-decoded, or no route at all (404).
+ * Other spellings (another case, `//`, a trailing `/`, `;parameters`) are not folded onto a route,
+ * so what a route's access declaration guards is exactly what reaches its handler.
+ */
+export const ROUTER_OPTIONS = {
+  caseSensitive: true,
+  ignoreTrailingSlash: false,
+  ignoreDuplicateSlashes: false,
+  useSemicolonDelimiter: false,
+} as const;
 
 /**
  * The HTTP side of Planvakt on PLANVAKT_PORT (3000 unless set): the health check, Utkorg (when
@@ -20,23 +41,34 @@ export interface WebOptions {
  * the web app behind the sign-in (src/web/app).
  */
 export async function createWebServer(opts: WebOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: 'warn' } });
+  // The check-in secret is read before the app's sign-in settings: name every missing variable first.
+  assertProductionWebEnvironment();
+  const app = Fastify({ logger: { level: opts.logLevel ?? 'warn' }, routerOptions: ROUTER_OPTIONS });
+  // First, so that it sees every route the server gets.
+  installAccess(app);
 
-  app.get('/health', async (_req, reply) => {
+  // Public: whether the service is up, for the load balancer. Nothing about where Temporal is.
+  app.get(ROUTES.health, { config: { access: 'public' } }, async (req, reply) => {
     const { connection, address, namespace } = opts.temporal;
     const temporal = await probeTemporal(connection, namespace);
+    if (!temporal.reachable) req.log.warn({ address, namespace, error: temporal.error }, 'Temporal unreachable');
     const worker = opts.workerState();
     const healthy = temporal.reachable && worker === 'RUNNING';
     return reply.code(healthy ? 200 : 503).send({
       status: healthy ? 'ok' : 'unavailable',
-      temporal: { ...temporal, address, namespace },
+      temporal: {
+        reachable: temporal.reachable,
+        namespace,
+        ...(temporal.reachable ? { namespaceState: temporal.namespaceState } : {}),
+      },
       worker: { state: worker },
     });
   });
 
   if (opts.delivery) {
     const delivery = opts.delivery;
-    app.get('/utkorg', async (_req, reply) =>
+    // HR only: the page shows people's messages, and their check-in links are credentials.
+    app.get(ROUTES.outbox, { config: { access: 'hr' } }, async (_req, reply) =>
       reply
         .type('text/html; charset=utf-8')
         .header(
@@ -47,8 +79,9 @@ export async function createWebServer(opts: WebOptions): Promise<FastifyInstance
     );
   }
 
-  await registerCheckinFromEnv(app, opts.temporal);
-  await registerApp(app, { temporal: opts.temporal, delivery: opts.delivery });
+  if (opts.checkin) await registerCheckin(app, opts.checkin);
+  else await registerCheckinFromEnv(app, opts.temporal);
+  await registerApp(app, { temporal: opts.temporal, delivery: opts.delivery, ...opts.app });
   return app;
 }
 

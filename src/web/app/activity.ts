@@ -56,6 +56,11 @@ export const KIND_LABEL: Record<ScheduleEvent['kind'], string> = {
 };
 
 const ID = /^[\p{L}\p{N}_.:-]{1,200}$/u;
+// Who may use each route (src/web/access.ts); the handlers check the same again.
+const OPEN = { config: { access: 'activity' as const } };
+const REPORT = { config: { access: 'activity-report' as const } };
+const ACK = { config: { access: 'activity-acknowledge' as const } };
+type StatusRoute = { Params: { id: string }; Body: Record<string, string> };
 
 /** "Enhetschef Anna Andersson, Enhetschef Bo Berg": the roles an event goes to, as the people who get it today. */
 export function recipientsText(
@@ -221,7 +226,7 @@ function forbidden(ctx: AppContext, reply: FastifyReply, req: FastifyRequest) {
 }
 
 export function registerActivity(app: FastifyInstance, ctx: AppContext) {
-  app.get<{ Params: { id: string }; Querystring: { sparat?: string } }>(ROUTES.activity, (req, reply) =>
+  app.get<{ Params: { id: string }; Querystring: { sparat?: string } }>(ROUTES.activity, OPEN, (req, reply) =>
     render(
       ctx,
       req,
@@ -232,7 +237,7 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
     ),
   );
 
-  app.post<{ Params: { id: string }; Body: Record<string, string> }>(ROUTES.activityStatus, async (req, reply) => {
+  app.post<StatusRoute>(ROUTES.activityStatus, REPORT, async (req, reply) => {
     const user = req.user!;
     const id = req.params.id;
     if (!ID.test(id)) return reply.code(404).send();
@@ -280,7 +285,7 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
     return reply.redirect(`${links.activity(id)}?sparat=status`, 303);
   });
 
-  app.post<{ Params: { id: string } }>(ROUTES.activityAcknowledge, async (req, reply) => {
+  app.post<{ Params: { id: string } }>(ROUTES.activityAcknowledge, ACK, async (req, reply) => {
     const user = req.user!;
     const id = req.params.id;
     if (!ID.test(id)) return reply.code(404).send();

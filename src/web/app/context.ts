@@ -6,6 +6,8 @@ import { planClock } from '../../domain';
 import { loadOrganisation, type Organisation } from '../../organisation';
 import { loadRules, type RulesFile } from '../../rules';
 import type { AppSettings } from './settings-env';
+import { FileSessionStore, type SessionStore } from '../sessions';
+import { CalendarFeedGenerations } from './calendar-feeds';
 
 export interface AppContext {
   client: Client;
@@ -20,6 +22,10 @@ export interface AppContext {
   organisationPath: string;
   /** The plan's time now: real time plus the configured shift (zero in production). */
   planNow(): Date;
+  /** Who is signed in, shared by the app's replicas (`<dataDir>/sessions` unless given). */
+  sessions: SessionStore;
+  /** Each person's calendar feed generation (`<dataDir>/calendar-feeds`). */
+  calendarFeeds: CalendarFeedGenerations;
 }
 
 /** Reads a file again only when its modification time changed: the dashboard reads the organisation on every request. */
@@ -42,11 +48,15 @@ export function createContext(opts: {
   settings: AppSettings;
   outbox: boolean;
   temporalUiUrl?: string;
+  sessions?: SessionStore;
 }): AppContext {
   const organisationPath = join(opts.settings.configDir, 'organisation.yaml');
   const rulesPath = join(opts.settings.configDir, 'rules.yaml');
+  const { sessions, ...rest } = opts;
   return {
-    ...opts,
+    ...rest,
+    sessions: sessions ?? new FileSessionStore(join(opts.settings.dataDir, 'sessions')),
+    calendarFeeds: new CalendarFeedGenerations(join(opts.settings.dataDir, 'calendar-feeds')),
     organisationPath,
     rulesPath,
     organisation: cachedByMtime(organisationPath, (p) => loadOrganisation(p)),

@@ -26,6 +26,7 @@ import {
 } from './visibility';
 
 const PAGE_SIZE = 50;
+const SIGNED_IN = { config: { access: 'signed-in' as const } };
 
 export type DepartmentCounts = Record<Category | 'upcoming' | 'total', number> & { light?: Light };
 
@@ -145,7 +146,7 @@ export function statusLabel(status: string | undefined, overdue: boolean, runnin
 }
 
 export function registerDashboard(app: FastifyInstance, ctx: AppContext) {
-  app.get<{ Querystring: Record<string, string> }>('/', async (req, reply) => {
+  app.get<{ Querystring: Record<string, string> }>('/', SIGNED_IN, async (req, reply) => {
     const user = req.user!;
     if (user.departments.length === 0) return reply.redirect('/kalender', 303);
     const org = await ctx.organisation();

@@ -29,6 +29,9 @@ interface PendingImport {
   bytes: Buffer;
 }
 
+/** HR for the whole förvaltning and the förvaltningschef only (src/web/access.ts). */
+const HR = { config: { access: 'hr' as const } };
+
 const short = (t: string, n = 160) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
 
 export function warningsHtml(warnings: readonly SourceError[]): SafeHtml {
@@ -80,7 +83,7 @@ export function registerImport(app: FastifyInstance, ctx: AppContext) {
 <input type="file" id="plan" name="plan" required aria-describedby="plan-help" accept=".docx,.xlsx,.pdf,.csv,.md,.txt,.yaml,.yml,text/plain"></div>
 <button type="submit">Läs in och jämför</button></form>`;
 
-  app.get('/importera', async (req, reply) => {
+  app.get('/importera', HR, async (req, reply) => {
     const page = pageFor(ctx, req, reply);
     return page.send({
       title: 'Importera plan',
@@ -89,7 +92,7 @@ export function registerImport(app: FastifyInstance, ctx: AppContext) {
     });
   });
 
-  app.post('/importera', async (req, reply) => {
+  app.post('/importera', HR, async (req, reply) => {
     const user = req.user!;
     const { csrf, send } = pageFor(ctx, req, reply);
     const file = uploadedFile(req.body, 'plan');
@@ -118,7 +121,7 @@ ${passedHtml(passedSummary(changes, today()))}
 <button type="submit">Bekräfta och starta uppföljningen</button> <a href="/importera">Avbryt</a></form>`);
   });
 
-  app.post<{ Body: Record<string, string> }>('/importera/bekrafta', async (req, reply) => {
+  app.post<{ Body: Record<string, string> }>('/importera/bekrafta', HR, async (req, reply) => {
     const user = req.user!;
     const { csrf, send } = pageFor(ctx, req, reply);
     const id = fieldValue(req.body, 'pending');

@@ -1,22 +1,26 @@
 /**
  * The web app for department heads and HR, on the Planvakt web server (port 3000): Översikt,
  * Aktivitet, Importera, Förhandsvisning, Inställningar, Rapporter, Kalender, and sign-in.
- * `registerApp` is the one call src/web/server.ts makes for it. Everything is registered in its own
- * encapsulated Fastify context, so its plugins (helmet, cookies, forms, multipart, CSRF) and hooks
- * (sign-in, CSRF) apply to these routes only, not to the health check, Utkorg or the check-in
- * pages others own.
+ * `registerApp` is the one call src/web/server.ts makes for it. Its routes are registered in their
+ * own encapsulated Fastify context, so its plugins (helmet, cookies, forms, multipart, CSRF) apply
+ * to these routes only. Who may use a route is declared on the route and checked by the server's
+ * access guard (src/web/access.ts); the app tells the guard who is signed in and how to find the
+ * activity or report a route names.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Client, type Connection } from '@temporalio/client';
+import { Client, WorkflowNotFoundError, type Connection } from '@temporalio/client';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
-import { currentUser, isPublic, registerAuthRoutes } from './auth';
+import { currentUser, registerAuthRoutes } from './auth';
 import { createContext, type AppContext } from './context';
-import { html, links } from '../../domain';
+import { html, lifecycleWorkflowId, links, readCycleWorkflowId, ROUTES } from '../../domain';
+import { stateQuery } from '../../lifecycle';
 import { APP_CSS, pageFor, sendPage } from './layout';
+import { accessGuard, plainDenial, type AccessPolicy, type Denial } from '../access';
+import type { SessionStore } from '../sessions';
 import { settingsFromEnv, type AppSettings } from './settings-env';
 import { registerDashboard } from './dashboard';
 import { registerActivity } from './activity';
@@ -32,16 +36,16 @@ export interface AppDeps {
   delivery?: unknown;
   /** Tests and benchmarks: instead of (or on top of) the environment. */
   settings?: Partial<AppSettings>;
+  /** Where sessions live; by default files under the data directory. */
+  sessions?: SessionStore;
 }
-
-/** Pages only HR for the whole förvaltning (and the förvaltningschef) may use. */
-const ADMIN_PATHS = [/^\/importera(\/|$|\?)/, /^\/installningar(\/|$|\?)/, /^\/forhandsvisning(\/|$|\?)/];
 
 export async function registerApp(app: FastifyInstance, deps: AppDeps): Promise<AppContext> {
   const ctx = contextFrom(deps);
+  accessGuard(app).use(accessPolicy(ctx));
   await app.register(async (scope) => {
     await registerPlugins(scope, ctx.settings);
-    guardPages(scope, ctx);
+    csrfOnPosts(scope);
     scope.setErrorHandler(errorPage(ctx));
     registerRoutes(scope, ctx);
   });
@@ -56,6 +60,7 @@ function contextFrom(deps: AppDeps): AppContext {
     settings,
     outbox: Boolean(deps.delivery),
     ...(deps.temporal.uiUrl ? { temporalUiUrl: deps.temporal.uiUrl } : {}),
+    ...(deps.sessions ? { sessions: deps.sessions } : {}),
   });
 }
 
@@ -103,27 +108,69 @@ async function registerPlugins(scope: FastifyInstance, settings: AppSettings) {
   });
 }
 
-/** Who is signed in, on every request; sign-in for every page but the public ones, HR for the admin pages; CSRF on every POST. */
-function guardPages(scope: FastifyInstance, ctx: AppContext) {
-  scope.addHook('onRequest', async (req, reply) => {
-    req.user = await currentUser(ctx, req);
-    if (isPublic(req.url)) return;
-    if (!req.user) {
-      if (req.method === 'GET' || req.method === 'HEAD') return reply.redirect(links.signIn(req.url), 303);
-      return sendPage(reply, {
-        title: 'Logga in först',
-        status: 401,
-        body: html`<p role="alert">Du är inte inloggad. <a href="${links.signIn()}">Logga in</a> och försök igen.</p>`,
-      });
-    }
-    if (ADMIN_PATHS.some((re) => re.test(req.url)) && !req.user.admin) {
-      return pageFor(ctx, req, reply).send({
-        title: 'Ingen behörighet',
-        status: 403,
-        body: html`<p role="alert">Sidan är för HR. Du har inte behörighet till den.</p><p><a href="/">Till översikten</a></p>`,
-      });
-    }
+/** Activity ids as the activity routes accept them. */
+const ACTIVITY_ID = /^[\p{L}\p{N}_.:-]{1,200}$/u;
+/** Any cycle id cycleWorkflowId gives. */
+const CYCLE_ID = /^cycle-[\p{L}\p{N}_.-]{1,200}$/u;
+
+/** What the server's access guard needs from the app: who is signed in, the resources, the refusal pages. */
+function accessPolicy(ctx: AppContext): AccessPolicy {
+  const param = (req: FastifyRequest, name: string) => {
+    const v = (req.params as Record<string, unknown> | undefined)?.[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  return {
+    identify: (req) => currentUser(ctx, req),
+    organisation: () => ctx.organisation(),
+    async activity(req) {
+      const id = param(req, 'id');
+      if (!id || !ACTIVITY_ID.test(id)) return undefined;
+      try {
+        return (await ctx.client.workflow.getHandle(lifecycleWorkflowId(id)).query(stateQuery)).activity;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
+    },
+    async reportDepartment(req) {
+      const id = param(req, 'id');
+      if (!id || !CYCLE_ID.test(id)) return undefined;
+      const org = await ctx.organisation();
+      return readCycleWorkflowId(
+        id,
+        org.departments.map((d) => d.id),
+      )?.department;
+    },
+    deny: (req, reply, denial) => denialPage(ctx, req, reply, denial),
+  };
+}
+
+/** A refusal in the app's frame where the route is the app's (it has the CSRF plugin); plain elsewhere. */
+function denialPage(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, denial: Denial) {
+  if (typeof reply.generateCsrf !== 'function') return plainDenial(req, reply, denial);
+  if (denial === 'sign-in') {
+    if (req.method === 'GET' || req.method === 'HEAD') return reply.redirect(links.signIn(req.url), 303);
+    return sendPage(reply, {
+      title: 'Logga in först',
+      status: 401,
+      body: html`<p role="alert">Du är inte inloggad. <a href="${links.signIn()}">Logga in</a> och försök igen.</p>`,
+    });
+  }
+  if (denial === 'not-found')
+    return pageFor(ctx, req, reply).send({
+      title: 'Sidan finns inte',
+      status: 404,
+      body: html`<p role="alert">Det du söker finns inte.</p><p><a href="${links.overview()}">Till översikten</a></p>`,
+    });
+  return pageFor(ctx, req, reply).send({
+    title: 'Ingen behörighet',
+    status: 403,
+    body: html`<p role="alert">Du har inte behörighet till sidan. Inget har ändrats.</p><p><a href="${links.overview()}">Till översikten</a></p>`,
   });
+}
+
+/** CSRF on every POST of the app, after the guard has let the request through. */
+function csrfOnPosts(scope: FastifyInstance) {
   scope.addHook('preHandler', (req, reply, done) => {
     if (req.method === 'POST') return scope.csrfProtection(req, reply, done);
     done();
@@ -165,7 +212,7 @@ function errorPage(ctx: AppContext) {
 }
 
 function registerRoutes(scope: FastifyInstance, ctx: AppContext) {
-  scope.get('/app.css', async (_req, reply) =>
+  scope.get(ROUTES.stylesheet, { config: { access: 'public' } }, async (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(APP_CSS),
   );
   registerAuthRoutes(scope, ctx);

@@ -9,12 +9,14 @@ import { rulesVersion } from '../../lifecycle';
 import { readErrors } from '../../plan';
 import { simulate, summarise, timelineRows } from '../../simulate';
 import type { AppContext } from './context';
-import { html, type SafeHtml } from '../../domain';
+import { html, ROUTES, type SafeHtml } from '../../domain';
 import { pageFor } from './layout';
 import { warningsHtml } from './import';
 import { fieldValue, parseUpload, uploadedFile, uploadName } from './upload';
 
 const SHOWN = 500;
+/** HR for the whole förvaltning and the förvaltningschef only (src/web/access.ts). */
+const HR = { config: { access: 'hr' as const } };
 
 export function registerPreview(app: FastifyInstance, ctx: AppContext) {
   let running = false;
@@ -28,7 +30,7 @@ export function registerPreview(app: FastifyInstance, ctx: AppContext) {
 <button type="submit">Förhandsvisa året</button></form>
 <p class="meta">Förhandsvisningen kör de riktiga arbetsflödena på Temporals tidshoppande testserver med nuvarande regler och organisation. Inget skickas. Det tar några sekunder.</p>`;
 
-  app.get('/forhandsvisning', async (req, reply) => {
+  app.get(ROUTES.preview, HR, async (req, reply) => {
     const page = pageFor(ctx, req, reply);
     return page.send({
       title: 'Förhandsvisning',
@@ -37,7 +39,7 @@ export function registerPreview(app: FastifyInstance, ctx: AppContext) {
     });
   });
 
-  app.post('/forhandsvisning', async (req, reply) => {
+  app.post(ROUTES.preview, HR, async (req, reply) => {
     const { csrf, send } = pageFor(ctx, req, reply);
     const page = (body: SafeHtml, status = 200) =>
       send({ title: 'Förhandsvisning', status, active: '/forhandsvisning', body });

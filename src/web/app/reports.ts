@@ -12,10 +12,12 @@ import { html, links, readCycleWorkflowId, ROUTES } from '../../domain';
 import { pageFor } from './layout';
 
 /** Any cycle id cycleWorkflowId gives (`cycle-forskola-2022-T1`, `cycle-forskola-2022-APT-03-01`): letters of any case, digits, `-`, `_`, `.`. */
+/** Whoever sees the report's avdelning (src/web/access.ts). */
+const REPORT = { config: { access: 'report' as const } };
 const CYCLE_ID = /^cycle-[\p{L}\p{N}_.-]{1,200}$/u;
 
 export function registerReports(app: FastifyInstance, ctx: AppContext) {
-  app.get(ROUTES.reports, async (req, reply) => {
+  app.get(ROUTES.reports, { config: { access: 'signed-in' } }, async (req, reply) => {
     const user = req.user!;
     const org = await ctx.organisation();
     const names = new Map(org.departments.map((d) => [d.id, d.name]));
@@ -46,7 +48,7 @@ ${
     });
   });
 
-  app.get<{ Params: { id: string; format: string } }>(ROUTES.report, async (req, reply) => {
+  app.get<{ Params: { id: string; format: string } }>(ROUTES.report, REPORT, async (req, reply) => {
     const user = req.user!;
     const { id, format } = req.params;
     const org = await ctx.organisation();

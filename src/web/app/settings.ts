@@ -18,7 +18,7 @@ import { ConfigStore, configVersionsDir } from '../../config';
 import { parseOrganisation } from '../../organisation';
 import { parseRules } from '../../rules';
 import type { AppContext } from './context';
-import { html, type SafeHtml } from '../../domain';
+import { html, links, ROUTES, type SafeHtml } from '../../domain';
 import { pageFor } from './layout';
 import type { Form } from './settings-edit';
 import { overview, sha, type PendingChange, type SettingsDeps } from './settings-overview';
@@ -35,10 +35,42 @@ export function registerSettings(app: FastifyInstance, ctx: AppContext) {
     }),
     pending: new PendingStore<PendingChange>(),
   };
-  app.get('/installningar', (req, reply) => overview(deps, req, reply));
-  app.post<{ Body: Form }>('/installningar/regler', (req, reply) => previewRules(deps, req, reply));
-  app.post<{ Body: Form }>('/installningar/organisation', (req, reply) => previewOrganisation(deps, req, reply));
-  app.post<{ Body: Form }>('/installningar/spara', (req, reply) => save(deps, req, reply));
+  const hr = { config: { access: 'hr' as const } };
+  app.get(ROUTES.settings, hr, (req, reply) => overview(deps, req, reply));
+  app.post<{ Body: Form }>(ROUTES.settingsRules, hr, (req, reply) => previewRules(deps, req, reply));
+  app.post<{ Body: Form }>(ROUTES.settingsOrganisation, hr, (req, reply) => previewOrganisation(deps, req, reply));
+  app.post<{ Body: Form }>(ROUTES.settingsSave, hr, (req, reply) => save(deps, req, reply));
+  app.post<{ Body: Form }>(ROUTES.settingsAccess, hr, (req, reply) => personAccess(deps, req, reply));
+}
+
+/**
+ * `POST /installningar/atkomst`: HR ends every session of a person (she must sign in again; a
+ * copied cookie stops working) or gives her new calendar addresses (the old links stop working).
+ */
+async function personAccess({ ctx }: SettingsDeps, req: FastifyRequest<{ Body: Form }>, reply: FastifyReply) {
+  const user = req.user!;
+  const org = await ctx.organisation();
+  const person = org.people.find((p) => p.id === req.body?.person);
+  const action = req.body?.action;
+  const page = (body: SafeHtml, status = 200) =>
+    pageFor(ctx, req, reply).send({ title: 'Inställningar', status, active: links.settings(), body });
+  if (!person || (action !== 'sessions' && action !== 'calendar'))
+    return page(
+      html`<p class="error" role="alert">Välj en person och vad som ska göras.</p><p><a href="${links.settings()}">Till inställningarna</a></p>`,
+      400,
+    );
+  if (action === 'sessions') {
+    const ended = await ctx.sessions.endAllFor(person.id);
+    req.log.warn({ person: person.id, by: user.person.id, ended }, 'sessions ended by HR');
+    return page(
+      html`<p role="status" id="access-result">${person.name} är utloggad överallt (${ended} ${ended === 1 ? 'inloggning' : 'inloggningar'} avslutade).</p><p><a href="${links.settings()}">Till inställningarna</a></p>`,
+    );
+  }
+  await ctx.calendarFeeds.rotate(person.id, user.person.name);
+  req.log.warn({ person: person.id, by: user.person.id }, 'calendar feed address renewed');
+  return page(
+    html`<p role="status" id="access-result">${person.name} har fått nya kalenderadresser; de gamla fungerar inte längre.</p><p><a href="${links.settings()}">Till inställningarna</a></p>`,
+  );
 }
 
 /** `POST /installningar/spara`: the previewed change becomes a new version, the file, and (rules) a signal to what runs. */
