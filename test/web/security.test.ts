@@ -351,3 +351,134 @@ describe('the attack of issue 15', () => {
     expect((await anna.get('/installningar')).status).toBe(403);
   });
 });
+
+describe('sessions that end', () => {
+  it('refuses a cookie from before sign-out', async () => {
+    const anna = await new Browser(h.base).signIn(PEOPLE.avdelningschefA.id);
+    const before = anna.cookie;
+    expect((await raw(h.base, 'GET', '/kalender', { cookie: before })).status).toBe(200);
+    const out = await anna.post('/logga-ut', {});
+    expect(out.status).toBe(303);
+    const replay = await raw(h.base, 'GET', '/kalender', { cookie: before });
+    expect(replay.status).toBe(303);
+    expect(replay.headers.location).toBe('/logga-in?till=%2Fkalender');
+  });
+
+  it('lets HR sign a person out everywhere, on Inställningar', async () => {
+    const phone = await new Browser(h.base).signIn(PEOPLE.noRole.id);
+    const laptop = await new Browser(h.base).signIn(PEOPLE.noRole.id);
+    const hr = await new Browser(h.base).signIn(PEOPLE.hr.id);
+    const settings = await hr.get('/installningar');
+    expect(settings.body).toContain('Logga ut personen överallt');
+    const done = await hr.post('/installningar/atkomst', { person: PEOPLE.noRole.id, action: 'sessions' });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatch(/Nils Ingen är utloggad överallt \(\d+ inloggningar avslutade\)/);
+    for (const b of [phone, laptop]) expect((await b.get('/kalender')).status).toBe(303);
+    // HR's own session goes on.
+    expect((await hr.get('/installningar')).status).toBe(200);
+  });
+
+  it('applies an HR role change at the next request', async () => {
+    const hr = await new Browser(h.base).signIn(PEOPLE.hr.id);
+    const nils = await new Browser(h.base).signIn(PEOPLE.noRole.id);
+    expect((await nils.get('/installningar')).status).toBe(403);
+    const setRoles = async (roles: string) => {
+      const form = await hr.get('/installningar');
+      const i = /name="p(\d+)-id" value="nils-ingen"/.exec(form.body)![1]!;
+      const preview = await hr.post('/installningar/organisation', {
+        [`p${i}-id`]: PEOPLE.noRole.id,
+        [`p${i}-name`]: PEOPLE.noRole.name,
+        [`p${i}-email`]: 'nils.ingen@example.se',
+        [`p${i}-active`]: 'on',
+        [`p${i}-roles`]: roles,
+      });
+      const pending = /name="pending" value="([^"]+)"/.exec(preview.body)![1]!;
+      expect((await hr.post('/installningar/spara', { pending })).body).toContain('Organisationen sparades');
+    };
+    await setRoles('hr');
+    expect((await nils.get('/installningar')).status).toBe(200);
+    await setRoles('');
+    expect((await nils.get('/installningar')).status).toBe(403);
+  });
+});
+
+describe('calendar addresses that can be taken back', () => {
+  const feedOf = (body: string) =>
+    /id="feed-mine" readonly size="90" value="http:\/\/127\.0\.0\.1:3000([^"]+)"/.exec(body)![1]!;
+
+  it('the person asks for a new address: the old link stops working, the new one works', async () => {
+    const rut = await new Browser(h.base).signIn(PEOPLE.owner.id);
+    const old = feedOf((await rut.get('/kalender')).body);
+    expect((await raw(h.base, 'GET', old)).status).toBe(200);
+    const renewed = await rut.post('/kalender/ny-adress', {});
+    expect(renewed.status).toBe(303);
+    const page = await rut.get(String(renewed.headers.location));
+    expect(page.body).toContain('Du har fått nya adresser');
+    const fresh = feedOf(page.body);
+    expect(fresh).not.toBe(old);
+    expect((await raw(h.base, 'GET', old)).status).toBe(404);
+    const feed = await raw(h.base, 'GET', fresh);
+    expect(feed.status).toBe(200);
+    expect(feed.body).toContain('BEGIN:VCALENDAR');
+  });
+
+  it('HR gives a person a new address: her old link stops working', async () => {
+    const anna = await new Browser(h.base).signIn(PEOPLE.avdelningschefA.id);
+    const old = feedOf((await anna.get('/kalender')).body);
+    const dept = old.replace('/mina.ics', '/avdelning/forskola.ics');
+    expect((await raw(h.base, 'GET', dept)).status).toBe(200);
+    const hr = await new Browser(h.base).signIn(PEOPLE.hr.id);
+    await hr.get('/installningar');
+    const done = await hr.post('/installningar/atkomst', { person: PEOPLE.avdelningschefA.id, action: 'calendar' });
+    expect(done.body).toContain('Anna Avdelning har fått nya kalenderadresser');
+    expect((await raw(h.base, 'GET', old)).status).toBe(404);
+    expect((await raw(h.base, 'GET', dept)).status).toBe(404);
+    expect((await raw(h.base, 'GET', feedOf((await anna.get('/kalender')).body))).status).toBe(200);
+  });
+});
+
+describe('small findings', () => {
+  it('signs in with a non-Latin-1 character in the return path', async () => {
+    const b = new Browser(h.base);
+    const page = await b.get(`/logga-in?till=${encodeURIComponent('/aktivitet/åäö€')}`);
+    expect(page.status).toBe(200);
+    const res = await b.post('/logga-in/utveckling', { person: PEOPLE.hr.id, till: '/aktivitet/åäö€' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/aktivitet/${encodeURIComponent('åäö€')}`);
+  });
+
+  it('does not show the Temporal address on /health', async () => {
+    const res = await raw(h.base, 'GET', '/health');
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ status: 'ok', temporal: { reachable: true } });
+    expect(res.body).not.toContain(TEMPORAL_ADDRESS);
+    expect(res.body).not.toContain('7233');
+  });
+
+  it('names every missing production variable at once', () => {
+    const all = [
+      'OIDC_ISSUER',
+      'OIDC_CLIENT_ID',
+      'OIDC_CLIENT_SECRET',
+      'OIDC_REDIRECT_URI',
+      'PLANVAKT_SESSION_SECRET',
+      'PLANVAKT_CHECKIN_SECRET',
+    ];
+    let message = '';
+    try {
+      settingsFromEnv({ PLANVAKT_MODE: 'production' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    for (const v of all) expect(message).toContain(v);
+    const strong = 's'.repeat(40);
+    expect(() =>
+      settingsFromEnv({
+        PLANVAKT_MODE: 'production',
+        OIDC_ISSUER: 'https://login.example/t/v2.0',
+        OIDC_CLIENT_ID: 'id',
+        PLANVAKT_CHECKIN_SECRET: strong,
+      }),
+    ).toThrow(/needs OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI, PLANVAKT_SESSION_SECRET \(missing: 3 of 6\)/);
+  });
+});
