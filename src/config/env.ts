@@ -87,12 +87,15 @@ export const PRODUCTION_WEB_VARIABLES = [
  * In production, every web variable that is missing, named at once: an operator fixes them in one
  * go instead of one start per variable. Development needs none of them.
  */
-export function assertProductionWebEnvironment(source: NodeJS.ProcessEnv = process.env): void {
+export function assertProductionWebEnvironment(
+  source: NodeJS.ProcessEnv = process.env,
+  needed: readonly (typeof PRODUCTION_WEB_VARIABLES)[number][] = PRODUCTION_WEB_VARIABLES,
+): void {
   if ((source.PLANVAKT_MODE ?? 'development') !== 'production') return;
-  const missing = PRODUCTION_WEB_VARIABLES.filter((v) => !source[v]?.trim());
+  const missing = needed.filter((v) => !source[v]?.trim());
   if (missing.length === 0) return;
   throw new SourceError(
     { file: 'environment', field: missing[0]! },
-    `PLANVAKT_MODE=production needs ${missing.join(', ')} (missing: ${missing.length} of ${PRODUCTION_WEB_VARIABLES.length}). Entra ID sign-in needs the four OIDC_* variables; PLANVAKT_SESSION_SECRET and PLANVAKT_CHECKIN_SECRET are random strings of at least 32 characters.`,
+    `PLANVAKT_MODE=production needs ${missing.join(', ')} (missing: ${missing.length} of ${needed.length}). Entra ID sign-in needs the four OIDC_* variables; PLANVAKT_SESSION_SECRET and PLANVAKT_CHECKIN_SECRET are random strings of at least 32 characters.`,
   );
 }

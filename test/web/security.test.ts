@@ -16,6 +16,7 @@ import { signCheckinToken, DEV_CHECKIN_SECRET } from '../../src/checkin/token';
 import { calendarToken } from '../../src/web/app/calendar-feeds';
 import { installAccess } from '../../src/web/access';
 import { settingsFromEnv } from '../../src/web/app/settings-env';
+import { assertProductionWebEnvironment } from '../../src/config';
 import { PLAN_START, seedPlanPath } from '../helpers/web-app';
 import {
   Browser,
@@ -466,11 +467,15 @@ describe('small findings', () => {
     ];
     let message = '';
     try {
-      settingsFromEnv({ PLANVAKT_MODE: 'production' });
+      assertProductionWebEnvironment({ PLANVAKT_MODE: 'production' });
     } catch (e) {
       message = (e as Error).message;
     }
     for (const v of all) expect(message).toContain(v);
+    // The web app's own settings name all of theirs at once too.
+    expect(() => settingsFromEnv({ PLANVAKT_MODE: 'production' })).toThrow(
+      /needs OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI, PLANVAKT_SESSION_SECRET \(missing: 5 of 5\)/,
+    );
     const strong = 's'.repeat(40);
     expect(() =>
       settingsFromEnv({
@@ -479,6 +484,6 @@ describe('small findings', () => {
         OIDC_CLIENT_ID: 'id',
         PLANVAKT_CHECKIN_SECRET: strong,
       }),
-    ).toThrow(/needs OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI, PLANVAKT_SESSION_SECRET \(missing: 3 of 6\)/);
+    ).toThrow(/needs OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI, PLANVAKT_SESSION_SECRET \(missing: 3 of 5\)/);
   });
 });

@@ -2,7 +2,7 @@
  * What the web app needs besides Temporal: read from the environment (the same variables as the
  * rest of Planvakt), overridable by tests and benchmarks.
  */
-import { assertProductionWebEnvironment, readEnv } from '../../config';
+import { assertProductionWebEnvironment, PRODUCTION_WEB_VARIABLES, readEnv } from '../../config';
 
 export interface OidcSettings {
   issuer: string;
@@ -39,8 +39,12 @@ export const DEV_SESSION_SECRET = 'planvakt-dev-session-secret--NOT-FOR-PRODUCTI
 export function settingsFromEnv(source: NodeJS.ProcessEnv = process.env): AppSettings {
   const env = readEnv(source);
   const mode = env.PLANVAKT_MODE;
-  // Every missing variable named at once, before the checks of one variable each.
-  assertProductionWebEnvironment(source);
+  // Every missing variable of the sign-in named at once, before the checks of one variable each
+  // (the web server names the check-in secret with them: createWebServer).
+  assertProductionWebEnvironment(
+    source,
+    PRODUCTION_WEB_VARIABLES.filter((v) => v !== 'PLANVAKT_CHECKIN_SECRET'),
+  );
   const oidcVars = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI'] as const;
   const set = oidcVars.filter((v) => source[v]);
   if (set.length > 0 && set.length < oidcVars.length) {
