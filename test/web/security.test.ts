@@ -365,6 +365,14 @@ describe('sessions that end', () => {
     expect(replay.headers.location).toBe('/logga-in?till=%2Fkalender');
   });
 
+  it('ends the session a browser had when it signs in again', async () => {
+    const b = await new Browser(h.base).signIn(PEOPLE.avdelningschefA.id);
+    const first = b.cookie;
+    await b.signIn(PEOPLE.noRole.id);
+    expect((await raw(h.base, 'GET', '/kalender', { cookie: first })).status).toBe(303);
+    expect((await b.get('/kalender')).body).toContain('Inloggad: Nils Ingen');
+  });
+
   it('lets HR sign a person out everywhere, on Inställningar', async () => {
     const phone = await new Browser(h.base).signIn(PEOPLE.noRole.id);
     const laptop = await new Browser(h.base).signIn(PEOPLE.noRole.id);

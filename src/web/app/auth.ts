@@ -33,6 +33,9 @@ function cookieOptions(ctx: AppContext, maxAgeSeconds: number) {
 }
 
 export async function startSession(ctx: AppContext, reply: FastifyReply, person: Person, via: SignedIn['via']) {
+  // A new id at every sign-in; the session the browser had before ends.
+  const previous = sessionId(ctx, reply.request);
+  if (previous) await ctx.sessions.end(previous);
   const session = await ctx.sessions.create(person.id, via, SESSION_HOURS * 3_600_000);
   reply.setCookie(SESSION_COOKIE, session.id, cookieOptions(ctx, SESSION_HOURS * 3600));
   reply.log.warn({ person: person.id, via }, 'signed in');
