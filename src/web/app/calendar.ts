@@ -47,7 +47,7 @@ export function registerCalendar(app: FastifyInstance, ctx: AppContext) {
     const renewed = (req.query as Record<string, unknown> | undefined)?.ny === '1';
     return page.send({
       title: 'Kalender',
-      active: '/kalender',
+      active: links.calendar(),
       body: html`${renewed ? html`<p class="notice" role="status">Du har fått nya adresser. De gamla fungerar inte längre: lägg till kalendern på nytt i Outlook.</p>` : ''}<p>Prenumerera på flödena i Outlook (Lägg till kalender → Från internet) så syns måldatum och rapportdagar bredvid dina möten. Adresserna är personliga: dela dem inte.</p>
 <h2>Mina måldatum och rapportdagar</h2><p><label for="feed-mine">Adress</label><br><input type="text" id="feed-mine" readonly size="90" value="${mine}"></p>
 ${depts.length ? html`<h2>Avdelningar</h2><table><caption>Flöden per avdelning</caption><thead><tr><th scope="col">Avdelning</th><th scope="col">Adress</th></tr></thead><tbody>${depts.map((d) => html`<tr><th scope="row">${d.name}</th><td><label class="visually-hidden" for="feed-${d.id}">Adress för ${d.name}</label><input type="text" id="feed-${d.id}" readonly size="90" value="${absolute(base, links.calendarFeed(user.person.id, token, { department: d.id }))}"></td></tr>`)}</tbody></table>` : ''}

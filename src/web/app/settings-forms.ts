@@ -2,14 +2,14 @@
 import type { ConfigStore } from '../../config';
 import type { Organisation } from '../../organisation';
 import { CHANNELS, ESCALATION_TARGETS, type RulesFile } from '../../rules';
-import { html, ROLES, type SafeHtml } from '../../domain';
+import { html, ROLES, ROUTES, type SafeHtml } from '../../domain';
 import { rolesToText, YEARLY_PERIODS, type Form } from './settings-edit';
 
 export function rulesForm(csrf: string, r: RulesFile, org: Organisation, f?: Form): SafeHtml {
   const v = (key: string, fallback: string) => f?.[key] ?? fallback;
   const ladder = [...r.escalation, undefined, undefined].slice(0, Math.max(3, r.escalation.length + 1));
   const yearly = YEARLY_PERIODS.map((p) => ({ p, rule: r.followUp.periods[p] }));
-  return html`<form method="post" action="/installningar/regler" aria-labelledby="regler-rubrik">
+  return html`<form method="post" action="${ROUTES.settingsRules}" aria-labelledby="regler-rubrik">
 <input type="hidden" name="_csrf" value="${csrf}">
 <h2 id="regler-rubrik">Regler</h2>
 <fieldset><legend>Påminnelser</legend>
@@ -49,7 +49,7 @@ ${org.departments.map((d) => {
 }
 
 export function orgForm(csrf: string, org: Organisation, f?: Form): SafeHtml {
-  return html`<form method="post" action="/installningar/organisation" aria-labelledby="org-rubrik">
+  return html`<form method="post" action="${ROUTES.settingsOrganisation}" aria-labelledby="org-rubrik">
 <input type="hidden" name="_csrf" value="${csrf}">
 <h2 id="org-rubrik">Organisation</h2>
 <p class="meta">Roller skrivs roll@enhet eller roll@avdelning, åtskilda med komma; en roll utan @ gäller hela förvaltningen. Avdelningar: ${org.departments.map((d) => d.id).join(', ')}.</p>

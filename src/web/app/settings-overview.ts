@@ -51,7 +51,7 @@ export async function overview(
   return page.send({
     title: 'Inställningar',
     status,
-    active: '/installningar',
+    active: links.settings(),
     body: html`${message ?? ''}<p>Ändringar förhandsgranskas först. När du sparar blir ändringen en ny version med ditt namn och tiden, och aktiviteter som redan följs upp får de nya reglerna direkt.</p>
 ${rulesForm(csrf, r, org, forms?.rules)}${orgForm(csrf, org, forms?.org)}${accessForm(csrf, org)}${await versionsHtml(store)}`,
   });

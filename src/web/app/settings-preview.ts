@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readErrors } from '../../plan';
 import { parseOrganisation, type Organisation } from '../../organisation';
 import { parseRules, rulesFor, type RulesFile } from '../../rules';
-import { html, type SafeHtml } from '../../domain';
+import { html, links, ROUTES, type SafeHtml } from '../../domain';
 import { pageFor } from './layout';
 import { editOrganisation, editRules, FormProblems, rolesToText, rulesDiff, type Form } from './settings-edit';
 import { overview, sha, type SettingsDeps } from './settings-overview';
@@ -42,7 +42,7 @@ export async function previewRules(deps: SettingsDeps, req: FastifyRequest<{ Bod
   const page = pageFor(ctx, req, reply);
   return page.send({
     title: 'Förhandsgranska regler',
-    active: '/installningar',
+    active: links.settings(),
     body: html`${any ? '' : html`<p class="notice" role="status">Ändringen ändrar inget i reglerna för någon avdelning.</p>`}
 ${perDept
   .filter((x) => x.changes.length)
@@ -79,7 +79,7 @@ export async function previewOrganisation(
   const page = pageFor(ctx, req, reply);
   return page.send({
     title: 'Förhandsgranska organisation',
-    active: '/installningar',
+    active: links.settings(),
     body: html`${changes.length ? html`<ul>${changes}</ul>` : html`<p class="notice" role="status">Ändringen ändrar inget.</p>`}
 <p>Mottagare slås upp i organisationen när varje meddelande skickas, så ändringen gäller från nästa meddelande.</p>
 ${saveForm(page.csrf, id)}`,
@@ -111,6 +111,6 @@ function refused(heading: string, e: unknown): SafeHtml {
 }
 
 function saveForm(csrf: string, id: string): SafeHtml {
-  return html`<form method="post" action="/installningar/spara"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="pending" value="${id}">
-<button type="submit">Spara och tillämpa</button> <a href="/installningar">Avbryt</a></form>`;
+  return html`<form method="post" action="${ROUTES.settingsSave}"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="pending" value="${id}">
+<button type="submit">Spara och tillämpa</button> <a href="${links.settings()}">Avbryt</a></form>`;
 }

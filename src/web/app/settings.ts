@@ -77,12 +77,12 @@ async function personAccess({ ctx }: SettingsDeps, req: FastifyRequest<{ Body: F
 async function save({ ctx, store, pending }: SettingsDeps, req: FastifyRequest<{ Body: Form }>, reply: FastifyReply) {
   const user = req.user!;
   const page = (title: string, body: SafeHtml, status = 200) =>
-    pageFor(ctx, req, reply).send({ title, status, active: '/installningar', body });
+    pageFor(ctx, req, reply).send({ title, status, active: links.settings(), body });
   const change = pending.get(user.person.id, req.body?.pending);
   if (!change)
     return page(
       'Inställningar',
-      html`<p class="error" role="alert">Förhandsgranskningen finns inte längre. Gör ändringen igen.</p><p><a href="/installningar">Till inställningarna</a></p>`,
+      html`<p class="error" role="alert">Förhandsgranskningen finns inte längre. Gör ändringen igen.</p><p><a href="${links.settings()}">Till inställningarna</a></p>`,
       410,
     );
   const path = change.name === 'rules' ? ctx.rulesPath : ctx.organisationPath;
@@ -90,7 +90,7 @@ async function save({ ctx, store, pending }: SettingsDeps, req: FastifyRequest<{
   if (sha(now) !== change.base) {
     return page(
       'Inställningar',
-      html`<p class="error" role="alert">Filen har ändrats av någon annan sedan du förhandsgranskade. Inget sparades; gör ändringen igen.</p><p><a href="/installningar">Till inställningarna</a></p>`,
+      html`<p class="error" role="alert">Filen har ändrats av någon annan sedan du förhandsgranskade. Inget sparades; gör ändringen igen.</p><p><a href="${links.settings()}">Till inställningarna</a></p>`,
       409,
     );
   }
@@ -108,7 +108,7 @@ async function save({ ctx, store, pending }: SettingsDeps, req: FastifyRequest<{
   }
   return page(
     'Inställningarna är sparade',
-    html`<p role="status">${change.name === 'rules' ? 'Reglerna' : 'Organisationen'} sparades som version ${version.version} av ${version.author} ${version.savedAt.slice(0, 16).replace('T', ' ')} UTC.</p>${applied}<p><a href="/installningar">Till inställningarna</a> · <a href="/">Till översikten</a></p>`,
+    html`<p role="status">${change.name === 'rules' ? 'Reglerna' : 'Organisationen'} sparades som version ${version.version} av ${version.author} ${version.savedAt.slice(0, 16).replace('T', ' ')} UTC.</p>${applied}<p><a href="${links.settings()}">Till inställningarna</a> · <a href="${links.overview()}">Till översikten</a></p>`,
   );
 }
 
