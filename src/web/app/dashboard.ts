@@ -1,13 +1,13 @@
 /**
  * Översikt: per department a traffic light and counts, then a list filterable by department,
  * unit, owner role, status and deadline month. Everything comes from Temporal visibility (the
- * search attributes the lifecycles keep up to date): one count query per department and category,
- * all at once, and one list page of 50; the activities' texts come from their workflows' `state`
- * query, 50 at a time.
+ * search attributes the lifecycles keep up to date): the counts from one shared snapshot of every
+ * listed lifecycle (overview-snapshot.ts), the list as one page of 50 (and one count when filtered);
+ * the activities' texts come from their workflows' `state` query, 50 at a time.
  */
 import type { FastifyInstance } from 'fastify';
-import { addDays, stockholmDate } from '../../calendar';
-import { html, LIGHT_RULE, lightFor, links, qs, ROLE_IDS, ROLES, STATUSES, type Light, type Role } from '../../domain';
+import { addDays, stockholmDate, TIME_ZONE } from '../../calendar';
+import { html, LIGHT_RULE, links, qs, ROLE_IDS, ROLES, STATUSES, type Role } from '../../domain';
 import type { SignedIn } from '../../organisation';
 import type { AppContext } from './context';
 import { lightBadge, pageFor } from './layout';
@@ -20,88 +20,39 @@ import {
   LISTED,
   listPage,
   quote,
-  upcomingQuery,
   views,
   type Category,
 } from './visibility';
+import { countByDepartment, readSnapshot, SharedSnapshot, type DepartmentCounts } from './overview-snapshot';
 
 const PAGE_SIZE = 50;
 const SIGNED_IN = { config: { access: 'signed-in' as const } };
 
-export type DepartmentCounts = Record<Category | 'upcoming' | 'total', number> & { light?: Light };
-
 /**
- * Per department, five visibility counts (25 for five departments, all at once):
- *  1. everything listed, `GROUP BY ExecutionStatus`: Running = open, Completed = Klar (a lifecycle
- *     completes only when reported Klar; removed ones are not listed);
- *  2.–4. Försenad, Pågår and Ej påbörjad among the open ones;
- *  5. open ones due in the next 30 days.
- * Ej rapporterad is the rest of the open ones, since the categories split them without overlap.
+ * The counts come from one snapshot of every listed lifecycle (overview-snapshot.ts), shared for a
+ * few seconds (`countsCacheMs`, 5 s by default) by everyone who looks and read once however many
+ * look at the same moment. Changes made in the app (a status, an import, new rules) clear it at
+ * once; a check-in shows within those seconds.
  */
-async function countDepartments(ctx: AppContext, departments: string[]): Promise<Map<string, DepartmentCounts>> {
-  const today = stockholmDate(ctx.planNow().toISOString());
-  const until = addDays(today, 30);
-  const out = new Map<string, DepartmentCounts>();
-  await Promise.all(
-    departments.map(async (d) => {
-      const where = ` AND PlanvaktDepartment = ${quote(d)}`;
-      const [byStatus, late, inProgress, notStarted, upcoming] = await Promise.all([
-        ctx.client.workflow.count(`${LISTED}${where} GROUP BY ExecutionStatus`),
-        count(ctx.client, categoryQuery('late') + where),
-        count(ctx.client, categoryQuery('inProgress') + where),
-        count(ctx.client, categoryQuery('notStarted') + where),
-        count(ctx.client, upcomingQuery(today, until) + where),
-      ]);
-      const group = (name: string) =>
-        byStatus.groups
-          .filter((g) => g.groupValues.flat().some((v) => String(v) === name))
-          .reduce((sum, g) => sum + g.count, 0);
-      const open = group('Running');
-      const done = group('Completed');
-      const c: DepartmentCounts = {
-        done,
-        late,
-        inProgress,
-        notStarted,
-        notReported: Math.max(0, open - late - inProgress - notStarted),
-        upcoming,
-        total: open + done,
-      };
-      if (c.total > 0) c.light = lightFor((c.done + c.inProgress) / c.total);
-      out.set(d, c);
-    }),
-  );
-  return new Map(departments.map((d) => [d, out.get(d)!]));
+const snapshots = new WeakMap<AppContext, SharedSnapshot>();
+
+function snapshotOf(ctx: AppContext): SharedSnapshot {
+  let shared = snapshots.get(ctx);
+  if (!shared) snapshots.set(ctx, (shared = new SharedSnapshot(() => readSnapshot(ctx.client, ctx.namespace))));
+  return shared;
 }
-
-/**
- * The counts are shared for a few seconds (`countsCacheMs`, 5 s by default) by everyone who asks
- * for the same departments, and asked once however many ask at the same moment: 25 count queries
- * cost most of the page's time on a SQLite dev server with 10,000 activities. Changes made in the
- * app (a status, an import, new rules) clear them at once; a check-in shows within those seconds.
- */
-const countsCache = new WeakMap<
-  AppContext,
-  Map<string, { at: number; value: Promise<Map<string, DepartmentCounts>> }>
->();
 
 export function invalidateCounts(ctx: AppContext) {
-  countsCache.delete(ctx);
+  snapshots.get(ctx)?.clear();
 }
 
-export function departmentCounts(ctx: AppContext, departments: string[]): Promise<Map<string, DepartmentCounts>> {
-  const ttl = ctx.settings.countsCacheMs ?? 5_000;
-  if (ttl <= 0) return countDepartments(ctx, departments);
-  const key = `${stockholmDate(ctx.planNow().toISOString())}|${departments.join(',')}`;
-  let cache = countsCache.get(ctx);
-  if (!cache) countsCache.set(ctx, (cache = new Map()));
-  const hit = cache.get(key);
-  if (hit && Date.now() - hit.at < ttl) return hit.value;
-  const value = countDepartments(ctx, departments);
-  const entry = { at: Date.now(), value };
-  cache.set(key, entry);
-  value.catch(() => cache!.get(key) === entry && cache!.delete(key));
-  return value;
+export async function departmentCounts(
+  ctx: AppContext,
+  departments: string[],
+): Promise<{ at: number; counts: Map<string, DepartmentCounts> }> {
+  const snapshot = await snapshotOf(ctx).get(ctx.settings.countsCacheMs ?? 5_000);
+  const today = stockholmDate(ctx.planNow().toISOString());
+  return { at: snapshot.at, counts: countByDepartment(snapshot.rows, departments, today, addDays(today, 30)) };
 }
 
 export interface Filters {
@@ -139,6 +90,11 @@ export function listQuery(user: SignedIn, f: Filters): string {
   return parts.join(' AND ');
 }
 
+/** A real instant as Stockholm's wall clock, to the second (how fresh the numbers are). */
+function stockholmClock(ms: number): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: TIME_ZONE, timeStyle: 'medium' }).format(ms);
+}
+
 export function statusLabel(status: string | undefined, overdue: boolean, running = true): string {
   const base = status && status in STATUSES ? STATUSES[status as keyof typeof STATUSES] : 'Ej rapporterad';
   if (overdue && status !== 'done' && running) return `${base} (måldatum passerat)`;
@@ -171,9 +127,9 @@ export function registerDashboard(app: FastifyInstance, ctx: AppContext) {
     );
     // Unfiltered, the list is exactly the departments' totals: no extra count query.
     const matchingP = unfiltered
-      ? countsP.then((c) => [...c.values()].reduce((sum, x) => sum + x.total, 0))
+      ? countsP.then((c) => [...c.counts.values()].reduce((sum, x) => sum + x.total, 0))
       : count(ctx.client, query);
-    const [counts, page, matching, texts] = await Promise.all([countsP, pageP, matchingP, textsP]);
+    const [{ at, counts }, page, matching, texts] = await Promise.all([countsP, pageP, matchingP, textsP]);
     const deptName = new Map(org.departments.map((d) => [d.id, d.name]));
     const unitName = new Map(units.map((u) => [u.id, u.name]));
     const frame = pageFor(ctx, req, reply);
@@ -181,6 +137,7 @@ export function registerDashboard(app: FastifyInstance, ctx: AppContext) {
 
     const summary = html`<section aria-labelledby="per-avdelning"><h2 id="per-avdelning">Per avdelning</h2>
 <p class="meta">Trafikljus: ${LIGHT_RULE}</p>
+<p class="meta" id="counts-at">Siffrorna gäller kl ${stockholmClock(at)}.</p>
 <table class="counts"><caption>Aktiviteter per avdelning och status</caption>
 <thead><tr><th scope="col">Avdelning</th><th scope="col">Trafikljus</th>${cols.map((c) => html`<th scope="col" class="num">${CATEGORY_LABEL[c]}</th>`)}<th scope="col" class="num">Totalt</th></tr></thead>
 <tbody>${depts.map((d) => {

@@ -34,11 +34,6 @@ export function categoryQuery(c: Category): string {
   }
 }
 
-/** Running activities with a Måldatum from `today` to `today + 30 days` (plan dates, YYYY-MM-DD). */
-export function upcomingQuery(today: string, until: string): string {
-  return `${RUNNING} AND PlanvaktDeadline >= '${today}T00:00:00Z' AND PlanvaktDeadline <= '${until}T00:00:00Z'`;
-}
-
 /** Activities that are followed up or done: removed ones (cancelled) are left out. */
 export const LISTED = `${LIFECYCLE} AND (ExecutionStatus = 'Running' OR PlanvaktStatus = 'done')`;
 

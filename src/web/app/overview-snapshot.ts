@@ -1,0 +1,112 @@
+/**
+ * Översikt's numbers from one snapshot of every listed lifecycle's search attributes, shared by
+ * everyone who looks. A real Temporal cluster allows 10 visibility calls per second per namespace
+ * by default (`frontend.namespaceRPS.visibility`); counting per avdelning and category cost five
+ * calls per avdelning and page view (27 for the seed plans), so a handful of viewers at once were
+ * throttled for seconds. The snapshot costs one list call per 1,000 activities, made at most once
+ * per `countsCacheMs` however many look, and its calls are paced under the namespace's limit.
+ */
+import type { Client } from '@temporalio/client';
+import { lightFor } from '../../domain';
+import { LISTED, listPage, type Category, type ListedActivity } from './visibility';
+
+export interface OverviewSnapshot {
+  /** When the snapshot was read (real time, ms): the page says how fresh its numbers are. */
+  at: number;
+  rows: ListedActivity[];
+}
+
+export type DepartmentCounts = Record<Category | 'upcoming' | 'total', number> & {
+  light?: ReturnType<typeof lightFor>;
+};
+
+/**
+ * Where a listed activity counts, by the same rules as `categoryQuery`: Klar whether or not its
+ * lifecycle is still open (it stays open a while after Klar so the owner can undo); among the open
+ * ones, Försenad when reported so or past its Måldatum, then Pågår and Ej påbörjad as reported, and
+ * Ej rapporterad for the rest. A finished lifecycle that is not Klar (removed) is not listed.
+ */
+export function categoryOf(row: ListedActivity): Category | undefined {
+  if (row.status === 'done') return 'done';
+  if (!row.running) return undefined;
+  if (row.status === 'late' || row.overdue) return 'late';
+  if (row.status === 'inProgress') return 'inProgress';
+  if (row.status === 'notStarted') return 'notStarted';
+  return 'notReported';
+}
+
+/** Per avdelning: the categories, the open ones due from `today` to `until` (inclusive), the total, the light. */
+export function countByDepartment(
+  rows: readonly ListedActivity[],
+  departments: readonly string[],
+  today: string,
+  until: string,
+): Map<string, DepartmentCounts> {
+  const empty = (): DepartmentCounts => ({
+    done: 0,
+    inProgress: 0,
+    notStarted: 0,
+    late: 0,
+    notReported: 0,
+    upcoming: 0,
+    total: 0,
+  });
+  const out = new Map(departments.map((d) => [d, empty()]));
+  for (const row of rows) {
+    const counts = out.get(row.department ?? '');
+    const category = categoryOf(row);
+    if (!counts || !category) continue;
+    counts[category] += 1;
+    counts.total += 1;
+    if (row.running && row.deadline && row.deadline >= today && row.deadline <= until) counts.upcoming += 1;
+  }
+  for (const counts of out.values()) {
+    if (counts.total > 0) counts.light = lightFor((counts.done + counts.inProgress) / counts.total);
+  }
+  return out;
+}
+
+/** The largest page a Temporal frontend serves by default (`frontend.visibilityMaxPageSize`). */
+const PAGE = 1_000;
+/** Half the default per-namespace visibility limit: the calendar feeds and reports need the rest. */
+const CALLS_PER_SECOND = 5;
+
+/** Every listed lifecycle, page by page, no faster than CALLS_PER_SECOND. */
+export async function readSnapshot(client: Client, namespace: string): Promise<OverviewSnapshot> {
+  const at = Date.now();
+  const rows: ListedActivity[] = [];
+  let token: string | undefined;
+  let calls = 0;
+  do {
+    if (calls > 0) await new Promise((r) => setTimeout(r, 1_000 / CALLS_PER_SECOND));
+    const page = await listPage(client, namespace, LISTED, PAGE, token);
+    calls += 1;
+    rows.push(...page.rows);
+    token = page.next;
+  } while (token);
+  return { at, rows };
+}
+
+/**
+ * One snapshot per app, read again when older than `maxAgeMs` (0: at every look), and read once
+ * however many ask at the same moment. Changes made in the app clear it at once.
+ */
+export class SharedSnapshot {
+  private current?: { at: number; value: Promise<OverviewSnapshot> };
+
+  constructor(private readonly read: () => Promise<OverviewSnapshot>) {}
+
+  get(maxAgeMs: number): Promise<OverviewSnapshot> {
+    if (this.current && Date.now() - this.current.at < maxAgeMs) return this.current.value;
+    const entry = { at: Date.now(), value: this.read() };
+    this.current = entry;
+    entry.value.catch(() => {
+      if (this.current === entry) this.current = undefined;
+    });
+    return entry.value;
+  }
+
+  clear() {
+    this.current = undefined;
+  }
+}
