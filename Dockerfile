@@ -1,6 +1,6 @@
 # Planvakt's worker and web app. Production talks to a Temporal cluster (TEMPORAL_ADDRESS), so the
 # image needs no Temporal binaries: dependencies install with --ignore-scripts.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production PLANVAKT_MODE=production
 # The worker's memory (README, Benchmarks): glibc's per-thread malloc arenas and V8's lazy heap

@@ -68,3 +68,18 @@ describe('README', () => {
     expect(declared.filter((d) => !explained.has(d))).toEqual([]);
   });
 });
+
+describe('Node.js', () => {
+  // Node 20 reached end of life on 2026-04-30; Planvakt runs on the current LTS, 24, which
+  // `npm install` brings as the `node` package where the machine's own Node is older.
+  const pkg = JSON.parse(read('package.json')) as { devDependencies: Record<string, string> };
+
+  it('the tests run on the Node the project pins, the current LTS (24)', () => {
+    expect(pkg.devDependencies.node?.split('.')[0]).toBe('24');
+    expect(process.versions.node).toBe(pkg.devDependencies.node);
+  });
+
+  it('the image runs the same major version', () => {
+    expect(read('Dockerfile')).toMatch(/^FROM node:24-/m);
+  });
+});

@@ -16,6 +16,7 @@ import { createActivities } from '../../src/worker/activities';
 import { workflowsPath } from '../../src/worker';
 import { registerApp } from '../../src/web/app';
 import type { AppContext } from '../../src/web/app/context';
+import type { AppSettings } from '../../src/web/app/settings-env';
 import { registerCheckin } from '../../src/checkin/page';
 import { FileOrganisationSource } from '../../src/organisation';
 import { DEV_CHECKIN_SECRET } from '../../src/checkin/token';
@@ -38,7 +39,10 @@ export interface WebHarness {
   stop(): Promise<void>;
 }
 
-export async function startWebHarness(opts: { checkin?: boolean } = {}): Promise<WebHarness> {
+/** `settings` is laid over the test defaults (production mode with Entra ID, say). */
+export async function startWebHarness(
+  opts: { checkin?: boolean; settings?: Partial<AppSettings> } = {},
+): Promise<WebHarness> {
   const env = await localEnv();
   const taskQueue = `web-${Math.random().toString(36).slice(2, 8)}`;
   const worker = await Worker.create({
@@ -72,6 +76,7 @@ export async function startWebHarness(opts: { checkin?: boolean } = {}): Promise
       sessionSecret: 'web-test-session-secret-0123456789abcdef',
       timeShiftMs: PLAN_START - Date.now(),
       secureCookies: false,
+      ...opts.settings,
     },
   });
   await app.ready();
