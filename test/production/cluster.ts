@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import proto from '@temporalio/proto';
 import { msToTs } from '@temporalio/common/lib/time';
 import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
 import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
 import { createServer } from 'node:net';
 
@@ -79,8 +80,8 @@ export interface ProductionCluster {
   namespace: string;
   /** The server version and PostgreSQL version, for the report. */
   describe: string;
-  /** A connection string for the PostgreSQL server (superuser), when this helper started it. */
-  postgresUrl?: string;
+  /** Planvakt's own database (src/store) on the cluster's PostgreSQL server, as in docker-compose.yml. */
+  databaseUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -322,14 +323,20 @@ export async function startCluster(): Promise<ProductionCluster> {
   if (route.kind === 'missing') throw new Error(`No Temporal cluster for test/production: ${route.reason}`);
   if (route.kind === 'existing') {
     await registerPlanvakt(route.address, route.namespace);
-    return { address: route.address, namespace: route.namespace, describe: `existing cluster`, stop: async () => {} };
+    return {
+      address: route.address,
+      namespace: route.namespace,
+      describe: `existing cluster`,
+      ...(process.env.PLANVAKT_TEST_DATABASE_URL ? { databaseUrl: process.env.PLANVAKT_TEST_DATABASE_URL } : {}),
+      stop: async () => {},
+    };
   }
   const { manifest, pgBin } = route;
   const dir = mkdtempSync(join(tmpdir(), 'planvakt-cluster-'));
-  const pg = await startPostgres(pgBin, dir);
+  const postgres = await startPostgres(pgBin, dir);
   let server: ChildProcess | undefined;
   const serverLog = join(dir, 'temporal.log');
-  const log = () => `--- temporal server log:\n${tail(serverLog)}\n--- postgres log:\n${tail(pg.log, 10)}`;
+  const log = () => `--- temporal server log:\n${tail(serverLog)}\n--- postgres log:\n${tail(postgres.log, 10)}`;
   const stop = async () => {
     if (server && server.exitCode === null) {
       const exited = new Promise((r) => server!.once('exit', r));
@@ -337,11 +344,15 @@ export async function startCluster(): Promise<ProductionCluster> {
       await Promise.race([exited, sleep(15_000)]);
       if (server.exitCode === null) server.kill('SIGKILL');
     }
-    pg.stop();
+    postgres.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    setUpSchema(manifest, pg.port);
+    setUpSchema(manifest, postgres.port);
+    const admin = new pg.Client({ connectionString: `postgres://temporal@127.0.0.1:${postgres.port}/postgres` });
+    await admin.connect();
+    await admin.query('CREATE DATABASE planvakt');
+    await admin.end();
     const ports: Ports = {
       frontend: await lowPort(),
       frontendHttp: await lowPort(),
@@ -361,7 +372,7 @@ export async function startCluster(): Promise<ProductionCluster> {
       dynamicConfig,
       `limit.maxIDLength:\n  - value: 255\nsystem.forceSearchAttributesCacheRefreshOnRead:\n  - value: true\n`,
     );
-    writeFileSync(join(configDir, 'test.yaml'), serverConfig(pg.port, ports, dynamicConfig));
+    writeFileSync(join(configDir, 'test.yaml'), serverConfig(postgres.port, ports, dynamicConfig));
     const out = openSync(serverLog, 'a');
     server = spawn(
       manifest.server,
@@ -385,8 +396,8 @@ export async function startCluster(): Promise<ProductionCluster> {
     return {
       address,
       namespace: 'planvakt',
-      describe: `Temporal server ${manifest.version} on ${pg.version}`,
-      postgresUrl: `postgres://temporal@127.0.0.1:${pg.port}/postgres`,
+      describe: `Temporal server ${manifest.version} on ${postgres.version}`,
+      databaseUrl: `postgres://temporal@127.0.0.1:${postgres.port}/planvakt`,
       stop,
     };
   } catch (err) {

@@ -8,11 +8,12 @@
  * Needs `node scripts/provision-temporal-server.mjs` and Debian's postgresql (or
  * PLANVAKT_TEST_TEMPORAL_ADDRESS); without them the file is skipped locally and fails in CI.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnPlanvakt, type Spawned } from '../helpers/cli';
 import { freePort } from '../helpers/ports';
@@ -92,6 +93,7 @@ let cluster: ProductionCluster;
 let worker: Spawned;
 let web: Spawned;
 let base: string;
+let workerData: string;
 let client: Client;
 let connection: Connection;
 const folders: string[] = [];
@@ -118,7 +120,13 @@ describe.skipIf(route.kind === 'missing')('Planvakt on a real Temporal cluster o
       PLANVAKT_PORT: String(port),
     };
     // Two processes with two data folders, as on two machines.
-    worker = spawnPlanvakt(['worker'], { ...common, PLANVAKT_DATA_DIR: folder('planvakt-prod-worker-') });
+    workerData = folder('planvakt-prod-worker-');
+    // The worker's delivery ledger in Planvakt's own database on the cluster's PostgreSQL.
+    worker = spawnPlanvakt(['worker'], {
+      ...common,
+      PLANVAKT_DATA_DIR: workerData,
+      ...(cluster.databaseUrl ? { DATABASE_URL: cluster.databaseUrl } : {}),
+    });
     web = spawnPlanvakt(['web'], { ...common, PLANVAKT_DATA_DIR: folder('planvakt-prod-web-') });
     await Promise.all([worker.waitFor(/\[planvakt\] Ready\./, 180_000), web.waitFor(/\[planvakt\] Ready\./, 180_000)]);
     base = `http://127.0.0.1:${port}`;
@@ -171,6 +179,20 @@ describe.skipIf(route.kind === 'missing')('Planvakt on a real Temporal cluster o
         .filter((i): i is string => Boolean(i));
     await expect.poll(async () => (await identities()).length, { timeout: 60_000, interval: 500 }).toBeGreaterThan(0);
     for (const identity of await identities()) expect(identity).toMatch(new RegExp(`^${worker.child.pid}@`));
+  });
+
+  it("keeps the worker's delivery ledger in PostgreSQL, not in its data folder", async () => {
+    if (!cluster.databaseUrl) return; // an existing cluster without PLANVAKT_TEST_DATABASE_URL
+    expect(worker.output()).toContain('Leveransloggen: PostgreSQL');
+    const db = new pg.Client({ connectionString: cluster.databaseUrl });
+    await db.connect();
+    try {
+      const migrations = await db.query('SELECT version FROM planvakt_migrations');
+      expect(migrations.rows).toEqual([{ version: 1 }]);
+    } finally {
+      await db.end();
+    }
+    expect(existsSync(join(workerData, 'delivery-ledger.jsonl'))).toBe(false);
   });
 
   it('a status Anna reports on the web reaches visibility: Översikt counts it', async () => {
