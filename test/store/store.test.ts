@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channels } from '../../src/delivery/channel';
@@ -17,6 +18,9 @@ import { embeddedSql } from '../../src/store/embedded';
 import { postgresSql } from '../../src/store/postgres';
 import { message } from '../delivery/fixtures';
 import { postgresBin, startPostgres } from '../production/cluster';
+import { spawnPlanvakt } from '../helpers/cli';
+
+const configDir = fileURLToPath(new URL('../../config', import.meta.url));
 
 const pgBin = postgresBin();
 if (!pgBin && process.env.CI) throw new Error('CI must run the store tests on PostgreSQL: apt-get install postgresql');
@@ -202,6 +206,43 @@ describe.skipIf(!pgBin)('PostgreSQL store, several processes starting at once', 
       } finally {
         await Promise.all(sqls.map((s) => s.close()));
       }
+    } finally {
+      server.stop();
+    }
+  }, 120_000);
+});
+
+describe.skipIf(!pgBin)('planvakt erase with the shared store', () => {
+  it("removes a person's sends from PostgreSQL and leaves others'", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'planvakt-store-erase-'));
+    folders.push(dir);
+    const server = await startPostgres(pgBin!, dir);
+    try {
+      const url = `postgres://temporal@127.0.0.1:${server.port}/postgres`;
+      const store = await openStore({ kind: 'postgresql', connectionString: url });
+      const gone = message({ eventKey: 'gone', recipient: { id: 'p-gone', name: 'G', email: 'g@kommun.se' } });
+      const kept = message({ eventKey: 'kept' });
+      await store.ledger.record(gone.key, {
+        recipientId: 'p-gone',
+        channel: 'email',
+        sentAt: '2025-12-17T07:00:00.000Z',
+      });
+      await store.ledger.record(kept.key, {
+        recipientId: 'p-anna',
+        channel: 'email',
+        sentAt: '2025-12-17T07:00:00.000Z',
+      });
+      // p-gone is not in organisation.yaml (has left): erase by id, as an administrator would.
+      const run = spawnPlanvakt(['erase', 'p-gone'], {
+        DATABASE_URL: url,
+        PLANVAKT_DATA_DIR: join(dir, 'data'),
+        PLANVAKT_CONFIG_DIR: configDir,
+      });
+      expect(await run.exited).toBe(0);
+      expect(run.output()).toMatch(/leveransloggen \(PostgreSQL och delivery-ledger\.jsonl\): +1\n/);
+      expect(await store.ledger.has(gone.key)).toBe(false);
+      expect(await store.ledger.has(kept.key)).toBe(true);
+      await store.close();
     } finally {
       server.stop();
     }
