@@ -179,7 +179,7 @@ describe.skipIf(route.kind === 'missing')('Planvakt on a real Temporal cluster o
         .filter((i): i is string => Boolean(i));
     await expect.poll(async () => (await identities()).length, { timeout: 60_000, interval: 500 }).toBeGreaterThan(0);
     for (const identity of await identities()) expect(identity).toMatch(new RegExp(`^${worker.child.pid}@`));
-  });
+  }, 180_000);
 
   it("keeps the worker's delivery ledger in PostgreSQL, not in its data folder", async () => {
     if (!cluster.databaseUrl) return; // an existing cluster without PLANVAKT_TEST_DATABASE_URL
@@ -193,7 +193,7 @@ describe.skipIf(route.kind === 'missing')('Planvakt on a real Temporal cluster o
       await db.end();
     }
     expect(existsSync(join(workerData, 'delivery-ledger.jsonl'))).toBe(false);
-  });
+  }, 180_000);
 
   it('a status Anna reports on the web reaches visibility: Översikt counts it', async () => {
     const anna = await new Browser(base).signIn('anna-avdelning');
@@ -218,5 +218,5 @@ describe.skipIf(route.kind === 'missing')('Planvakt on a real Temporal cluster o
     expect(open((await anna.get('/')).body)).toBe(openBefore - 1);
     const closed = await client.workflow.count(`${PLAN} AND ExecutionStatus = 'Completed'`);
     expect(closed.count).toBe(1);
-  });
+  }, 180_000);
 });
