@@ -7,7 +7,8 @@
  * registered over the API like the compose file's temporal-setup step.
  *
  * PLANVAKT_TEST_TEMPORAL_ADDRESS=host:port uses an existing cluster instead (its namespace from
- * PLANVAKT_TEST_TEMPORAL_NAMESPACE, default `planvakt`); nothing is started then.
+ * PLANVAKT_TEST_TEMPORAL_NAMESPACE, default a new `planvakt-test-…` per run, registered here); nothing
+ * is started then.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
@@ -60,7 +61,12 @@ export function postgresBin(): string | undefined {
 export function clusterRoute(): ClusterRoute {
   const address = process.env.PLANVAKT_TEST_TEMPORAL_ADDRESS;
   if (address)
-    return { kind: 'existing', address, namespace: process.env.PLANVAKT_TEST_TEMPORAL_NAMESPACE ?? 'planvakt' };
+    return {
+      kind: 'existing',
+      address,
+      // A namespace of its own per run: the plan's workflow ids would meet the last run's otherwise.
+      namespace: process.env.PLANVAKT_TEST_TEMPORAL_NAMESPACE ?? `planvakt-test-${Date.now().toString(36)}`,
+    };
   let manifest: Manifest;
   try {
     manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
