@@ -11,6 +11,7 @@ import { readEnv, SourceError, SourceErrors } from '../config';
 import { loadOrganisation, type Organisation } from '../organisation';
 import { erasePerson, identify } from '../personal-data';
 import { processIo, type Io } from './args';
+import { openStore, sharedStoreOptions } from '../store';
 
 const USAGE = 'Användning: planvakt erase <person-id eller e-post> [fler id eller adresser för samma person]';
 
@@ -58,10 +59,23 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   }
 
   const n = await erasePerson(env.dataDir, who);
+  // The shared store's ledger (production), besides whatever the data folder still holds.
+  const storeOptions = sharedStoreOptions(env);
+  if (storeOptions) {
+    const store = await openStore(storeOptions);
+    try {
+      for (const id of who.ids) n.ledger += await store.ledger.eraseRecipient(id);
+    } finally {
+      await store.close();
+    }
+  }
   const label = [...who.ids, ...who.addresses].join(', ') + (who.names.length ? ` (${who.names.join(', ')})` : '');
   io.out(`Raderat för ${label}:`);
   const rows: [string, number][] = [
-    ['leveransloggen (delivery-ledger.jsonl)', n.ledger],
+    [
+      storeOptions ? 'leveransloggen (PostgreSQL och delivery-ledger.jsonl)' : 'leveransloggen (delivery-ledger.jsonl)',
+      n.ledger,
+    ],
     ['olevererbara meddelanden (undeliverable.jsonl)', n.undeliverable],
     ['utkorgen (outbox.jsonl)', n.outbox],
     ['äldre versioner av organisation.yaml', n.configVersions],

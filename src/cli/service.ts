@@ -27,6 +27,7 @@ import {
 import { startPruning } from '../personal-data';
 import { FileOrganisationSource, loadOrganisation } from '../organisation';
 import { loadRules } from '../rules';
+import { openStore, sharedStoreOptions, type SqlDeliveryLedger } from '../store';
 
 /** `load`, remembered for `ms`; a failed load is not remembered. */
 function fresh<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
@@ -140,8 +141,20 @@ async function startWorkerPart(
   const { channelsEnv, outbox } = await channelsEnvironment(env, files.outbox, stops);
   const channels = channelsFromEnv(channelsEnv);
   stops.push(() => closeChannels(channels));
-  const ledger = await FileDeliveryLedger.open(files.ledger);
-  stops.push(() => ledger.close());
+  // The shared store (PostgreSQL) when the environment names one: every worker then reads and
+  // writes one ledger; otherwise the data folder's file, for one worker per folder.
+  const storeOptions = sharedStoreOptions(env);
+  let ledger: SqlDeliveryLedger | FileDeliveryLedger;
+  if (storeOptions) {
+    const store = await openStore(storeOptions);
+    stops.push(() => store.close());
+    ledger = store.ledger;
+    console.log('[planvakt] Leveransloggen: PostgreSQL (delad av alla workers)');
+  } else {
+    const file = await FileDeliveryLedger.open(files.ledger);
+    stops.push(() => file.close());
+    ledger = file;
+  }
   const clientConnection: Connection = await connectClient(env);
   stops.push(() => clientConnection.close());
   if (env.TEMPORAL_ADDRESS) {

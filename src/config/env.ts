@@ -42,6 +42,15 @@ const EnvSchema = z.object({
   PLANVAKT_BASE_URL: z.url().optional(),
   PLANVAKT_DATA_DIR: z.string().optional(),
   PLANVAKT_CONFIG_DIR: z.string().optional(),
+  /**
+   * Planvakt's own shared store (src/store): a PostgreSQL connection string. Unset, and no PGHOST
+   * either: the delivery ledger stays in the data folder (one worker per folder).
+   */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'en anslutningssträng som börjar med postgres:// eller postgresql://')
+    .optional(),
+  PGHOST: z.string().min(1).optional(),
 });
 
 export type Env = z.output<typeof EnvSchema> & { dataDir: string; configDir: string; baseUrl: string };

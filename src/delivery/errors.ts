@@ -17,7 +17,9 @@ export type DeliveryErrorCode =
   | 'serverError'
   | 'network'
   /** The server refused the message for good (policy, size, malformed). */
-  | 'rejected';
+  | 'rejected'
+  /** Another worker holds the shared ledger's claim on this send right now: try again later. */
+  | 'inFlight';
 
 export class DeliveryError extends Error {
   override name = 'DeliveryError';

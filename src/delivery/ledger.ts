@@ -37,6 +37,24 @@ export interface DeliveryLedger {
   eraseRecipient(recipientId: string): Promise<number>;
 }
 
+/** What `claim` decided: this attempt sends (holding `token`), it was sent already, or another attempt is sending it now. */
+export type DeliveryClaim =
+  { status: 'claimed'; token: string } | { status: 'sent'; record: DeliveryRecord } | { status: 'busy' };
+
+/**
+ * A ledger shared by several workers (src/store): the send is decided by one atomic write, the
+ * claim, instead of a read and a later write that two workers could both pass.
+ */
+export interface ClaimingDeliveryLedger extends DeliveryLedger {
+  claim(key: DeliveryKey, who: { recipientId: string; channel: Channel }): Promise<DeliveryClaim>;
+  /** The send failed: the key is free again for the next attempt. */
+  release(key: DeliveryKey, token: string): Promise<void>;
+}
+
+export function isClaimingLedger(ledger: DeliveryLedger): ledger is ClaimingDeliveryLedger {
+  return typeof (ledger as Partial<ClaimingDeliveryLedger>).claim === 'function';
+}
+
 export class MemoryDeliveryLedger implements DeliveryLedger {
   protected readonly records = new Map<DeliveryKey, DeliveryRecord>();
 

@@ -6,7 +6,7 @@
  */
 import type { Channels } from './channel';
 import { DeliveryError, isDeliveryError } from './errors';
-import type { DeliveryLedger, DeliveryRecord } from './ledger';
+import { isClaimingLedger, type DeliveryLedger, type DeliveryRecord } from './ledger';
 import type { Message } from './message';
 
 export type SendOutcome =
@@ -41,8 +41,36 @@ async function sendOnce(
   ledger: DeliveryLedger,
   now: () => Date,
 ): Promise<SendOutcome> {
-  const previous = await ledger.get(message.key);
-  if (previous) return { status: 'alreadySent', record: previous };
+  // A shared ledger decides by claiming the key (one atomic write); a process-local one by reading it.
+  let token: string | undefined;
+  if (isClaimingLedger(ledger)) {
+    const claim = await ledger.claim(message.key, { recipientId: message.recipient.id, channel: message.channel });
+    if (claim.status === 'sent') return { status: 'alreadySent', record: claim.record };
+    if (claim.status === 'busy')
+      throw new DeliveryError(`${message.channel}: another worker is sending this message right now`, {
+        code: 'inFlight',
+        retryable: true,
+        channel: message.channel,
+      });
+    token = claim.token;
+  } else {
+    const previous = await ledger.get(message.key);
+    if (previous) return { status: 'alreadySent', record: previous };
+  }
+  try {
+    return await deliver(message, channels, ledger, now);
+  } catch (err) {
+    if (token && isClaimingLedger(ledger)) await ledger.release(message.key, token).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function deliver(
+  message: Message,
+  channels: Channels,
+  ledger: DeliveryLedger,
+  now: () => Date,
+): Promise<SendOutcome> {
   const channel = channels[message.channel];
   if (!channel) {
     throw new DeliveryError(`${message.channel}: channel not configured`, {

@@ -30,6 +30,9 @@ export interface PruneCounts {
   configVersions: number;
 }
 
+/** The worker's open ledger: the data folder's file, or the shared store's (src/store), which prunes in SQL. */
+export type PrunableLedger = FileDeliveryLedger | { pruneSentBefore(before: Date): Promise<number> };
+
 export function retentionCutoff(now: Date, days: number): Date {
   return new Date(now.getTime() - days * DAY_MS);
 }
@@ -41,7 +44,7 @@ export function retentionCutoff(now: Date, days: number): Date {
 export async function prunePersonalData(
   dataDir: string,
   cutoff: Date,
-  live: { ledger?: FileDeliveryLedger; outbox?: DevOutbox } = {},
+  live: { ledger?: PrunableLedger; outbox?: DevOutbox } = {},
 ): Promise<PruneCounts> {
   const files = deliveryFiles(dataDir);
   // A record without a readable date is kept: the prune never guesses.
@@ -51,9 +54,12 @@ export async function prunePersonalData(
     return r.before - r.after;
   };
 
-  const ledger = live.ledger
-    ? await live.ledger.removeWhere((r) => old(r.sentAt))
-    : await drop<DeliveryRecord>(files.ledger, (r) => r.sentAt);
+  const ledger =
+    live.ledger && 'pruneSentBefore' in live.ledger
+      ? await live.ledger.pruneSentBefore(cutoff)
+      : live.ledger
+        ? await live.ledger.removeWhere((r) => old(r.sentAt))
+        : await drop<DeliveryRecord>(files.ledger, (r) => r.sentAt);
   const undeliverable = await drop<UndeliverableEntry>(files.undeliverable, (e) => e.recordedAt);
   const outbox = await drop<OutboxEntry>(files.outbox, (e) => e.receivedAt);
   if (outbox > 0) await live.outbox?.reload();
@@ -71,7 +77,7 @@ export async function prunePersonalData(
 export async function startPruning(opts: {
   dataDir: string;
   days: number;
-  ledger: FileDeliveryLedger;
+  ledger: PrunableLedger;
   outbox?: DevOutbox;
   log: (line: string) => void;
 }): Promise<() => void> {

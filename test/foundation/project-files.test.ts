@@ -47,6 +47,16 @@ describe('docker-compose.yml', () => {
     expect(compose.services['planvakt-web'].environment.PLANVAKT_HOST).toBe('0.0.0.0');
   });
 
+  it('gives every Planvakt process the one shared database, which the setup step creates', () => {
+    for (const name of ['planvakt-worker', 'planvakt-web'])
+      expect(compose.services[name].environment.DATABASE_URL).toMatch(
+        /^postgres:\/\/temporal:.+@postgresql:5432\/planvakt$/,
+      );
+    const setup = compose.services['temporal-setup'];
+    expect(setup.command.join(' ')).toContain('temporal-sql-tool --db planvakt create-database');
+    expect(setup.environment.SQL_HOST).toBe('postgresql');
+  });
+
   it('registers every search attribute the code defines', () => {
     const command: string = compose.services['temporal-setup'].command.join(' ');
     const registered = [...command.matchAll(/--name (\w+) --type (\w+)/g)].map((m) => m[1]);

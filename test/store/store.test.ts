@@ -1,0 +1,265 @@
+/**
+ * The shared store, the same tests for both implementations: PostgreSQL (Debian's server, started
+ * here on a loopback port, as production's database) and the embedded PGlite of `npm start`.
+ * "Separate workers" are separate stores (separate connection pools, as on separate machines).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Channels } from '../../src/delivery/channel';
+import { DeliveryError } from '../../src/delivery/errors';
+import { sendMessage, type SendOutcome } from '../../src/delivery/send';
+import type { Message } from '../../src/delivery/message';
+import { migrate, openStore, SqlDeliveryLedger, type Store, type StoreOptions } from '../../src/store';
+import { embeddedSql } from '../../src/store/embedded';
+import { postgresSql } from '../../src/store/postgres';
+import { message } from '../delivery/fixtures';
+import { postgresBin, startPostgres } from '../production/cluster';
+import { spawnPlanvakt } from '../helpers/cli';
+
+const configDir = fileURLToPath(new URL('../../config', import.meta.url));
+
+const pgBin = postgresBin();
+if (!pgBin && process.env.CI) throw new Error('CI must run the store tests on PostgreSQL: apt-get install postgresql');
+
+/** A channel that counts what it was asked to send, after a pause that lets others race. */
+function countingChannels(counts: Map<string, number>, fail = false): Channels {
+  return {
+    email: {
+      channel: 'email',
+      async send(m: Message) {
+        await new Promise((r) => setTimeout(r, 20));
+        if (fail)
+          throw new DeliveryError('email: 421 try later', { code: 'serverError', retryable: true, channel: 'email' });
+        counts.set(m.key, (counts.get(m.key) ?? 0) + 1);
+        return { providerMessageId: `<${m.key}@test>` };
+      },
+    },
+  };
+}
+
+interface Engine {
+  name: string;
+  /** Options for a store; each call is another "process" on the same data. */
+  options(): StoreOptions;
+  setUp(): Promise<void>;
+  tearDown(): Promise<void>;
+  /** Whether several stores can be open on the same data at once (separate processes). */
+  shared: boolean;
+}
+
+const folders: string[] = [];
+let pgStop: (() => void) | undefined;
+let pgUrl = '';
+
+const engines: Engine[] = [
+  {
+    name: 'embedded (PGlite)',
+    shared: false,
+    options: () => ({ kind: 'embedded' }),
+    setUp: async () => {},
+    tearDown: async () => {},
+  },
+];
+if (pgBin)
+  engines.push({
+    name: 'PostgreSQL',
+    shared: true,
+    options: () => ({ kind: 'postgresql', connectionString: pgUrl }),
+    async setUp() {
+      const dir = mkdtempSync(join(tmpdir(), 'planvakt-store-pg-'));
+      folders.push(dir);
+      const server = await startPostgres(pgBin, dir);
+      pgStop = server.stop;
+      const admin = new pg.Client({ connectionString: `postgres://temporal@127.0.0.1:${server.port}/postgres` });
+      await admin.connect();
+      await admin.query('CREATE DATABASE planvakt');
+      await admin.end();
+      pgUrl = `postgres://temporal@127.0.0.1:${server.port}/planvakt`;
+    },
+    async tearDown() {
+      pgStop?.();
+    },
+  });
+
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+describe.each(engines)('store on $name', (engine) => {
+  let store: Store;
+  beforeAll(async () => {
+    await engine.setUp();
+    store = await openStore(engine.options());
+  }, 120_000);
+  afterAll(async () => {
+    await store?.close();
+    await engine.tearDown();
+  });
+
+  it('brings its schema up once: opening again applies no migration', async () => {
+    const applied = await store.sql.query<{ version: number }>('SELECT version FROM planvakt_migrations');
+    expect(applied.rows.map((r) => r.version)).toEqual([1]);
+    expect(await migrate(store.sql)).toEqual([]);
+  });
+
+  it('claims a key for one attempt only; a sent key reads back as sent', async () => {
+    const msg = message({ eventKey: 'claim-once' });
+    const who = { recipientId: msg.recipient.id, channel: msg.channel };
+    const first = await store.ledger.claim(msg.key, who);
+    expect(first.status).toBe('claimed');
+    expect(await store.ledger.claim(msg.key, who)).toEqual({ status: 'busy' });
+    expect(await store.ledger.has(msg.key)).toBe(false);
+    await store.ledger.record(msg.key, { ...who, sentAt: '2025-12-17T07:00:00.000Z', providerMessageId: '<x@test>' });
+    expect(await store.ledger.claim(msg.key, who)).toEqual({
+      status: 'sent',
+      record: {
+        key: msg.key,
+        recipientId: 'p-anna',
+        channel: 'email',
+        sentAt: '2025-12-17T07:00:00.000Z',
+        providerMessageId: '<x@test>',
+      },
+    });
+  });
+
+  it('sends a message once when many attempts race for it', async () => {
+    const counts = new Map<string, number>();
+    const msg = message({ eventKey: 'race' });
+    // On PostgreSQL each attempt has its own store (its own pool): separate workers. Embedded,
+    // separate ledger objects on the one database, so this process's in-flight sharing is bypassed.
+    const stores = engine.shared ? await Promise.all(Array.from({ length: 6 }, () => openStore(engine.options()))) : [];
+    const ledgers = engine.shared
+      ? stores.map((s) => s.ledger)
+      : Array.from({ length: 6 }, () => new SqlDeliveryLedger(store.sql));
+    try {
+      const outcomes = await Promise.allSettled(ledgers.map((l) => sendMessage(msg, countingChannels(counts), l)));
+      expect(counts.get(msg.key)).toBe(1);
+      const sent = outcomes.filter((o) => o.status === 'fulfilled' && (o.value as SendOutcome).status === 'sent');
+      expect(sent).toHaveLength(1);
+      // The others either saw it sent or were told to retry later; none sent.
+      for (const o of outcomes) {
+        if (o.status === 'rejected') expect((o.reason as DeliveryError).code).toBe('inFlight');
+      }
+      expect(await store.ledger.has(msg.key)).toBe(true);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('frees the key when the send fails, so the retry sends it', async () => {
+    const counts = new Map<string, number>();
+    const msg = message({ eventKey: 'fails-first' });
+    await expect(sendMessage(msg, countingChannels(counts, true), store.ledger)).rejects.toMatchObject({
+      code: 'serverError',
+    });
+    expect(await store.ledger.has(msg.key)).toBe(false);
+    const retry = await sendMessage(msg, countingChannels(counts), store.ledger);
+    expect(retry.status).toBe('sent');
+    expect(counts.get(msg.key)).toBe(1);
+  });
+
+  it("takes over a dead attempt's claim only after its lease", async () => {
+    const msg = message({ eventKey: 'dead-attempt' });
+    const who = { recipientId: msg.recipient.id, channel: msg.channel };
+    const sql = store.sql;
+    const at = (iso: string) => new SqlDeliveryLedger(sql, () => new Date(iso), 10 * 60_000);
+    expect((await at('2025-12-17T07:00:00Z').claim(msg.key, who)).status).toBe('claimed');
+    // The worker died here. Nine minutes later its claim still holds; eleven minutes later it is taken over.
+    expect((await at('2025-12-17T07:09:00Z').claim(msg.key, who)).status).toBe('busy');
+    expect((await at('2025-12-17T07:11:00Z').claim(msg.key, who)).status).toBe('claimed');
+  });
+
+  it('erases a person and prunes old sends', async () => {
+    const a = message({ eventKey: 'erase-a', recipient: { id: 'p-erase', name: 'E', email: 'e@kommun.se' } });
+    const b = message({ eventKey: 'prune-b' });
+    const c = message({ eventKey: 'keep-c' });
+    await store.ledger.record(a.key, { recipientId: 'p-erase', channel: 'email', sentAt: '2025-12-17T07:00:00.000Z' });
+    await store.ledger.record(b.key, { recipientId: 'p-anna', channel: 'email', sentAt: '2024-01-02T07:00:00.000Z' });
+    await store.ledger.record(c.key, { recipientId: 'p-anna', channel: 'email', sentAt: '2025-12-17T07:00:00.000Z' });
+    expect(await store.ledger.eraseRecipient('p-erase')).toBe(1);
+    expect(await store.ledger.has(a.key)).toBe(false);
+    expect(await store.ledger.pruneSentBefore(new Date('2025-01-01T00:00:00Z'))).toBeGreaterThanOrEqual(1);
+    expect(await store.ledger.has(b.key)).toBe(false);
+    expect(await store.ledger.has(c.key)).toBe(true);
+  });
+});
+
+describe.skipIf(!pgBin)('PostgreSQL store, several processes starting at once', () => {
+  it('applies the migrations once when three processes open the store together', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'planvakt-store-pg-'));
+    folders.push(dir);
+    const server = await startPostgres(pgBin!, dir);
+    try {
+      const url = `postgres://temporal@127.0.0.1:${server.port}/postgres`;
+      const sqls = [
+        postgresSql({ connectionString: url }),
+        postgresSql({ connectionString: url }),
+        postgresSql({ connectionString: url }),
+      ];
+      try {
+        const applied = await Promise.all(sqls.map((s) => migrate(s)));
+        expect(applied.flat()).toEqual([1]);
+      } finally {
+        await Promise.all(sqls.map((s) => s.close()));
+      }
+    } finally {
+      server.stop();
+    }
+  }, 120_000);
+});
+
+describe.skipIf(!pgBin)('planvakt erase with the shared store', () => {
+  it("removes a person's sends from PostgreSQL and leaves others'", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'planvakt-store-erase-'));
+    folders.push(dir);
+    const server = await startPostgres(pgBin!, dir);
+    try {
+      const url = `postgres://temporal@127.0.0.1:${server.port}/postgres`;
+      const store = await openStore({ kind: 'postgresql', connectionString: url });
+      const gone = message({ eventKey: 'gone', recipient: { id: 'p-gone', name: 'G', email: 'g@kommun.se' } });
+      const kept = message({ eventKey: 'kept' });
+      await store.ledger.record(gone.key, {
+        recipientId: 'p-gone',
+        channel: 'email',
+        sentAt: '2025-12-17T07:00:00.000Z',
+      });
+      await store.ledger.record(kept.key, {
+        recipientId: 'p-anna',
+        channel: 'email',
+        sentAt: '2025-12-17T07:00:00.000Z',
+      });
+      // p-gone is not in organisation.yaml (has left): erase by id, as an administrator would.
+      const run = spawnPlanvakt(['erase', 'p-gone'], {
+        DATABASE_URL: url,
+        PLANVAKT_DATA_DIR: join(dir, 'data'),
+        PLANVAKT_CONFIG_DIR: configDir,
+      });
+      expect(await run.exited).toBe(0);
+      expect(run.output()).toMatch(/leveransloggen \(PostgreSQL och delivery-ledger\.jsonl\): +1\n/);
+      expect(await store.ledger.has(gone.key)).toBe(false);
+      expect(await store.ledger.has(kept.key)).toBe(true);
+      await store.close();
+    } finally {
+      server.stop();
+    }
+  }, 120_000);
+});
+
+describe('embedded store on disk', () => {
+  it('keeps what it recorded across a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'planvakt-store-embedded-'));
+    folders.push(dir);
+    const msg = message({ eventKey: 'restart' });
+    const first = await openStore({ kind: 'embedded', dataDir: join(dir, 'store') });
+    await first.ledger.record(msg.key, { recipientId: 'p-anna', channel: 'email', sentAt: '2025-12-17T07:00:00.000Z' });
+    await first.close();
+    const again = await embeddedSql(join(dir, 'store'));
+    const ledger = new SqlDeliveryLedger(again);
+    expect(await ledger.has(msg.key)).toBe(true);
+    await again.close();
+  }, 120_000);
+});
