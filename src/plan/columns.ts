@@ -29,7 +29,10 @@ export const COLUMN_ROLE_IDS = Object.keys(COLUMN_ROLES) as ColumnRole[];
  * a follow-up column before "Hur …" could be read as the activity; "Måldatum" before "Mål".
  */
 const SYNONYMS: [ColumnRole, RegExp][] = [
-  ['ansvarig', /^(?:ansvarig\w*|ansvar|huvudansvarig\w*|vem|vem ansvarar|vem gor det|agare|utfors av)\b/],
+  [
+    'ansvarig',
+    /^(?:ansvarig\w*|ansvar|huvudansvarig\w*|vem|vem ansvarar|vem gor det|agare|utfors av|ledande organisation)\b/,
+  ],
   [
     'uppfoljning',
     /^(?:uppfolj\w*|folj\w* upp|hur (?:\w+ ){0,3}folj\w* (?:\w+ )?upp|kommentar\w*|status|avstamning|redovisning|rapportering|utvardering)\b/,
@@ -46,7 +49,7 @@ const SYNONYMS: [ColumnRole, RegExp][] = [
   ],
   [
     'mal',
-    /^(?:mal|malet|malsattning|mal och syfte|delmal|effektmal|verksamhetsmal|nammdmal|namndmal|enhetsmal|vad ska vi uppna|vad vill vi uppna|onskat lage)\b/,
+    /^(?:mal|malet|malsattning|mal och syfte|delmal|effektmal|verksamhetsmal|nammdmal|namndmal|enhetsmal|specifikt mal|vad ska vi uppna|vad vill vi uppna|onskat lage)\b/,
   ],
   [
     'aktivitet',
@@ -54,7 +57,7 @@ const SYNONYMS: [ColumnRole, RegExp][] = [
   ],
   [
     'ovrigt',
-    /^(?:nr|resurs\w*|kostnad\w*|budget|finansiering|forvantat resultat|resultat|effekt|indikator\w*|matt|nyckeltal|prioritet\w*|samverkan|berorda|delaktiga|malgrupp)\b/,
+    /^(?:nr|resurs\w*|kostnad\w*|budget|finansiering|forvantat resultat|avsett resultat|resultat|viktiga partners|partners|effekt|indikator\w*|matt|nyckeltal|prioritet\w*|samverkan|berorda|delaktiga|malgrupp)\b/,
   ],
 ];
 
