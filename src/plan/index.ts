@@ -30,3 +30,12 @@ export {
   type ColumnRole,
 } from './columns';
 export { UnknownColumnsError, type UnknownTable } from './handlingsplan';
+export {
+  columnMappingFileSchema,
+  columnMappingsText,
+  FileColumnMappingStore,
+  parseColumnMappings,
+  readColumnMappings,
+  roleFromWord,
+  type ColumnMappingStore,
+} from './column-mappings';
