@@ -18,7 +18,7 @@ import JSZip from 'jszip';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = process.argv[2] ?? join(HERE, '..', 'test', 'plan', 'layouts', 'fixtures');
 
-/** A fixed time, so the files are the same bytes at every run. */
+/** A fixed time for the files' dates (exceljs still stamps its zip entries with the time of writing). */
 const FIXED = new Date('2026-01-01T00:00:00Z');
 
 function esc(s: string): string {
@@ -208,22 +208,33 @@ async function forskola(): Promise<void> {
  * A plan whose headings name no column the importer knows ("Vad", not "Åtgärd"): HR says once
  * which column is what in Importera, and the next plan of the same shape needs no mapping.
  */
-async function okandaRubriker(): Promise<void> {
+async function okandaRubriker(
+  file: string,
+  headings: string[],
+  more: (string | number | Date)[][] = [],
+): Promise<void> {
   const wb = new ExcelJS.Workbook();
   wb.created = wb.modified = FIXED;
   const sheet = wb.addWorksheet('Plan');
   sheet.addRow(['Handlingsplan 2024 för avdelning Individ och familj']);
   sheet.addRow([]);
-  sheet.addRow(['Nr', 'Vad', 'Vem', 'Färdigt', 'Avstämning']);
+  sheet.addRow(headings);
   sheet.addRow([1, 'Gemensam introduktion för nya socialsekreterare', 'Enhetschef', utc(2024, 3, 31), 'APT']);
   sheet.addRow([2, 'Handledning i grupp för alla handläggare', 'Avdelningschef', 'Löpande', 'Tertial']);
   sheet.addRow([3, 'Mentorer för handläggare under första året', 'Enhetschefer', 2024, 'Medarbetarsamtal']);
+  for (const r of more) sheet.addRow(r);
   wrap(sheet);
-  writeFileSync(join(OUT, 'okanda-rubriker-2024.xlsx'), Buffer.from(await wb.xlsx.writeBuffer()));
+  writeFileSync(join(OUT, file), Buffer.from(await wb.xlsx.writeBuffer()));
 }
 
 mkdirSync(OUT, { recursive: true });
 await aldreomsorg();
 await forskola();
-await okandaRubriker();
+await okandaRubriker('okanda-rubriker-2024.xlsx', ['Nr', 'Vad', 'Vem', 'Färdigt', 'Avstämning']);
+// The same plan revised (one activity more), its headings typed again in other case: the same shape.
+await okandaRubriker(
+  'okanda-rubriker-2024-reviderad.xlsx',
+  ['NR', 'Vad', 'VEM', 'Färdigt', 'Avstämning'],
+  [[4, 'Nätverk för socialsekreterare i närliggande stadsdelar', 'Avdelningschef', utc(2024, 10, 31), 'Tertial']],
+);
 process.stdout.write(`Skrev planerna i andra layouter till ${OUT}\n`);

@@ -21,6 +21,8 @@ export const ROUTES = {
   calendar: '/kalender',
   calendarFeed: '/kalender/feed/:person/:token/*',
   signIn: '/logga-in',
+  /** Importera: HR says which column is what in a plan whose headings the importer does not know (HR only). */
+  importColumns: '/importera/kolumner',
 } as const;
 
 /** The id of the acknowledge form on the activity page. */
