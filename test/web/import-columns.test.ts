@@ -4,14 +4,15 @@
  * confirms, and the activities appear on the Översikt; a revised plan of the same shape needs no
  * mapping. What is asserted is what HR sees on the pages.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';
+import { ROUTES } from '../../src/domain';
+import { Session, startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';
 import { CHROMIUM_ARGS, chromiumPath } from '../helpers/chromium';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../plan/layouts/fixtures/${name}`, import.meta.url));
@@ -66,6 +67,14 @@ afterAll(async () => {
 const cellTexts = (selector: string) => page.locator(selector).allTextContents();
 
 describe('Importera with unknown headings', () => {
+  it('only HR may map columns: an avdelningschef is refused and nothing is saved', async () => {
+    const anna = await new Session(h.app).signIn('anna-avdelning');
+    const res = await anna.post(ROUTES.importColumns, { pending: 'x', 't0-c0': 'aktivitet' });
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain('Sidan är för HR.');
+    expect(existsSync(join(h.ctx.settings.dataDir, 'kolumner.json'))).toBe(false);
+  });
+
   it('HR maps the columns once, confirms, sees the activities; a revised plan of the same shape needs no mapping', async () => {
     await page.goto(`${base}/logga-in`);
     await page.getByRole('button', { name: 'Logga in som Hanna HR-chef' }).click();
