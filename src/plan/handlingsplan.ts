@@ -120,14 +120,18 @@ export function hasMappedTable(doc: PlanDocument, mappings?: readonly ColumnMapp
   );
 }
 
-/** Tables that look like activity tables (a header of three or more cells, and rows) whose columns are unknown. */
+/** A table that may hold activities: a header of three or more named columns, and rows under it. */
+function looksLikeActivityTable(table: DocTable): boolean {
+  return (table.header?.cells.filter((c) => c !== '').length ?? 0) >= 3 && table.rows.length > 0;
+}
+
+/** Tables that look like activity tables whose columns are unknown, one per table shape. */
 export function unknownTables(doc: PlanDocument, mappings?: readonly ColumnMapping[]): UnknownTable[] {
   const seen = new Set<string>();
   const out: UnknownTable[] = [];
   for (const b of doc.blocks) {
-    if (b.kind !== 'table' || !b.header || columnsOf(b, mappings)) continue;
+    if (b.kind !== 'table' || !b.header || !looksLikeActivityTable(b) || columnsOf(b, mappings)) continue;
     const headings = b.header.cells;
-    if (headings.filter((c) => c !== '').length < 3 || b.rows.length === 0) continue;
     const signature = headerSignature(headings);
     // One table per goal repeats the same headings: HR maps the shape once.
     if (seen.has(signature)) continue;
@@ -174,7 +178,8 @@ export function readHandlingsplan(doc: PlanDocument, warnings: Warnings, mapping
     }
     const read = columnsOf(block, mappings);
     if (read) reader.table(read);
-    else if (block.rows.length > 0 || block.header) {
+    else if (looksLikeActivityTable(block)) {
+      // Small tables (document facts, a table of contents) are no plan; a wide one with rows may be.
       warnings.add(
         block.at,
         undefined,

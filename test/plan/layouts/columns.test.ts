@@ -5,7 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { headerSignature, roleOfHeading } from '../../../src/plan/columns';
-import { parsePlan, placedActivities, UnknownColumnsError, type ColumnMapping } from '../../../src/plan';
+import {
+  parseDocument,
+  parsePlan,
+  placedActivities,
+  UnknownColumnsError,
+  type ColumnMapping,
+  type PlanDocument,
+} from '../../../src/plan';
 
 describe('column headings', () => {
   it.each([
@@ -265,5 +272,76 @@ describe('tables nobody can tell', () => {
   it('a mapping for another shape changes nothing', () => {
     const other: ColumnMapping = { headings: ['Steg', 'Vad', 'Vem'], roles: ['ovrigt', 'aktivitet', 'ansvarig'] };
     expect(() => parsePlan('okand.md', unknown, { columns: [other] })).toThrow(UnknownColumnsError);
+  });
+});
+
+describe('tables beside the activity tables', () => {
+  const withOther = (other: string[]) =>
+    [
+      'Handlingsplan avdelning Förskola',
+      '',
+      ...other,
+      '',
+      '| Åtgärd | Ansvar | Klart senast |',
+      '|---|---|---|',
+      '| Ny rutin för introduktion | Rektor | 2023-05-31 |',
+    ].join('\n');
+
+  it('a small table of document facts is no plan and is passed over without a warning', () => {
+    const { plan, warnings } = parsePlan(
+      'f.md',
+      withOther(['| Fastställd av | Nämnden |', '|---|---|', '| Datum | 2023-01-20 |']),
+    );
+    expect(placedActivities(plan).map((p) => p.activity.text)).toEqual(['Ny rutin för introduktion']);
+    expect(warnings).toEqual([]);
+  });
+
+  it('a wide table with rows whose headings name no activity is skipped with a warning naming it', () => {
+    const { warnings } = parsePlan(
+      'f.md',
+      withOther(['| Indikator | Utfall 2022 | Målvärde |', '|---|---|---|', '| Sjukfrånvaro | 7 % | 6 % |']),
+    );
+    expect(warnings.map((w) => [w.location.file, w.location.line, w.detailSv])).toEqual([
+      [
+        'f.md',
+        3,
+        'tabellens rubriker (Indikator | Utfall 2022 | Målvärde) anger ingen aktivitetskolumn; raderna hoppas över',
+      ],
+    ]);
+  });
+});
+
+describe('a row a page break split', () => {
+  it('goes on with the activity above when it has no Måldatum and no Ansvarig', () => {
+    const doc: PlanDocument = {
+      file: 'plan.pdf',
+      format: 'pdf',
+      blocks: [
+        { kind: 'paragraph', at: { line: 1, label: 'sida 1' }, text: 'Handlingsplan avdelning Förskola' },
+        {
+          kind: 'table',
+          at: { line: 2, label: 'sida 1, tabell 1' },
+          header: { at: { line: 2, label: 'sida 1, tabell 1, rad 1' }, cells: ['Åtgärd', 'Ansvar', 'Klart senast'] },
+          rows: [
+            {
+              at: { line: 3, label: 'sida 1, tabell 1, rad 2' },
+              cells: ['Introduktion för alla', 'Rektor', '2023-05-31'],
+            },
+            {
+              at: { line: 4, label: 'sida 2, tabell 1, rad 1' },
+              cells: ['nyanställda barnskötare', '', ''],
+              afterPageBreak: true,
+            },
+            { at: { line: 5, label: 'sida 2, tabell 1, rad 2' }, cells: ['Språkombud', 'Rektor', '2023'] },
+          ],
+        },
+      ],
+    };
+    const { plan, warnings } = parseDocument(doc);
+    expect(warnings).toEqual([]);
+    expect(placedActivities(plan).map((p) => p.activity.text)).toEqual([
+      'Introduktion för alla nyanställda barnskötare',
+      'Språkombud',
+    ]);
   });
 });
