@@ -4,7 +4,7 @@
  * confirms, and the activities appear on the Översikt; a revised plan of the same shape needs no
  * mapping. What is asserted is what HR sees on the pages.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,10 @@ import { CHROMIUM_ARGS, chromiumPath } from '../helpers/chromium';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../plan/layouts/fixtures/${name}`, import.meta.url));
 const PLAN = `PlanvaktPlan = 'kompetensforsorjningsplan-handlingsplan-2024-for-avdelning-individ-och-familj' AND ExecutionStatus = 'Running'`;
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+// Photographed like the other browser tests: into .data/screenshots, docs/screenshots when asked.
+const shots = join(root, process.env.PLANVAKT_UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.data/screenshots');
 
 let h: WebHarness;
 let base: string;
@@ -93,7 +97,10 @@ describe('Importera with unknown headings', () => {
       'APT',
     ]);
     expect(await page.getByText('Importen känner inte igen rubrikerna i tabellen nedan.').count()).toBe(1);
+    expect(await page.locator('fieldset legend').textContent()).toBe('Blad Plan');
     await axe('importera-kolumner');
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: join(shots, 'importera-kolumner.png'), fullPage: true });
 
     // Without an activity column the page says what is missing and keeps the choices open.
     await page.getByLabel('Kolumn 2: Vad').selectOption({ label: 'Används inte' });

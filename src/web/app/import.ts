@@ -32,7 +32,7 @@ import {
 } from '../../plan';
 import { z } from 'zod';
 import type { SourceError } from '../../config';
-import { html, ROLES, ROUTES, type SafeHtml } from '../../domain';
+import { capitalise, html, ROLES, ROUTES, type SafeHtml } from '../../domain';
 import type { AppContext } from './context';
 import { pageFor } from './layout';
 import { invalidateCounts } from './dashboard';
@@ -98,7 +98,7 @@ ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
 <form method="post" action="${ROUTES.importColumns}">
 <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="pending" value="${pendingId}">
 ${tables.map(
-  (t, i) => html`<fieldset><legend>${t.at.label ?? `Tabellen på rad ${t.at.line}`}</legend>
+  (t, i) => html`<fieldset><legend>${t.at.label ? capitalise(t.at.label) : `Tabellen på rad ${t.at.line}`}</legend>
 ${t.headings.map((heading, j) => {
   const chosen = t.guess[j] ?? 'ovrigt';
   return html`<div class="field"><label for="${fieldName(i, j)}">Kolumn ${j + 1}: ${heading || '(utan rubrik)'}</label>
