@@ -40,7 +40,7 @@ const SYNONYMS: [ColumnRole, RegExp][] = [
   ['startdatum', /^(?:startdatum|start|paborjas|borjar|fr o m)\b/],
   [
     'maldatum',
-    /^(?:maldatum|slutdatum|klart senast|klart|klar senast|klar|fardigt|fardig|tidplan|tidsplan|tidsram|tidpunkt|tid|nar|datum|deadline|senast|genomfors senast|genomforande\w*|period|ar)\b/,
+    /^(?:maldatum|slutdatum|klart senast|klart|klar senast|klar|fardigt|fardig|tidplan|tidsplan|tidsram|tidpunkt|tid|nar|datum|deadline|senast|genomfors senast|genomforande\w*|period|ar$)\b/,
   ],
   ['avdelning', /^(?:avdelning|avdelningar|verksamhetsomrade|forvaltning)$/],
   [
@@ -53,7 +53,7 @@ const SYNONYMS: [ColumnRole, RegExp][] = [
   ],
   [
     'aktivitet',
-    /^(?:aktivitet\w*|atgard\w*|insats\w*|vad ska goras|vad gor vi|hur gor vi|hur|handling|planerade atgarder|beskrivning)\b/,
+    /^(?:aktivitet\w*|atgard\w*|insats\w*|vad ska goras|vad gor vi|hur gor vi|hur$|handling|planerade atgarder|beskrivning)\b/,
   ],
   [
     'ovrigt',

@@ -22,6 +22,8 @@ describe('column headings', () => {
     ['Insatser', 'aktivitet'],
     ['Aktivitet', 'aktivitet'],
     ['Vad ska göras?', 'aktivitet'],
+    ['Hur?', 'aktivitet'],
+    ['År', 'maldatum'],
     ['Ansvarig', 'ansvarig'],
     ['Ansvar', 'ansvarig'],
     ['Vem?', 'ansvarig'],
@@ -48,7 +50,7 @@ describe('column headings', () => {
     expect(roleOfHeading(heading)).toBe(role);
   });
 
-  it.each(['Vad', 'Färg', 'Kolumn 3', ''])('"%s" names no column', (heading) => {
+  it.each(['Vad', 'Färg', 'Kolumn 3', '', 'Hur mäts det?', 'Årets utfall'])('"%s" names no column', (heading) => {
     expect(roleOfHeading(heading)).toBeUndefined();
   });
 
