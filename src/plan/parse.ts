@@ -25,11 +25,17 @@ import {
   readHandlingsplan,
   UnknownColumnsError,
   unknownTables,
+  type UnknownTable,
 } from './handlingsplan';
 
 export interface ParseResult {
   plan: Plan;
   warnings: PlanError[];
+  /**
+   * Tables of a plan in another layout that were skipped because no one can tell their columns
+   * (each also a warning): Importera offers to map them.
+   */
+  unmapped?: UnknownTable[];
 }
 
 /** What HR has said about table shapes the headings do not explain (`--kolumner`, Importera). */
@@ -58,11 +64,14 @@ export function parseDocument(doc: PlanDocument, options: ReadOptions = {}): Par
   const warnings = new Warnings(file);
   const mappings = options.columns;
   let plan: Plan;
+  let unmapped: UnknownTable[] = [];
   const mapped = hasMappedTable(doc, mappings);
   if (!mapped && looksLikeVerksamhetsplan(doc)) plan = readVerksamhetsplan(doc, warnings);
   else if (!mapped && hasSeedKompetensHeader(doc)) plan = readKompetensplan(doc, warnings);
-  else if (hasKnownColumns(doc, mappings)) plan = readHandlingsplan(doc, warnings, mappings);
-  else if (unknownTables(doc, mappings).length > 0) throw new UnknownColumnsError(file, unknownTables(doc, mappings));
+  else if (hasKnownColumns(doc, mappings)) {
+    plan = readHandlingsplan(doc, warnings, mappings);
+    unmapped = unknownTables(doc, mappings);
+  } else if (unknownTables(doc, mappings).length > 0) throw new UnknownColumnsError(file, unknownTables(doc, mappings));
   else if (looksLikeKompetensplan(doc)) plan = readKompetensplan(doc, warnings);
   else {
     throw new PlanError(
@@ -72,7 +81,7 @@ export function parseDocument(doc: PlanDocument, options: ReadOptions = {}): Par
     );
   }
   for (const n of doc.notes ?? []) warnings.add(n.at, n.field, n.detail, n.detailSv);
-  return { plan, warnings: warnings.list };
+  return unmapped.length > 0 ? { plan, warnings: warnings.list, unmapped } : { plan, warnings: warnings.list };
 }
 
 /** What a file is, by its first bytes (and for a zip, its content types), never by its name alone. */

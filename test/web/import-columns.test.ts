@@ -158,3 +158,45 @@ describe('Importera with unknown headings', () => {
     await waitForCount(h.env, PLAN, 4);
   });
 });
+
+describe('Importera with one table the importer cannot tell beside those it can', () => {
+  it('imports the rest, says which table was skipped, and reads it once HR has mapped it', async () => {
+    const plan = [
+      'Handlingsplan avdelning Stadsutveckling 2025',
+      '',
+      '| Åtgärd | Ansvar | Klart senast |',
+      '|---|---|---|',
+      '| Digital ansökan om bygglov | Enhetschef | 2025-06-30 |',
+      '',
+      '| Löpnummer | Uppdrag | Vem | Levereras |',
+      '|---|---|---|---|',
+      '| 7 | Kartlägg handläggningstider | Avdelningschef | 2025-03-31 |',
+    ].join('\n');
+    const hr = await new Session(h.app).signIn('hanna-hrchef');
+    const form = await hr.get('/importera');
+    const res = await hr.upload(
+      '/importera',
+      { _csrf: Session.csrf(form.body) },
+      { field: 'plan', name: 'stadsutveckling.md', content: plan },
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('1 aktiviteter i 1 avdelningar');
+    expect(res.body).toContain('Resten av planen lästes, men importen känner inte igen rubrikerna i tabellen nedan');
+    const pending = /name="pending" value="([^"]+)"/.exec(res.body)?.[1] ?? '';
+    const signature = /name="t0-rubriker" value="([^"]+)"/.exec(res.body)?.[1] ?? '';
+    const mapped = await hr.post('/importera/kolumner', {
+      _csrf: Session.csrf(res.body),
+      pending,
+      't0-rubriker': signature.replace(/&amp;/g, '&'),
+      't0-c0': 'ovrigt',
+      't0-c1': 'aktivitet',
+      't0-c2': 'ansvarig',
+      't0-c3': 'maldatum',
+    });
+    expect(mapped.statusCode).toBe(200);
+    expect(mapped.body).toContain('Kolumnerna är sparade');
+    expect(mapped.body).toContain('2 aktiviteter i 1 avdelningar');
+    expect(mapped.body).toContain('Kartlägg handläggningstider');
+    expect(mapped.body).not.toContain('Vilken kolumn är vad?');
+  });
+});

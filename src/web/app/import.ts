@@ -91,14 +91,24 @@ const fieldName = (table: number, column: number) => `t${table}-c${column}`;
  * Which column is what, for each table the importer could not tell: the table's first rows as
  * the planner wrote them, and one choice per column (the headings' own words preselected).
  */
-function mappingHtml(csrf: string, pendingId: string, tables: readonly UnknownTable[], error?: string): SafeHtml {
+function mappingHtml(
+  csrf: string,
+  pendingId: string,
+  tables: readonly UnknownTable[],
+  opts: { error?: string; skipped?: boolean } = {},
+): SafeHtml {
+  const which = tables.length === 1 ? 'tabellen' : `${tables.length} tabeller`;
+  const intro = opts.skipped
+    ? `Resten av planen lästes, men importen känner inte igen rubrikerna i ${which} nedan, så deras rader hoppades över.`
+    : `Importen känner inte igen rubrikerna i ${which} nedan.`;
   return html`<h2>Vilken kolumn är vad?</h2>
-<p id="kolumner-intro">Importen känner inte igen rubrikerna i ${tables.length === 1 ? 'tabellen' : `${tables.length} tabeller`} nedan. Ange en gång vilken kolumn som är aktiviteten, måldatum, ansvarig och uppföljning. Valet sparas och används automatiskt nästa gång en plan med samma rubriker importeras.</p>
-${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+<p id="kolumner-intro">${intro} Ange en gång vilken kolumn som är aktiviteten, måldatum, ansvarig och uppföljning. Valet sparas och används automatiskt nästa gång en plan med samma rubriker importeras.</p>
+${opts.error ? html`<p class="error" role="alert">${opts.error}</p>` : ''}
 <form method="post" action="${ROUTES.importColumns}">
 <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="pending" value="${pendingId}">
 ${tables.map(
   (t, i) => html`<fieldset><legend>${t.at.label ? capitalise(t.at.label) : `Tabellen på rad ${t.at.line}`}</legend>
+<input type="hidden" name="${`t${i}-rubriker`}" value="${t.signature}">
 ${t.headings.map((heading, j) => {
   const chosen = t.guess[j] ?? 'ovrigt';
   return html`<div class="field"><label for="${fieldName(i, j)}">Kolumn ${j + 1}: ${heading || '(utan rubrik)'}</label>
@@ -115,6 +125,9 @@ function chosenRoles(body: unknown, tables: readonly UnknownTable[]): { roles: C
   const role = z.enum(COLUMN_ROLE_IDS as [ColumnRole, ...ColumnRole[]]);
   const roles: ColumnRole[][] = [];
   for (const [i, t] of tables.entries()) {
+    // The form names the table shapes it was made for; a plan read differently since needs a new choice.
+    if (fieldValue(body, `t${i}-rubriker`) !== t.signature)
+      return { error: 'Tabellerna har ändrats sedan sidan visades. Välj kolumnerna igen.' };
     const chosen: ColumnRole[] = [];
     for (const j of t.headings.keys()) {
       const parsed = role.safeParse(fieldValue(body, fieldName(i, j)));
@@ -149,7 +162,8 @@ export function registerImport(app: FastifyInstance, ctx: AppContext) {
 <form method="post" action="/importera/bekrafta">
 <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="pending" value="${pendingId}">
 ${passedHtml(passedSummary(changes, today()))}
-<button type="submit">Bekräfta och starta uppföljningen</button> <a href="/importera">Avbryt</a></form>`;
+<button type="submit">Bekräfta och starta uppföljningen</button> <a href="/importera">Avbryt</a></form>
+${result.unmapped?.length ? mappingHtml(csrf, pendingId, result.unmapped, { skipped: true }) : ''}`;
   };
 
   const gone = (csrf: string) =>
@@ -186,7 +200,8 @@ ${passedHtml(passedSummary(changes, today()))}
         return page(mappingHtml(csrf, pending.put(user.person.id, upload), e.tables));
       return page(unreadable(e, csrf), 400);
     }
-    return page(await previewBody(csrf, user.person.id, upload, result));
+    const id = pending.put(user.person.id, upload);
+    return page(await previewBody(csrf, user.person.id, upload, result, id));
   });
 
   app.post<{ Body: Record<string, string> }>(ROUTES.importColumns, async (req, reply) => {
@@ -197,21 +212,25 @@ ${passedHtml(passedSummary(changes, today()))}
     const id = fieldValue(req.body, 'pending');
     const upload = pending.get(user.person.id, id);
     if (!upload) return page(gone(csrf), 410);
+    // The tables are read again from the upload, never from the form: HR chooses only the roles.
+    let tables: UnknownTable[];
+    let skipped = false;
+    try {
+      tables = (await read(upload.name, upload.bytes)).unmapped ?? [];
+      skipped = true;
+    } catch (e) {
+      if (!(e instanceof UnknownColumnsError)) return page(unreadable(e, csrf), 400);
+      tables = e.tables;
+    }
+    const chosen = chosenRoles(req.body, tables);
+    if ('error' in chosen) return page(mappingHtml(csrf, id!, tables, { error: chosen.error, skipped }), 400);
+    for (const [i, t] of tables.entries()) await columns.save({ headings: t.headings, roles: chosen.roles[i]! });
     let result;
     try {
       result = await read(upload.name, upload.bytes);
     } catch (e) {
-      if (!(e instanceof UnknownColumnsError)) return page(unreadable(e, csrf), 400);
-      // The tables are read again from the upload, never from the form: HR chooses only the roles.
-      const chosen = chosenRoles(req.body, e.tables);
-      if ('error' in chosen) return page(mappingHtml(csrf, id!, e.tables, chosen.error), 400);
-      for (const [i, t] of e.tables.entries()) await columns.save({ headings: t.headings, roles: chosen.roles[i]! });
-      try {
-        result = await read(upload.name, upload.bytes);
-      } catch (again) {
-        if (again instanceof UnknownColumnsError) return page(mappingHtml(csrf, id!, again.tables), 400);
-        return page(unreadable(again, csrf), 400);
-      }
+      if (e instanceof UnknownColumnsError) return page(mappingHtml(csrf, id!, e.tables), 400);
+      return page(unreadable(e, csrf), 400);
     }
     return page(
       html`<p role="status" id="kolumner-sparade">Kolumnerna är sparade och används nästa gång en plan med samma rubriker importeras.</p>${await previewBody(csrf, user.person.id, upload, result, id)}`,
