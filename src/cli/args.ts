@@ -7,6 +7,7 @@ import {
   readErrors,
   UnknownColumnsError,
   type ColumnMapping,
+  type UnknownTable,
 } from '../plan';
 
 export interface Io {
@@ -76,9 +77,14 @@ export async function columnMappingsFlag(
 export function mappingTemplate(e: unknown): string | undefined {
   const errors = readErrors(e);
   const unknown = errors?.find((x): x is UnknownColumnsError => x instanceof UnknownColumnsError);
-  if (!unknown) return undefined;
+  return unknown ? tablesTemplate(unknown.tables) : undefined;
+}
+
+/** The same for tables a readable plan skipped (each also a warning). */
+export function tablesTemplate(tables: readonly UnknownTable[] | undefined): string | undefined {
+  if (!tables || tables.length === 0) return undefined;
   const template = columnMappingsText(
-    unknown.tables.map((t) => ({ headings: t.headings, roles: t.guess.map((g) => g ?? 'ovrigt') })),
+    tables.map((t) => ({ headings: t.headings, roles: t.guess.map((g) => g ?? 'ovrigt') })),
   );
   return `Skriv vilken kolumn som är vad i en fil som denna (kolumner: ${COLUMN_ROLE_IDS.join(', ')}; minst en aktivitet) och kör igen med --kolumner FIL:\n${template}`;
 }

@@ -4,7 +4,7 @@
  * when there are warnings), 2 on wrong usage.
  */
 import { errorJson, placedActivities, readErrors, readPlanFile } from '../plan';
-import { columnMappingsFlag, fileCommand, mappingTemplate, processIo, type Io } from './args';
+import { columnMappingsFlag, fileCommand, mappingTemplate, processIo, tablesTemplate, type Io } from './args';
 import { SourceErrors } from '../config';
 
 const USAGE = 'Användning: planvakt check <fil> [--json] [--strict] [--kolumner FIL]';
@@ -21,7 +21,10 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   try {
     const mappings = await columnMappingsFlag(args.values.kolumner);
     if (mappings.errors) throw new SourceErrors(mappings.errors);
-    const { plan, warnings } = await readPlanFile(file, mappings.columns ? { columns: mappings.columns } : {});
+    const { plan, warnings, unmapped } = await readPlanFile(
+      file,
+      mappings.columns ? { columns: mappings.columns } : {},
+    );
     const activities = placedActivities(plan).length;
     const code = args.values.strict && warnings.length > 0 ? 1 : 0;
     if (args.values.json) {
@@ -34,6 +37,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       );
     } else {
       for (const w of warnings) io.err(`varning: ${w.messageSv}`);
+      const template = tablesTemplate(unmapped);
+      if (template) io.err(template);
       io.out(
         `${file}: ${activities} ${activities === 1 ? 'aktivitet' : 'aktiviteter'} i ${plan.departments.length} ${plan.departments.length === 1 ? 'avdelning' : 'avdelningar'}, ${warnings.length} ${warnings.length === 1 ? 'varning' : 'varningar'}.`,
       );

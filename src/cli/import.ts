@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { userInfo } from 'node:os';
-import { columnMappingsFlag, fileCommand, mappingTemplate, processIo, type Io } from './args';
+import { columnMappingsFlag, fileCommand, mappingTemplate, processIo, tablesTemplate, type Io } from './args';
 import { Client } from '@temporalio/client';
 import {
   applyChanges,
@@ -114,6 +114,8 @@ export async function run(argv: string[], io: Io = processIo, deps?: ApplyDeps):
     return 0;
   }
   io.out(formatSummary(plan, summaries, warnings));
+  const template = tablesTemplate(result.unmapped);
+  if (template) io.err(template);
   if (diff) {
     io.out('');
     io.out(

@@ -89,3 +89,27 @@ describe('--kolumner', () => {
     );
   });
 });
+
+describe('a readable plan with one table nobody can tell', () => {
+  it('check warns about it and prints a --kolumner file for that table', async () => {
+    const plan = write(
+      'plan.md',
+      [
+        'Handlingsplan avdelning Förskola',
+        '',
+        '| Åtgärd | Ansvar | Klart senast |',
+        '|---|---|---|',
+        '| Ny rutin för introduktion | Rektor | 2023-05-31 |',
+        '',
+        '| Löpnummer | Uppdrag | Vem | Levereras |',
+        '|---|---|---|---|',
+        '| 7 | Kartlägg vikariebehovet | Rektor | 2023-03-31 |',
+      ].join('\n'),
+    );
+    const io = capture();
+    expect(await check([plan], io)).toBe(0);
+    const err = io.stderr.join('\n');
+    expect(err).toContain('tabellens rubriker (Löpnummer | Uppdrag | Vem | Levereras) anger ingen aktivitetskolumn');
+    expect(err).toContain('"Löpnummer",\n        "Uppdrag",\n        "Vem",\n        "Levereras"');
+  });
+});
