@@ -120,9 +120,17 @@ export function hasMappedTable(doc: PlanDocument, mappings?: readonly ColumnMapp
   );
 }
 
+/** The headings and rows of a table, below a merged goal or section row above the headings if it has one. */
+function headedRows(table: DocTable): { header?: DocRow; rows: DocRow[] } {
+  const [first, ...rest] = table.rows;
+  if (table.header && first && singleValue(table.header) !== undefined) return { header: first, rows: rest };
+  return table.header ? { header: table.header, rows: table.rows } : { rows: table.rows };
+}
+
 /** A table that may hold activities: a header of three or more named columns, and rows under it. */
 function looksLikeActivityTable(table: DocTable): boolean {
-  return (table.header?.cells.filter((c) => c !== '').length ?? 0) >= 3 && table.rows.length > 0;
+  const { header, rows } = headedRows(table);
+  return (header?.cells.filter((c) => c !== '').length ?? 0) >= 3 && rows.length > 0;
 }
 
 /** Tables that look like activity tables whose columns are unknown, one per table shape. */
@@ -130,8 +138,10 @@ export function unknownTables(doc: PlanDocument, mappings?: readonly ColumnMappi
   const seen = new Set<string>();
   const out: UnknownTable[] = [];
   for (const b of doc.blocks) {
-    if (b.kind !== 'table' || !b.header || !looksLikeActivityTable(b) || columnsOf(b, mappings)) continue;
-    const headings = b.header.cells;
+    if (b.kind !== 'table' || !looksLikeActivityTable(b) || columnsOf(b, mappings)) continue;
+    const { header, rows } = headedRows(b);
+    if (!header) continue;
+    const headings = header.cells;
     const signature = headerSignature(headings);
     // One table per goal repeats the same headings: HR maps the shape once.
     if (seen.has(signature)) continue;
@@ -140,7 +150,7 @@ export function unknownTables(doc: PlanDocument, mappings?: readonly ColumnMappi
       at: b.at,
       headings,
       signature,
-      rows: b.rows.slice(0, 5).map((r) => r.cells),
+      rows: rows.slice(0, 5).map((r) => r.cells),
       guess: rolesOfHeader(headings),
     });
   }

@@ -347,3 +347,40 @@ describe('a row a page break split', () => {
     ]);
   });
 });
+
+describe('a table whose first row is a merged section row above unknown headings', () => {
+  const doc = (): PlanDocument => ({
+    file: 'plan.docx',
+    format: 'docx',
+    blocks: [
+      { kind: 'paragraph', at: { line: 1, label: 'stycke 1' }, text: 'Plan avdelning Förskola' },
+      {
+        kind: 'table',
+        at: { line: 2, label: 'tabell 1' },
+        header: { at: { line: 2, label: 'tabell 1, rad 1' }, cells: ['Behålla', '', ''] },
+        rows: [
+          { at: { line: 3, label: 'tabell 1, rad 2' }, cells: ['Vad', 'Vem', 'Färdigt'] },
+          { at: { line: 4, label: 'tabell 1, rad 3' }, cells: ['Mentorer för nyanställda', 'Rektor', '2023-09-30'] },
+        ],
+      },
+    ],
+  });
+
+  it('offers the headings below the section row for mapping, and reads the section once mapped', () => {
+    let error: unknown;
+    try {
+      parseDocument(doc());
+    } catch (e) {
+      error = e;
+    }
+    expect((error as UnknownColumnsError).tables.map((t) => [t.headings, t.rows])).toEqual([
+      [['Vad', 'Vem', 'Färdigt'], [['Mentorer för nyanställda', 'Rektor', '2023-09-30']]],
+    ]);
+    const { plan } = parseDocument(doc(), {
+      columns: [{ headings: ['Vad', 'Vem', 'Färdigt'], roles: ['aktivitet', 'ansvarig', 'maldatum'] }],
+    });
+    expect(
+      plan.departments[0]!.sections.map((s) => [s.kinds, s.goals.flatMap((g) => g.activities.map((a) => a.text))]),
+    ).toEqual([[['behalla'], ['Mentorer för nyanställda']]]);
+  });
+});
