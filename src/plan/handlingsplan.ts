@@ -12,8 +12,9 @@
  *   when the table has no Mål column; a new value in a Mål column starts a goal.
  * - Every other row with an activity text is an activity: Måldatum, Ansvarig and Uppföljning read
  *   exactly as in the seed plans (activity-row.ts). A row a page break split goes on with the row above.
- * - A table whose headings are not known is skipped with a warning naming it; when no table is
- *   known, the import stops with UnknownColumnsError, which carries the tables for HR to map.
+ * - A table of three or more columns with rows whose headings are not known is skipped with a
+ *   warning naming it (and offered for mapping); smaller tables (document facts) are passed over.
+ *   When no table is known, the import stops with UnknownColumnsError, carrying the tables for HR to map.
  */
 import { buildActivity, sourceRef, type RowContext } from './activity-row';
 import { defaultCadences, parseCadences } from './cadence';
