@@ -1,19 +1,30 @@
 /**
- * `planvakt check <file> [--json] [--strict]`: reads a plan (or plan.yaml) and reports what the
+ * `planvakt check <file> [--json] [--strict] [--kolumner FILE]`: reads a plan (or plan.yaml) and reports what the
  * import would warn about, writing nothing. Exit 0 when readable, 1 when not (with --strict also
  * when there are warnings), 2 on wrong usage.
  */
 import { errorJson, placedActivities, readErrors, readPlanFile } from '../plan';
-import { fileCommand, processIo, type Io } from './args';
+import { columnMappingsFlag, fileCommand, mappingTemplate, processIo, tablesTemplate, type Io } from './args';
+import { SourceErrors } from '../config';
 
-const USAGE = 'Användning: planvakt check <fil> [--json] [--strict]';
+const USAGE = 'Användning: planvakt check <fil> [--json] [--strict] [--kolumner FIL]';
 
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
-  const args = fileCommand(argv, { json: { type: 'boolean' }, strict: { type: 'boolean' } }, USAGE, io);
+  const args = fileCommand(
+    argv,
+    { json: { type: 'boolean' }, strict: { type: 'boolean' }, kolumner: { type: 'string' } },
+    USAGE,
+    io,
+  );
   if ('exit' in args) return args.exit;
   const { file } = args;
   try {
-    const { plan, warnings } = await readPlanFile(file);
+    const mappings = await columnMappingsFlag(args.values.kolumner);
+    if (mappings.errors) throw new SourceErrors(mappings.errors);
+    const { plan, warnings, unmapped } = await readPlanFile(
+      file,
+      mappings.columns ? { columns: mappings.columns } : {},
+    );
     const activities = placedActivities(plan).length;
     const code = args.values.strict && warnings.length > 0 ? 1 : 0;
     if (args.values.json) {
@@ -26,6 +37,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       );
     } else {
       for (const w of warnings) io.err(`varning: ${w.messageSv}`);
+      const template = tablesTemplate(unmapped);
+      if (template) io.err(template);
       io.out(
         `${file}: ${activities} ${activities === 1 ? 'aktivitet' : 'aktiviteter'} i ${plan.departments.length} ${plan.departments.length === 1 ? 'avdelning' : 'avdelningar'}, ${warnings.length} ${warnings.length === 1 ? 'varning' : 'varningar'}.`,
       );
@@ -35,7 +48,11 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const errors = readErrors(e);
     if (!errors) throw e;
     if (args.values.json) io.out(JSON.stringify({ file, ok: false, errors: errors.map(errorJson) }, null, 2));
-    else for (const x of errors) io.err(`fel: ${x.messageSv}`);
+    else {
+      for (const x of errors) io.err(`fel: ${x.messageSv}`);
+      const template = mappingTemplate(e);
+      if (template) io.err(template);
+    }
     return 1;
   }
 }

@@ -1,6 +1,6 @@
 /**
- * `planvakt import <file> [--out plan.yaml] [--json]`: reads a plan (or a hand-corrected
- * plan.yaml), prints a summary per avdelning and, with --out, writes the normalised plan.yaml.
+ * `planvakt import <file> [--out plan.yaml] [--json] [--kolumner FILE]`: reads a plan (or a hand-corrected
+ * plan.yaml; --kolumner says which column is what in tables whose headings are unknown), prints a summary per avdelning and, with --out, writes the normalised plan.yaml.
  * `--apply [--passed historical|ask|overdue]`: starts the lifecycles; `--passed` is what happens
  * to new activities whose Måldatum has already passed (as Importera asks; default historical).
  */
@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { userInfo } from 'node:os';
-import { fileCommand, processIo, type Io } from './args';
+import { columnMappingsFlag, fileCommand, mappingTemplate, processIo, tablesTemplate, type Io } from './args';
 import { Client } from '@temporalio/client';
 import {
   applyChanges,
@@ -21,7 +21,7 @@ import {
   planToday,
 } from '../apply';
 import type { PassedDeadlines } from '../calendar';
-import { readEnv, temporalAddress } from '../config';
+import { readEnv, SourceErrors, temporalAddress } from '../config';
 import { connectClient } from '../temporal';
 import {
   diffPlans,
@@ -40,7 +40,7 @@ import {
 export { processIo, type Io } from './args';
 
 const USAGE =
-  'Användning: planvakt import <fil> [--out plan.yaml] [--json] [--apply [--dry-run] [--passed historical|ask|overdue]]';
+  'Användning: planvakt import <fil> [--out plan.yaml] [--json] [--kolumner FIL] [--apply [--dry-run] [--passed historical|ask|overdue]]';
 
 /** What --apply talks to; tests hand in their Temporal client, production connects from the environment. */
 export interface ApplyDeps {
@@ -58,6 +58,7 @@ export async function run(argv: string[], io: Io = processIo, deps?: ApplyDeps):
       apply: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       passed: { type: 'string' },
+      kolumner: { type: 'string' },
     },
     USAGE,
     io,
@@ -72,12 +73,18 @@ export async function run(argv: string[], io: Io = processIo, deps?: ApplyDeps):
 
   let result;
   try {
-    result = await readPlanFile(file);
+    const mappings = await columnMappingsFlag(args.values.kolumner);
+    if (mappings.errors) throw new SourceErrors(mappings.errors);
+    result = await readPlanFile(file, mappings.columns ? { columns: mappings.columns } : {});
   } catch (e) {
     const errors = readErrors(e);
     if (!errors) throw e;
     if (args.values.json) io.out(JSON.stringify({ file, errors: errors.map(errorJson) }, null, 2));
-    else for (const x of errors) io.err(x.messageSv);
+    else {
+      for (const x of errors) io.err(x.messageSv);
+      const template = mappingTemplate(e);
+      if (template) io.err(template);
+    }
     return 1;
   }
   const { plan, warnings } = result;
@@ -107,6 +114,8 @@ export async function run(argv: string[], io: Io = processIo, deps?: ApplyDeps):
     return 0;
   }
   io.out(formatSummary(plan, summaries, warnings));
+  const template = tablesTemplate(result.unmapped);
+  if (template) io.err(template);
   if (diff) {
     io.out('');
     io.out(

@@ -42,6 +42,8 @@ export const ROUTES = {
   health: '/health',
   outbox: '/utkorg',
   stylesheet: '/app.css',
+  /** Importera: HR says which column is what in a plan whose headings the importer does not know (HR only). */
+  importColumns: '/importera/kolumner',
 } as const;
 
 /** The id of the acknowledge form on the activity page. */

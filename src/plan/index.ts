@@ -9,6 +9,7 @@ export {
   detectFormat,
   type ParseResult,
   type FileFormat,
+  type ReadOptions,
 } from './parse';
 export { textDocument, type PlanDocument } from './document';
 export { readDocx } from './docx';
@@ -20,3 +21,21 @@ export { diffPlans, type PlanDiff, type ActivityChange, type ChangedField } from
 export { planToYaml, planFromYaml, planSchema } from './plan-yaml';
 export { summarise, formatSummary, summaryJson, errorJson, readErrors, type DepartmentSummary } from './summary';
 export { DEPARTMENTS, UNIT_DEPARTMENT } from './units';
+export {
+  COLUMN_ROLES,
+  COLUMN_ROLE_IDS,
+  headerSignature,
+  roleOfHeading,
+  type ColumnMapping,
+  type ColumnRole,
+} from './columns';
+export { UnknownColumnsError, type UnknownTable } from './handlingsplan';
+export {
+  columnMappingFileSchema,
+  columnMappingsText,
+  FileColumnMappingStore,
+  parseColumnMappings,
+  readColumnMappings,
+  roleFromWord,
+  type ColumnMappingStore,
+} from './column-mappings';

@@ -18,23 +18,61 @@ import { readXlsx } from './xlsx';
 import { planFromYaml } from './plan-yaml';
 import { looksBinary, toLines } from './text';
 import { looksLikeVerksamhetsplan, readVerksamhetsplan } from './verksamhetsplan';
+import type { ColumnMapping } from './columns';
+import {
+  hasKnownColumns,
+  hasMappedTable,
+  readHandlingsplan,
+  UnknownColumnsError,
+  unknownTables,
+  type UnknownTable,
+} from './handlingsplan';
 
 export interface ParseResult {
   plan: Plan;
   warnings: PlanError[];
+  /**
+   * Tables of a plan in another layout that were skipped because no one can tell their columns
+   * (each also a warning): Importera offers to map them.
+   */
+  unmapped?: UnknownTable[];
 }
 
-export function parsePlan(file: string, text: string): ParseResult {
-  return parseDocument(textDocument(file, toLines(file, text)));
+/** What HR has said about table shapes the headings do not explain (`--kolumner`, Importera). */
+export interface ReadOptions {
+  columns?: readonly ColumnMapping[];
 }
 
-/** Reads a plan from its document structure, whatever format the document came from. */
-export function parseDocument(doc: PlanDocument): ParseResult {
+export function parsePlan(file: string, text: string, options: ReadOptions = {}): ParseResult {
+  return parseDocument(textDocument(file, toLines(file, text)), options);
+}
+
+/** The seed kompetensförsörjningsplan's own column heading, which no other layout uses. */
+function hasSeedKompetensHeader(doc: PlanDocument): boolean {
+  return doc.blocks.some(
+    (b) => b.kind === 'table' && [b.header, ...b.rows].some((r) => r?.cells.some((c) => /vad ska vi uppnå/i.test(c))),
+  );
+}
+
+/**
+ * Reads a plan from its document structure, whatever format the document came from: the two seed
+ * layouts by their own readers; any other plan whose tables' columns are known by their headings
+ * or by HR's mapping by the layout reader; tables no one can tell stop with UnknownColumnsError.
+ */
+export function parseDocument(doc: PlanDocument, options: ReadOptions = {}): ParseResult {
   const { file } = doc;
   const warnings = new Warnings(file);
+  const mappings = options.columns;
   let plan: Plan;
-  if (looksLikeKompetensplan(doc)) plan = readKompetensplan(doc, warnings);
-  else if (looksLikeVerksamhetsplan(doc)) plan = readVerksamhetsplan(doc, warnings);
+  let unmapped: UnknownTable[] = [];
+  const mapped = hasMappedTable(doc, mappings);
+  if (!mapped && looksLikeVerksamhetsplan(doc)) plan = readVerksamhetsplan(doc, warnings);
+  else if (!mapped && hasSeedKompetensHeader(doc)) plan = readKompetensplan(doc, warnings);
+  else if (hasKnownColumns(doc, mappings)) {
+    plan = readHandlingsplan(doc, warnings, mappings);
+    unmapped = unknownTables(doc, mappings);
+  } else if (unknownTables(doc, mappings).length > 0) throw new UnknownColumnsError(file, unknownTables(doc, mappings));
+  else if (looksLikeKompetensplan(doc)) plan = readKompetensplan(doc, warnings);
   else {
     throw new PlanError(
       { file },
@@ -43,7 +81,7 @@ export function parseDocument(doc: PlanDocument): ParseResult {
     );
   }
   for (const n of doc.notes ?? []) warnings.add(n.at, n.field, n.detail, n.detailSv);
-  return { plan, warnings: warnings.list };
+  return unmapped.length > 0 ? { plan, warnings: warnings.list, unmapped } : { plan, warnings: warnings.list };
 }
 
 /** What a file is, by its first bytes (and for a zip, its content types), never by its name alone. */
@@ -72,7 +110,7 @@ export async function detectFormat(bytes: Uint8Array): Promise<FileFormat> {
  * Reads a plan file from disk: a plan document (Word, Excel, or a text rendering), or a plan.yaml
  * HR corrected by hand (which is already normalised and has no warnings).
  */
-export async function readPlanFile(path: string): Promise<ParseResult> {
+export async function readPlanFile(path: string, options: ReadOptions = {}): Promise<ParseResult> {
   const file = basename(path);
   let bytes: Buffer;
   try {
@@ -81,19 +119,19 @@ export async function readPlanFile(path: string): Promise<ParseResult> {
     const reason = (e as NodeJS.ErrnoException).code ?? String(e);
     throw new PlanError({ file: path }, `cannot read the file (${reason})`, `kan inte läsa filen (${reason})`);
   }
-  return readPlanBytes(file, bytes);
+  return readPlanBytes(file, bytes, options);
 }
 
 /** The front door for every format: detected by content, read into the document layer, then the plan. */
-export async function readPlanBytes(file: string, bytes: Uint8Array): Promise<ParseResult> {
+export async function readPlanBytes(file: string, bytes: Uint8Array, options: ReadOptions = {}): Promise<ParseResult> {
   const format = await detectFormat(bytes);
   switch (format) {
     case 'docx':
-      return checked(parseDocument(await readDocx(file, bytes)));
+      return checked(parseDocument(await readDocx(file, bytes), options));
     case 'xlsx':
-      return checked(parseDocument(await readXlsx(file, bytes)));
+      return checked(parseDocument(await readXlsx(file, bytes), options));
     case 'pdf':
-      return checked(parseDocument(await readPdf(file, bytes)));
+      return checked(parseDocument(await readPdf(file, bytes), options));
     case 'zip':
       throw new PlanError(
         { file },
@@ -123,8 +161,8 @@ export async function readPlanBytes(file: string, bytes: Uint8Array): Promise<Pa
     if (looksBinary(text)) throw new PlanError({ file }, 'binary file', 'binär fil');
     return { plan: planFromYaml(file, text), warnings: [] };
   }
-  if (looksLikeCsv(file, text) && !looksBinary(text)) return checked(parseDocument(readCsv(file, text)));
-  return checked(parsePlan(file, text));
+  if (looksLikeCsv(file, text) && !looksBinary(text)) return checked(parseDocument(readCsv(file, text), options));
+  return checked(parsePlan(file, text, options));
 }
 
 /** A plan with nothing to follow up is an error, not an import (a text export that lost its tables). */

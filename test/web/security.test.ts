@@ -76,6 +76,7 @@ const TABLE: Record<string, Role[]> = {
   'GET /importera': HR,
   'POST /importera': HR,
   'POST /importera/bekrafta': HR,
+  'POST /importera/kolumner': HR,
   'GET /forhandsvisning': HR,
   'POST /forhandsvisning': HR,
   'GET /installningar': HR,
@@ -235,6 +236,7 @@ describe('route × role × path variant', () => {
       '/installningar/organisation': () => ({ 'p0-id': 'frida-forvaltare', 'p0-roles': 'hr' }),
       '/logga-in/utveckling': () => ({ person: 'ingen-sadan' }),
       '/importera/bekrafta': () => ({ pending: 'finns-inte' }),
+      '/importera/kolumner': () => ({ pending: 'finns-inte' }),
       '/installningar/spara': () => ({ pending: 'finns-inte' }),
       // Klar is asked once more before it is recorded: the check-in handler runs, nothing is recorded.
       '/status/*': () => ({ submission: 'security-walk', activity: activityId, status: 'done' }),

@@ -1,8 +1,10 @@
 /**
- * Importera: upload a plan (either seed format, or a plan.yaml), see what was read and every
- * warning with its line, the diff against what runs in Temporal (`planChanges`), and confirm;
- * then `applyChanges` starts, corrects and cancels the lifecycles exactly as `planvakt import
- * --apply` does. The upload is kept in memory for the confirm step, bound to the person.
+ * Importera: upload a plan (Word, Excel, PDF, CSV, a text rendering or a plan.yaml), see what was
+ * read and every warning with its place, the diff against what runs in Temporal (`planChanges`),
+ * and confirm; then `applyChanges` starts, corrects and cancels the lifecycles exactly as
+ * `planvakt import --apply` does. The upload is kept in memory for the confirm step, bound to the
+ * person. When the importer cannot tell which column is which, the page shows the table's first
+ * rows and HR says it once; the mapping is saved for that table shape and used at every later import.
  */
 import type { FastifyInstance } from 'fastify';
 import {
@@ -16,13 +18,25 @@ import {
   type PlanChanges,
 } from '../../apply';
 import { planId } from '../../lifecycle';
-import { placedActivities, readErrors, summarise, type Plan } from '../../plan';
+import {
+  COLUMN_ROLE_IDS,
+  COLUMN_ROLES,
+  placedActivities,
+  readErrors,
+  summarise,
+  UnknownColumnsError,
+  type ColumnRole,
+  type ParseResult,
+  type Plan,
+  type UnknownTable,
+} from '../../plan';
+import { z } from 'zod';
 import type { SourceError } from '../../config';
-import { html, ROLES, type SafeHtml } from '../../domain';
+import { capitalise, html, ROLES, ROUTES, type SafeHtml } from '../../domain';
 import type { AppContext } from './context';
 import { pageFor } from './layout';
 import { invalidateCounts } from './dashboard';
-import { fieldValue, parseUpload, PendingStore, uploadedFile, uploadName } from './upload';
+import { columnMappingStore, fieldValue, parseUpload, PendingStore, uploadedFile, uploadName } from './upload';
 
 interface PendingImport {
   name: string;
@@ -36,8 +50,9 @@ const short = (t: string, n = 160) => (t.length > n ? `${t.slice(0, n - 1)}…` 
 
 export function warningsHtml(warnings: readonly SourceError[]): SafeHtml {
   if (warnings.length === 0) return html`<p>Inga varningar.</p>`;
+  // Formats without lines name their place ("tabell 2, rad 4", "blad Förskola, cell C7").
   return html`<table><caption>Varningar (${warnings.length})</caption><thead><tr><th scope="col">Rad</th><th scope="col">Fält</th><th scope="col">Meddelande</th></tr></thead>
-<tbody>${warnings.map((w) => html`<tr><td>${w.location.line ?? '–'}</td><td>${w.location.field ?? '–'}</td><td>${w.messageSv}</td></tr>`)}</tbody></table>`;
+<tbody>${warnings.map((w) => html`<tr><td>${w.location.place ?? w.location.line ?? '–'}</td><td>${w.location.field ?? '–'}</td><td>${w.messageSv}</td></tr>`)}</tbody></table>`;
 }
 
 function parsedHtml(plan: Plan, warnings: readonly SourceError[]): SafeHtml {
@@ -72,18 +87,98 @@ ${PASSED_CHOICES.map((c) => html`<div><label><input type="radio" name="passed" v
 </fieldset>`;
 }
 
+/** The form a column's role is chosen with: `t<table>-c<column>`. */
+const fieldName = (table: number, column: number) => `t${table}-c${column}`;
+
+/**
+ * Which column is what, for each table the importer could not tell: the table's first rows as
+ * the planner wrote them, and one choice per column (the headings' own words preselected).
+ */
+function mappingHtml(
+  csrf: string,
+  pendingId: string,
+  tables: readonly UnknownTable[],
+  opts: { error?: string; skipped?: boolean } = {},
+): SafeHtml {
+  const which = tables.length === 1 ? 'tabellen' : `${tables.length} tabeller`;
+  const intro = opts.skipped
+    ? `Resten av planen lästes, men importen känner inte igen rubrikerna i ${which} nedan, så deras rader hoppades över.`
+    : `Importen känner inte igen rubrikerna i ${which} nedan.`;
+  return html`<h2>Vilken kolumn är vad?</h2>
+<p id="kolumner-intro">${intro} Ange en gång vilken kolumn som är aktiviteten, måldatum, ansvarig och uppföljning. Valet sparas och används automatiskt nästa gång en plan med samma rubriker importeras.</p>
+${opts.error ? html`<p class="error" role="alert">${opts.error}</p>` : ''}
+<form method="post" action="${ROUTES.importColumns}">
+<input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="pending" value="${pendingId}">
+${tables.map(
+  (t, i) => html`<fieldset><legend>${t.at.label ? capitalise(t.at.label) : `Tabellen på rad ${t.at.line}`}</legend>
+<input type="hidden" name="${`t${i}-rubriker`}" value="${t.signature}">
+${t.headings.map((heading, j) => {
+  const chosen = t.guess[j] ?? 'ovrigt';
+  return html`<div class="field"><label for="${fieldName(i, j)}">Kolumn ${j + 1}: ${heading || '(utan rubrik)'}</label>
+<select id="${fieldName(i, j)}" name="${fieldName(i, j)}">${COLUMN_ROLE_IDS.map((r) => html`<option value="${r}"${r === chosen ? html` selected` : ''}>${COLUMN_ROLES[r]}</option>`)}</select></div>`;
+})}
+<table><caption>De första raderna</caption><thead><tr>${t.headings.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
+<tbody>${t.rows.map((r) => html`<tr>${t.headings.map((_, j) => html`<td>${short(r[j] ?? '', 120)}</td>`)}</tr>`)}</tbody></table></fieldset>`,
+)}
+<button type="submit">Spara kolumnerna och läs in planen</button> <a href="/importera">Avbryt</a></form>`;
+}
+
+/** The roles HR chose for each table; a table without an activity column is sent back. */
+function chosenRoles(body: unknown, tables: readonly UnknownTable[]): { roles: ColumnRole[][] } | { error: string } {
+  const role = z.enum(COLUMN_ROLE_IDS as [ColumnRole, ...ColumnRole[]]);
+  const roles: ColumnRole[][] = [];
+  for (const [i, t] of tables.entries()) {
+    // The form names the table shapes it was made for; a plan read differently since needs a new choice.
+    if (fieldValue(body, `t${i}-rubriker`) !== t.signature)
+      return { error: 'Tabellerna har ändrats sedan sidan visades. Välj kolumnerna igen.' };
+    const chosen: ColumnRole[] = [];
+    for (const j of t.headings.keys()) {
+      const parsed = role.safeParse(fieldValue(body, fieldName(i, j)));
+      if (!parsed.success) return { error: `Välj vad kolumn ${j + 1} (${t.headings[j]}) är.` };
+      chosen.push(parsed.data);
+    }
+    if (!chosen.includes('aktivitet'))
+      return { error: `Välj vilken kolumn som är aktiviteten i ${t.at.label ?? 'tabellen'}.` };
+    roles.push(chosen);
+  }
+  return { roles };
+}
+
 export function registerImport(app: FastifyInstance, ctx: AppContext) {
   const today = () => planToday(ctx.settings.timeShiftMs ? { timeShiftMs: ctx.settings.timeShiftMs } : {});
   const pending = new PendingStore<PendingImport>();
+  const columns = columnMappingStore(ctx.settings.dataDir);
+  const read = async (name: string, bytes: Buffer) => parseUpload(name, bytes, { columns: await columns.list() });
 
   const form = (csrf: string) => html`<form method="post" action="/importera" enctype="multipart/form-data">
 <input type="hidden" name="_csrf" value="${csrf}">
 <div class="field"><label for="plan">Planfil</label>
-<p class="meta" id="plan-help">Planen som Word-dokument (.docx), Excel-fil (.xlsx), CSV eller PDF, en kompetensförsörjningsplan (markdown-tabeller), en verksamhetsplan (tabbseparerad text) eller en plan.yaml. Högst 5 MB.</p>
+<p class="meta" id="plan-help">Planen som Word-dokument (.docx), Excel-fil (.xlsx), CSV eller PDF, en kompetensförsörjningsplan (markdown-tabeller), en verksamhetsplan (tabbseparerad text) eller en plan.yaml. Kolumnerna hittas på sina rubriker (Aktivitet, Åtgärd eller Insats; Ansvarig; Måldatum, Klart senast eller Tidplan; Uppföljning); känns de inte igen får du ange vilken kolumn som är vad. Högst 5 MB.</p>
 <input type="file" id="plan" name="plan" required aria-describedby="plan-help" accept=".docx,.xlsx,.pdf,.csv,.md,.txt,.yaml,.yml,text/plain"></div>
 <button type="submit">Läs in och jämför</button></form>`;
 
-  app.get('/importera', HR, async (req, reply) => {
+  /** What was read, what changes, and the confirm form. */
+  const previewBody = async (csrf: string, owner: string, upload: PendingImport, result: ParseResult, id?: string) => {
+    const changes = await planChanges(ctx.client, result.plan);
+    const pendingId = id ?? pending.put(owner, upload);
+    return html`${parsedHtml(result.plan, result.warnings)}${diffHtml(changes)}
+<form method="post" action="/importera/bekrafta">
+<input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="pending" value="${pendingId}">
+${passedHtml(passedSummary(changes, today()))}
+<button type="submit">Bekräfta och starta uppföljningen</button> <a href="/importera">Avbryt</a></form>
+${result.unmapped?.length ? mappingHtml(csrf, pendingId, result.unmapped, { skipped: true }) : ''}`;
+  };
+
+  const gone = (csrf: string) =>
+    html`<p class="error" role="alert">Uppladdningen finns inte längre (den sparas i 30 minuter). Ladda upp filen igen.</p>${form(csrf)}`;
+
+  const unreadable = (e: unknown, csrf: string) => {
+    const errors = readErrors(e);
+    if (!errors) throw e;
+    return html`<div class="error" role="alert"><p>Filen kunde inte läsas som en plan:</p><ul>${errors.map((x) => html`<li>${x.messageSv}</li>`)}</ul></div>${form(csrf)}`;
+  };
+
+  app.get(ROUTES.import, HR, async (req, reply) => {
     const page = pageFor(ctx, req, reply);
     return page.send({
       title: 'Importera plan',
@@ -92,48 +187,66 @@ export function registerImport(app: FastifyInstance, ctx: AppContext) {
     });
   });
 
-  app.post('/importera', HR, async (req, reply) => {
+  app.post(ROUTES.import, HR, async (req, reply) => {
     const user = req.user!;
     const { csrf, send } = pageFor(ctx, req, reply);
     const file = uploadedFile(req.body, 'plan');
     const page = (body: SafeHtml, status = 200) =>
       send({ title: 'Importera plan', status, active: '/importera', body });
     if (!file) return page(html`<p class="error" role="alert">Välj en fil att ladda upp.</p>${form(csrf)}`, 400);
-    const name = uploadName(file.filename);
-    const bytes = await file.toBuffer();
+    const upload = { name: uploadName(file.filename), bytes: await file.toBuffer() };
     let result;
     try {
-      result = await parseUpload(name, bytes);
+      result = await read(upload.name, upload.bytes);
     } catch (e) {
-      const errors = readErrors(e);
-      if (!errors) throw e;
-      return page(
-        html`<div class="error" role="alert"><p>Filen kunde inte läsas som en plan:</p><ul>${errors.map((x) => html`<li>${x.messageSv}</li>`)}</ul></div>${form(csrf)}`,
-        400,
-      );
+      if (e instanceof UnknownColumnsError)
+        return page(mappingHtml(csrf, pending.put(user.person.id, upload), e.tables));
+      return page(unreadable(e, csrf), 400);
     }
-    const changes = await planChanges(ctx.client, result.plan);
-    const id = pending.put(user.person.id, { name, bytes });
-    return page(html`${parsedHtml(result.plan, result.warnings)}${diffHtml(changes)}
-<form method="post" action="/importera/bekrafta">
-<input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="pending" value="${id}">
-${passedHtml(passedSummary(changes, today()))}
-<button type="submit">Bekräfta och starta uppföljningen</button> <a href="/importera">Avbryt</a></form>`);
+    const id = pending.put(user.person.id, upload);
+    return page(await previewBody(csrf, user.person.id, upload, result, id));
   });
 
-  app.post<{ Body: Record<string, string> }>('/importera/bekrafta', HR, async (req, reply) => {
+  app.post<{ Body: Record<string, string> }>(ROUTES.importColumns, HR, async (req, reply) => {
+    const user = req.user!;
+    const { csrf, send } = pageFor(ctx, req, reply);
+    const page = (body: SafeHtml, status = 200) =>
+      send({ title: 'Importera plan', status, active: '/importera', body });
+    const id = fieldValue(req.body, 'pending');
+    const upload = pending.get(user.person.id, id);
+    if (!upload) return page(gone(csrf), 410);
+    // The tables are read again from the upload, never from the form: HR chooses only the roles.
+    let tables: UnknownTable[];
+    let skipped = false;
+    try {
+      tables = (await read(upload.name, upload.bytes)).unmapped ?? [];
+      skipped = true;
+    } catch (e) {
+      if (!(e instanceof UnknownColumnsError)) return page(unreadable(e, csrf), 400);
+      tables = e.tables;
+    }
+    const chosen = chosenRoles(req.body, tables);
+    if ('error' in chosen) return page(mappingHtml(csrf, id!, tables, { error: chosen.error, skipped }), 400);
+    for (const [i, t] of tables.entries()) await columns.save({ headings: t.headings, roles: chosen.roles[i]! });
+    let result;
+    try {
+      result = await read(upload.name, upload.bytes);
+    } catch (e) {
+      if (e instanceof UnknownColumnsError) return page(mappingHtml(csrf, id!, e.tables), 400);
+      return page(unreadable(e, csrf), 400);
+    }
+    return page(
+      html`<p role="status" id="kolumner-sparade">Kolumnerna är sparade och används nästa gång en plan med samma rubriker importeras.</p>${await previewBody(csrf, user.person.id, upload, result, id)}`,
+    );
+  });
+
+  app.post<{ Body: Record<string, string> }>(ROUTES.importConfirm, HR, async (req, reply) => {
     const user = req.user!;
     const { csrf, send } = pageFor(ctx, req, reply);
     const id = fieldValue(req.body, 'pending');
     const upload = pending.get(user.person.id, id);
-    if (!upload) {
-      return send({
-        title: 'Importera plan',
-        status: 410,
-        body: html`<p class="error" role="alert">Uppladdningen finns inte längre (den sparas i 30 minuter). Ladda upp filen igen.</p>${form(csrf)}`,
-      });
-    }
-    const { plan } = await parseUpload(upload.name, upload.bytes);
+    if (!upload) return send({ title: 'Importera plan', status: 410, body: gone(csrf) });
+    const { plan } = await read(upload.name, upload.bytes);
     // The diff again, now: what runs may have changed since the preview.
     const changes = await planChanges(ctx.client, plan);
     const chosen = fieldValue(req.body, 'passed');

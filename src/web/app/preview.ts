@@ -12,7 +12,7 @@ import type { AppContext } from './context';
 import { html, ROUTES, type SafeHtml } from '../../domain';
 import { pageFor } from './layout';
 import { warningsHtml } from './import';
-import { fieldValue, parseUpload, uploadedFile, uploadName } from './upload';
+import { columnMappingStore, fieldValue, parseUpload, uploadedFile, uploadName } from './upload';
 
 const SHOWN = 500;
 /** HR for the whole förvaltning and the förvaltningschef only (src/web/access.ts). */
@@ -20,12 +20,13 @@ const HR = { config: { access: 'hr' as const } };
 
 export function registerPreview(app: FastifyInstance, ctx: AppContext) {
   let running = false;
+  const columns = columnMappingStore(ctx.settings.dataDir);
   const form = (
     csrf: string,
     year: number,
   ) => html`<form method="post" action="/forhandsvisning" enctype="multipart/form-data">
 <input type="hidden" name="_csrf" value="${csrf}">
-<div class="field"><label for="plan">Planfil</label><input type="file" id="plan" name="plan" required accept=".md,.txt,.yaml,.yml,text/plain"></div>
+<div class="field"><label for="plan">Planfil</label><input type="file" id="plan" name="plan" required accept=".docx,.xlsx,.pdf,.csv,.md,.txt,.yaml,.yml,text/plain"></div>
 <div class="field"><label for="year">År att förhandsvisa</label><input type="number" id="year" name="year" min="2000" max="2100" value="${year}"></div>
 <button type="submit">Förhandsvisa året</button></form>
 <p class="meta">Förhandsvisningen kör de riktiga arbetsflödena på Temporals tidshoppande testserver med nuvarande regler och organisation. Inget skickas. Det tar några sekunder.</p>`;
@@ -49,7 +50,8 @@ export function registerPreview(app: FastifyInstance, ctx: AppContext) {
       return page(html`<p class="error" role="alert">Välj en fil och ett år.</p>${form(csrf, 2022)}`, 400);
     let parsed;
     try {
-      parsed = await parseUpload(uploadName(file.filename), await file.toBuffer());
+      // Tables HR has mapped in Importera are read the same way here.
+      parsed = await parseUpload(uploadName(file.filename), await file.toBuffer(), { columns: await columns.list() });
     } catch (e) {
       const errors = readErrors(e);
       if (!errors) throw e;

@@ -4,7 +4,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MultipartFile } from '@fastify/multipart';
-import { readPlanFile, type ParseResult } from '../../plan';
+import {
+  FileColumnMappingStore,
+  readPlanFile,
+  type ColumnMappingStore,
+  type ParseResult,
+  type ReadOptions,
+} from '../../plan';
 
 /** A safe base name for the uploaded file: kept for messages ("fil, rad 236") and the .yaml check. */
 export function uploadName(name: string | undefined): string {
@@ -16,12 +22,12 @@ export function uploadName(name: string | undefined): string {
   return base && !base.startsWith('.') ? base : 'plan';
 }
 
-export async function parseUpload(name: string, bytes: Buffer): Promise<ParseResult> {
+export async function parseUpload(name: string, bytes: Buffer, options: ReadOptions = {}): Promise<ParseResult> {
   const dir = await mkdtemp(join(tmpdir(), 'planvakt-upload-'));
   try {
     const path = join(dir, name);
     await writeFile(path, bytes);
-    return await readPlanFile(path);
+    return await readPlanFile(path, options);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -72,4 +78,12 @@ export class PendingStore<T> {
     const now = Date.now();
     for (const [id, item] of this.items) if (item.expires < now) this.items.delete(id);
   }
+}
+
+/**
+ * The column mappings HR has given in Importera, for tables whose headings the importer does not
+ * know: a file in the data folder for now (issue 20 moves shared state to PostgreSQL).
+ */
+export function columnMappingStore(dataDir: string): ColumnMappingStore {
+  return new FileColumnMappingStore(join(dataDir, 'kolumner.json'));
 }
