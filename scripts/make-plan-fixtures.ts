@@ -38,9 +38,12 @@ function run(text: string): string {
     .join('<w:tab/>');
 }
 
+/** Arial 10 pt, as the city's document templates set it (LibreOffice prints it with Liberation Sans, same widths). */
+const RUN_PROPERTIES = '<w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial" w:cs="Arial"/><w:sz w:val="20"/></w:rPr>';
+
 function para(text: string, style?: string): string {
   const pPr = style ? `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>` : '';
-  return `<w:p>${pPr}<w:r>${run(text)}</w:r></w:p>`;
+  return `<w:p>${pPr}<w:r>${RUN_PROPERTIES}${run(text)}</w:r></w:p>`;
 }
 
 function cell(text: string, width: number): string {
@@ -51,9 +54,9 @@ function cell(text: string, width: number): string {
 /** Landscape A4 between the margins, in twips. */
 const TEXT_WIDTH = 14570;
 
-/** Column widths as a planner sets them: the goal and activity columns wide, dates narrow. */
+/** Column widths as a planner sets them: the goal and activity columns wide, dates narrow, Ansvarig wide enough for "Avdelningschef". */
 function widths(columns: number): number[] {
-  const weights = columns === 5 ? [2, 3, 1.2, 1.3, 2.5] : Array.from({ length: columns }, (_, i) => (i === 0 ? 2 : 1));
+  const weights = columns === 5 ? [2, 3, 1.1, 1.6, 2.3] : Array.from({ length: columns }, (_, i) => (i === 0 ? 2 : 1));
   const total = weights.reduce((a, b) => a + b, 0);
   return weights.map((w) => Math.floor((TEXT_WIDTH * w) / total));
 }
@@ -148,6 +151,8 @@ async function writeDocx(doc: PlanDocument, path: string): Promise<void> {
   for (const f of Object.values(zip.files)) f.date = date;
   writeFileSync(path, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
 }
+
+const TAGGED_PDF = JSON.stringify({ UseTaggedPDF: { type: 'boolean', value: 'true' } });
 
 const DEPARTMENT_HEADING = /^\s*aktivitetsplan\s+(?:för\s+)?avdelning(?:en)?\s+(.+?)\s*$/i;
 
@@ -304,7 +309,12 @@ async function main(): Promise<void> {
     }
     if (process.env.PDF !== '0') {
       try {
-        execFileSync('libreoffice', ['--headless', '--convert-to', 'pdf', '--outdir', out, docx], { stdio: 'inherit' });
+        // Tagged, as an accessible published plan must be (and as Word saves a PDF by default).
+        execFileSync(
+          'libreoffice',
+          ['--headless', '--convert-to', `pdf:writer_pdf_Export:${TAGGED_PDF}`, '--outdir', out, docx],
+          { stdio: 'inherit' },
+        );
         console.log(`skrev ${join(out, `${basename(docx, '.docx')}.pdf`)}`);
       } catch (e) {
         console.error(`ingen PDF (libreoffice saknas eller misslyckades): ${(e as Error).message}`);
