@@ -704,7 +704,8 @@ function measure(pages: Line[][]): { left: number; right: number } {
 /**
  * A row a page break split, put back together: the first row on a new page goes on with the row
  * above when one of its cells goes on with a sentence the page cut (the line above does not end
- * a sentence, its first word would not have fitted there, and it starts in lower case). Other
+ * a sentence, its first word would not have fitted there, and it starts in lower case) or with a
+ * word the page cut after a hyphen. Other
  * rows after a break stay marked, for the plan reader to decide.
  */
 function joinSplitRows(
@@ -719,7 +720,9 @@ function joinSplitRows(
     const cut = t.columns.some((_, i) => {
       const last = above.cells[i]?.[above.cells[i].length - 1];
       const first = row.cells[i]?.[0];
-      if (!last || !first || !first.font || /[.!?:]$/.test(last.text) || !/^\p{Ll}/u.test(first.text)) return false;
+      if (!last || !first || !first.font) return false;
+      if (brokenAfterHyphen(last.text, first.text)) return true;
+      if (/[.!?:]$/.test(last.text) || !/^\p{Ll}/u.test(first.text)) return false;
       const word = first.text.split(' ')[0] ?? '';
       const room = (rights[i] ?? 0) - last.end;
       return room < widthOf(first.font, first.size ?? 0, ` ${word}`) + EDGE_TOLERANCE;
@@ -733,6 +736,18 @@ function joinSplitRows(
     });
     t.rows.splice(k, 1);
   }
+}
+
+/** Lines break after a hyphen or a slash inside a word ("socialser-|vicelinje", "2022-12-|31", "/|kartläggning", " -|Helhetssyn"). */
+function brokenAfterHyphen(prev: string, next: string): boolean {
+  const lower = /^\p{Ll}/u.test(next);
+  const word = !SMALL_WORDS.has((next.split(' ')[0] ?? '').toLowerCase());
+  return (
+    (lower && word && /\p{L}-$/u.test(prev)) ||
+    (/^\d/.test(next) && /\d-$/.test(prev)) ||
+    /\S\/$/.test(prev) ||
+    /(^|\s)-$/.test(prev)
+  );
 }
 
 /** Whether `prev` ended its paragraph: the first word of `next` would still have fitted after it. */
@@ -806,19 +821,18 @@ function joinLines(
     const sentence = /[.!?:]$/.test(prev.text) && /^[\p{Lu}\d"”-]/u.test(line.text);
     const fits = room > 2.5 * charWidth + firstWord.length * charWidth * 0.25 || (sentence && room > 0.5 * charWidth);
     const spaced = !line.pageJoin && prev.y - line.y > geometry.pitch * 1.2;
-    const newParagraph = tagged ? prev.para !== line.para : spaced || fits;
+    // With the cell's edge and the font's widths known, "would have fitted" is measured, not estimated.
+    const measured =
+      geometry.right !== undefined && geometry.widthOf && line.font
+        ? geometry.right - prev.end > geometry.widthOf(line.font, line.size ?? 0, ` ${firstWord}`) + EDGE_TOLERANCE
+        : undefined;
+    const newParagraph = tagged ? prev.para !== line.para : spaced || (measured ?? fits);
     const lower = /^\p{Ll}/u.test(line.text);
     const word = !SMALL_WORDS.has(firstWord.toLowerCase());
     const full = prev.width + 1.0 * charWidth > avail;
-    if (kind === 'cell' && newParagraph) out += `\n${line.text}`;
-    // Lines break after a hyphen or a slash inside a word ("socialser-|vicelinje", "2022-12-|31", "/|kartläggning", " -|Helhetssyn").
-    else if (
-      (lower && word && /\p{L}-$/u.test(prev.text)) ||
-      (/^\d/.test(line.text) && /\d-$/.test(prev.text)) ||
-      /\S\/$/.test(prev.text) ||
-      /(^|\s)-$/.test(prev.text)
-    )
-      out += line.text;
+    const hyphen = brokenAfterHyphen(prev.text, line.text);
+    if (kind === 'cell' && newParagraph && !(hyphen && !tagged)) out += `\n${line.text}`;
+    else if (hyphen) out += line.text;
     else if (geometry.right !== undefined && geometry.widthOf && prev.font && line.font && !newParagraph) {
       // A word is broken inside only when it alone is wider than the cell, and then the line holds
       // as much of it as fits: a one-word line that ends with room for the next character ended
