@@ -116,6 +116,27 @@ describe('CSV', () => {
   });
 });
 
+describe('Word: a verksamhetsplan table that repeats its header row inside the table', () => {
+  it('reads the same plan as the text rendering, the repeated header rows no data rows and no warnings', async () => {
+    const path = fixture(`${VERKSAMHET_BASE}-upprepad-rubrikrad.docx`);
+    // The fixture holds header rows inside its tables, written as plain rows (no w:tblHeader).
+    const xml = await (await JSZip.loadAsync(readFileSync(path))).file('word/document.xml')!.async('string');
+    const tables = xml.split('<w:tbl>').slice(1);
+    const rowsOf = (table: string) =>
+      (table.match(/<w:tr>.*?<\/w:tr>/g) ?? []).map((r) => (r.match(/<w:t[ >].*?<\/w:t>/g) ?? []).join('|'));
+    const repeating = tables.filter((t) => {
+      const [header, ...rows] = rowsOf(t);
+      return rows.includes(header ?? '');
+    });
+    expect(repeating.length).toBeGreaterThanOrEqual(3);
+    expect(xml.split('<w:tblHeader/>').length - 1).toBe(tables.length);
+    const text = await readPlanFile(seedPath(VERKSAMHETSPLAN));
+    const doc = await readPlanFile(path);
+    expect(content(doc.plan)).toEqual(content(text.plan));
+    expect(doc.warnings).toEqual([]);
+  });
+});
+
 describe('Word: places in warnings', () => {
   it('names the table and row, not a line, in every warning', async () => {
     const { warnings, plan } = await readPlanFile(fixture(`${KOMPETENS_BASE}.docx`));
