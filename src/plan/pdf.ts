@@ -826,7 +826,13 @@ function joinLines(
       geometry.right !== undefined && geometry.widthOf && line.font
         ? geometry.right - prev.end > geometry.widthOf(line.font, line.size ?? 0, ` ${firstWord}`) + EDGE_TOLERANCE
         : undefined;
-    const newParagraph = tagged ? prev.para !== line.para : spaced || (measured ?? fits);
+    // Across a page break nothing is measured against the same line: a sentence that ends there
+    // and a capital after it end the paragraph, as the readers join a row a page break split.
+    const newParagraph = tagged
+      ? prev.para !== line.para
+      : spaced ||
+        (measured ?? fits) ||
+        (line.pageJoin === true && /[.!?:]$/.test(prev.text) && /^\p{Lu}/u.test(line.text));
     const lower = /^\p{Ll}/u.test(line.text);
     const word = !SMALL_WORDS.has(firstWord.toLowerCase());
     const full = prev.width + 1.0 * charWidth > avail;
