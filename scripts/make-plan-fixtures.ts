@@ -3,7 +3,9 @@
  * a Word document (.docx: real tables, a repeated header row, paragraphs inside cells) and an
  * Excel workbook (.xlsx: one sheet per avdelning, real dates; and one sheet with an Avdelning
  * column), the same sheet as CSV (`;`, as Swedish Excel saves it), and with LibreOffice installed
- * (`libreoffice --headless`) a PDF printed from the Word document.
+ * (`libreoffice --headless`) a tagged PDF printed from the Word document, with variants; and the
+ * plain-text files a user may try instead (Word's text export, and with poppler-utils and
+ * LibreOffice the `pdftotext` output and LibreOffice's text export), which the import must refuse.
  *
  *   npx tsx scripts/make-plan-fixtures.ts [out-dir]   (default test/plan/fixtures)
  *
@@ -315,6 +317,22 @@ function toCsv(rows: string[][]): string {
   return `\uFEFF${rows.map((r) => r.map(cell).join(';')).join('\r\n')}\r\n`;
 }
 
+/** The plan as Word's "Spara som oformaterad text" writes it (see main). */
+function wordTextExport(doc: PlanDocument): string {
+  const departments = departmentsOf(doc);
+  const firstDepartment = doc.blocks.findIndex((b) => b.kind === 'paragraph' && DEPARTMENT_HEADING.test(b.text));
+  const lines: string[] = [];
+  for (const b of departments.length > 0 ? doc.blocks.slice(0, firstDepartment) : doc.blocks) {
+    if (b.kind === 'paragraph') lines.push(b.text.trim());
+    else for (const r of [...(b.header ? [b.header] : []), ...b.rows]) lines.push(r.cells.join('\t'));
+  }
+  for (const d of departments) {
+    lines.push(d.heading);
+    for (const cells of [d.header, ...d.rows]) lines.push(cells.join('\t'));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
 /**
  * The PDF LibreOffice prints from a .docx, written to `pdfPath`: tagged (as an accessible
  * published plan must be, and as Word saves a PDF by default) unless `tagged` is false.
@@ -361,9 +379,24 @@ async function main(): Promise<void> {
       await writeDocx(doc, repeated, { ...FIXTURE_LAYOUT, headerEvery: 2 });
       console.log(`skrev ${repeated}`);
     }
+    // The text a user gets by saving the Word file as plain text, as Word writes its tables: a row
+    // as one tab-separated line, a cell's paragraphs on lines of their own. The importer must refuse it.
+    const wordText = join(out, `${seed.name}.word-textexport.txt`);
+    writeFileSync(wordText, wordTextExport(doc));
+    console.log(`skrev ${wordText}`);
     if (!pdf) continue;
     try {
       printPdf(docx, join(out, `${seed.name}.pdf`));
+      // What pdftotext (poppler) and LibreOffice's text export make of the plan: tables lost.
+      const pdftotext = join(out, `${seed.name}.pdftotext.txt`);
+      execFileSync('pdftotext', [join(out, `${seed.name}.pdf`), pdftotext]);
+      console.log(`skrev ${pdftotext}`);
+      const dir = mkdtempSync(join(tmpdir(), 'planvakt-txt-'));
+      execFileSync('libreoffice', ['--headless', '--convert-to', 'txt:Text', '--outdir', dir, docx], {
+        stdio: 'ignore',
+      });
+      renameSync(join(dir, `${seed.name}.txt`), join(out, `${seed.name}.libreoffice-textexport.txt`));
+      console.log(`skrev ${join(out, `${seed.name}.libreoffice-textexport.txt`)}`);
       if (seed.name.startsWith('kompetens')) {
         // As some plans are set: a narrow Ansvarig column and a wide font, so role names break at its edge.
         await variantPdf(doc, join(out, `${seed.name}-smal-ansvarig.pdf`), { arial: false, wideOwner: false });

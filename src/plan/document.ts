@@ -6,7 +6,7 @@
  * verksamhetsplan readers read them the same way and give the same Plan.
  */
 import { cleanCell } from './text';
-import type { Place } from './errors';
+import { PlanError, type Place } from './errors';
 
 export type { Place } from './errors';
 
@@ -101,7 +101,30 @@ export function textDocument(file: string, lines: readonly string[]): PlanDocume
       kind === 'pipe' ? pipeTable(run, raw) : { kind: 'table', at: { line }, header: run[0], rows: run.slice(1) },
     );
   }
+  refuseTextExport(file, blocks);
   return { file, format: 'text', blocks };
+}
+
+/**
+ * Word's plain-text export writes a table row as one tab-separated line, but a cell with more than
+ * one paragraph breaks the row over several lines: many rows then have another number of cells
+ * than the header. Read as a plan it gives activities cut in pieces; it is refused instead, with
+ * what to import.
+ */
+function refuseTextExport(file: string, blocks: DocBlock[]): void {
+  const rows = blocks.flatMap((b) =>
+    b.kind === 'table' && b.header && b.header.cells.length >= 3
+      ? b.rows.map((r) => ({ r, columns: b.header?.cells.length ?? 0 }))
+      : [],
+  );
+  const ragged = rows.filter(({ r, columns }) => r.cells.length !== columns);
+  if (ragged.length < 3 || ragged.length * 5 < rows.length) return;
+  const first = ragged[0]?.r;
+  throw new PlanError(
+    { file, ...(first ? { line: first.at.line } : {}) },
+    `looks like a plain-text export of a Word table: ${ragged.length} of ${rows.length} tab-separated rows have another number of cells than their header (a paragraph inside a cell breaks the row); import the .docx file itself`,
+    `ser ut som en textexport av en Word-tabell: ${ragged.length} av ${rows.length} tabbavgränsade rader har ett annat antal celler än rubrikraden (ett stycke inuti en cell bryter raden); importera .docx-filen direkt`,
+  );
 }
 
 function pipeTable(run: DocRow[], raw: string[]): DocTable {

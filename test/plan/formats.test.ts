@@ -203,6 +203,35 @@ describe('the front door: format by content', () => {
   });
 });
 
+describe('the plan saved to text first, as a user then tries: a clear error, never a silent wrong import', () => {
+  const cases = [KOMPETENS_BASE, VERKSAMHET_BASE].flatMap((base) =>
+    [
+      ['pdftotext', 'inga aktiviteter hittades'],
+      ['libreoffice-textexport', 'inga aktiviteter hittades'],
+      ['word-textexport', 'ser ut som en textexport av en Word-tabell'],
+    ].map(([kind, message]) => [`${base}.${kind}.txt`, message] as const),
+  );
+
+  it.each(cases)('%s is refused: %s', async (name, message) => {
+    const e = await readPlanFile(fixture(name)).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(PlanError);
+    expect((e as PlanError).messageSv).toContain(message);
+    const io = capture();
+    expect(await check([fixture(name)], io)).toBe(1);
+    expect(io.stderr.join('\n')).toContain(`fel: ${name}`);
+    expect(io.stdout.join('\n')).not.toMatch(/\d+ aktiviteter/);
+    const imported = capture();
+    expect(await importPlan([fixture(name)], imported)).not.toBe(0);
+  });
+
+  it('the Word text export is refused at the first row a cell broke, with what to import', async () => {
+    const e = await readPlanFile(fixture(`${KOMPETENS_BASE}.word-textexport.txt`)).catch((x: unknown) => x);
+    expect((e as PlanError).messageSv).toMatch(
+      /^kompetensforsorjningsplan-2021-2023\.word-textexport\.txt, rad \d+: ser ut som en textexport av en Word-tabell: \d+ av \d+ tabbavgränsade rader .*importera \.docx-filen direkt$/,
+    );
+  });
+});
+
 describe('more warnings than activities', () => {
   it('stops the import with what to do, and the first warnings with their lines', async () => {
     const dir = tmp();
