@@ -337,6 +337,53 @@ describe('PDF (printed by LibreOffice from the Word fixture: tables over pages, 
     );
   });
 
+  it('a row a page break cut: joined back by the borders and line widths, a sentence ending at the break a paragraph of its own', async () => {
+    // Drawn by hand, untagged, Helvetica 10 pt: three ruled columns; the row goes on at the top of
+    // page 2 under the repeated header, "medarbetarsamtal." the rest of a sentence the break cut.
+    const header: [number, string][] = [
+      [55, 'Aktivitet'],
+      [245, 'Ansvarig'],
+      [365, 'Uppföljning'],
+    ];
+    const grid = (bottom: number) => [
+      [50, 552, 600, 552],
+      [50, 530, 600, 530],
+      [50, bottom, 600, bottom],
+      ...[50, 240, 360, 600].map((x) => [x, 552, x, bottom]),
+    ];
+    const bytes = handmadePdf([
+      {
+        text: [
+          ...header.map(([x, t]) => [x, 540, t] as const),
+          [55, 515, 'Ansvariga chefer uppmuntrar'],
+          [55, 503, 'medarbetarna och anordnas.'],
+          [245, 515, 'Enhetschef'],
+          [365, 515, 'Följs upp på APT-möten och i samband med'],
+          [365, 503, 'uppföljningen på APT-möten och i'],
+        ],
+        rules: grid(490),
+      },
+      {
+        text: [
+          ...header.map(([x, t]) => [x, 540, t] as const),
+          [55, 515, 'Arbetsmiljöhandboken aktualiseras.'],
+          [365, 515, 'medarbetarsamtal.'],
+        ],
+        rules: grid(500),
+      },
+    ]);
+    const doc = await readPdf('handgjord.pdf', bytes);
+    const table = doc.blocks.find((b) => b.kind === 'table');
+    expect(table?.kind === 'table' && table.header?.cells).toEqual(['Aktivitet', 'Ansvarig', 'Uppföljning']);
+    expect(table?.kind === 'table' && table.rows.map((r) => r.cells)).toEqual([
+      [
+        'Ansvariga chefer uppmuntrar medarbetarna och anordnas.\nArbetsmiljöhandboken aktualiseras.',
+        'Enhetschef',
+        'Följs upp på APT-möten och i samband med uppföljningen på APT-möten och i medarbetarsamtal.',
+      ],
+    ]);
+  });
+
   it('refuses a PDF without text (a scan) and says so', async () => {
     const dir = tmp();
     // A one-page PDF with nothing but a drawn rectangle: what a scanner without OCR gives, less the image.
@@ -362,6 +409,36 @@ describe('PDF (printed by LibreOffice from the Word fixture: tables over pages, 
     expect((e as PlanError).messageSv).toMatch(/^skannad\.pdf: en PDF utan text \(1 sidor, troligen inskannad\)/);
   });
 });
+
+/** A PDF of pages with text in Helvetica 10 pt at given places and ruled lines, as a table-drawing program writes it. */
+function handmadePdf(pages: { text: (readonly [number, number, string])[]; rules: number[][] }[]): Buffer {
+  const esc = (t: string) => t.replace(/[\\()]/g, (c) => `\\${c}`);
+  const streams = pages.map(
+    (p) =>
+      `0.5 w\n${p.rules.map(([x0, y0, x1, y1]) => `${x0} ${y0} m ${x1} ${y1} l S`).join('\n')}\n` +
+      p.text.map(([x, y, t]) => `BT /F1 10 Tf 1 0 0 1 ${x} ${y} Tm (${esc(t)}) Tj ET`).join('\n'),
+  );
+  const n = pages.length;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    `<< /Type /Pages /Kids [${pages.map((_, i) => `${4 + 2 * i} 0 R`).join(' ')}] /Count ${n} >>`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
+    ...streams.flatMap((stream, i) => [
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Resources << /Font << /F1 3 0 R >> >> /Contents ${5 + 2 * i} 0 R >>`,
+      `<< /Length ${Buffer.byteLength(stream, 'latin1')} >>\nstream\n${stream}\nendstream`,
+    ]),
+  ];
+  let body = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(Buffer.byteLength(body, 'latin1'));
+    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(body, 'latin1');
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, 'latin1');
+}
 
 describe('damaged Word, Excel and PDF files', () => {
   it.each([`${KOMPETENS_BASE}.docx`, `${VERKSAMHET_BASE}.xlsx`, `${VERKSAMHET_BASE}.pdf`])(
