@@ -777,18 +777,25 @@ function bare(word: string): string {
 }
 
 /**
- * The document's whole words: those with another word before and after them on their line, and
- * the first and last word of a cell or of a tagged paragraph (a line edge there is no wrap).
+ * The document's whole words. A word too long for its line is broken only after it was moved to a
+ * line of its own, so a broken word's head is a line's only word and its tail the first word of
+ * the next line; every other word on a line is whole (the first and last word of a cell or of a
+ * tagged paragraph too), except a word broken after a hyphen.
  */
 function wholeWords(cellLists: CellLine[][]): Set<string> {
   const words = new Set<string>();
   for (const lines of cellLists)
     lines.forEach((line, i) => {
       const tokens = line.text.split(' ');
-      const starts = i === 0 || (line.para !== undefined && lines[i - 1]?.para !== line.para);
-      const ends = i === lines.length - 1 || (line.para !== undefined && lines[i + 1]?.para !== line.para);
+      const prev = lines[i - 1];
+      const next = lines[i + 1];
+      const starts =
+        i === 0 ||
+        (line.para !== undefined && prev?.para !== line.para) ||
+        (prev !== undefined && prev.text.includes(' ') && !/-$/.test(prev.text));
+      const ends = i === lines.length - 1 || (line.para !== undefined && next?.para !== line.para) || tokens.length > 1;
       tokens.forEach((t, j) => {
-        if ((j > 0 || starts) && (j < tokens.length - 1 || ends)) words.add(bare(t));
+        if ((j > 0 || starts) && (j < tokens.length - 1 || (ends && !/-$/.test(t)))) words.add(bare(t));
       });
     });
   return words;
@@ -845,13 +852,18 @@ function joinLines(
       // at a space. When the character would not have fitted, the line is either a broken word or
       // a whole word that happened to fill the cell; the document's own words tell which (a word
       // seen whole elsewhere in it), and without them the guess is a warning.
-      const oneWord = !prev.text.includes(' ') && /\p{L}$/u.test(prev.text) && /^\p{L}/u.test(line.text);
+      // Punctuation that follows a word without a space ("Avdelningschef|, Controller",
+      // "Avdelningschef|/enhetschef") is broken off it the same way.
+      const punctuation = /^[,.;:!?)\]/]/.test(line.text);
+      const oneWord =
+        !prev.text.includes(' ') && /\p{L}$/u.test(prev.text) && (punctuation || /^\p{L}/u.test(line.text));
       const left = geometry.right - prev.end;
       const next = geometry.widthOf(line.font, line.size ?? 0, line.text.slice(0, 1));
       const known = (w: string) => geometry.words?.has(bare(w)) ?? false;
       if (!oneWord || left > next + EDGE_TOLERANCE) out += ` ${line.text}`;
-      else if (known(prev.text + firstWord)) out += line.text;
-      else if (known(prev.text) || known(firstWord)) out += ` ${line.text}`;
+      else if (punctuation || known(prev.text + firstWord)) out += line.text;
+      // A one-letter tail ("strateg|i") may look like a word; it is no evidence.
+      else if (known(prev.text) || (bare(firstWord).length > 1 && known(firstWord))) out += ` ${line.text}`;
       else {
         out += line.text;
         unsure?.(`${prev.text}${firstWord}`, `${prev.text} ${firstWord}`);
