@@ -323,12 +323,13 @@ function wordTextExport(doc: PlanDocument): string {
   const firstDepartment = doc.blocks.findIndex((b) => b.kind === 'paragraph' && DEPARTMENT_HEADING.test(b.text));
   const lines: string[] = [];
   for (const b of departments.length > 0 ? doc.blocks.slice(0, firstDepartment) : doc.blocks) {
+    // The empty paragraph the document has after each table is an empty line.
     if (b.kind === 'paragraph') lines.push(b.text.trim());
-    else for (const r of [...(b.header ? [b.header] : []), ...b.rows]) lines.push(r.cells.join('\t'));
+    else lines.push(...[...(b.header ? [b.header] : []), ...b.rows].map((r) => r.cells.join('\t')), '');
   }
   for (const d of departments) {
     lines.push(d.heading);
-    for (const cells of [d.header, ...d.rows]) lines.push(cells.join('\t'));
+    lines.push(...[d.header, ...d.rows].map((cells) => cells.join('\t')), '');
   }
   return `${lines.join('\r\n')}\r\n`;
 }
