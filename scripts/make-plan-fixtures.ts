@@ -390,8 +390,12 @@ async function main(): Promise<void> {
       printPdf(docx, join(out, `${seed.name}.pdf`));
       // What pdftotext (poppler) and LibreOffice's text export make of the plan: tables lost.
       const pdftotext = join(out, `${seed.name}.pdftotext.txt`);
-      execFileSync('pdftotext', [join(out, `${seed.name}.pdf`), pdftotext]);
-      console.log(`skrev ${pdftotext}`);
+      try {
+        execFileSync('pdftotext', [join(out, `${seed.name}.pdf`), pdftotext]);
+        console.log(`skrev ${pdftotext}`);
+      } catch (e) {
+        console.error(`ingen pdftotext-text (poppler-utils saknas?): ${(e as Error).message}`);
+      }
       const dir = mkdtempSync(join(tmpdir(), 'planvakt-txt-'));
       execFileSync('libreoffice', ['--headless', '--convert-to', 'txt:Text', '--outdir', dir, docx], {
         stdio: 'ignore',
