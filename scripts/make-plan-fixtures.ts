@@ -3,16 +3,19 @@
  * a Word document (.docx: real tables, a repeated header row, paragraphs inside cells) and an
  * Excel workbook (.xlsx: one sheet per avdelning, real dates; and one sheet with an Avdelning
  * column), the same sheet as CSV (`;`, as Swedish Excel saves it), and with LibreOffice installed
- * (`libreoffice --headless`) a PDF printed from the Word document.
+ * (`libreoffice --headless`) a tagged PDF printed from the Word document, with variants; and the
+ * plain-text files a user may try instead (Word's text export, and with poppler-utils and
+ * LibreOffice the `pdftotext` output and LibreOffice's text export), which the import must refuse.
  *
  *   npx tsx scripts/make-plan-fixtures.ts [out-dir]   (default test/plan/fixtures)
  *
  * The fixtures are committed; CI reads them and never runs this script.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { textDocument, type DocRow, type PlanDocument } from '../src/plan/document';
@@ -38,36 +41,64 @@ function run(text: string): string {
     .join('<w:tab/>');
 }
 
-function para(text: string, style?: string): string {
-  const pPr = style ? `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>` : '';
-  return `<w:p>${pPr}<w:r>${run(text)}</w:r></w:p>`;
+/** Arial 10 pt, as the city's document templates set it (LibreOffice prints it with Liberation Sans, same widths). */
+const RUN_PROPERTIES = '<w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial" w:cs="Arial"/><w:sz w:val="20"/></w:rPr>';
+
+/** How the document is laid out: the fixtures' own, and variants that test what other plans do. */
+interface Layout {
+  /** Arial 10 pt (else LibreOffice's default, DejaVu Sans 12 pt: wider, so more words break at a cell edge). */
+  arial: boolean;
+  /** Ansvarig wide enough for "Avdelningschef" (else as narrow as some plans set it, where role names break). */
+  wideOwner: boolean;
+  /** Space after each paragraph in a cell (pt): how an untagged PDF still shows a paragraph break. */
+  cellSpacing?: number;
+  /** The header row written again as a plain row inside the table every so many rows (a table pasted together). */
+  headerEvery?: number;
 }
 
-function cell(text: string, width: number): string {
-  const paras = text === '' ? ['<w:p/>'] : text.split('\n').map((p) => para(p));
+const FIXTURE_LAYOUT: Layout = { arial: true, wideOwner: true };
+
+function para(text: string, l: Layout, style?: string, spacing?: number): string {
+  const props = [
+    style ? `<w:pStyle w:val="${style}"/>` : '',
+    spacing ? `<w:spacing w:after="${spacing * 20}"/>` : '',
+  ].join('');
+  const pPr = props ? `<w:pPr>${props}</w:pPr>` : '';
+  return `<w:p>${pPr}<w:r>${l.arial ? RUN_PROPERTIES : ''}${run(text)}</w:r></w:p>`;
+}
+
+function cell(text: string, width: number, l: Layout): string {
+  const paras = text === '' ? ['<w:p/>'] : text.split('\n').map((p) => para(p, l, undefined, l.cellSpacing));
   return `<w:tc><w:tcPr><w:tcW w:w="${width}" w:type="dxa"/></w:tcPr>${paras.join('')}</w:tc>`;
 }
 
 /** Landscape A4 between the margins, in twips. */
 const TEXT_WIDTH = 14570;
 
-/** Column widths as a planner sets them: the goal and activity columns wide, dates narrow. */
-function widths(columns: number): number[] {
-  const weights = columns === 5 ? [2, 3, 1.2, 1.3, 2.5] : Array.from({ length: columns }, (_, i) => (i === 0 ? 2 : 1));
+/** Column widths as a planner sets them: the goal and activity columns wide, dates narrow, Ansvarig wide enough for "Avdelningschef". */
+function widths(columns: number, l: Layout): number[] {
+  const weights =
+    columns === 5
+      ? l.wideOwner
+        ? [2, 3, 1.1, 1.6, 2.3]
+        : [2, 3, 1.2, 1.3, 2.5]
+      : Array.from({ length: columns }, (_, i) => (i === 0 ? 2 : 1));
   const total = weights.reduce((a, b) => a + b, 0);
   return weights.map((w) => Math.floor((TEXT_WIDTH * w) / total));
 }
 
-function row(r: DocRow, columns: number, header: boolean): string {
-  const w = widths(columns);
+function row(r: DocRow, columns: number, header: boolean, l: Layout): string {
+  const w = widths(columns, l);
   const trPr = header ? '<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>' : '';
-  return `<w:tr>${trPr}${r.cells.map((c, i) => cell(c, w[i] ?? w[w.length - 1] ?? 1000)).join('')}</w:tr>`;
+  return `<w:tr>${trPr}${r.cells.map((c, i) => cell(c, w[i] ?? w[w.length - 1] ?? 1000, l)).join('')}</w:tr>`;
 }
 
-function tableXml(header: DocRow | undefined, rows: DocRow[]): string {
-  const all = [...(header ? [header] : []), ...rows];
+function tableXml(header: DocRow | undefined, rows: DocRow[], l: Layout): string {
+  const every = l.headerEvery;
+  const body = header && every ? rows.flatMap((r, i) => (i > 0 && i % every === 0 ? [{ ...header }, r] : [r])) : rows;
+  const all = [...(header ? [header] : []), ...body];
   const columns = Math.max(...all.map((r) => r.cells.length), 1);
-  const grid = `<w:tblGrid>${widths(columns)
+  const grid = `<w:tblGrid>${widths(columns, l)
     .map((w) => `<w:gridCol w:w="${w}"/>`)
     .join('')}</w:tblGrid>`;
   const pr =
@@ -76,7 +107,7 @@ function tableXml(header: DocRow | undefined, rows: DocRow[]): string {
       .map((s) => `<w:${s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>`)
       .join('') +
     '</w:tblBorders></w:tblPr>';
-  return `<w:tbl>${pr}${grid}${all.map((r, i) => row(r, columns, i === 0 && header !== undefined)).join('')}</w:tbl>`;
+  return `<w:tbl>${pr}${grid}${all.map((r, i) => row(r, columns, i === 0 && header !== undefined, l)).join('')}</w:tbl>`;
 }
 
 /**
@@ -84,22 +115,23 @@ function tableXml(header: DocRow | undefined, rows: DocRow[]): string {
  * avdelning (the text rendering's page-break splits joined again, as for Excel); its header row
  * repeats on every page and its rows may break across pages, as in the published plan.
  */
-function docxXml(doc: PlanDocument): string {
+function docxXml(doc: PlanDocument, l: Layout): string {
   const body: string[] = [];
   const departments = departmentsOf(doc);
   const firstDepartment = doc.blocks.findIndex((b) => b.kind === 'paragraph' && DEPARTMENT_HEADING.test(b.text));
   const blocks = departments.length > 0 ? doc.blocks.slice(0, firstDepartment) : doc.blocks;
   for (const b of blocks) {
-    if (b.kind === 'paragraph') body.push(para(b.text.trim()));
-    else body.push(tableXml(b.header, b.rows), '<w:p/>');
+    if (b.kind === 'paragraph') body.push(para(b.text.trim(), l));
+    else body.push(tableXml(b.header, b.rows, l), '<w:p/>');
   }
   for (const d of departments) {
-    body.push(para(d.heading, 'Heading2'));
+    body.push(para(d.heading, l, 'Heading2'));
     const at = { line: 0 };
     body.push(
       tableXml(
         { at, cells: d.header },
         d.rows.map((cells) => ({ at, cells })),
+        l,
       ),
       '<w:p/>',
     );
@@ -112,7 +144,7 @@ function docxXml(doc: PlanDocument): string {
   );
 }
 
-async function writeDocx(doc: PlanDocument, path: string): Promise<void> {
+async function writeDocx(doc: PlanDocument, path: string, l: Layout = FIXTURE_LAYOUT): Promise<void> {
   const zip = new JSZip();
   zip.file(
     '[Content_Types].xml',
@@ -129,7 +161,7 @@ async function writeDocx(doc: PlanDocument, path: string): Promise<void> {
       '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>' +
       '</Relationships>',
   );
-  zip.file('word/document.xml', docxXml(doc));
+  zip.file('word/document.xml', docxXml(doc, l));
   // A page footer with the page number, as published plans have: the PDF reader must drop it.
   zip.file(
     'word/_rels/document.xml.rels',
@@ -148,6 +180,8 @@ async function writeDocx(doc: PlanDocument, path: string): Promise<void> {
   for (const f of Object.values(zip.files)) f.date = date;
   writeFileSync(path, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
 }
+
+const TAGGED_PDF = JSON.stringify({ UseTaggedPDF: { type: 'boolean', value: 'true' } });
 
 const DEPARTMENT_HEADING = /^\s*aktivitetsplan\s+(?:för\s+)?avdelning(?:en)?\s+(.+?)\s*$/i;
 
@@ -283,9 +317,48 @@ function toCsv(rows: string[][]): string {
   return `\uFEFF${rows.map((r) => r.map(cell).join(';')).join('\r\n')}\r\n`;
 }
 
+/** The plan as Word's "Spara som oformaterad text" writes it (see main). */
+function wordTextExport(doc: PlanDocument): string {
+  const departments = departmentsOf(doc);
+  const firstDepartment = doc.blocks.findIndex((b) => b.kind === 'paragraph' && DEPARTMENT_HEADING.test(b.text));
+  const lines: string[] = [];
+  for (const b of departments.length > 0 ? doc.blocks.slice(0, firstDepartment) : doc.blocks) {
+    // The empty paragraph the document has after each table is an empty line.
+    if (b.kind === 'paragraph') lines.push(b.text.trim());
+    else lines.push(...[...(b.header ? [b.header] : []), ...b.rows].map((r) => r.cells.join('\t')), '');
+  }
+  for (const d of departments) {
+    lines.push(d.heading);
+    lines.push(...[d.header, ...d.rows].map((cells) => cells.join('\t')), '');
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * The PDF LibreOffice prints from a .docx, written to `pdfPath`: tagged (as an accessible
+ * published plan must be, and as Word saves a PDF by default) unless `tagged` is false.
+ */
+export function printPdf(docx: string, pdfPath: string, tagged = true): void {
+  const dir = mkdtempSync(join(tmpdir(), 'planvakt-pdf-'));
+  const filter = tagged ? `pdf:writer_pdf_Export:${TAGGED_PDF}` : 'pdf';
+  execFileSync('libreoffice', ['--headless', '--convert-to', filter, '--outdir', dir, docx], { stdio: 'ignore' });
+  renameSync(join(dir, `${basename(docx, '.docx')}.pdf`), pdfPath);
+  console.log(`skrev ${pdfPath}`);
+}
+
+/** A variant of a seed plan as a PDF only: its .docx (the layout under test) in a temporary folder. */
+async function variantPdf(doc: PlanDocument, pdfPath: string, l: Layout, tagged = true): Promise<void> {
+  const docx = join(mkdtempSync(join(tmpdir(), 'planvakt-docx-')), `${basename(pdfPath, '.pdf')}.docx`);
+  await writeDocx(doc, docx, l);
+  printPdf(docx, pdfPath, tagged);
+}
+
+export { csvRows, toCsv, writeDocx, writeXlsx, type Layout };
+
 async function main(): Promise<void> {
   const out = process.argv[2] ?? join(HERE, '..', 'test', 'plan', 'fixtures');
   mkdirSync(out, { recursive: true });
+  const pdf = process.env.PDF !== '0';
   for (const seed of SEEDS) {
     const doc = textDocument(seed.text, toLines(seed.text, readFileSync(join(PLANS, seed.text), 'utf8')));
     const docx = join(out, `${seed.name}.docx`);
@@ -301,16 +374,44 @@ async function main(): Promise<void> {
       const column = join(out, `${seed.name}-avdelningskolumn.xlsx`);
       await writeXlsx(doc, column, 'column');
       console.log(`skrev ${column}`);
+    } else {
+      // A table with its header row written again inside it, not only marked to repeat.
+      const repeated = join(out, `${seed.name}-upprepad-rubrikrad.docx`);
+      await writeDocx(doc, repeated, { ...FIXTURE_LAYOUT, headerEvery: 2 });
+      console.log(`skrev ${repeated}`);
     }
-    if (process.env.PDF !== '0') {
+    // The text a user gets by saving the Word file as plain text, as Word writes its tables: a row
+    // as one tab-separated line, a cell's paragraphs on lines of their own. The importer must refuse it.
+    const wordText = join(out, `${seed.name}.word-textexport.txt`);
+    writeFileSync(wordText, wordTextExport(doc));
+    console.log(`skrev ${wordText}`);
+    if (!pdf) continue;
+    try {
+      printPdf(docx, join(out, `${seed.name}.pdf`));
+      // What pdftotext (poppler) and LibreOffice's text export make of the plan: tables lost.
+      const pdftotext = join(out, `${seed.name}.pdftotext.txt`);
       try {
-        execFileSync('libreoffice', ['--headless', '--convert-to', 'pdf', '--outdir', out, docx], { stdio: 'inherit' });
-        console.log(`skrev ${join(out, `${basename(docx, '.docx')}.pdf`)}`);
+        execFileSync('pdftotext', [join(out, `${seed.name}.pdf`), pdftotext]);
+        console.log(`skrev ${pdftotext}`);
       } catch (e) {
-        console.error(`ingen PDF (libreoffice saknas eller misslyckades): ${(e as Error).message}`);
+        console.error(`ingen pdftotext-text (poppler-utils saknas?): ${(e as Error).message}`);
       }
+      const dir = mkdtempSync(join(tmpdir(), 'planvakt-txt-'));
+      execFileSync('libreoffice', ['--headless', '--convert-to', 'txt:Text', '--outdir', dir, docx], {
+        stdio: 'ignore',
+      });
+      renameSync(join(dir, `${seed.name}.txt`), join(out, `${seed.name}.libreoffice-textexport.txt`));
+      console.log(`skrev ${join(out, `${seed.name}.libreoffice-textexport.txt`)}`);
+      if (seed.name.startsWith('kompetens')) {
+        // As some plans are set: a narrow Ansvarig column and a wide font, so role names break at its edge.
+        await variantPdf(doc, join(out, `${seed.name}-smal-ansvarig.pdf`), { arial: false, wideOwner: false });
+        // Printed without tags: paragraphs told by the space after them.
+        await variantPdf(doc, join(out, `${seed.name}-otaggad.pdf`), { ...FIXTURE_LAYOUT, cellSpacing: 3 }, false);
+      }
+    } catch (e) {
+      console.error(`ingen PDF (libreoffice saknas eller misslyckades): ${(e as Error).message}`);
     }
   }
 }
 
-void main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

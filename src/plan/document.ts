@@ -6,7 +6,7 @@
  * verksamhetsplan readers read them the same way and give the same Plan.
  */
 import { cleanCell } from './text';
-import type { Place } from './errors';
+import { PlanError, type Place } from './errors';
 
 export type { Place } from './errors';
 
@@ -101,7 +101,49 @@ export function textDocument(file: string, lines: readonly string[]): PlanDocume
       kind === 'pipe' ? pipeTable(run, raw) : { kind: 'table', at: { line }, header: run[0], rows: run.slice(1) },
     );
   }
+  refuseTextExport(file, lines);
   return { file, format: 'text', blocks };
+}
+
+/**
+ * Word's plain-text export writes a table row as one tab-separated line, but a cell with more than
+ * one paragraph breaks the row over several lines: the row's first piece has the cells up to that
+ * cell, its last piece the cells from it on (its paragraphs between them as lines of their own),
+ * so the two pieces' cells add up to the header's and one more. Read as a plan it gives
+ * activities cut in pieces; it is refused instead, with what to import. (A row whose empty last
+ * cells lost their tabs is short too, but is no first piece of such a pair.)
+ */
+function refuseTextExport(file: string, lines: readonly string[]): void {
+  let columns = 0;
+  let open: { line: number; cells: number } | undefined;
+  let previousTab = false;
+  const broken: number[] = [];
+  lines.forEach((text, i) => {
+    if (text.trim() === '') {
+      open = undefined;
+      previousTab = false;
+      return;
+    }
+    if (isPipeLine(text) || !isTabLine(text)) {
+      previousTab = false;
+      return;
+    }
+    const cells = text.split('\t').length;
+    if (!previousTab && !open && cells >= 3) columns = cells;
+    else if (columns > 0) {
+      if (open && open.cells + cells - 1 === columns) {
+        broken.push(open.line);
+        open = undefined;
+      } else open = cells < columns ? { line: i + 1, cells } : undefined;
+    }
+    previousTab = true;
+  });
+  if (broken.length < 2) return;
+  throw new PlanError(
+    { file, line: broken[0] ?? 0 },
+    `looks like a plain-text export of a Word table: ${broken.length} table rows are broken over several lines (a cell with more than one paragraph); import the .docx file itself`,
+    `ser ut som en textexport av en Word-tabell: ${broken.length} tabellrader är brutna över flera rader (en cell med mer än ett stycke); importera .docx-filen direkt`,
+  );
 }
 
 function pipeTable(run: DocRow[], raw: string[]): DocTable {

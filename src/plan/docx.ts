@@ -153,7 +153,15 @@ export async function readDocx(file: string, bytes: Uint8Array): Promise<PlanDoc
           }
           rows.push({ at: { line: ordinal, label: `tabell ${tableNo}, rad ${r + 1}` }, cells });
         });
-        const [header, ...rest] = rows;
+        const [header, ...all] = rows;
+        // The header row written again inside the table (a table pasted together from pieces, or
+        // the header typed in again after a page break instead of marked to repeat) is no data row.
+        const same = (r: DocRow) =>
+          header !== undefined &&
+          header.cells.some((c) => c !== '') &&
+          r.cells.length === header.cells.length &&
+          r.cells.every((c, i) => c === header.cells[i]);
+        const rest = all.filter((r) => !same(r));
         const at = { line: header?.at.line ?? ordinal, label: `tabell ${tableNo}` };
         blocks.push(header ? { kind: 'table', at, header, rows: rest } : { kind: 'table', at, rows: [] });
       } else if (el.localName === 'sdt' || el.localName === 'sdtContent' || el.localName === 'customXml') {
