@@ -75,7 +75,7 @@ describe('Importera with unknown headings', () => {
     const anna = await new Session(h.app).signIn('anna-avdelning');
     const res = await anna.post(ROUTES.importColumns, { pending: 'x', 't0-c0': 'aktivitet' });
     expect(res.statusCode).toBe(403);
-    expect(res.body).toContain('Sidan är för HR.');
+    expect(res.body).toContain('Du har inte behörighet till sidan. Inget har ändrats.');
     expect(existsSync(join(h.ctx.settings.dataDir, 'kolumner.json'))).toBe(false);
   });
 
