@@ -76,6 +76,12 @@ export const STATUSES = {
 } as const;
 export type Status = keyof typeof STATUSES;
 
+/**
+ * Minutes after a Klar report during which it can be taken back ("Ångra"), when the rules do not
+ * say: the rules' default, and the lifecycle's for rules carried from before the setting existed.
+ */
+export const DEFAULT_UNDO_KLAR_MINUTES = 30;
+
 /** A calendar date without time, `YYYY-MM-DD`, always meant in Europe/Stockholm. */
 export type IsoDate = string;
 

@@ -9,7 +9,8 @@ import type { PassedDeadlines, ScheduleEvent, ScheduleFeatures, ScheduleInput } 
 import type { Notice, NoticeSubject } from '../domain/notice';
 import { LINE_MANAGERS, type Role, type RoleRef } from '../domain/vocabulary';
 import type { Rules } from '../rules/schema';
-import type { CarriedState, LifecycleActivity, LifecycleView, StatusReport } from './messages';
+import { stockholmDate, stockholmTime } from '../calendar/stockholm';
+import type { CarriedState, LifecycleActivity, LifecycleView, Reporter, StatusReport } from './messages';
 
 export function initialState(now: string): CarriedState {
   return { sent: [], since: now, milestones: {}, timeline: [], runs: 1 };
@@ -20,6 +21,15 @@ function ownerRoles(activity: LifecycleActivity, milestoneId?: string): Set<Role
     ? (activity.milestones.find((m) => m.id === milestoneId)?.owners ?? [])
     : [...activity.owners, ...activity.milestones.flatMap((m) => m.owners)];
   return new Set(refs.map((r) => r.role));
+}
+
+function mayNotReport(activity: LifecycleActivity, reporter: Reporter, milestoneId?: string): string | undefined {
+  const allowed = ownerRoles(activity, milestoneId);
+  const may = reporter.roles.some((r) => allowed.has(r) || LINE_MANAGERS.includes(r));
+  if (!may) {
+    return `${reporter.name} är varken ansvarig för aktiviteten eller chef i linjen och kan inte rapportera status.`;
+  }
+  return undefined;
 }
 
 /** Why a report must be refused, or undefined. Checked before the report touches any state. */
@@ -33,23 +43,32 @@ export function reportProblem(activity: LifecycleActivity, report: StatusReport)
   if (report.proposedDate && !/^\d{4}-\d{2}-\d{2}$/.test(report.proposedDate)) {
     return `Föreslaget datum ${report.proposedDate} är inte ett datum ÅÅÅÅ-MM-DD.`;
   }
-  const allowed = ownerRoles(activity, report.milestoneId);
-  const may = report.reporter.roles.some((r) => allowed.has(r) || LINE_MANAGERS.includes(r));
-  if (!may) {
-    return `${report.reporter.name} är varken ansvarig för aktiviteten eller chef i linjen och kan inte rapportera status.`;
-  }
-  return undefined;
+  return mayNotReport(activity, report.reporter, report.milestoneId);
 }
 
 /**
  * `ladder` (patched 'escalation-ladder'): a Försenad report's new date is the date schedule()
- * counts the chains from, not a snooze of the old ladder.
+ * counts the chains from, not a snooze of the old ladder. `undoUntil` (patched 'angra-klar'): a
+ * Klar report can be taken back until then, so what the activity said before it is kept.
  */
-export function applyReport(state: CarriedState, report: StatusReport, at: string, ladder = false): void {
+export function applyReport(
+  state: CarriedState,
+  report: StatusReport,
+  at: string,
+  ladder = false,
+  undoUntil?: string,
+): void {
   state.timeline.push({ at, type: 'reported', report });
   if (report.milestoneId) {
     state.milestones[report.milestoneId] = { ...state.milestones[report.milestoneId], status: report.status };
     return;
+  }
+  if (report.status === 'done' && undoUntil && state.status !== 'done') {
+    const { status, comment, proposedDate, reportedAt } = state;
+    state.klar = { at, until: undoUntil, before: { status, comment, proposedDate, reportedAt } };
+  } else if (report.status !== 'done') {
+    // Another status in the undo window replaces Klar as an undo would: nothing left to take back.
+    state.klar = undefined;
   }
   state.status = report.status;
   state.comment = report.comment;
@@ -57,6 +76,34 @@ export function applyReport(state: CarriedState, report: StatusReport, at: strin
   state.reportedAt = at;
   // A report answers the ladder as much as an acknowledgement does; a later overdue restarts it.
   if (report.status === 'late' && !ladder) state.snoozedUntil = report.proposedDate;
+}
+
+/** Why taking back Klar must be refused at `now` (plan time), or undefined. */
+export function undoProblem(
+  activity: LifecycleActivity,
+  state: CarriedState,
+  reporter: Reporter,
+  now: string,
+): string | undefined {
+  if (state.status !== 'done' || !state.klar)
+    return 'Aktiviteten är inte rapporterad som Klar, så det finns inget att ångra.';
+  if (Date.parse(now) >= Date.parse(state.klar.until))
+    return `Klar kan inte längre ångras: tiden för att ångra gick ut ${stockholmDate(state.klar.until)} kl ${stockholmTime(state.klar.until)}.`;
+  return mayNotReport(activity, reporter);
+}
+
+/**
+ * Takes Klar back: the status, comment, new date and report time from before it, so the
+ * reminders and the ladder go on as they would have; the timeline keeps both entries.
+ */
+export function applyUndo(state: CarriedState, by: string, at: string): void {
+  const before = state.klar?.before ?? {};
+  state.status = before.status;
+  state.comment = before.comment;
+  state.proposedDate = before.proposedDate;
+  state.reportedAt = before.reportedAt;
+  state.klar = undefined;
+  state.timeline.push({ at, type: 'undone', by, ...(before.status ? { restored: before.status } : {}) });
 }
 
 export function applyAcknowledge(state: CarriedState, by: string, at: string, milestoneId?: string): void {
@@ -120,12 +167,15 @@ export function isOverdue(activity: LifecycleActivity, state: CarriedState, toda
   return activity.deadline !== undefined && state.status !== 'done' && today > activity.deadline;
 }
 
+/** `now` (plan time, ISO instant): with it the view says until when Klar can be undone. */
 export function view(
   activity: LifecycleActivity,
   state: CarriedState,
   rulesVersion: string,
   today: string,
+  now?: string,
 ): LifecycleView {
+  const undoOpen = state.klar && now !== undefined && Date.parse(now) < Date.parse(state.klar.until);
   return {
     activity,
     today,
@@ -139,6 +189,7 @@ export function view(
     rulesVersion,
     milestones: state.milestones,
     runs: state.runs,
+    ...(undoOpen ? { undoUntil: state.klar!.until } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ import {
 import { schedule } from '../calendar/schedule';
 import { stockholmDate } from '../calendar/stockholm';
 import { planClock } from '../domain/plan-clock';
+import { DEFAULT_UNDO_KLAR_MINUTES } from '../domain/vocabulary';
+import type { Rules } from '../rules/schema';
 import type { LifecycleActivities } from './activities';
 import {
   acknowledge,
@@ -25,12 +27,14 @@ import {
   snooze,
   stateQuery,
   timelineQuery,
+  undoKlar,
   type ActivityLifecycleInput,
   type LifecycleOutcome,
 } from './messages';
 import {
   applyAcknowledge,
   applyReport,
+  applyUndo,
   changedFields,
   initialState,
   noticeOf,
@@ -38,6 +42,7 @@ import {
   resetForNewDeadline,
   scheduleInput,
   searchAttributeValues,
+  undoProblem,
   view,
   type SearchAttributeValues,
 } from './state';
@@ -67,6 +72,9 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   //    a deadline passed before the start follows the import's choice instead of counting as handled;
   //  - 'multi-year-checkpoints': status requests before the year-end checkpoints of `2022-2024`.
   const features = { ladder: patched('escalation-ladder'), checkpoints: patched('multi-year-checkpoints') };
+  //  - 'angra-klar': after Klar the lifecycle stays open for rules.checkin.undoKlarMinutes, and an
+  //    undoKlar update in that time takes Klar back; older runs end on Klar as before.
+  const angraKlar = patched('angra-klar');
   // Events count from when Temporal accepted the start, not from the first workflow task: on a
   // busy server that task can run after an event that was due just after the import, which would
   // then count as already handled and never be sent.
@@ -87,13 +95,27 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   setHandler(
     reportStatus,
     (report) => {
-      applyReport(state, report, now(), features.ladder);
+      applyReport(state, report, now(), features.ladder, angraKlar ? undoUntil() : undefined);
       wake();
-      return view(activity, state, rulesVersion, stockholmDate(now()));
+      return view(activity, state, rulesVersion, stockholmDate(now()), now());
     },
     {
       validator: (report) => {
         const problem = reportProblem(activity, report);
+        if (problem) throw new Error(problem);
+      },
+    },
+  );
+  setHandler(
+    undoKlar,
+    ({ reporter }) => {
+      applyUndo(state, reporter.name, now());
+      wake();
+      return view(activity, state, rulesVersion, stockholmDate(now()), now());
+    },
+    {
+      validator: ({ reporter }) => {
+        const problem = undoProblem(activity, state, reporter, now());
         if (problem) throw new Error(problem);
       },
     },
@@ -120,9 +142,18 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
     cancelled = reason;
     wake();
   });
-  setHandler(stateQuery, () => view(activity, state, rulesVersion, stockholmDate(now())));
+  setHandler(stateQuery, () => view(activity, state, rulesVersion, stockholmDate(now()), now()));
   setHandler(nextEventQuery, () => schedule(scheduleInput(activity, rules, state, now(), features, passed))[0] ?? null);
   setHandler(timelineQuery, () => state.timeline);
+
+  /**
+   * Until when a Klar reported now can be undone; undefined when the rules give no time (0).
+   * Rules carried from a run that began before `checkin` existed have none: the default applies.
+   */
+  function undoUntil(): string | undefined {
+    const minutes = (rules.checkin as Rules['checkin'] | undefined)?.undoKlarMinutes ?? DEFAULT_UNDO_KLAR_MINUTES;
+    return minutes > 0 ? new Date(clock.nowMs() + minutes * 60_000).toISOString() : undefined;
+  }
 
   function correct(by: string, next: typeof activity) {
     const fields = changedFields(activity, next);
@@ -143,55 +174,71 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
     published = values;
   }
 
-  while (!cancelled && state.status !== 'done') {
-    publish();
-    const events = schedule(scheduleInput(activity, rules, state, now(), features, passed));
-    const nowMs = clock.nowMs();
-    const due = events.filter((e) => Date.parse(e.at) <= nowMs);
-    if (due.length > 0) {
-      const receipts = await deliver({
-        workflowId: workflowInfo().workflowId,
-        planNow: now(),
-        ...clock.carry(),
-        notices: due.map((event) => noticeOf(activity, event)),
-      });
-      for (const r of receipts) {
-        const event = due.find((e) => e.key === r.key)!;
-        state.sent.push(r.key);
-        state.timeline.push({
-          at: now(),
-          type: 'sent',
-          event: {
-            key: event.key,
-            kind: event.kind,
-            to: event.to,
-            reason: event.reason,
-            milestoneId: event.milestoneId,
-            period: event.period,
-          },
-          recipients: r.recipients,
-          // Waiting in a digest is not sent: the page tells them apart (timelineText).
-          ...(r.digests?.length ? { digests: r.digests } : {}),
+  for (;;) {
+    while (!cancelled && state.status !== 'done') {
+      publish();
+      const events = schedule(scheduleInput(activity, rules, state, now(), features, passed));
+      const nowMs = clock.nowMs();
+      const due = events.filter((e) => Date.parse(e.at) <= nowMs);
+      if (due.length > 0) {
+        const receipts = await deliver({
+          workflowId: workflowInfo().workflowId,
+          planNow: now(),
+          ...clock.carry(),
+          notices: due.map((event) => noticeOf(activity, event)),
+        });
+        for (const r of receipts) {
+          const event = due.find((e) => e.key === r.key)!;
+          state.sent.push(r.key);
+          state.timeline.push({
+            at: now(),
+            type: 'sent',
+            event: {
+              key: event.key,
+              kind: event.kind,
+              to: event.to,
+              reason: event.reason,
+              milestoneId: event.milestoneId,
+              period: event.period,
+            },
+            recipients: r.recipients,
+            // Waiting in a digest is not sent: the page tells them apart (timelineText).
+            ...(r.digests?.length ? { digests: r.digests } : {}),
+          });
+        }
+        continue;
+      }
+      woken = false;
+      const next = events[0];
+      // No event ahead (an activity with no deadline and no cadence): wait for a signal.
+      await condition(() => woken, next ? Math.max(1, Date.parse(next.at) - nowMs) : undefined);
+
+      if (!woken && (workflowInfo().historyLength > MAX_HISTORY_EVENTS || now().slice(0, 4) !== runYear)) {
+        await condition(allHandlersFinished);
+        state.runs += 1;
+        await continueAsNew<typeof activityLifecycle>({
+          activity,
+          rules,
+          rulesVersion,
+          ...(passed ? { passed } : {}),
+          ...clock.carry(),
+          carried: state,
         });
       }
-      continue;
     }
-    woken = false;
-    const next = events[0];
-    // No event ahead (an activity with no deadline and no cadence): wait for a signal.
-    await condition(() => woken, next ? Math.max(1, Date.parse(next.at) - nowMs) : undefined);
 
-    if (!woken && (workflowInfo().historyLength > MAX_HISTORY_EVENTS || now().slice(0, 4) !== runYear)) {
-      await condition(allHandlersFinished);
-      state.runs += 1;
-      await continueAsNew<typeof activityLifecycle>({
-        activity,
-        rules,
-        rulesVersion,
-        ...(passed ? { passed } : {}),
-        ...clock.carry(),
-        carried: state,
-      });
+    // Klar, on the 'angra-klar' patch: open until the undo window closes; an undo (or another
+    // status) reopens the follow-up, and the loop above goes on where it was.
+    const klar = state.klar;
+    if (cancelled || !klar) break;
+    publish();
+    const reopened = await condition(
+      () => cancelled !== undefined || state.status !== 'done',
+      Math.max(1, Date.parse(klar.until) - clock.nowMs()),
+    );
+    if (!reopened) {
+      state.klar = undefined;
+      break;
     }
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   CADENCE_IDS,
+  DEFAULT_UNDO_KLAR_MINUTES,
   ESCALATION_TARGETS,
   FOLLOW_UP_PERIODS,
   isIsoDate,
@@ -213,6 +214,22 @@ export const FollowUpSchema = z
   .prefault({});
 export type FollowUp = z.output<typeof FollowUpSchema>;
 
+/** The one-click check-in page (README "Check-in"). */
+export const CheckinSchema = z
+  .strictObject({
+    /**
+     * Minutes after a Klar report during which the owner can take it back ("Ångra"); the
+     * lifecycle stays open that long and then ends. 0: Klar is final at once.
+     */
+    undoKlarMinutes: z
+      .int()
+      .min(0)
+      .max(7 * 24 * 60)
+      .default(DEFAULT_UNDO_KLAR_MINUTES),
+  })
+  .prefault({});
+export type Checkin = z.output<typeof CheckinSchema>;
+
 /** The rules for one department, overrides applied: what schedule() takes. */
 export const RulesSchema = z.strictObject({
   reminders: z.strictObject({ beforeDeadline: ReminderOffsetsSchema }).prefault({}),
@@ -221,6 +238,7 @@ export const RulesSchema = z.strictObject({
   quietDays: z.array(QuietDaySchema).default([]),
   delivery: DeliverySchema,
   followUp: FollowUpSchema,
+  checkin: CheckinSchema,
 });
 export type Rules = z.output<typeof RulesSchema>;
 

@@ -44,8 +44,10 @@ async function countDepartments(ctx: AppContext, departments: string[]): Promise
   await Promise.all(
     departments.map(async (d) => {
       const where = ` AND PlanvaktDepartment = ${quote(d)}`;
-      const [byStatus, late, inProgress, notStarted, upcoming] = await Promise.all([
+      const [byStatus, done, late, inProgress, notStarted, upcoming] = await Promise.all([
         ctx.client.workflow.count(`${LISTED}${where} GROUP BY ExecutionStatus`),
+        // Klar whether the lifecycle has ended or still waits out the time to undo it ("Ångra").
+        count(ctx.client, categoryQuery('done') + where),
         count(ctx.client, categoryQuery('late') + where),
         count(ctx.client, categoryQuery('inProgress') + where),
         count(ctx.client, categoryQuery('notStarted') + where),
@@ -55,16 +57,15 @@ async function countDepartments(ctx: AppContext, departments: string[]): Promise
         byStatus.groups
           .filter((g) => g.groupValues.flat().some((v) => String(v) === name))
           .reduce((sum, g) => sum + g.count, 0);
-      const open = group('Running');
-      const done = group('Completed');
+      const total = group('Running') + group('Completed');
       const c: DepartmentCounts = {
         done,
         late,
         inProgress,
         notStarted,
-        notReported: Math.max(0, open - late - inProgress - notStarted),
+        notReported: Math.max(0, total - done - late - inProgress - notStarted),
         upcoming,
-        total: open + done,
+        total,
       };
       if (c.total > 0) c.light = lightFor((c.done + c.inProgress) / c.total);
       out.set(d, c);
