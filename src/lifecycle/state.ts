@@ -162,18 +162,33 @@ export function scheduleInput(
   };
 }
 
-/** Past its deadline (Stockholm date) and not reported done. */
-export function isOverdue(activity: LifecycleActivity, state: CarriedState, today: string): boolean {
-  return activity.deadline !== undefined && state.status !== 'done' && today > activity.deadline;
+/**
+ * Past its deadline (Stockholm date) and not reported done. With `passed: 'historical'` (the
+ * planner's choice at import, patched 'historisk-ej-forsenad'), a Måldatum that had already passed
+ * when the lifecycle started is history, not a delay: such an activity is never overdue, as
+ * schedule() sends nothing for it.
+ */
+export function isOverdue(
+  activity: LifecycleActivity,
+  state: CarriedState,
+  today: string,
+  passed?: PassedDeadlines,
+): boolean {
+  if (activity.deadline === undefined || state.status === 'done' || today <= activity.deadline) return false;
+  return !(passed === 'historical' && activity.deadline < stockholmDate(state.since));
 }
 
-/** `now` (plan time, ISO instant): with it the view says until when Klar can be undone. */
+/**
+ * `now` (plan time, ISO instant): with it the view says until when Klar can be undone; `passed`:
+ * the import's choice for a Måldatum already passed, as isOverdue takes it.
+ */
 export function view(
   activity: LifecycleActivity,
   state: CarriedState,
   rulesVersion: string,
   today: string,
   now?: string,
+  passed?: PassedDeadlines,
 ): LifecycleView {
   const undoOpen = state.klar && now !== undefined && Date.parse(now) < Date.parse(state.klar.until);
   return {
@@ -185,7 +200,7 @@ export function view(
     reportedAt: state.reportedAt,
     acknowledgedAt: state.acknowledgedAt,
     snoozedUntil: state.snoozedUntil,
-    overdue: isOverdue(activity, state, today),
+    overdue: isOverdue(activity, state, today, passed),
     rulesVersion,
     milestones: state.milestones,
     runs: state.runs,
@@ -193,8 +208,13 @@ export function view(
   };
 }
 
-/** The search attribute values, as plain data, so the workflow upserts only what changed. */
-export function searchAttributeValues(activity: LifecycleActivity, state: CarriedState, today: string) {
+/** The search attribute values, as plain data, so the workflow upserts only what changed. `passed`: as isOverdue. */
+export function searchAttributeValues(
+  activity: LifecycleActivity,
+  state: CarriedState,
+  today: string,
+  passed?: PassedDeadlines,
+) {
   return {
     PlanvaktPlan: activity.plan,
     PlanvaktDepartment: activity.department,
@@ -204,7 +224,7 @@ export function searchAttributeValues(activity: LifecycleActivity, state: Carrie
     ].sort(),
     PlanvaktStatus: state.status ?? 'notReported',
     PlanvaktDeadline: activity.deadline ? `${activity.deadline}T00:00:00.000Z` : '',
-    PlanvaktOverdue: isOverdue(activity, state, today),
+    PlanvaktOverdue: isOverdue(activity, state, today, passed),
     PlanvaktLastReport: state.reportedAt ?? '',
   };
 }

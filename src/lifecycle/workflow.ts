@@ -75,6 +75,9 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   //  - 'angra-klar': after Klar the lifecycle stays open for rules.checkin.undoKlarMinutes, and an
   //    undoKlar update in that time takes Klar back; older runs end on Klar as before.
   const angraKlar = patched('angra-klar');
+  //  - 'historisk-ej-forsenad': a Måldatum already passed at import, kept *historisk*, is not
+  //    overdue (Översikt, search attributes); older runs keep calling it overdue.
+  const overduePassed = patched('historisk-ej-forsenad') ? passed : undefined;
   // Events count from when Temporal accepted the start, not from the first workflow task: on a
   // busy server that task can run after an event that was due just after the import, which would
   // then count as already handled and never be sent.
@@ -87,7 +90,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   // with the first task is applied inside setHandler, and must still count as a change to publish.
   let published: SearchAttributeValues | undefined = input.carried
     ? undefined
-    : searchAttributeValues(activity, initialState(now()), stockholmDate(now()));
+    : searchAttributeValues(activity, initialState(now()), stockholmDate(now()), overduePassed);
   let cancelled: string | undefined;
   let woken = false; // set by every handler: the schedule must be asked again
   const wake = () => (woken = true);
@@ -97,7 +100,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
     (report) => {
       applyReport(state, report, now(), features.ladder, angraKlar ? undoUntil() : undefined);
       wake();
-      return view(activity, state, rulesVersion, stockholmDate(now()), now());
+      return view(activity, state, rulesVersion, stockholmDate(now()), now(), overduePassed);
     },
     {
       validator: (report) => {
@@ -111,7 +114,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
     ({ reporter }) => {
       applyUndo(state, reporter.name, now());
       wake();
-      return view(activity, state, rulesVersion, stockholmDate(now()), now());
+      return view(activity, state, rulesVersion, stockholmDate(now()), now(), overduePassed);
     },
     {
       validator: ({ reporter }) => {
@@ -142,7 +145,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
     cancelled = reason;
     wake();
   });
-  setHandler(stateQuery, () => view(activity, state, rulesVersion, stockholmDate(now()), now()));
+  setHandler(stateQuery, () => view(activity, state, rulesVersion, stockholmDate(now()), now(), overduePassed));
   setHandler(nextEventQuery, () => schedule(scheduleInput(activity, rules, state, now(), features, passed))[0] ?? null);
   setHandler(timelineQuery, () => state.timeline);
 
@@ -165,7 +168,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   }
 
   function publish() {
-    const values = searchAttributeValues(activity, state, stockholmDate(now()));
+    const values = searchAttributeValues(activity, state, stockholmDate(now()), overduePassed);
     const changed = (Object.keys(values) as SearchAttributeName[]).filter(
       (k) => JSON.stringify(values[k]) !== JSON.stringify(published?.[k]),
     );
