@@ -82,6 +82,9 @@ export type Status = keyof typeof STATUSES;
  */
 export const DEFAULT_UNDO_KLAR_MINUTES = 30;
 
+/** Overdue reminders before only the escalation ladder goes on, when the rules do not say (README "Eskaleringstrappan", row 2). */
+export const DEFAULT_MAX_OVERDUE_REMINDERS = 3;
+
 /** A calendar date without time, `YYYY-MM-DD`, always meant in Europe/Stockholm. */
 export type IsoDate = string;
 

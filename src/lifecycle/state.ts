@@ -5,9 +5,15 @@
  * these to signals, timers and activities; this file is deterministic by construction (no clock,
  * no I/O).
  */
-import type { PassedDeadlines, ScheduleEvent, ScheduleFeatures, ScheduleInput } from '../calendar/schedule';
+import {
+  MAX_OVERDUE_REMINDERS,
+  type PassedDeadlines,
+  type ScheduleEvent,
+  type ScheduleFeatures,
+  type ScheduleInput,
+} from '../calendar/schedule';
 import type { Notice, NoticeSubject } from '../domain/notice';
-import { LINE_MANAGERS, type Role, type RoleRef } from '../domain/vocabulary';
+import { DEFAULT_MAX_OVERDUE_REMINDERS, LINE_MANAGERS, type Role, type RoleRef } from '../domain/vocabulary';
 import type { Rules } from '../rules/schema';
 import { stockholmDate, stockholmTime } from '../calendar/stockholm';
 import type { CarriedState, LifecycleActivity, LifecycleView, Reporter, StatusReport } from './messages';
@@ -133,6 +139,26 @@ export function resetForNewDeadline(state: CarriedState): void {
   state.acknowledgedAt = undefined;
   state.snoozedUntil = undefined;
   if (state.status === 'late') state.status = undefined;
+}
+
+/** Rules as recorded in a lifecycle's history: `overdue.maxReminders` may be missing. */
+export type RecordedRules = Omit<Rules, 'overdue'> & {
+  overdue: Omit<Rules['overdue'], 'maxReminders'> & { maxReminders?: number };
+};
+
+/**
+ * Rules as a lifecycle's input or a rulesChanged signal carried them before `overdue.maxReminders`
+ * had its default in the schema: absent meant 3 on the 'escalation-ladder' patch and no bound
+ * before it. Completed here, when the workflow takes them, so schedule() reads one number and
+ * running lifecycles and recorded histories keep what they did.
+ */
+export function withRecordedDefaults(rules: RecordedRules, ladder: boolean): Rules {
+  const max = rules.overdue.maxReminders;
+  if (max !== undefined) return { ...rules, overdue: { ...rules.overdue, maxReminders: max } };
+  return {
+    ...rules,
+    overdue: { ...rules.overdue, maxReminders: ladder ? DEFAULT_MAX_OVERDUE_REMINDERS : MAX_OVERDUE_REMINDERS },
+  };
 }
 
 export function scheduleInput(

@@ -44,6 +44,7 @@ import {
   searchAttributeValues,
   undoProblem,
   view,
+  withRecordedDefaults,
   type SearchAttributeValues,
 } from './state';
 import { searchAttributeUpdates, type SearchAttributeName } from './search-attributes';
@@ -65,7 +66,7 @@ const MAX_HISTORY_EVENTS = 2_000;
 export async function activityLifecycle(input: ActivityLifecycleInput): Promise<LifecycleOutcome> {
   const clock = planClock(input);
   const now = clock.now;
-  let { activity, rules, rulesVersion } = input;
+  let { activity, rulesVersion } = input;
   const { passed } = input;
   // Pinned once per run: a run that began on older code keeps its behaviour until continue-as-new.
   //  - 'escalation-ladder': Försenad moves the ladder to the new date, overdue reminders are bounded,
@@ -74,6 +75,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   const features = { ladder: patched('escalation-ladder'), checkpoints: patched('multi-year-checkpoints') };
   //  - 'angra-klar': after Klar the lifecycle stays open for rules.checkin.undoKlarMinutes, and an
   //    undoKlar update in that time takes Klar back; older runs end on Klar as before.
+  let rules = withRecordedDefaults(input.rules, features.ladder);
   const angraKlar = patched('angra-klar');
   //  - 'historisk-ej-forsenad': a Måldatum already passed at import, kept *historisk*, is not
   //    overdue (Översikt, search attributes); older runs keep calling it overdue.
@@ -136,7 +138,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   setHandler(changeOwners, ({ by, owners }) => correct(by, { ...activity, owners }));
   setHandler(activityCorrected, ({ by, activity: next }) => correct(by, next));
   setHandler(rulesChanged, ({ version, rules: next }) => {
-    rules = next;
+    rules = withRecordedDefaults(next, features.ladder);
     rulesVersion = version;
     state.timeline.push({ at: now(), type: 'rulesChanged', version });
     wake();

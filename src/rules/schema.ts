@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   CADENCE_IDS,
+  DEFAULT_MAX_OVERDUE_REMINDERS,
   DEFAULT_UNDO_KLAR_MINUTES,
   ESCALATION_TARGETS,
   FOLLOW_UP_PERIODS,
@@ -49,10 +50,10 @@ export const OverduePolicySchema = z
     repeatEveryWorkingDays: PositiveWorkingDaysSchema.default(5),
     /**
      * Stop repeating after this many overdue reminders; then only the escalation ladder goes on.
-     * Absent: 3 (DEFAULT_MAX_OVERDUE_REMINDERS, applied by schedule() for lifecycles on the
-     * 'escalation-ladder' patch; lifecycles that began on older code keep repeating until done).
+     * Default 3. (Rules carried by lifecycles from before this default are completed by the
+     * lifecycle itself: withRecordedDefaults in src/lifecycle/state.ts.)
      */
-    maxReminders: z.int().min(1).optional(),
+    maxReminders: z.int().min(1).default(DEFAULT_MAX_OVERDUE_REMINDERS),
   })
   .prefault({});
 export type OverduePolicy = z.output<typeof OverduePolicySchema>;
