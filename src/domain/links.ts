@@ -21,6 +21,13 @@ export const ROUTES = {
   calendar: '/kalender',
   calendarFeed: '/kalender/feed/:person/:token/*',
   signIn: '/logga-in',
+  signOut: '/logga-ut',
+  import: '/importera',
+  preview: '/forhandsvisning',
+  settings: '/installningar',
+  health: '/health',
+  outbox: '/utkorg',
+  stylesheet: '/app.css',
 } as const;
 
 /** The id of the acknowledge form on the activity page. */
