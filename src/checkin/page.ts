@@ -362,9 +362,9 @@ ${undoHtml(token, id, view)}
 <p class="meta">Mål: ${a.goal}<br>Måldatum: ${a.deadline ?? a.deadlineRaw ?? '–'} · Nuvarande status: ${current}</p>
 <input type="hidden" name="submission" value="${randomUUID()}">
 <input type="hidden" name="activity" value="${id}">
-<p><label for="comment-${n}">Kommentar</label><br><textarea id="comment-${n}" name="comment" rows="3" cols="60" maxlength="2000"></textarea></p>
-<p><label for="date-${n}">Nytt datum (krävs vid Försenad)</label><br><input type="date" id="date-${n}" name="proposedDate"></p>
-<div role="group" aria-label="Status">${joinHtml(buttons, html` `)}</div>
+<div class="field"><label for="comment-${n}">Kommentar</label><textarea id="comment-${n}" name="comment" rows="3" maxlength="2000"></textarea></div>
+<div class="field"><label for="date-${n}">Nytt datum (krävs vid Försenad)</label><input type="date" id="date-${n}" name="proposedDate"></div>
+<div class="statuses" role="group" aria-label="Status">${joinHtml(buttons, html` `)}</div>
 </fieldset></form>`;
   });
   const indicatorForms = s.indicators.map(
@@ -373,8 +373,8 @@ ${undoHtml(token, id, view)}
 <p class="meta">Årsmål: ${i.annualTarget ?? '–'} · KF:s årsmål: ${i.kfAnnualTarget ?? '–'}${s.cycle?.values[i.id] ? ` · Lämnat värde: ${s.cycle.values[i.id]!.value}` : ''}</p>
 <input type="hidden" name="submission" value="${randomUUID()}">
 <input type="hidden" name="indicator" value="${i.id}">
-<p><label for="value-${n}">Uppmätt värde</label><br><input type="text" id="value-${n}" name="value" maxlength="200" required></p>
-<p><label for="icomment-${n}">Kommentar</label><br><textarea id="icomment-${n}" name="comment" rows="2" cols="60" maxlength="2000"></textarea></p>
+<div class="field"><label for="value-${n}">Uppmätt värde</label><input type="text" id="value-${n}" name="value" maxlength="200" required></div>
+<div class="field"><label for="icomment-${n}">Kommentar</label><textarea id="icomment-${n}" name="comment" rows="2" maxlength="2000"></textarea></div>
 <button type="submit">Skicka värdet</button>
 </fieldset></form>`,
   );
@@ -392,7 +392,7 @@ function undoHtml(token: string, activityId: string, view: LifecycleView): SafeH
 <input type="hidden" name="submission" value="${randomUUID()}">
 <input type="hidden" name="activity" value="${activityId}">
 <input type="hidden" name="${UNDO_DONE}" value="1">
-<button type="submit">Ångra</button>
+<button type="submit" class="secondary">Ångra</button>
 </form>`;
 }
 
@@ -460,7 +460,7 @@ ${comment ? html`<p>Kommentar: ${comment}</p>` : ''}
 <input type="hidden" name="status" value="done">
 <input type="hidden" name="${CONFIRM_DONE}" value="1">
 <input type="hidden" name="comment" value="${comment ?? ''}">
-<button type="submit">Ja, klar</button>
+<div class="statuses"><button type="submit">Ja, klar</button></div>
 </form>
 <p><a href="${links.checkin(token)}">Nej, tillbaka utan att rapportera</a></p>`;
 }
@@ -478,23 +478,28 @@ function rejection(reply: FastifyReply, err: unknown) {
 }
 
 function page(reply: FastifyReply, code: number, title: string, body: SafeHtml) {
-  return reply
-    .code(code)
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
-    .header('x-frame-options', 'DENY')
-    .header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-    )
-    .type('text/html; charset=utf-8')
-    .send(
-      html`<!doctype html>
+  return (
+    reply
+      .code(code)
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .header('x-frame-options', 'DENY')
+      // The web app's stylesheet, and nothing inline: the same look as the app under the same rule.
+      .header(
+        'content-security-policy',
+        "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'",
+      )
+      .type('text/html; charset=utf-8')
+      .send(
+        html`<!doctype html>
 <html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} – Planvakt</title>
-<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:1.5rem auto;padding:0 1rem}fieldset{margin:1rem 0;padding:1rem}legend{font-weight:600}button{margin:.2rem .3rem .2rem 0;padding:.5rem .9rem;font-size:1rem}button:focus,textarea:focus,input:focus{outline:3px solid #1a5fb4}.meta{color:#444}</style>
-</head><body><main><h1>${title}</h1>
+<link rel="stylesheet" href="${ROUTES.stylesheet}">
+</head><body class="checkin">
+<header class="top"><p class="brand">Planvakt</p></header>
+<main><h1>${title}</h1>
 ${body}
 </main></body></html>`.value,
-    );
+      )
+  );
 }

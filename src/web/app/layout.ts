@@ -173,4 +173,14 @@ dl.facts dd{margin:0}
 .pager{display:flex;gap:1rem}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 pre.plain{white-space:pre-wrap;background:var(--soft);padding:.5rem}
+.checkin main{max-width:42rem}
+.checkin fieldset{border-radius:6px;background:var(--soft);padding:1rem}
+.checkin legend{float:left;width:100%;padding:0;margin-bottom:.25rem;font-size:1.1rem}
+.checkin legend+*{clear:both}
+.checkin textarea,.checkin input[type=text]{width:100%;background:var(--bg)}
+.checkin input[type=date]{min-height:2.5rem;background:var(--bg)}
+.statuses{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:.75rem}
+.statuses button{flex:1 1 8rem;min-height:2.75rem;font-weight:600}
+form.undo{margin:1rem 0}
+form.undo button{min-height:2.75rem}
 `;
