@@ -113,15 +113,13 @@ describe('the check-in page on a phone, in Chromium', () => {
       expect(box!.x + box!.width, name).toBeLessThanOrEqual(390);
     }
 
-    mkdirSync(shots, { recursive: true });
-    await page.screenshot({ path: join(shots, 'agare-incheckning-mobil.png'), fullPage: true });
-
     await klar.click();
     expect(await page.locator('h1').textContent()).toBe('Bekräfta Klar');
     await page.getByRole('button', { name: 'Ja, klar' }).click();
     expect(await page.locator('[role=status]').textContent()).toContain('Status Klar');
     // 08:30Z is 10:30 in Stockholm.
     expect(await page.locator('main').textContent()).toContain('Du kan ångra Klar till kl 10:30');
+    mkdirSync(shots, { recursive: true });
     await page.screenshot({ path: join(shots, 'agare-klar-angra-mobil.png'), fullPage: true });
     await page.getByRole('button', { name: 'Ångra', exact: true }).click();
     expect(await page.locator('h1').textContent()).toBe('Klar är ångrad');

@@ -165,8 +165,10 @@ describe('the owner’s journey (issue 17)', () => {
       .first();
     const id = await form.locator('input[name=activity]').getAttribute('value');
     mkdirSync(shots, { recursive: true });
-    await page.setViewportSize({ width: 760, height: 900 });
+    // As on a phone, where a reminder is often opened.
+    await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: join(shots, 'agare-incheckning-fran-epost.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
     const view = await j.browser();
     await view.setViewportSize({ width: 760, height: 900 });
     await view.setContent(mail.html);
@@ -193,6 +195,22 @@ describe('the owner’s journey (issue 17)', () => {
     const confirm = page.getByRole('button', { name: /Bekräfta|Ja, klar/ });
     expect(await confirm.count(), 'Klar is recorded without being confirmed').toBeGreaterThan(0);
     await confirm.first().click();
+    // A slip of the finger: "Ångra" on the thanks page takes Klar back, and the status is Pågår again.
+    const undo = page.getByRole('button', { name: 'Ångra', exact: true });
+    expect(await undo.count(), 'no Ångra after Klar').toBe(1);
+    await undo.click();
+    expect(await page.locator('h1').textContent()).toBe('Klar är ångrad');
+    expect(await page.locator('[role=status]').textContent()).toContain('Status nu: Pågår');
+    await page.getByRole('link', { name: 'Tillbaka till dina aktiviteter' }).click();
+    const back = page.locator('form').filter({ has: page.locator(`input[name=activity][value="${id}"]`) });
+    expect(await back.locator('.meta').textContent()).toContain('Nuvarande status: Pågår');
+    // Then Klar for real.
+    await back.getByLabel('Kommentar').fill(comment);
+    await back.getByRole('button', { name: 'Klar', exact: true }).click();
+    await page
+      .getByRole('button', { name: /Bekräfta|Ja, klar/ })
+      .first()
+      .click();
     const confirmation = (await page.locator('[role=status]').textContent()) ?? '';
     expect(confirmation).toContain('Klar');
     expect(confirmation).toContain(squash(activity.text).slice(0, 30));
