@@ -151,7 +151,14 @@ describe('the owner’s journey (issue 17)', () => {
     expect(inText, `no /status/… link in the text part of "${mail.subject}":\n${mail.text}`).not.toEqual([]);
     expect(inHtml, `no /status/… link in the HTML part of "${mail.subject}"`).not.toEqual([]);
     expect(inText.filter((u) => inHtml.includes(u))).not.toEqual([]);
-    const link = inText.find((u) => inHtml.includes(u))!;
+    // The message's own link (no status chosen): one, and it covers every activity the email names.
+    const whole = inText.filter((u) => !new URL(u).search && inHtml.includes(u));
+    expect(whole, `"${mail.subject}" has no check-in link of its own, only per-status links`).toHaveLength(1);
+    const link = whole[0]!;
+    const named = [
+      ...new Set(mail.blocks.flatMap((b) => plan.filter((x) => squash(b).includes(head(x))).map((x) => x.id))),
+    ].sort();
+    expect(named.length).toBeGreaterThan(0);
 
     // Opened in Chromium by someone who has not signed in: the check-in page, not the sign-in.
     const page = await j.browser();
@@ -164,6 +171,10 @@ describe('the owner’s journey (issue 17)', () => {
       .filter({ has: page.locator('input[name=activity]') })
       .first();
     const id = await form.locator('input[name=activity]').getAttribute('value');
+    const offered = await page
+      .locator('input[name=activity]')
+      .evaluateAll((inputs) => inputs.map((i) => i.getAttribute('value')));
+    expect([...new Set(offered)].sort()).toEqual(named);
     mkdirSync(shots, { recursive: true });
     // As on a phone, where a reminder is often opened.
     await page.setViewportSize({ width: 390, height: 844 });
