@@ -226,6 +226,13 @@ describe('the owner’s journey (issue 17)', () => {
     expect(confirmation).toContain('Klar');
     expect(confirmation).toContain(squash(activity.text).slice(0, 30));
     expect(await page.locator('main').textContent()).toContain(comment);
+    // While Klar can still be undone the lifecycle runs on, yet Översikt already counts it as Klar.
+    const chief = await j.browser();
+    await j.signIn(chief, 'Anna Avdelning', '/');
+    const klarNow = await chief
+      .locator('tr[data-department="forskola"] a[aria-label^="Avdelning förskola: Klar"]')
+      .textContent();
+    expect(Number(klarNow), 'Översikt does not count a Klar that can still be undone').toBe(1);
     reported = { activity, comment, after };
     endStep('2 first reminder and check-in');
   }, 240_000);
