@@ -2,7 +2,10 @@
 /**
  * The browser tests drive Debian's `chromium` with playwright-core (no browser download of its
  * own). This makes sure it is there: when /usr/bin/chromium is missing and we are root, it runs
- * `apt-get update && apt-get install -y chromium`; otherwise it fails with what to install.
+ * `apt-get update && apt-get install -y chromium chromium-l10n`; otherwise it fails with what to
+ * install. chromium-l10n carries the Swedish locale, without which Chromium shows a date field as
+ * mm/dd/yyyy whatever the page's language (test/helpers/chromium.ts runs it in Swedish); a
+ * Chromium without it gets it installed the same way, or a warning when that is not possible.
  *
  *   node scripts/ensure-chromium.mjs      (prints the path)
  *   import { ensureChromium } from './scripts/ensure-chromium.mjs'
@@ -13,9 +16,15 @@ import { fileURLToPath } from 'node:url';
 
 export const CHROMIUM = process.env.PLANVAKT_CHROMIUM_PATH || '/usr/bin/chromium';
 
+/** Debian's Swedish locale file for Chromium (package chromium-l10n). */
+const SWEDISH = '/usr/lib/chromium/locales/sv.pak';
+
 export function ensureChromium({ quiet = false } = {}) {
-  if (existsSync(CHROMIUM)) return CHROMIUM;
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (existsSync(CHROMIUM)) {
+    if (CHROMIUM === '/usr/bin/chromium' && !existsSync(SWEDISH)) ensureSwedish(root, quiet);
+    return CHROMIUM;
+  }
   if (!root) {
     throw new Error(
       `Chromium is missing (${CHROMIUM}) and this is not root, so it cannot be installed here. Install it with: sudo apt-get install -y chromium (or set PLANVAKT_CHROMIUM_PATH).`,
@@ -27,7 +36,7 @@ export function ensureChromium({ quiet = false } = {}) {
   try {
     log('installing chromium with apt-get (once) …');
     execFileSync('apt-get', ['update', '-qq'], { env, stdio, timeout: 300_000 });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], {
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'chromium-l10n'], {
       env,
       stdio,
       timeout: 600_000,
@@ -40,6 +49,28 @@ export function ensureChromium({ quiet = false } = {}) {
   if (!existsSync(CHROMIUM)) throw new Error(`apt-get ran but ${CHROMIUM} is still missing.`);
   log(`installed ${CHROMIUM}`);
   return CHROMIUM;
+}
+
+/** chromium-l10n for an already installed Chromium; only a warning when it cannot be installed. */
+function ensureSwedish(root, quiet) {
+  const warn = (t) => quiet || process.stderr.write(`[ensure-chromium] ${t}\n`);
+  if (!root) {
+    warn(
+      'Chromium has no Swedish locale (apt-get install -y chromium-l10n): date fields show mm/dd/yyyy in screenshots.',
+    );
+    return;
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    warn('installing chromium-l10n (the Swedish locale) with apt-get (once) …');
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium-l10n'], {
+      env,
+      stdio: quiet ? 'ignore' : ['ignore', 'ignore', 'inherit'],
+      timeout: 600_000,
+    });
+  } catch (err) {
+    warn(`installing chromium-l10n failed (${err.message}): date fields show mm/dd/yyyy in screenshots.`);
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

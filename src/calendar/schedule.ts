@@ -70,7 +70,7 @@ export const PASSED_DEADLINES: readonly PassedDeadlines[] = ['ask', 'historical'
 export interface ScheduleFeatures {
   /**
    * The escalation ladder of README "Eskaleringstrappan": a Försenad report's new date is the date
-   * the chains count from; overdue reminders stop after `overdue.maxReminders` (default 3); a
+   * the chains count from; overdue reminders stop after `overdue.maxReminders`; a
    * deadline already passed at the start follows `passed` instead of counting as handled.
    */
   ladder?: boolean;
@@ -143,10 +143,11 @@ interface Chain {
   events: ScheduleEvent[];
 }
 
-/** Upper bound on generated repeats, so a years-old overdue activity stays cheap. */
-const MAX_OVERDUE_REMINDERS = 2_000;
-/** With `ladder`, when the rules do not say: the overdue reminders before only the ladder goes on. */
-export const DEFAULT_MAX_OVERDUE_REMINDERS = 3;
+/**
+ * Upper bound on generated repeats, so a years-old overdue activity stays cheap; also what
+ * lifecycles from before the ladder had as their (missing) bound.
+ */
+export const MAX_OVERDUE_REMINDERS = 2_000;
 /** A year-end checkpoint's status request goes out this many working days before it. */
 export const CHECKPOINT_REQUEST_WORKING_DAYS = 10;
 /** A final-status request (`passed: 'ask'`) is to be answered within this many working days. */
@@ -315,8 +316,7 @@ function overdueChain(
 ): Chain {
   const { cal, rules } = ctx;
   const overdue: ScheduleEvent[] = [];
-  const limit = rules.overdue.maxReminders ?? (ctx.ladder ? DEFAULT_MAX_OVERDUE_REMINDERS : MAX_OVERDUE_REMINDERS);
-  const max = Math.min(limit, MAX_OVERDUE_REMINDERS);
+  const max = Math.min(rules.overdue.maxReminders, MAX_OVERDUE_REMINDERS);
   let day = cal.addWorkingDays(from, rules.overdue.firstAfterWorkingDays);
   for (let n = 1; n <= max; n++) {
     overdue.push({

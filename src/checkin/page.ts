@@ -23,7 +23,7 @@ import {
   type SafeHtml,
   type Status,
 } from '../domain';
-import { stockholmDate } from '../calendar';
+import { stockholmDate, stockholmTime } from '../calendar';
 import { checkinSecret, verifyCheckinToken, type CheckinClaims } from './token';
 import { readEnv } from '../config';
 import {
@@ -35,7 +35,7 @@ import {
   type OrganisationSource,
   type Person,
 } from '../organisation';
-import { reportStatus, stateQuery, type LifecycleView, type Reporter } from '../lifecycle';
+import { reportStatus, stateQuery, undoKlar, type LifecycleView, type Reporter } from '../lifecycle';
 import { cycleStateQuery, reportIndicator, type CycleIndicator, type CycleView } from '../follow-up';
 
 export interface CheckinOptions {
@@ -54,6 +54,8 @@ export interface CheckinOptions {
 
 /** How Klar is confirmed before it is recorded (README, "Check-in"). */
 export const CONFIRM_DONE = 'confirmed';
+/** The form field of the "Ångra" button that takes a Klar report back (README, "Check-in"). */
+export const UNDO_DONE = 'undo';
 
 /** The one call server.ts makes: a client on the web app's connection, the organisation file, the secret from the environment. */
 export async function registerCheckinFromEnv(
@@ -169,6 +171,7 @@ export async function registerCheckin(app: FastifyInstance, opts: CheckinOptions
             'Aktiviteten hör inte till dig',
             'Länken gäller inte den här aktiviteten. Inget har registrerats.',
           );
+        if (body[UNDO_DONE] === '1') return await undoDone(reply, opts, req.params['*'], submission, target, back);
         const status = body.status as Status;
         if (!(status in STATUSES))
           throw new Rejection(400, 'Välj en status', 'Välj Klar, Pågår, Försenad eller Ej påbörjad.');
@@ -219,7 +222,7 @@ export async function registerCheckin(app: FastifyInstance, opts: CheckinOptions
           reply,
           200,
           'Tack, statusen är registrerad',
-          html`<p role="status">Status <strong>${STATUSES[view.status ?? status]}</strong> för <em>${target.view.activity.text}</em> är registrerad${view.reportedAt ? ` ${view.reportedAt.slice(0, 10)}` : ''}.</p>${view.comment ? html`<p>Kommentar: ${view.comment}</p>` : ''}${view.proposedDate ? html`<p>Nytt datum: ${view.proposedDate}</p>` : ''}${back}`,
+          html`<p role="status">Status <strong>${STATUSES[view.status ?? status]}</strong> för <em>${target.view.activity.text}</em> är registrerad${view.reportedAt ? ` ${view.reportedAt.slice(0, 10)}` : ''}.</p>${view.comment ? html`<p>Kommentar: ${view.comment}</p>` : ''}${view.proposedDate ? html`<p>Nytt datum: ${view.proposedDate}</p>` : ''}${view.status === 'done' ? undoHtml(req.params['*'], target.id, view) : ''}${back}`,
         );
       } catch (err) {
         return rejection(reply, err);
@@ -353,7 +356,7 @@ function formsHtml(token: string, s: Scope, preselect?: Status): SafeHtml {
     if (view.status === 'done')
       return html`<section><fieldset><legend>${a.text}</legend>
 <p class="meta">Måldatum: ${a.deadline ?? a.deadlineRaw ?? '–'} · Nuvarande status: ${current}</p>
-<p>Aktiviteten är rapporterad som klar och följs inte upp längre. Inget mer behövs från dig. Blev det fel, kontakta HR.</p>
+${undoHtml(token, id, view)}
 </fieldset></section>`;
     const buttons = (Object.keys(STATUSES) as Status[]).map(
       (st) =>
@@ -364,9 +367,9 @@ function formsHtml(token: string, s: Scope, preselect?: Status): SafeHtml {
 <p class="meta">Mål: ${a.goal}<br>Måldatum: ${a.deadline ?? a.deadlineRaw ?? '–'} · Nuvarande status: ${current}</p>
 <input type="hidden" name="submission" value="${randomUUID()}">
 <input type="hidden" name="activity" value="${id}">
-<p><label for="comment-${n}">Kommentar</label><br><textarea id="comment-${n}" name="comment" rows="3" cols="60" maxlength="2000"></textarea></p>
-<p><label for="date-${n}">Nytt datum (krävs vid Försenad)</label><br><input type="date" id="date-${n}" name="proposedDate"></p>
-<div role="group" aria-label="Status">${joinHtml(buttons, html` `)}</div>
+<div class="field"><label for="comment-${n}">Kommentar</label><textarea id="comment-${n}" name="comment" rows="3" maxlength="2000"></textarea></div>
+<div class="field"><label for="date-${n}">Nytt datum (krävs vid Försenad)</label><input type="date" id="date-${n}" name="proposedDate"></div>
+<div class="statuses" role="group" aria-label="Status">${joinHtml(buttons, html` `)}</div>
 </fieldset></form>`;
   });
   const indicatorForms = s.indicators.map(
@@ -375,12 +378,76 @@ function formsHtml(token: string, s: Scope, preselect?: Status): SafeHtml {
 <p class="meta">Årsmål: ${i.annualTarget ?? '–'} · KF:s årsmål: ${i.kfAnnualTarget ?? '–'}${s.cycle?.values[i.id] ? ` · Lämnat värde: ${s.cycle.values[i.id]!.value}` : ''}</p>
 <input type="hidden" name="submission" value="${randomUUID()}">
 <input type="hidden" name="indicator" value="${i.id}">
-<p><label for="value-${n}">Uppmätt värde</label><br><input type="text" id="value-${n}" name="value" maxlength="200" required></p>
-<p><label for="icomment-${n}">Kommentar</label><br><textarea id="icomment-${n}" name="comment" rows="2" cols="60" maxlength="2000"></textarea></p>
+<div class="field"><label for="value-${n}">Uppmätt värde</label><input type="text" id="value-${n}" name="value" maxlength="200" required></div>
+<div class="field"><label for="icomment-${n}">Kommentar</label><textarea id="icomment-${n}" name="comment" rows="2" maxlength="2000"></textarea></div>
 <button type="submit">Skicka värdet</button>
 </fieldset></form>`,
   );
   return html`${intro}\n${joinHtml(activityForms, html`\n`)}\n${joinHtml(indicatorForms, html`\n`)}`;
+}
+
+/**
+ * After Klar: the "Ångra" button while the lifecycle still takes Klar back (its view says until
+ * when), and once that time is over, what it means and what to do instead.
+ */
+function undoHtml(token: string, activityId: string, view: LifecycleView): SafeHtml {
+  if (!view.undoUntil) return UNDO_CLOSED;
+  return html`<form method="post" action="${links.checkin(token)}" class="undo">
+<p>Blev det fel? Du kan ångra Klar till kl ${stockholmTime(view.undoUntil)} (${stockholmDate(view.undoUntil)}); då fortsätter påminnelserna som förut.</p>
+<input type="hidden" name="submission" value="${randomUUID()}">
+<input type="hidden" name="activity" value="${activityId}">
+<input type="hidden" name="${UNDO_DONE}" value="1">
+<button type="submit" class="secondary">Ångra</button>
+</form>`;
+}
+
+const UNDO_CLOSED = html`<p>Aktiviteten är rapporterad som klar och följs inte upp längre. Inget mer behövs från dig. Tiden för att ångra Klar har gått ut; blev det fel, kontakta HR, som kan lägga upp aktiviteten igen.</p>`;
+
+/** "Ångra": takes the Klar report back through the lifecycle, which refuses once its time is over. */
+async function undoDone(
+  reply: FastifyReply,
+  opts: CheckinOptions,
+  token: string,
+  submission: string,
+  target: Scope['activities'][number],
+  back: SafeHtml,
+) {
+  const tooLate = () =>
+    new Rejection(
+      410,
+      'Klar kan inte längre ångras',
+      'Tiden för att ångra Klar har gått ut och aktiviteten följs inte upp längre. Inget har ändrats. Blev det fel, kontakta HR, som kan lägga upp aktiviteten igen.',
+      back,
+    );
+  if (target.view.status !== 'done')
+    throw new Rejection(
+      409,
+      'Det finns inget att ångra',
+      `Aktiviteten är inte rapporterad som Klar (nuvarande status: ${target.view.status ? STATUSES[target.view.status] : 'ingen än'}). Inget har ändrats.`,
+      back,
+    );
+  if (!target.view.undoUntil) throw tooLate();
+  let view: LifecycleView;
+  try {
+    view = await opts.client.workflow.getHandle(lifecycleWorkflowId(target.id)).executeUpdate(undoKlar, {
+      args: [{ reporter: target.reporter }],
+      updateId: `checkin-${submission}`,
+    });
+  } catch (err) {
+    // The window closed between the page and the click: the lifecycle has ended, or refuses.
+    if (err instanceof WorkflowNotFoundError) throw tooLate();
+    if (err instanceof WorkflowUpdateFailedError) {
+      const why = (err.cause as Error | undefined)?.message ?? err.message;
+      throw new Rejection(410, 'Klar kan inte längre ångras', `${why} Inget har ändrats.`, back);
+    }
+    throw err;
+  }
+  return page(
+    reply,
+    200,
+    'Klar är ångrad',
+    html`<p role="status">Klar för <em>${target.view.activity.text}</em> är ångrad. Status nu: <strong>${view.status ? STATUSES[view.status] : 'ingen rapporterad'}</strong>. Påminnelserna fortsätter som förut.</p>${back}`,
+  );
 }
 
 /** Klar, asked once more: the same submission, confirmed, with the comment carried over. */
@@ -398,7 +465,7 @@ ${comment ? html`<p>Kommentar: ${comment}</p>` : ''}
 <input type="hidden" name="status" value="done">
 <input type="hidden" name="${CONFIRM_DONE}" value="1">
 <input type="hidden" name="comment" value="${comment ?? ''}">
-<button type="submit">Ja, klar</button>
+<div class="statuses"><button type="submit">Ja, klar</button></div>
 </form>
 <p><a href="${links.checkin(token)}">Nej, tillbaka utan att rapportera</a></p>`;
 }
@@ -416,23 +483,28 @@ function rejection(reply: FastifyReply, err: unknown) {
 }
 
 function page(reply: FastifyReply, code: number, title: string, body: SafeHtml) {
-  return reply
-    .code(code)
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
-    .header('x-frame-options', 'DENY')
-    .header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-    )
-    .type('text/html; charset=utf-8')
-    .send(
-      html`<!doctype html>
+  return (
+    reply
+      .code(code)
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .header('x-frame-options', 'DENY')
+      // The web app's stylesheet, and nothing inline: the same look as the app under the same rule.
+      .header(
+        'content-security-policy',
+        "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'",
+      )
+      .type('text/html; charset=utf-8')
+      .send(
+        html`<!doctype html>
 <html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} – Planvakt</title>
-<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:1.5rem auto;padding:0 1rem}fieldset{margin:1rem 0;padding:1rem}legend{font-weight:600}button{margin:.2rem .3rem .2rem 0;padding:.5rem .9rem;font-size:1rem}button:focus,textarea:focus,input:focus{outline:3px solid #1a5fb4}.meta{color:#444}</style>
-</head><body><main><h1>${title}</h1>
+<link rel="stylesheet" href="${ROUTES.stylesheet}">
+</head><body class="checkin">
+<header class="top"><p class="brand">Planvakt</p></header>
+<main><h1>${title}</h1>
 ${body}
 </main></body></html>`.value,
-    );
+      )
+  );
 }

@@ -76,6 +76,15 @@ export const STATUSES = {
 } as const;
 export type Status = keyof typeof STATUSES;
 
+/**
+ * Minutes after a Klar report during which it can be taken back ("Ångra"), when the rules do not
+ * say: the rules' default, and the lifecycle's for rules carried from before the setting existed.
+ */
+export const DEFAULT_UNDO_KLAR_MINUTES = 30;
+
+/** Overdue reminders before only the escalation ladder goes on, when the rules do not say (README "Eskaleringstrappan", row 2). */
+export const DEFAULT_MAX_OVERDUE_REMINDERS = 3;
+
 /** A calendar date without time, `YYYY-MM-DD`, always meant in Europe/Stockholm. */
 export type IsoDate = string;
 

@@ -178,21 +178,25 @@ function roleLabel(ref: RoleRef): string {
   return ROLES[ref.role] + (ref.unit ? ` (${ref.unit})` : '');
 }
 
-/** Whole-activity reports of a timeline as answers (delmål reports are not the activity's status). */
+/**
+ * Whole-activity reports of a timeline as answers (delmål reports are not the activity's status);
+ * a Klar taken back ("Ångra") is no answer.
+ */
 export function reportsOf(timeline: readonly TimelineEntry[]): Answer[] {
-  return timeline.flatMap((t) =>
-    t.type === 'reported' && !t.report.milestoneId
-      ? [
-          {
-            status: t.report.status,
-            ...(t.report.comment ? { comment: t.report.comment } : {}),
-            ...(t.report.proposedDate ? { proposedDate: t.report.proposedDate } : {}),
-            by: t.report.reporter.name,
-            at: t.at,
-          },
-        ]
-      : [],
-  );
+  const answers: Answer[] = [];
+  for (const t of timeline) {
+    if (t.type === 'undone') {
+      if (answers.at(-1)?.status === 'done') answers.pop();
+    } else if (t.type === 'reported' && !t.report.milestoneId)
+      answers.push({
+        status: t.report.status,
+        ...(t.report.comment ? { comment: t.report.comment } : {}),
+        ...(t.report.proposedDate ? { proposedDate: t.report.proposedDate } : {}),
+        by: t.report.reporter.name,
+        at: t.at,
+      });
+  }
+  return answers;
 }
 
 /** State and timeline of each lifecycle, a few at a time; a lifecycle that does not exist reads as empty. */

@@ -61,6 +61,8 @@ export type TimelineEntry =
       digests?: GatheredInto[];
     }
   | { at: string; type: 'reported'; report: StatusReport }
+  /** A Klar report taken back within the undo window ("Ångra"): who did it, and the status it went back to. */
+  | { at: string; type: 'undone'; by: string; restored?: Status }
   | { at: string; type: 'acknowledged'; by: string; milestoneId?: string }
   | { at: string; type: 'snoozed'; by: string; until: IsoDate }
   | { at: string; type: 'changed'; fields: string[]; by: string }
@@ -77,8 +79,20 @@ export interface ReportedState {
   snoozedUntil?: IsoDate;
 }
 
+/**
+ * A Klar report that can still be taken back (patched 'angra-klar'): until when (plan time) and
+ * what the activity said before it, which an undo restores.
+ */
+export interface UndoableKlar {
+  at: string;
+  until: string;
+  before: Pick<ReportedState, 'status' | 'comment' | 'proposedDate' | 'reportedAt'>;
+}
+
 /** Everything that survives continue-as-new. */
 export interface CarriedState extends ReportedState {
+  /** Set while a Klar report can be undone; only lifecycles on the 'angra-klar' patch set it. */
+  klar?: UndoableKlar;
   sent: string[];
   since: string;
   milestones: Record<string, { status?: Status; acknowledgedAt?: string }>;
@@ -107,9 +121,13 @@ export interface LifecycleView extends ReportedState {
   rulesVersion: string;
   milestones: CarriedState['milestones'];
   runs: number;
+  /** While a Klar report can still be undone ("Ångra"): until when (plan time, ISO instant). */
+  undoUntil?: string;
 }
 
 export const reportStatus = defineUpdate<LifecycleView, [StatusReport]>('reportStatus');
+/** Takes back a Klar report within the undo window (rules `checkin.undoKlarMinutes`); refused after it. */
+export const undoKlar = defineUpdate<LifecycleView, [{ reporter: Reporter }]>('undoKlar');
 export const acknowledge = defineSignal<[{ by: string; milestoneId?: string }]>('acknowledge');
 export const snooze = defineSignal<[{ by: string; until: IsoDate }]>('snooze');
 export const changeDeadline = defineSignal<[{ by: string; deadline?: IsoDate; deadlineRaw: string }]>('changeDeadline');

@@ -19,7 +19,8 @@ export function lifecycleStart(
   now: Date,
 ): WorkflowStartOptions<typeof activityLifecycle> & { workflowId: string } {
   const planNow = planClock(input, () => now.getTime()).now();
-  const values = searchAttributeValues(input.activity, initialState(planNow), stockholmDate(planNow));
+  // With the import's choice, as the workflow publishes them (patched 'historisk-ej-forsenad').
+  const values = searchAttributeValues(input.activity, initialState(planNow), stockholmDate(planNow), input.passed);
   return {
     workflowId: lifecycleWorkflowId(input.activity.id),
     taskQueue,

@@ -5,11 +5,18 @@
  * these to signals, timers and activities; this file is deterministic by construction (no clock,
  * no I/O).
  */
-import type { PassedDeadlines, ScheduleEvent, ScheduleFeatures, ScheduleInput } from '../calendar/schedule';
+import {
+  MAX_OVERDUE_REMINDERS,
+  type PassedDeadlines,
+  type ScheduleEvent,
+  type ScheduleFeatures,
+  type ScheduleInput,
+} from '../calendar/schedule';
 import type { Notice, NoticeSubject } from '../domain/notice';
-import { LINE_MANAGERS, type Role, type RoleRef } from '../domain/vocabulary';
+import { DEFAULT_MAX_OVERDUE_REMINDERS, LINE_MANAGERS, type Role, type RoleRef } from '../domain/vocabulary';
 import type { Rules } from '../rules/schema';
-import type { CarriedState, LifecycleActivity, LifecycleView, StatusReport } from './messages';
+import { stockholmDate, stockholmTime } from '../calendar/stockholm';
+import type { CarriedState, LifecycleActivity, LifecycleView, Reporter, StatusReport } from './messages';
 
 export function initialState(now: string): CarriedState {
   return { sent: [], since: now, milestones: {}, timeline: [], runs: 1 };
@@ -20,6 +27,15 @@ function ownerRoles(activity: LifecycleActivity, milestoneId?: string): Set<Role
     ? (activity.milestones.find((m) => m.id === milestoneId)?.owners ?? [])
     : [...activity.owners, ...activity.milestones.flatMap((m) => m.owners)];
   return new Set(refs.map((r) => r.role));
+}
+
+function mayNotReport(activity: LifecycleActivity, reporter: Reporter, milestoneId?: string): string | undefined {
+  const allowed = ownerRoles(activity, milestoneId);
+  const may = reporter.roles.some((r) => allowed.has(r) || LINE_MANAGERS.includes(r));
+  if (!may) {
+    return `${reporter.name} är varken ansvarig för aktiviteten eller chef i linjen och kan inte rapportera status.`;
+  }
+  return undefined;
 }
 
 /** Why a report must be refused, or undefined. Checked before the report touches any state. */
@@ -33,23 +49,32 @@ export function reportProblem(activity: LifecycleActivity, report: StatusReport)
   if (report.proposedDate && !/^\d{4}-\d{2}-\d{2}$/.test(report.proposedDate)) {
     return `Föreslaget datum ${report.proposedDate} är inte ett datum ÅÅÅÅ-MM-DD.`;
   }
-  const allowed = ownerRoles(activity, report.milestoneId);
-  const may = report.reporter.roles.some((r) => allowed.has(r) || LINE_MANAGERS.includes(r));
-  if (!may) {
-    return `${report.reporter.name} är varken ansvarig för aktiviteten eller chef i linjen och kan inte rapportera status.`;
-  }
-  return undefined;
+  return mayNotReport(activity, report.reporter, report.milestoneId);
 }
 
 /**
  * `ladder` (patched 'escalation-ladder'): a Försenad report's new date is the date schedule()
- * counts the chains from, not a snooze of the old ladder.
+ * counts the chains from, not a snooze of the old ladder. `undoUntil` (patched 'angra-klar'): a
+ * Klar report can be taken back until then, so what the activity said before it is kept.
  */
-export function applyReport(state: CarriedState, report: StatusReport, at: string, ladder = false): void {
+export function applyReport(
+  state: CarriedState,
+  report: StatusReport,
+  at: string,
+  ladder = false,
+  undoUntil?: string,
+): void {
   state.timeline.push({ at, type: 'reported', report });
   if (report.milestoneId) {
     state.milestones[report.milestoneId] = { ...state.milestones[report.milestoneId], status: report.status };
     return;
+  }
+  if (report.status === 'done' && undoUntil && state.status !== 'done') {
+    const { status, comment, proposedDate, reportedAt } = state;
+    state.klar = { at, until: undoUntil, before: { status, comment, proposedDate, reportedAt } };
+  } else if (report.status !== 'done') {
+    // Another status in the undo window replaces Klar as an undo would: nothing left to take back.
+    state.klar = undefined;
   }
   state.status = report.status;
   state.comment = report.comment;
@@ -57,6 +82,34 @@ export function applyReport(state: CarriedState, report: StatusReport, at: strin
   state.reportedAt = at;
   // A report answers the ladder as much as an acknowledgement does; a later overdue restarts it.
   if (report.status === 'late' && !ladder) state.snoozedUntil = report.proposedDate;
+}
+
+/** Why taking back Klar must be refused at `now` (plan time), or undefined. */
+export function undoProblem(
+  activity: LifecycleActivity,
+  state: CarriedState,
+  reporter: Reporter,
+  now: string,
+): string | undefined {
+  if (state.status !== 'done' || !state.klar)
+    return 'Aktiviteten är inte rapporterad som Klar, så det finns inget att ångra.';
+  if (Date.parse(now) >= Date.parse(state.klar.until))
+    return `Klar kan inte längre ångras: tiden för att ångra gick ut ${stockholmDate(state.klar.until)} kl ${stockholmTime(state.klar.until)}.`;
+  return mayNotReport(activity, reporter);
+}
+
+/**
+ * Takes Klar back: the status, comment, new date and report time from before it, so the
+ * reminders and the ladder go on as they would have; the timeline keeps both entries.
+ */
+export function applyUndo(state: CarriedState, by: string, at: string): void {
+  const before = state.klar?.before ?? {};
+  state.status = before.status;
+  state.comment = before.comment;
+  state.proposedDate = before.proposedDate;
+  state.reportedAt = before.reportedAt;
+  state.klar = undefined;
+  state.timeline.push({ at, type: 'undone', by, ...(before.status ? { restored: before.status } : {}) });
 }
 
 export function applyAcknowledge(state: CarriedState, by: string, at: string, milestoneId?: string): void {
@@ -88,6 +141,26 @@ export function resetForNewDeadline(state: CarriedState): void {
   if (state.status === 'late') state.status = undefined;
 }
 
+/** Rules as recorded in a lifecycle's history: `overdue.maxReminders` may be missing. */
+export type RecordedRules = Omit<Rules, 'overdue'> & {
+  overdue: Omit<Rules['overdue'], 'maxReminders'> & { maxReminders?: number };
+};
+
+/**
+ * Rules as a lifecycle's input or a rulesChanged signal carried them before `overdue.maxReminders`
+ * had its default in the schema: absent meant 3 on the 'escalation-ladder' patch and no bound
+ * before it. Completed here, when the workflow takes them, so schedule() reads one number and
+ * running lifecycles and recorded histories keep what they did.
+ */
+export function withRecordedDefaults(rules: RecordedRules, ladder: boolean): Rules {
+  const max = rules.overdue.maxReminders;
+  if (max !== undefined) return { ...rules, overdue: { ...rules.overdue, maxReminders: max } };
+  return {
+    ...rules,
+    overdue: { ...rules.overdue, maxReminders: ladder ? DEFAULT_MAX_OVERDUE_REMINDERS : MAX_OVERDUE_REMINDERS },
+  };
+}
+
 export function scheduleInput(
   activity: LifecycleActivity,
   rules: Rules,
@@ -115,17 +188,35 @@ export function scheduleInput(
   };
 }
 
-/** Past its deadline (Stockholm date) and not reported done. */
-export function isOverdue(activity: LifecycleActivity, state: CarriedState, today: string): boolean {
-  return activity.deadline !== undefined && state.status !== 'done' && today > activity.deadline;
+/**
+ * Past its deadline (Stockholm date) and not reported done. With `passed: 'historical'` (the
+ * planner's choice at import, patched 'historisk-ej-forsenad'), a Måldatum that had already passed
+ * when the lifecycle started is history, not a delay: such an activity is never overdue, as
+ * schedule() sends nothing for it.
+ */
+export function isOverdue(
+  activity: LifecycleActivity,
+  state: CarriedState,
+  today: string,
+  passed?: PassedDeadlines,
+): boolean {
+  if (activity.deadline === undefined || state.status === 'done' || today <= activity.deadline) return false;
+  return !(passed === 'historical' && activity.deadline < stockholmDate(state.since));
 }
 
+/**
+ * `now` (plan time, ISO instant): with it the view says until when Klar can be undone; `passed`:
+ * the import's choice for a Måldatum already passed, as isOverdue takes it.
+ */
 export function view(
   activity: LifecycleActivity,
   state: CarriedState,
   rulesVersion: string,
   today: string,
+  now?: string,
+  passed?: PassedDeadlines,
 ): LifecycleView {
+  const undoOpen = state.klar && now !== undefined && Date.parse(now) < Date.parse(state.klar.until);
   return {
     activity,
     today,
@@ -135,15 +226,21 @@ export function view(
     reportedAt: state.reportedAt,
     acknowledgedAt: state.acknowledgedAt,
     snoozedUntil: state.snoozedUntil,
-    overdue: isOverdue(activity, state, today),
+    overdue: isOverdue(activity, state, today, passed),
     rulesVersion,
     milestones: state.milestones,
     runs: state.runs,
+    ...(undoOpen ? { undoUntil: state.klar!.until } : {}),
   };
 }
 
-/** The search attribute values, as plain data, so the workflow upserts only what changed. */
-export function searchAttributeValues(activity: LifecycleActivity, state: CarriedState, today: string) {
+/** The search attribute values, as plain data, so the workflow upserts only what changed. `passed`: as isOverdue. */
+export function searchAttributeValues(
+  activity: LifecycleActivity,
+  state: CarriedState,
+  today: string,
+  passed?: PassedDeadlines,
+) {
   return {
     PlanvaktPlan: activity.plan,
     PlanvaktDepartment: activity.department,
@@ -153,7 +250,7 @@ export function searchAttributeValues(activity: LifecycleActivity, state: Carrie
     ].sort(),
     PlanvaktStatus: state.status ?? 'notReported',
     PlanvaktDeadline: activity.deadline ? `${activity.deadline}T00:00:00.000Z` : '',
-    PlanvaktOverdue: isOverdue(activity, state, today),
+    PlanvaktOverdue: isOverdue(activity, state, today, passed),
     PlanvaktLastReport: state.reportedAt ?? '',
   };
 }

@@ -4,6 +4,7 @@
  * gone out ("skickad"). `now` is plan time (ISO instant).
  */
 import { stockholmDate, stockholmTime } from '../calendar/stockholm';
+import { STATUSES } from '../domain/vocabulary';
 import type { TimelineEntry } from './messages';
 
 type SentEntry = Extract<TimelineEntry, { type: 'sent' }>;
@@ -25,6 +26,8 @@ export function timelineText(entry: TimelineEntry, now: string): string {
       return `${entry.event.reason}: ${sentText(entry, now)}`;
     case 'reported':
       return `status rapporterad av ${entry.report.reporter.name}${entry.report.proposedDate ? `, nytt datum ${entry.report.proposedDate}` : ''}`;
+    case 'undone':
+      return `Klar ångrad av ${entry.by}${entry.restored ? `, status åter ${STATUSES[entry.restored]}` : ', status åter ej rapporterad'}`;
     case 'acknowledged':
       return `kvitterad av ${entry.by}`;
     case 'snoozed':

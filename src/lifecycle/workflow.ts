@@ -12,6 +12,8 @@ import {
 import { schedule } from '../calendar/schedule';
 import { stockholmDate } from '../calendar/stockholm';
 import { planClock } from '../domain/plan-clock';
+import { DEFAULT_UNDO_KLAR_MINUTES } from '../domain/vocabulary';
+import type { Rules } from '../rules/schema';
 import type { LifecycleActivities } from './activities';
 import {
   acknowledge,
@@ -25,12 +27,14 @@ import {
   snooze,
   stateQuery,
   timelineQuery,
+  undoKlar,
   type ActivityLifecycleInput,
   type LifecycleOutcome,
 } from './messages';
 import {
   applyAcknowledge,
   applyReport,
+  applyUndo,
   changedFields,
   initialState,
   noticeOf,
@@ -38,7 +42,9 @@ import {
   resetForNewDeadline,
   scheduleInput,
   searchAttributeValues,
+  undoProblem,
   view,
+  withRecordedDefaults,
   type SearchAttributeValues,
 } from './state';
 import { searchAttributeUpdates, type SearchAttributeName } from './search-attributes';
@@ -60,13 +66,20 @@ const MAX_HISTORY_EVENTS = 2_000;
 export async function activityLifecycle(input: ActivityLifecycleInput): Promise<LifecycleOutcome> {
   const clock = planClock(input);
   const now = clock.now;
-  let { activity, rules, rulesVersion } = input;
+  let { activity, rulesVersion } = input;
   const { passed } = input;
   // Pinned once per run: a run that began on older code keeps its behaviour until continue-as-new.
   //  - 'escalation-ladder': Försenad moves the ladder to the new date, overdue reminders are bounded,
   //    a deadline passed before the start follows the import's choice instead of counting as handled;
   //  - 'multi-year-checkpoints': status requests before the year-end checkpoints of `2022-2024`.
   const features = { ladder: patched('escalation-ladder'), checkpoints: patched('multi-year-checkpoints') };
+  //  - 'angra-klar': after Klar the lifecycle stays open for rules.checkin.undoKlarMinutes, and an
+  //    undoKlar update in that time takes Klar back; older runs end on Klar as before.
+  let rules = withRecordedDefaults(input.rules, features.ladder);
+  const angraKlar = patched('angra-klar');
+  //  - 'historisk-ej-forsenad': a Måldatum already passed at import, kept *historisk*, is not
+  //    overdue (Översikt, search attributes); older runs keep calling it overdue.
+  const overduePassed = patched('historisk-ej-forsenad') ? passed : undefined;
   // Events count from when Temporal accepted the start, not from the first workflow task: on a
   // busy server that task can run after an event that was due just after the import, which would
   // then count as already handled and never be sent.
@@ -79,7 +92,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   // with the first task is applied inside setHandler, and must still count as a change to publish.
   let published: SearchAttributeValues | undefined = input.carried
     ? undefined
-    : searchAttributeValues(activity, initialState(now()), stockholmDate(now()));
+    : searchAttributeValues(activity, initialState(now()), stockholmDate(now()), overduePassed);
   let cancelled: string | undefined;
   let woken = false; // set by every handler: the schedule must be asked again
   const wake = () => (woken = true);
@@ -87,13 +100,27 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   setHandler(
     reportStatus,
     (report) => {
-      applyReport(state, report, now(), features.ladder);
+      applyReport(state, report, now(), features.ladder, angraKlar ? undoUntil() : undefined);
       wake();
-      return view(activity, state, rulesVersion, stockholmDate(now()));
+      return view(activity, state, rulesVersion, stockholmDate(now()), now(), overduePassed);
     },
     {
       validator: (report) => {
         const problem = reportProblem(activity, report);
+        if (problem) throw new Error(problem);
+      },
+    },
+  );
+  setHandler(
+    undoKlar,
+    ({ reporter }) => {
+      applyUndo(state, reporter.name, now());
+      wake();
+      return view(activity, state, rulesVersion, stockholmDate(now()), now(), overduePassed);
+    },
+    {
+      validator: ({ reporter }) => {
+        const problem = undoProblem(activity, state, reporter, now());
         if (problem) throw new Error(problem);
       },
     },
@@ -111,7 +138,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   setHandler(changeOwners, ({ by, owners }) => correct(by, { ...activity, owners }));
   setHandler(activityCorrected, ({ by, activity: next }) => correct(by, next));
   setHandler(rulesChanged, ({ version, rules: next }) => {
-    rules = next;
+    rules = withRecordedDefaults(next, features.ladder);
     rulesVersion = version;
     state.timeline.push({ at: now(), type: 'rulesChanged', version });
     wake();
@@ -120,9 +147,18 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
     cancelled = reason;
     wake();
   });
-  setHandler(stateQuery, () => view(activity, state, rulesVersion, stockholmDate(now())));
+  setHandler(stateQuery, () => view(activity, state, rulesVersion, stockholmDate(now()), now(), overduePassed));
   setHandler(nextEventQuery, () => schedule(scheduleInput(activity, rules, state, now(), features, passed))[0] ?? null);
   setHandler(timelineQuery, () => state.timeline);
+
+  /**
+   * Until when a Klar reported now can be undone; undefined when the rules give no time (0).
+   * Rules carried from a run that began before `checkin` existed have none: the default applies.
+   */
+  function undoUntil(): string | undefined {
+    const minutes = (rules.checkin as Rules['checkin'] | undefined)?.undoKlarMinutes ?? DEFAULT_UNDO_KLAR_MINUTES;
+    return minutes > 0 ? new Date(clock.nowMs() + minutes * 60_000).toISOString() : undefined;
+  }
 
   function correct(by: string, next: typeof activity) {
     const fields = changedFields(activity, next);
@@ -134,7 +170,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   }
 
   function publish() {
-    const values = searchAttributeValues(activity, state, stockholmDate(now()));
+    const values = searchAttributeValues(activity, state, stockholmDate(now()), overduePassed);
     const changed = (Object.keys(values) as SearchAttributeName[]).filter(
       (k) => JSON.stringify(values[k]) !== JSON.stringify(published?.[k]),
     );
@@ -143,55 +179,71 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
     published = values;
   }
 
-  while (!cancelled && state.status !== 'done') {
-    publish();
-    const events = schedule(scheduleInput(activity, rules, state, now(), features, passed));
-    const nowMs = clock.nowMs();
-    const due = events.filter((e) => Date.parse(e.at) <= nowMs);
-    if (due.length > 0) {
-      const receipts = await deliver({
-        workflowId: workflowInfo().workflowId,
-        planNow: now(),
-        ...clock.carry(),
-        notices: due.map((event) => noticeOf(activity, event)),
-      });
-      for (const r of receipts) {
-        const event = due.find((e) => e.key === r.key)!;
-        state.sent.push(r.key);
-        state.timeline.push({
-          at: now(),
-          type: 'sent',
-          event: {
-            key: event.key,
-            kind: event.kind,
-            to: event.to,
-            reason: event.reason,
-            milestoneId: event.milestoneId,
-            period: event.period,
-          },
-          recipients: r.recipients,
-          // Waiting in a digest is not sent: the page tells them apart (timelineText).
-          ...(r.digests?.length ? { digests: r.digests } : {}),
+  for (;;) {
+    while (!cancelled && state.status !== 'done') {
+      publish();
+      const events = schedule(scheduleInput(activity, rules, state, now(), features, passed));
+      const nowMs = clock.nowMs();
+      const due = events.filter((e) => Date.parse(e.at) <= nowMs);
+      if (due.length > 0) {
+        const receipts = await deliver({
+          workflowId: workflowInfo().workflowId,
+          planNow: now(),
+          ...clock.carry(),
+          notices: due.map((event) => noticeOf(activity, event)),
+        });
+        for (const r of receipts) {
+          const event = due.find((e) => e.key === r.key)!;
+          state.sent.push(r.key);
+          state.timeline.push({
+            at: now(),
+            type: 'sent',
+            event: {
+              key: event.key,
+              kind: event.kind,
+              to: event.to,
+              reason: event.reason,
+              milestoneId: event.milestoneId,
+              period: event.period,
+            },
+            recipients: r.recipients,
+            // Waiting in a digest is not sent: the page tells them apart (timelineText).
+            ...(r.digests?.length ? { digests: r.digests } : {}),
+          });
+        }
+        continue;
+      }
+      woken = false;
+      const next = events[0];
+      // No event ahead (an activity with no deadline and no cadence): wait for a signal.
+      await condition(() => woken, next ? Math.max(1, Date.parse(next.at) - nowMs) : undefined);
+
+      if (!woken && (workflowInfo().historyLength > MAX_HISTORY_EVENTS || now().slice(0, 4) !== runYear)) {
+        await condition(allHandlersFinished);
+        state.runs += 1;
+        await continueAsNew<typeof activityLifecycle>({
+          activity,
+          rules,
+          rulesVersion,
+          ...(passed ? { passed } : {}),
+          ...clock.carry(),
+          carried: state,
         });
       }
-      continue;
     }
-    woken = false;
-    const next = events[0];
-    // No event ahead (an activity with no deadline and no cadence): wait for a signal.
-    await condition(() => woken, next ? Math.max(1, Date.parse(next.at) - nowMs) : undefined);
 
-    if (!woken && (workflowInfo().historyLength > MAX_HISTORY_EVENTS || now().slice(0, 4) !== runYear)) {
-      await condition(allHandlersFinished);
-      state.runs += 1;
-      await continueAsNew<typeof activityLifecycle>({
-        activity,
-        rules,
-        rulesVersion,
-        ...(passed ? { passed } : {}),
-        ...clock.carry(),
-        carried: state,
-      });
+    // Klar, on the 'angra-klar' patch: open until the undo window closes; an undo (or another
+    // status) reopens the follow-up, and the loop above goes on where it was.
+    const klar = state.klar;
+    if (cancelled || !klar) break;
+    publish();
+    const reopened = await condition(
+      () => cancelled !== undefined || state.status !== 'done',
+      Math.max(1, Date.parse(klar.until) - clock.nowMs()),
+    );
+    if (!reopened) {
+      state.klar = undefined;
+      break;
     }
   }
 

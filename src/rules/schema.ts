@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   CADENCE_IDS,
+  DEFAULT_MAX_OVERDUE_REMINDERS,
+  DEFAULT_UNDO_KLAR_MINUTES,
   ESCALATION_TARGETS,
   FOLLOW_UP_PERIODS,
   isIsoDate,
@@ -48,10 +50,10 @@ export const OverduePolicySchema = z
     repeatEveryWorkingDays: PositiveWorkingDaysSchema.default(5),
     /**
      * Stop repeating after this many overdue reminders; then only the escalation ladder goes on.
-     * Absent: 3 (DEFAULT_MAX_OVERDUE_REMINDERS, applied by schedule() for lifecycles on the
-     * 'escalation-ladder' patch; lifecycles that began on older code keep repeating until done).
+     * Default 3. (Rules carried by lifecycles from before this default are completed by the
+     * lifecycle itself: withRecordedDefaults in src/lifecycle/state.ts.)
      */
-    maxReminders: z.int().min(1).optional(),
+    maxReminders: z.int().min(1).default(DEFAULT_MAX_OVERDUE_REMINDERS),
   })
   .prefault({});
 export type OverduePolicy = z.output<typeof OverduePolicySchema>;
@@ -213,6 +215,22 @@ export const FollowUpSchema = z
   .prefault({});
 export type FollowUp = z.output<typeof FollowUpSchema>;
 
+/** The one-click check-in page (README "Check-in"). */
+export const CheckinSchema = z
+  .strictObject({
+    /**
+     * Minutes after a Klar report during which the owner can take it back ("Ångra"); the
+     * lifecycle stays open that long and then ends. 0: Klar is final at once.
+     */
+    undoKlarMinutes: z
+      .int()
+      .min(0)
+      .max(7 * 24 * 60)
+      .default(DEFAULT_UNDO_KLAR_MINUTES),
+  })
+  .prefault({});
+export type Checkin = z.output<typeof CheckinSchema>;
+
 /** The rules for one department, overrides applied: what schedule() takes. */
 export const RulesSchema = z.strictObject({
   reminders: z.strictObject({ beforeDeadline: ReminderOffsetsSchema }).prefault({}),
@@ -221,6 +239,7 @@ export const RulesSchema = z.strictObject({
   quietDays: z.array(QuietDaySchema).default([]),
   delivery: DeliverySchema,
   followUp: FollowUpSchema,
+  checkin: CheckinSchema,
 });
 export type Rules = z.output<typeof RulesSchema>;
 

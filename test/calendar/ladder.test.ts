@@ -17,6 +17,7 @@ import {
 } from '../../src/calendar/schedule';
 import { RulesSchema, rulesFor } from '../../src/rules';
 import { parseRules } from '../../src/rules/load';
+import { withRecordedDefaults } from '../../src/lifecycle/state';
 
 const rules = rulesFor(
   parseRules('config/rules.yaml', readFileSync(new URL('../../config/rules.yaml', import.meta.url), 'utf8')),
@@ -151,10 +152,15 @@ describe('README "Eskaleringstrappan", row by row (rules.yaml, stadsutveckling)'
     });
 
     it('without the ladder (recorded histories): never reaches the avdelningschef, reminders without end', () => {
-      // The rules those lifecycles began with had no maxReminders.
-      const old = imported('overdue', {}, { ...rules, overdue: { ...rules.overdue, maxReminders: undefined } });
+      // The rules those lifecycles began with had no maxReminders; the lifecycle completes them
+      // as they were read then (no bound before the ladder).
+      const recorded = { ...rules, overdue: { ...rules.overdue, maxReminders: undefined } };
+      const old = imported('overdue', {}, withRecordedDefaults(recorded, false));
       expect(old.some((e) => e.to === 'avdelningschef')).toBe(false);
       expect(old.filter((e) => e.kind === 'overdue').length).toBeGreaterThan(3);
+      // On the ladder, the same recorded rules stop after 3 (row 2's default), as a new rules file does.
+      const onLadder = imported('overdue', LADDER, withRecordedDefaults(recorded, true));
+      expect(onLadder.filter((e) => e.kind === 'overdue').map((e) => e.level)).toEqual([1, 2, 3]);
     });
   });
 

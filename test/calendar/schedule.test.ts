@@ -82,23 +82,24 @@ describe('schedule: overdue and escalation', () => {
   const after = (now: string, state: Partial<ScheduleState> = {}, horizon?: string) =>
     run({ now, state: { ...state, sent: [...before, ...(state.sent ?? [])] }, ...(horizon ? { horizon } : {}) });
 
-  it('repeats overdue reminders every 5 working days and escalates after 10 and 10 more', () => {
+  it('repeats overdue reminders every 5 working days, at most 3, and escalates after 10 and 10 more', () => {
+    // README "Eskaleringstrappan" row 2: at most 3 overdue reminders when the rules do not say
+    // (maxReminders defaults to 3), then only the ladder (rows 3–4) goes on.
     const events = after('2022-12-31T12:00:00Z', {}, '2023-02-01T00:00:00Z');
     expect(brief(events)).toEqual([
       '2023-01-02T07:00:00.000Z overdue:1 owners',
       '2023-01-10T07:00:00.000Z overdue:2 owners', // trettondedag jul (Friday 6 Jan) is skipped
       '2023-01-16T07:00:00.000Z escalation:1 avdelningschef',
       '2023-01-17T07:00:00.000Z overdue:3 owners',
-      '2023-01-24T07:00:00.000Z overdue:4 owners',
       '2023-01-30T07:00:00.000Z escalation:2 forvaltningschef',
-      '2023-01-31T07:00:00.000Z overdue:5 owners',
     ]);
   });
 
   it('acknowledgement stops the escalation ladder but not the overdue reminders', () => {
+    // README row 5: the ladder stops; the overdue reminders go out up to the maximum (3, row 2).
     const events = after('2022-12-31T12:00:00Z', { acknowledgedAt: '2023-01-03T09:00:00Z' }, '2023-02-01T00:00:00Z');
     expect(events.every((e) => e.kind === 'overdue')).toBe(true);
-    expect(events).toHaveLength(5);
+    expect(events).toHaveLength(3);
   });
 
   it('without a horizon returns only the next instant', () => {
@@ -115,12 +116,17 @@ describe('schedule: overdue and escalation', () => {
       '2023-01-16T07:00:00.000Z escalation:1 avdelningschef',
       '2023-01-17T07:00:00.000Z overdue:3 owners',
     ]);
+    // The third overdue reminder was the last (README row 2): next is the ladder's second step.
     const next = after('2023-01-18T10:00:00Z', { sent: due.map((e) => e.key) });
-    expect(brief(next)).toEqual(['2023-01-24T07:00:00.000Z overdue:4 owners']);
+    expect(brief(next)).toEqual(['2023-01-30T07:00:00.000Z escalation:2 forvaltningschef']);
   });
 
   it('since: a plan imported late does not fire old reminders or escalations', () => {
-    const events = after('2023-02-01T10:00:00Z', { since: '2023-02-01T10:00:00Z' });
+    // With the default of 3 (README row 2) everything was before the import: nothing is left.
+    expect(after('2023-02-01T10:00:00Z', { since: '2023-02-01T10:00:00Z' })).toEqual([]);
+    // With room for more repeats, the next one after the import goes out, and nothing older.
+    const rules = RulesSchema.parse({ overdue: { maxReminders: 6 } });
+    const events = run({ rules, now: '2023-02-01T10:00:00Z', state: { since: '2023-02-01T10:00:00Z', sent: before } });
     expect(brief(events)).toEqual(['2023-02-07T07:00:00.000Z overdue:6 owners']);
   });
 
@@ -132,7 +138,8 @@ describe('schedule: overdue and escalation', () => {
     );
     expect(brief(events)).toEqual([
       '2023-01-25T07:00:00.000Z escalation:1 avdelningschef',
-      '2023-01-25T07:00:00.000Z overdue:4 owners',
+      // The chain's latest due reminder; the third is the last (README row 2).
+      '2023-01-25T07:00:00.000Z overdue:3 owners',
     ]);
   });
 

@@ -31,7 +31,10 @@ const org = {
   ],
 } as unknown as Organisation;
 
+/** What each fake lifecycle says about its status (a Klar that can still be undone, …), by activity id. */
+const said: Record<string, { status?: string; reportedAt?: string; undoUntil?: string }> = {};
 const view = (id: string) => ({
+  ...said[id],
   activity: {
     id,
     text: `Aktivitet ${id} ${HOSTILE}`,
@@ -60,9 +63,16 @@ const client = {
       describe: async () => ({ status: { name: 'RUNNING' } }),
       executeUpdate: async (_update: unknown, o: { args: [Record<string, unknown>]; updateId: string }) => {
         updates.push({ workflowId, updateId: o.updateId, args: o.args });
-        return workflowId === cycle.cycleId
-          ? { value: o.args[0].value }
-          : { ...view('a1'), status: o.args[0].status, reportedAt: '2022-04-15T08:00:00Z', comment: o.args[0].comment };
+        if (workflowId === cycle.cycleId) return { value: o.args[0].value };
+        // An undo (no status in it) goes back to Pågår; Klar can be undone for 30 minutes, as the lifecycle says.
+        if (!o.args[0].status) return { ...view('a1'), status: 'inProgress', undoUntil: undefined };
+        return {
+          ...view('a1'),
+          status: o.args[0].status,
+          reportedAt: '2022-04-15T08:00:00Z',
+          comment: o.args[0].comment,
+          ...(o.args[0].status === 'done' ? { undoUntil: '2022-04-15T08:30:00Z' } : {}),
+        };
       },
     }),
   },
@@ -167,6 +177,49 @@ describe('the check-in page', () => {
         args: [expect.objectContaining({ status: 'done', comment: 'Allt klart' })],
       },
     ]);
+  });
+
+  it('after Klar, "Ångra" while the lifecycle still takes it back; afterwards an explanation, and an undo is refused', async () => {
+    updates.length = 0;
+    const t = token('anna', { activities: ['a1'] });
+    const confirmed = await post(t, { submission: 'form-0401', activity: 'a1', status: 'done', confirmed: '1' });
+    expect(confirmed.body).toContain('<h1>Tack, statusen är registrerad</h1>');
+    // 08:30Z is 10:30 in Stockholm (summer time).
+    expect(confirmed.body).toContain('Du kan ångra Klar till kl 10:30');
+    expect(confirmed.body).toContain('name="undo" value="1"');
+    expect(confirmed.body).toContain('>Ångra</button>');
+
+    // Opened again while the lifecycle still takes it back: the same button.
+    said.a1 = { status: 'done', reportedAt: '2022-04-15T08:00:00Z', undoUntil: '2022-04-15T08:30:00Z' };
+    const open = await app.inject(`/status/${t}`);
+    expect(open.body).toContain('>Ångra</button>');
+    expect(open.body).not.toContain('>Pågår</button>');
+    const undone = await post(t, { submission: 'form-0402', activity: 'a1', undo: '1' });
+    expect(undone.statusCode).toBe(200);
+    expect(undone.body).toContain('<h1>Klar är ångrad</h1>');
+    expect(undone.body).toContain('Status nu: <strong>Pågår</strong>');
+    expect(updates.at(-1)).toEqual({
+      workflowId: 'activity-a1',
+      updateId: 'checkin-form-0402',
+      args: [{ reporter: expect.objectContaining({ personId: 'anna' }) }],
+    });
+
+    // The time is over: the page explains, and an undo is refused before it reaches the lifecycle.
+    updates.length = 0;
+    said.a1 = { status: 'done', reportedAt: '2022-04-15T08:00:00Z' };
+    const closed = await app.inject(`/status/${t}`);
+    expect(closed.body).toContain('Tiden för att ångra Klar har gått ut');
+    expect(closed.body).not.toContain('>Ångra</button>');
+    const late = await post(t, { submission: 'form-0403', activity: 'a1', undo: '1' });
+    expect(late.statusCode).toBe(410);
+    expect(late.body).toContain('<h1>Klar kan inte längre ångras</h1>');
+    expect(late.body).toContain('Inget har ändrats');
+    // Nothing reported Klar: nothing to undo.
+    said.a1 = {};
+    const nothing = await post(t, { submission: 'form-0404', activity: 'a1', undo: '1' });
+    expect(nothing.statusCode).toBe(409);
+    expect(nothing.body).toContain('Det finns inget att ångra');
+    expect(updates).toEqual([]);
   });
 
   it('Försenad needs a new date after today (plan time), in Swedish, and records nothing otherwise', async () => {

@@ -31,4 +31,16 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-component-update',
   '--disable-sync',
+  // Swedish, as the people who use Planvakt see it (with CHROMIUM_ENV).
+  '--lang=sv-SE',
 ];
+
+/**
+ * The environment Chromium runs in: on Linux it takes its language from LANGUAGE, not from
+ * --lang, so a date field reads åååå-mm-dd as for a Swedish owner, not mm/dd/yyyy (needs Debian's
+ * chromium-l10n, which scripts/ensure-chromium.mjs installs).
+ */
+export const CHROMIUM_ENV: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+  LANGUAGE: 'sv_SE:sv',
+};

@@ -46,7 +46,7 @@ import { timeSkippingEnv } from '../helpers/temporal';
 import { freePort } from '../helpers/ports';
 import { startFakeMicrosoft, startSmtp, type RecordedRequest, type TestHttp, type TestSmtp } from '../delivery/servers';
 import { withVisibility } from './visibility';
-import { CHROMIUM_ARGS, chromiumPath } from '../helpers/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_ENV, chromiumPath } from '../helpers/chromium';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 /** The plans HR holds, beside the project (../shared/plans/). */
@@ -298,6 +298,7 @@ export async function startJourney(opts: { planStart: string }): Promise<Journey
       executablePath,
       headless: true,
       args: CHROMIUM_ARGS,
+      env: CHROMIUM_ENV,
     });
     stops.push(() => browser.close());
     const contexts: BrowserContext[] = [];

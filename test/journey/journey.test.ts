@@ -151,7 +151,14 @@ describe('the owner’s journey (issue 17)', () => {
     expect(inText, `no /status/… link in the text part of "${mail.subject}":\n${mail.text}`).not.toEqual([]);
     expect(inHtml, `no /status/… link in the HTML part of "${mail.subject}"`).not.toEqual([]);
     expect(inText.filter((u) => inHtml.includes(u))).not.toEqual([]);
-    const link = inText.find((u) => inHtml.includes(u))!;
+    // The message's own link (no status chosen): one, and it covers every activity the email names.
+    const whole = inText.filter((u) => !new URL(u).search && inHtml.includes(u));
+    expect(whole, `"${mail.subject}" has no check-in link of its own, only per-status links`).toHaveLength(1);
+    const link = whole[0]!;
+    const named = [
+      ...new Set(mail.blocks.flatMap((b) => plan.filter((x) => squash(b).includes(head(x))).map((x) => x.id))),
+    ].sort();
+    expect(named.length).toBeGreaterThan(0);
 
     // Opened in Chromium by someone who has not signed in: the check-in page, not the sign-in.
     const page = await j.browser();
@@ -164,9 +171,15 @@ describe('the owner’s journey (issue 17)', () => {
       .filter({ has: page.locator('input[name=activity]') })
       .first();
     const id = await form.locator('input[name=activity]').getAttribute('value');
+    const offered = await page
+      .locator('input[name=activity]')
+      .evaluateAll((inputs) => inputs.map((i) => i.getAttribute('value')));
+    expect([...new Set(offered)].sort()).toEqual(named);
     mkdirSync(shots, { recursive: true });
-    await page.setViewportSize({ width: 760, height: 900 });
+    // As on a phone, where a reminder is often opened.
+    await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: join(shots, 'agare-incheckning-fran-epost.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
     const view = await j.browser();
     await view.setViewportSize({ width: 760, height: 900 });
     await view.setContent(mail.html);
@@ -193,10 +206,33 @@ describe('the owner’s journey (issue 17)', () => {
     const confirm = page.getByRole('button', { name: /Bekräfta|Ja, klar/ });
     expect(await confirm.count(), 'Klar is recorded without being confirmed').toBeGreaterThan(0);
     await confirm.first().click();
+    // A slip of the finger: "Ångra" on the thanks page takes Klar back, and the status is Pågår again.
+    const undo = page.getByRole('button', { name: 'Ångra', exact: true });
+    expect(await undo.count(), 'no Ångra after Klar').toBe(1);
+    await undo.click();
+    expect(await page.locator('h1').textContent()).toBe('Klar är ångrad');
+    expect(await page.locator('[role=status]').textContent()).toContain('Status nu: Pågår');
+    await page.getByRole('link', { name: 'Tillbaka till dina aktiviteter' }).click();
+    const back = page.locator('form').filter({ has: page.locator(`input[name=activity][value="${id}"]`) });
+    expect(await back.locator('.meta').textContent()).toContain('Nuvarande status: Pågår');
+    // Then Klar for real.
+    await back.getByLabel('Kommentar').fill(comment);
+    await back.getByRole('button', { name: 'Klar', exact: true }).click();
+    await page
+      .getByRole('button', { name: /Bekräfta|Ja, klar/ })
+      .first()
+      .click();
     const confirmation = (await page.locator('[role=status]').textContent()) ?? '';
     expect(confirmation).toContain('Klar');
     expect(confirmation).toContain(squash(activity.text).slice(0, 30));
     expect(await page.locator('main').textContent()).toContain(comment);
+    // While Klar can still be undone the lifecycle runs on, yet Översikt already counts it as Klar.
+    const chief = await j.browser();
+    await j.signIn(chief, 'Anna Avdelning', '/');
+    const klarNow = await chief
+      .locator('tr[data-department="forskola"] a[aria-label^="Avdelning förskola: Klar"]')
+      .textContent();
+    expect(Number(klarNow), 'Översikt does not count a Klar that can still be undone').toBe(1);
     reported = { activity, comment, after };
     endStep('2 first reminder and check-in');
   }, 240_000);

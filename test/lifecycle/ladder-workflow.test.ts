@@ -5,9 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { reportStatus, type Reporter } from '../../src/lifecycle';
+import { activityLifecycle, lifecycleStart, reportStatus, stateQuery, type Reporter } from '../../src/lifecycle';
+import { PlanvaktOverdue } from '../../src/temporal/search-attributes';
 import { timeSkippingEnv } from '../helpers/temporal';
-import { LifecycleHarness, makeActivity } from '../helpers/lifecycle';
+import { LifecycleHarness, makeActivity, testRules } from '../helpers/lifecycle';
 
 const enhetschef: Reporter = { personId: 'p-anna', name: 'Anna Enhetschef', roles: ['enhetschef'] };
 
@@ -72,4 +73,36 @@ describe('the escalation ladder in the workflow', () => {
     await honest.handle.terminate('test done');
     await silent.handle.terminate('test done');
   }, 120_000);
+
+  it('README row 8: a Måldatum passed at import and kept *historisk* sends nothing and is not overdue on Översikt; started as overdue it is', async () => {
+    // Måldatum 2022-03-15, imported 2022-06-01 (plan time).
+    const planNow = '2022-06-01T09:00:00+02:00';
+    const start = async (id: string, passed: 'historical' | 'overdue') => {
+      const serverNow = await env.currentTimeMs();
+      const timeShiftMs = Date.parse(planNow) - serverNow;
+      const input = {
+        activity: makeActivity({ id, deadline: '2022-03-15' }),
+        rules: await testRules(),
+        rulesVersion: 'test-1',
+        timeShiftMs,
+        passed,
+      };
+      const handle = await env.client.workflow.start(
+        activityLifecycle,
+        lifecycleStart(input, 'ladder-test', new Date(serverNow)),
+      );
+      return { handle, timeShiftMs };
+    };
+    const historical = await start('passed-historical', 'historical');
+    const overdue = await start('passed-overdue', 'overdue');
+    await h.sleepUntil('2022-06-20T12:00:00+02:00', historical.timeShiftMs);
+
+    expect(h.messagesOf(historical.handle.workflowId)).toEqual([]);
+    expect((await historical.handle.query(stateQuery)).overdue).toBe(false);
+    expect((await historical.handle.describe()).typedSearchAttributes.get(PlanvaktOverdue)).toBe(false);
+    expect((await overdue.handle.query(stateQuery)).overdue).toBe(true);
+    expect((await overdue.handle.describe()).typedSearchAttributes.get(PlanvaktOverdue)).toBe(true);
+    await historical.handle.terminate('test done');
+    await overdue.handle.terminate('test done');
+  });
 });

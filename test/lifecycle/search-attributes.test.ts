@@ -51,4 +51,17 @@ describe('the lifecycle’s search attributes', () => {
       searchAttributeUpdates(values, ['PlanvaktUnit', 'PlanvaktDeadline', 'PlanvaktLastReport']).map((p) => p.value),
     ).toEqual([null, null, null]);
   });
+
+  it('a Måldatum already passed at import and kept *historisk* is not overdue; the other choices, and a Måldatum after the import, are', () => {
+    // Imported 2022-06-01 (plan time); today 2022-06-02.
+    const imported = initialState('2022-06-01T07:00:00.000Z');
+    const overdue = (deadline: string, today: string, passed?: 'historical' | 'ask' | 'overdue') =>
+      searchAttributeValues(makeActivity({ id: 'a', deadline }), imported, today, passed).PlanvaktOverdue;
+    expect(overdue('2022-03-15', '2022-06-02', 'historical')).toBe(false);
+    expect(overdue('2022-03-15', '2022-06-02', 'overdue')).toBe(true);
+    expect(overdue('2022-03-15', '2022-06-02', 'ask')).toBe(true);
+    expect(overdue('2022-03-15', '2022-06-02')).toBe(true);
+    // A Måldatum after the import that then passes is a delay whatever was chosen for the old ones.
+    expect(overdue('2022-06-10', '2022-06-20', 'historical')).toBe(true);
+  });
 });

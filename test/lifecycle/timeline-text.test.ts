@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sentText, timelineText, type TimelineEntry } from '../../src/lifecycle';
+import { reportsOf } from '../../src/follow-up';
 
 type Sent = Extract<TimelineEntry, { type: 'sent' }>;
 
@@ -35,5 +36,20 @@ describe('timelineText: gathered into a digest is not sent', () => {
     ).toBe('skickad till Rut Rektor, Sven Skola');
     const { digests: _, ...plain } = sent;
     expect(sentText(plain, '2022-12-01T13:34:00.000Z')).toBe('skickad till Rut Rektor, Sven Skola');
+  });
+});
+
+describe('a Klar taken back ("Ångra")', () => {
+  const rut = { personId: 'rut', name: 'Rut Rektor', roles: ['rektor' as const] };
+  const timeline: TimelineEntry[] = [
+    { at: '2022-05-02T08:00:00.000Z', type: 'reported', report: { reporter: rut, status: 'inProgress' } },
+    { at: '2022-05-03T08:00:00.000Z', type: 'reported', report: { reporter: rut, status: 'done' } },
+    { at: '2022-05-03T08:10:00.000Z', type: 'undone', by: 'Rut Rektor', restored: 'inProgress' },
+  ];
+  it('the timeline says who took it back and what the status is again', () => {
+    expect(timelineText(timeline[2]!, timeline[2]!.at)).toBe('Klar ångrad av Rut Rektor, status åter Pågår');
+  });
+  it('is no answer to a follow-up: the report before it stands', () => {
+    expect(reportsOf(timeline).map((a) => a.status)).toEqual(['inProgress']);
   });
 });

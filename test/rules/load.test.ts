@@ -23,7 +23,8 @@ describe('rules defaults', () => {
   it('are the documented ones', () => {
     const r = RulesSchema.parse({});
     expect(r.reminders.beforeDeadline).toEqual([20, 5, 1, 0]);
-    expect(r.overdue).toEqual({ firstAfterWorkingDays: 1, repeatEveryWorkingDays: 5 });
+    // README "Eskaleringstrappan" row 2: at most 3 overdue reminders unless the rules say otherwise.
+    expect(r.overdue).toEqual({ firstAfterWorkingDays: 1, repeatEveryWorkingDays: 5, maxReminders: 3 });
     expect(r.escalation).toEqual([
       { to: 'avdelningschef', afterWorkingDays: 10 },
       { to: 'forvaltningschef', afterWorkingDays: 10 },

@@ -17,7 +17,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { signCheckinToken, DEV_CHECKIN_SECRET } from '../../src/checkin/token';
 import { nextEventQuery } from '../../src/lifecycle';
 import { seedPlanPath, startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';
-import { CHROMIUM_ARGS, chromiumPath } from '../helpers/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_ENV, chromiumPath } from '../helpers/chromium';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shots = join(root, process.env.PLANVAKT_UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.data/screenshots');
@@ -71,6 +71,7 @@ beforeAll(async () => {
     executablePath,
     headless: true,
     args: CHROMIUM_ARGS,
+    env: CHROMIUM_ENV,
     viewport: { width: 1280, height: 900 },
     locale: 'sv-SE',
     // The app's CSP forbids every script; axe-core is injected by the test, not by the page.

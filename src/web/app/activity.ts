@@ -101,6 +101,8 @@ function timelineRow(e: TimelineEntry, now: string): SafeHtml {
       return html`<tr><td>${when(e.at)}</td><td>${KIND_LABEL[e.event.kind]}</td><td>${e.event.reason}<br><span class="meta">${capitalise(sentText(e, now))}</span></td></tr>`;
     case 'reported':
       return html`<tr><td>${when(e.at)}</td><td>Status rapporterad</td><td><strong>${STATUSES[e.report.status]}</strong> av ${e.report.reporter.name}${e.report.milestoneId ? ` (delmål ${e.report.milestoneId})` : ''}${e.report.comment ? html`<br>Kommentar: ${e.report.comment}` : ''}${e.report.proposedDate ? html`<br>Nytt datum: ${e.report.proposedDate}` : ''}</td></tr>`;
+    case 'undone':
+      return html`<tr><td>${when(e.at)}</td><td>Klar ångrad</td><td>av ${e.by}; status åter <strong>${e.restored ? STATUSES[e.restored] : 'Ej rapporterad'}</strong></td></tr>`;
     case 'acknowledged':
       return html`<tr><td>${when(e.at)}</td><td>Kvitterad</td><td>av ${e.by}</td></tr>`;
     case 'snoozed':

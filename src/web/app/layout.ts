@@ -6,7 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SignedIn } from '../../organisation';
-import { html, type Light, type Renderable, type SafeHtml } from '../../domain';
+import { html, links, ROUTES, type Light, type Renderable, type SafeHtml } from '../../domain';
 
 export interface PageOptions {
   title: string;
@@ -23,15 +23,15 @@ export interface PageOptions {
 export function navItems(user: SignedIn | undefined, outbox: boolean): { href: string; label: string }[] {
   if (!user) return [];
   const items = [];
-  if (user.departments.length > 0) items.push({ href: '/', label: 'Översikt' });
+  if (user.departments.length > 0) items.push({ href: links.overview(), label: 'Översikt' });
   if (user.admin) {
-    items.push({ href: '/importera', label: 'Importera' });
-    items.push({ href: '/forhandsvisning', label: 'Förhandsvisning' });
-    items.push({ href: '/installningar', label: 'Inställningar' });
+    items.push({ href: ROUTES.import, label: 'Importera' });
+    items.push({ href: ROUTES.preview, label: 'Förhandsvisning' });
+    items.push({ href: ROUTES.settings, label: 'Inställningar' });
   }
-  if (user.departments.length > 0) items.push({ href: '/rapporter', label: 'Rapporter' });
-  items.push({ href: '/kalender', label: 'Kalender' });
-  if (outbox && user.admin) items.push({ href: '/utkorg', label: 'Utkorg' });
+  if (user.departments.length > 0) items.push({ href: links.reports(), label: 'Rapporter' });
+  items.push({ href: links.calendar(), label: 'Kalender' });
+  if (outbox && user.admin) items.push({ href: ROUTES.outbox, label: 'Utkorg' });
   return items;
 }
 
@@ -41,11 +41,11 @@ export function layout(opts: PageOptions): SafeHtml {
   return html`<!doctype html>
 <html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${opts.title} – Planvakt</title>
-<link rel="stylesheet" href="/app.css">
+<link rel="stylesheet" href="${ROUTES.stylesheet}">
 </head><body>
 <a class="skip" href="#innehall">Hoppa till innehållet</a>
 <header class="top">
-<p class="brand"><a href="/">Planvakt</a></p>
+<p class="brand"><a href="${links.overview()}">Planvakt</a></p>
 ${
   nav.length
     ? html`<nav aria-label="Huvudmeny"><ul>${nav.map(
@@ -57,7 +57,7 @@ ${
 ${
   user
     ? html`<div class="who"><span>Inloggad: ${user.person.name}</span>${user.via === 'dev' ? html` <strong class="devmark">Utvecklingsinloggning</strong>` : ''}
-<form method="post" action="/logga-ut"><input type="hidden" name="_csrf" value="${opts.csrf ?? ''}"><button type="submit" class="link">Logga ut</button></form></div>`
+<form method="post" action="${ROUTES.signOut}"><input type="hidden" name="_csrf" value="${opts.csrf ?? ''}"><button type="submit" class="link">Logga ut</button></form></div>`
     : ''
 }
 </header>
@@ -65,7 +65,7 @@ ${
 <h1>${opts.title}</h1>
 ${opts.body}
 </main>
-<footer><p>Planvakt håller förvaltningens handlingsplaner levande. <a href="/health">Driftstatus</a></p></footer>
+<footer><p>Planvakt håller förvaltningens handlingsplaner levande. <a href="${ROUTES.health}">Driftstatus</a></p></footer>
 </body></html>`;
 }
 
@@ -173,4 +173,14 @@ dl.facts dd{margin:0}
 .pager{display:flex;gap:1rem}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 pre.plain{white-space:pre-wrap;background:var(--soft);padding:.5rem}
+.checkin main{max-width:42rem}
+.checkin fieldset{border-radius:6px;background:var(--soft);padding:1rem}
+.checkin legend{float:left;width:100%;padding:0;margin-bottom:.25rem;font-size:1.1rem}
+.checkin legend+*{clear:both}
+.checkin textarea,.checkin input[type=text]{width:100%;background:var(--bg)}
+.checkin input[type=date]{min-height:2.5rem;background:var(--bg)}
+.statuses{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:.75rem}
+.statuses button{flex:1 1 8rem;min-height:2.75rem;font-weight:600}
+form.undo{margin:1rem 0}
+form.undo button{min-height:2.75rem}
 `;
