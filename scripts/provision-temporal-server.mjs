@@ -33,8 +33,9 @@ import {
   renameSync,
   writeFileSync,
 } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { which } from './which.mjs';
 
 const MODULE = 'go.temporal.io/server';
 const PACKAGES = [
@@ -63,20 +64,6 @@ export function pinnedVersion(composeText) {
       'docker-compose.yml names no temporalio/auto-setup:<x.y.z> image; the test cluster takes its version from there.',
     );
   return `v${match[1]}`;
-}
-
-function which(command) {
-  for (const dir of (process.env.PATH || '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, command);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
 }
 
 function readManifest() {

@@ -21,8 +21,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { which } from './which.mjs';
 
 export const PINS = {
   cli: {
@@ -74,20 +75,6 @@ function run(cmd, cmdArgs, options = {}) {
 
 function lastLine(text) {
   return (text || '').split('\n').filter(Boolean).slice(-1)[0] ?? '';
-}
-
-function which(command) {
-  for (const dir of (process.env.PATH || '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, command);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
 }
 
 function ensureWritableTools() {

@@ -30,7 +30,7 @@ import {
 import { parseDeadline } from './deadline';
 import type { DocParagraph, DocRow, DocTable, Place, PlanDocument } from './document';
 import { PlanError, type Warnings } from './errors';
-import { assignIds } from './ids';
+import { giveIds } from './ids';
 import { sectionKinds } from './kompetensplan';
 import type { Activity, Department, Goal, Plan, Section } from './model';
 import { fold, joinContinued, slug } from './text';
@@ -200,16 +200,7 @@ export function readHandlingsplan(doc: PlanDocument, warnings: Warnings, mapping
     }
   }
 
-  for (const department of plan.departments) {
-    const placed = department.sections.flatMap((s) => s.goals.flatMap((g) => g.activities.map((a) => ({ g, a }))));
-    const ids = assignIds(
-      plan.kind,
-      department.id,
-      placed.map(({ g, a }) => ({ goal: g.text, text: a.text })),
-    );
-    placed.forEach(({ a }, i) => (a.id = ids[i] ?? ''));
-  }
-  return plan;
+  return giveIds(plan);
 }
 
 /** An avdelning the title names ("Kompetensförsörjningsplan 2024 – avdelning Äldreomsorg"). */

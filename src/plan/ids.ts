@@ -4,7 +4,7 @@
  * from its deadline, owners or row, which corrections change.
  */
 import { createHash } from 'node:crypto';
-import type { PlanKind } from './model';
+import type { Department, Plan, PlanKind } from './model';
 import { fold } from './text';
 
 /** Words only: case, diacritics, punctuation, `<p>` tags and line breaks do not change an id. */
@@ -48,4 +48,21 @@ export function assignIds(kind: PlanKind, departmentId: string, activities: read
       }
     }
   });
+}
+
+/** Every activity of the department, in plan order, gets its id (the readers' last step). */
+export function giveDepartmentIds(kind: PlanKind, department: Department): void {
+  const placed = department.sections.flatMap((s) => s.goals.flatMap((g) => g.activities.map((a) => ({ g, a }))));
+  const ids = assignIds(
+    kind,
+    department.id,
+    placed.map(({ g, a }) => ({ goal: g.text, text: a.text })),
+  );
+  placed.forEach(({ a }, i) => (a.id = ids[i] ?? ''));
+}
+
+/** Every activity of every avdelning gets its id. */
+export function giveIds(plan: Plan): Plan {
+  for (const department of plan.departments) giveDepartmentIds(plan.kind, department);
+  return plan;
 }

@@ -7,7 +7,7 @@
 import { buildActivity, sourceRef, type RowContext } from './activity-row';
 import { defaultCadences, parseCadences } from './cadence';
 import type { Warnings } from './errors';
-import { assignIds } from './ids';
+import { giveIds } from './ids';
 import {
   SECTION_KINDS,
   type Activity,
@@ -105,16 +105,7 @@ export function readKompetensplan(doc: PlanDocument, warnings: Warnings): Plan {
       'ingen aktivitetsplan per avdelning hittades',
     );
   }
-  for (const department of plan.departments) {
-    const placed = department.sections.flatMap((s) => s.goals.flatMap((g) => g.activities.map((a) => ({ g, a }))));
-    const ids = assignIds(
-      plan.kind,
-      department.id,
-      placed.map(({ g, a }) => ({ goal: g.text, text: a.text })),
-    );
-    placed.forEach(({ a }, i) => (a.id = ids[i] ?? ''));
-  }
-  return plan;
+  return giveIds(plan);
 }
 
 function departmentFor(plan: Plan, heading: string): Department {

@@ -8,7 +8,7 @@ import { buildActivity, sourceRef, type RowContext } from './activity-row';
 import { defaultCadences, parsePeriodicity } from './cadence';
 import { parseDeadline } from './deadline';
 import type { Warnings } from './errors';
-import { assignIds } from './ids';
+import { giveDepartmentIds } from './ids';
 import type { Department, Goal, GoalLevel, Indicator, Plan, Section } from './model';
 import { paragraphs, type DocRow, type DocTable, type Place, type PlanDocument } from './document';
 import { joinContinued, slug } from './text';
@@ -113,13 +113,7 @@ export function readVerksamhetsplan(doc: PlanDocument, warnings: Warnings): Plan
     }
   }
 
-  const placed = department.sections.flatMap((s) => s.goals.flatMap((g) => g.activities.map((a) => ({ g, a }))));
-  const ids = assignIds(
-    plan.kind,
-    department.id,
-    placed.map(({ g, a }) => ({ goal: g.text, text: a.text })),
-  );
-  placed.forEach(({ a }, i) => (a.id = ids[i] ?? ''));
+  giveDepartmentIds(plan.kind, department);
   return plan;
 }
 
