@@ -18,6 +18,8 @@ export const ROUTES = {
   activity: '/aktivitet/:id',
   activityStatus: '/aktivitet/:id/status',
   activityAcknowledge: '/aktivitet/:id/kvittera',
+  /** Takes a Klar report back while the lifecycle still allows it ("Ångra", `checkin.undoKlarMinutes`). */
+  activityUndoKlar: '/aktivitet/:id/angra',
   checkin: '/status/*',
   reports: '/rapporter',
   report: '/rapporter/:id/rapport.:format',
@@ -58,6 +60,7 @@ export const links = {
   activity: (activityId: string): string => `/aktivitet/${segment(activityId)}`,
   activityStatus: (activityId: string): string => `/aktivitet/${segment(activityId)}/status`,
   activityAcknowledge: (activityId: string): string => `/aktivitet/${segment(activityId)}/kvittera`,
+  activityUndoKlar: (activityId: string): string => `/aktivitet/${segment(activityId)}/angra`,
   /**
    * What a message links to for "acknowledge": the activity page at its acknowledge form (the
    * acknowledgement itself is a POST from that page, after signing in, never a GET from a mail).

@@ -4,7 +4,7 @@
  * plan's time shifted to January 2022 as the seed plans need, and a cookie jar that signs in
  * through the development sign-in page like a person would.
  */
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -183,4 +183,19 @@ export async function waitForCount(env: TestWorkflowEnvironment, query: string, 
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error(`visibility showed ${last}, not ${n}, for ${query}`);
+}
+
+/** HR uploads the kompetensförsörjningsplan on Importera and confirms, as in the browser; its 73 lifecycles run. */
+export async function importSeedPlan(h: WebHarness, hr: Session): Promise<void> {
+  const page = await hr.get('/importera');
+  const preview = await hr.upload(
+    '/importera',
+    { _csrf: Session.csrf(page.body) },
+    { field: 'plan', name: 'kompetensforsorjningsplan-2021-2023.md', content: readFileSync(seedPlanPath, 'utf8') },
+  );
+  const pending = /name="pending" value="([^"]+)"/.exec(preview.body)?.[1];
+  if (!pending) throw new Error(`the upload was not read: ${preview.statusCode} ${preview.body.slice(0, 300)}`);
+  const done = await hr.post('/importera/bekrafta', { _csrf: Session.csrf(preview.body), pending });
+  if (!done.body.includes('Startade 73')) throw new Error(`the import did not start 73: ${done.body.slice(0, 300)}`);
+  await waitForCount(h.env, `PlanvaktPlan = 'kompetensforsorjningsplan-2021-2023' AND ExecutionStatus = 'Running'`, 73);
 }

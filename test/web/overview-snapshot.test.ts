@@ -4,12 +4,11 @@
  * with the seed plan, the snapshot's counts against one count query per avdelning and category
  * (the way they were counted before), and the number of visibility calls a page view costs.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { categoryOf, countByDepartment } from '../../src/web/app/overview-snapshot';
 import { departmentCounts, invalidateCounts } from '../../src/web/app/dashboard';
 import { CATEGORIES, categoryQuery, type ListedActivity } from '../../src/web/app/visibility';
-import { seedPlanPath, Session, startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';
+import { importSeedPlan, Session, startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';
 
 function row(over: Partial<ListedActivity>): ListedActivity {
   return { workflowId: 'activity-x', activityId: 'x', running: true, ownerRoles: [], overdue: false, ...over };
@@ -83,19 +82,7 @@ describe('Översikt on the dev server with the seed plan', () => {
   beforeAll(async () => {
     h = await startWebHarness();
     hr = await new Session(h.app).signIn('hanna-hrchef');
-    const page = await hr.get('/importera');
-    const preview = await hr.upload(
-      '/importera',
-      { _csrf: Session.csrf(page.body) },
-      {
-        field: 'plan',
-        name: 'kompetensforsorjningsplan-2021-2023.md',
-        content: readFileSync(seedPlanPath, 'utf8'),
-      },
-    );
-    const pending = /name="pending" value="([^"]+)"/.exec(preview.body)![1]!;
-    await hr.post('/importera/bekrafta', { _csrf: Session.csrf(preview.body), pending });
-    await waitForCount(h.env, PLAN, 73);
+    await importSeedPlan(h, hr);
     // A few reports, so more than one category has something in it.
     const reported: [string, string][] = [
       ['forskola', 'inProgress'],

@@ -87,6 +87,7 @@ const TABLE: Record<string, Role[]> = {
   'GET /aktivitet/:id': ['hr', 'forvaltningschef', 'avdelningschefA', 'owner'],
   'POST /aktivitet/:id/status': ['forvaltningschef', 'avdelningschefA', 'owner'],
   'POST /aktivitet/:id/kvittera': ['forvaltningschef', 'avdelningschefA'],
+  'POST /aktivitet/:id/angra': ['forvaltningschef', 'avdelningschefA', 'owner'],
   'GET /rapporter/:id/rapport.:format': ['hr', 'forvaltningschef', 'avdelningschefA'],
 };
 
@@ -225,6 +226,7 @@ describe('route × role × path variant', () => {
       '/aktivitet/:id': `/aktivitet/${activityId}`,
       '/aktivitet/:id/status': `/aktivitet/${activityId}/status`,
       '/aktivitet/:id/kvittera': `/aktivitet/${activityId}/kvittera`,
+      '/aktivitet/:id/angra': `/aktivitet/${activityId}/angra`,
       '/status/*': `/status/${checkinToken}`,
       '/rapporter/:id/rapport.:format': `/rapporter/${REPORT_ID}/rapport.html`,
       '/kalender/feed/:person/:token/*': feed,

@@ -39,6 +39,7 @@ import {
   sentText,
   stateQuery,
   timelineQuery,
+  undoKlar,
   type LifecycleActivity,
   type LifecycleView,
   type TimelineEntry,
@@ -208,6 +209,14 @@ ${
 }`
       : '';
 
+  // Klar can be taken back for a while (README, "Check-in"): the same offer as on the check-in page.
+  const undo =
+    mayReport && view.status === 'done' && view.undoUntil
+      ? html`<form method="post" id="angra" action="${links.activityUndoKlar(id)}"><input type="hidden" name="_csrf" value="${csrf}">
+<p>Blev det fel? Du kan ångra Klar till kl ${stockholmTime(view.undoUntil)} (${stockholmDate(view.undoUntil)}); då fortsätter påminnelserna som förut.</p>
+<button type="submit" class="secondary">Ångra Klar</button></form>`
+      : '';
+
   const tl = html`<h2>Tidslinje</h2><table><caption>Varje meddelande som skickats och varje status som rapporterats</caption>
 <thead><tr><th scope="col">När</th><th scope="col">Händelse</th><th scope="col">Detaljer</th></tr></thead>
 <tbody>${timeline.length ? [...timeline].reverse().map((e) => timelineRow(e, ctx.planNow().toISOString())) : html`<tr><td colspan="3">Inget har hänt ännu.</td></tr>`}</tbody></table>`;
@@ -215,7 +224,7 @@ ${
   return page.send({
     title: a.text.length > 120 ? `${a.text.slice(0, 119)}…` : a.text,
     status,
-    body: html`<p><a href="/">← Översikt</a></p>${message ?? ''}${facts}${nextHtml}${milestones}${forms}${tl}`,
+    body: html`<p><a href="/">← Översikt</a></p>${message ?? ''}${facts}${nextHtml}${milestones}${forms}${undo}${tl}`,
   });
 }
 
@@ -227,6 +236,22 @@ function forbidden(ctx: AppContext, reply: FastifyReply, req: FastifyRequest) {
   });
 }
 
+/** What the page says after a change (`?sparat=`). */
+const SAVED: Record<string, string> = {
+  status: 'Statusen är sparad.',
+  kvitterad: 'Förseningen är kvitterad.',
+  angrad: 'Klar är ångrad. Påminnelserna fortsätter som förut.',
+};
+
+/** The signed-in person as the one who reports on the activity (her roles in its avdelning). */
+function reporterFor(org: Organisation, user: NonNullable<FastifyRequest['user']>, view: LifecycleView) {
+  return {
+    personId: user.person.id,
+    name: user.person.name,
+    roles: reportingRolesIn(org, user.person, view.activity.department),
+  };
+}
+
 export function registerActivity(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { id: string }; Querystring: { sparat?: string } }>(ROUTES.activity, OPEN, (req, reply) =>
     render(
@@ -234,7 +259,7 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
       req,
       reply,
       req.query.sparat
-        ? html`<p class="notice" role="status">${req.query.sparat === 'kvitterad' ? 'Förseningen är kvitterad.' : 'Statusen är sparad.'}</p>`
+        ? html`<p class="notice" role="status">${SAVED[req.query.sparat] ?? SAVED.status}</p>`
         : undefined,
     ),
   );
@@ -264,11 +289,7 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
       await handle.executeUpdate(reportStatus, {
         args: [
           {
-            reporter: {
-              personId: user.person.id,
-              name: user.person.name,
-              roles: reportingRolesIn(org, user.person, view.activity.department),
-            },
+            reporter: reporterFor(org, user, view),
             status,
             ...(comment ? { comment } : {}),
             ...(proposedDate ? { proposedDate } : {}),
@@ -285,6 +306,42 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
     }
     invalidateCounts(ctx);
     return reply.redirect(`${links.activity(id)}?sparat=status`, 303);
+  });
+
+  // "Ångra Klar": the lifecycle takes Klar back while its undo time lasts and refuses after it.
+  app.post<{ Params: { id: string } }>(ROUTES.activityUndoKlar, REPORT, async (req, reply) => {
+    const user = req.user!;
+    const id = req.params.id;
+    if (!ID.test(id)) return reply.code(404).send();
+    const handle = ctx.client.workflow.getHandle(lifecycleWorkflowId(id));
+    const refused = (why: string, code: number) =>
+      render(ctx, req, reply, html`<p class="error" role="alert">${why} Inget har ändrats.</p>`, code);
+    let view: LifecycleView;
+    try {
+      view = await handle.query(stateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError)
+        return reply.code(410).send('Aktiviteten följs inte upp längre; Klar kan inte ångras.');
+      throw err;
+    }
+    const org = await ctx.organisation();
+    if (!mayOpenActivity(org, user, view.activity) || !mayReportOnActivity(org, user.person, view.activity))
+      return forbidden(ctx, reply, req);
+    if (view.status !== 'done') return refused('Aktiviteten är inte rapporterad som Klar.', 409);
+    if (!view.undoUntil) return refused('Tiden för att ångra Klar har gått ut.', 410);
+    try {
+      await handle.executeUpdate(undoKlar, {
+        args: [{ reporter: reporterFor(org, user, view) }],
+        updateId: `web-${randomUUID()}`,
+      });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return refused('Tiden för att ångra Klar har gått ut.', 410);
+      if (err instanceof WorkflowUpdateFailedError)
+        return refused((err.cause as Error | undefined)?.message ?? err.message, 410);
+      throw err;
+    }
+    invalidateCounts(ctx);
+    return reply.redirect(`${links.activity(id)}?sparat=angrad`, 303);
   });
 
   app.post<{ Params: { id: string } }>(ROUTES.activityAcknowledge, ACK, async (req, reply) => {
