@@ -14,7 +14,6 @@ export {
   recipientsOf,
   reportProblem,
   searchAttributeValues,
-  type SearchAttributeValues,
 } from './state';
 export { lifecycleStart } from './start';
 export { sentText, timelineText, timelineWhen } from './timeline-text';

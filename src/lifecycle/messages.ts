@@ -89,8 +89,28 @@ export interface UndoableKlar {
   before: Pick<ReportedState, 'status' | 'comment' | 'proposedDate' | 'reportedAt'>;
 }
 
+/**
+ * The lifecycle's search attributes as plain data (searchAttributeValues in state.ts), which the
+ * workflow compares to upsert only what changed. An empty string: no unit, deadline or report.
+ */
+export interface SearchAttributeValues {
+  PlanvaktPlan: string;
+  PlanvaktDepartment: string;
+  PlanvaktUnit: string;
+  PlanvaktOwnerRoles: Role[];
+  PlanvaktStatus: Status | 'notReported';
+  PlanvaktDeadline: string;
+  PlanvaktOverdue: boolean;
+  PlanvaktLastReport: string;
+}
+
 /** Everything that survives continue-as-new. */
 export interface CarriedState extends ReportedState {
+  /**
+   * What the run before last set as search attributes (patched 'sokattribut-vid-andring'): the
+   * next run's attributes are the same until a value changes, so it upserts nothing before that.
+   */
+  published?: SearchAttributeValues;
   /** Set while a Klar report can be undone; only lifecycles on the 'angra-klar' patch set it. */
   klar?: UndoableKlar;
   sent: string[];

@@ -16,7 +16,16 @@ import type { Notice, NoticeSubject } from '../domain/notice';
 import { DEFAULT_MAX_OVERDUE_REMINDERS, LINE_MANAGERS, type Role, type RoleRef } from '../domain/vocabulary';
 import type { Rules } from '../rules/schema';
 import { stockholmDate, stockholmTime } from '../calendar/stockholm';
-import type { CarriedState, LifecycleActivity, LifecycleView, Reporter, StatusReport } from './messages';
+import type {
+  CarriedState,
+  LifecycleActivity,
+  LifecycleView,
+  Reporter,
+  SearchAttributeValues,
+  StatusReport,
+} from './messages';
+
+export type { SearchAttributeValues } from './messages';
 
 export function initialState(now: string): CarriedState {
   return { sent: [], since: now, milestones: {}, timeline: [], runs: 1 };
@@ -240,7 +249,7 @@ export function searchAttributeValues(
   state: CarriedState,
   today: string,
   passed?: PassedDeadlines,
-) {
+): SearchAttributeValues {
   return {
     PlanvaktPlan: activity.plan,
     PlanvaktDepartment: activity.department,
@@ -254,7 +263,6 @@ export function searchAttributeValues(
     PlanvaktLastReport: state.reportedAt ?? '',
   };
 }
-export type SearchAttributeValues = ReturnType<typeof searchAttributeValues>;
 
 /** The activity as the subject of a notice. */
 export function activitySubject(activity: LifecycleActivity): NoticeSubject {

@@ -69,29 +69,43 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   let { activity, rulesVersion } = input;
   const { passed } = input;
   // Pinned once per run: a run that began on older code keeps its behaviour until continue-as-new.
+  //  - 'sokattribut-vid-andring': a run carries the search attributes it last set into the next,
+  //    which then upserts only a value that changed (before it, every run upserted all of them).
+  //    It stands for every patch below as well: the SDK records a marker and an upsert of
+  //    TemporalChangeVersion for each patch a run asks about, two billed actions each, so a run on
+  //    this patch asks only about this one. Runs without its marker ask about the others as before.
+  const current = patched('sokattribut-vid-andring');
   //  - 'escalation-ladder': Försenad moves the ladder to the new date, overdue reminders are bounded,
   //    a deadline passed before the start follows the import's choice instead of counting as handled;
   //  - 'multi-year-checkpoints': status requests before the year-end checkpoints of `2022-2024`.
-  const features = { ladder: patched('escalation-ladder'), checkpoints: patched('multi-year-checkpoints') };
+  const features = {
+    ladder: current || patched('escalation-ladder'),
+    checkpoints: current || patched('multi-year-checkpoints'),
+  };
   //  - 'angra-klar': after Klar the lifecycle stays open for rules.checkin.undoKlarMinutes, and an
   //    undoKlar update in that time takes Klar back; older runs end on Klar as before.
   let rules = withRecordedDefaults(input.rules, features.ladder);
-  const angraKlar = patched('angra-klar');
+  const angraKlar = current || patched('angra-klar');
   //  - 'historisk-ej-forsenad': a Måldatum already passed at import, kept *historisk*, is not
   //    overdue (Översikt, search attributes); older runs keep calling it overdue.
-  const overduePassed = patched('historisk-ej-forsenad') ? passed : undefined;
+  const overduePassed = current || patched('historisk-ej-forsenad') ? passed : undefined;
   // Events count from when Temporal accepted the start, not from the first workflow task: on a
   // busy server that task can run after an event that was due just after the import, which would
   // then count as already handled and never be sent.
   const startedAt = () =>
-    patched('since-run-start') ? new Date(clock.toPlanMs(workflowInfo().startTime.getTime())).toISOString() : now();
+    current || patched('since-run-start')
+      ? new Date(clock.toPlanMs(workflowInfo().startTime.getTime())).toISOString()
+      : now();
   const state = input.carried ?? initialState(startedAt());
   // One run per plan year at most: a three-year activity's history stays small whatever it sends.
   const runYear = now().slice(0, 4);
   // What the client set at start (lifecycleStart), taken before setHandler: a report that arrived
   // with the first task is applied inside setHandler, and must still count as a change to publish.
+  // A continued run starts with the attributes its predecessor last set (Temporal copies them).
   let published: SearchAttributeValues | undefined = input.carried
-    ? undefined
+    ? current
+      ? input.carried.published
+      : undefined
     : searchAttributeValues(activity, initialState(now()), stockholmDate(now()), overduePassed);
   let cancelled: string | undefined;
   let woken = false; // set by every handler: the schedule must be asked again
@@ -227,7 +241,8 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
           rulesVersion,
           ...(passed ? { passed } : {}),
           ...clock.carry(),
-          carried: state,
+          // The input is not compared on replay: carried whatever this run's patches, read on the next.
+          carried: { ...state, ...(published ? { published } : {}) },
         });
       }
     }
