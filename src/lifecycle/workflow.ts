@@ -74,6 +74,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   //    It stands for every patch below as well: the SDK records a marker and an upsert of
   //    TemporalChangeVersion for each patch a run asks about, two billed actions each, so a run on
   //    this patch asks only about this one. Runs without its marker ask about the others as before.
+  //    The next patch does the same: `const next = patched('<id>')`, then `next || patched(...)` here.
   const current = patched('sokattribut-vid-andring');
   //  - 'escalation-ladder': Försenad moves the ladder to the new date, overdue reminders are bounded,
   //    a deadline passed before the start follows the import's choice instead of counting as handled;
