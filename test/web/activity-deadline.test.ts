@@ -5,10 +5,11 @@
  * date or a missing reason changes nothing; an avdelningschef of another avdelning and an owner
  * may not change it.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lifecycleWorkflowId } from '../../src/domain';
-import { nextEventQuery, stateQuery } from '../../src/lifecycle';
-import { importSeedPlan, Session, startWebHarness, type WebHarness } from '../helpers/web-app';
+import { nextEventQuery, stateQuery, timelineQuery } from '../../src/lifecycle';
+import { importSeedPlan, seedPlanPath, Session, startWebHarness, type WebHarness } from '../helpers/web-app';
 
 let h: WebHarness;
 let hr: Session;
@@ -120,5 +121,55 @@ describe('Ändra måldatum on the activity page', () => {
     expect(byOwner.statusCode).toBe(403);
     const view = await h.env.client.workflow.getHandle(lifecycleWorkflowId(id)).query(stateQuery);
     expect(view.activity.deadline).toBe(before);
+  });
+
+  it('re-importing the same plan shows the Planvakt Måldatum apart and keeps it, unless HR chooses the plan’s', async () => {
+    const page = await hr.get(`/aktivitet/${id}`);
+    const saved = await hr.post(`/aktivitet/${id}/maldatum`, {
+      _csrf: Session.csrf(page.body),
+      deadline: '2022-07-15',
+      reason: 'Flyttat på ledningsgruppens möte',
+    });
+    expect(saved.statusCode).toBe(303);
+
+    /** HR uploads the unchanged seed plan again; `planDeadlines`: ticks "Använd planens måldatum". */
+    async function reimport(planDeadlines: boolean) {
+      const form = await hr.get('/importera');
+      const preview = await hr.upload(
+        '/importera',
+        { _csrf: Session.csrf(form.body) },
+        { field: 'plan', name: 'kompetensforsorjningsplan-2021-2023.md', content: readFileSync(seedPlanPath, 'utf8') },
+      );
+      const pending = /name="pending" value="([^"]+)"/.exec(preview.body)![1]!;
+      const done = await hr.post('/importera/bekrafta', {
+        _csrf: Session.csrf(preview.body),
+        pending,
+        ...(planDeadlines ? { planDeadlines: 'ja' } : {}),
+      });
+      expect(done.statusCode).toBe(200);
+      return { preview: preview.body, done: done.body };
+    }
+
+    const kept = await reimport(false);
+    expect(kept.preview).toMatch(
+      /0 nya, 0 ändrade, 0 borttagna, 72 oförändrade, 0 redan avslutade, 1 med måldatum ändrat i Planvakt\./,
+    );
+    expect(kept.preview).toContain(
+      `måldatum 2022-07-15 satt i Planvakt av Hanna HR-chef (skäl: Flyttat på ledningsgruppens möte); planen säger ${before}</li>`,
+    );
+    expect(kept.preview).toContain('Använd planens måldatum');
+    expect(kept.done).toContain('Behöll måldatumet som ändrats i Planvakt för 1 aktivitet.');
+    const handle = h.env.client.workflow.getHandle(lifecycleWorkflowId(id));
+    expect((await handle.query(stateQuery)).activity.deadline).toBe('2022-07-15');
+    const imported = (await handle.query(timelineQuery)).filter((e) => e.type === 'changed' && !e.reason);
+    expect(imported).toEqual([]);
+
+    const planWins = await reimport(true);
+    expect(planWins.done).toContain(
+      'Planens måldatum gäller nu för 1 aktivitet vars måldatum hade ändrats i Planvakt.',
+    );
+    expect((await handle.query(stateQuery)).activity.deadline).toBe(before);
+    const after = await hr.get(`/aktivitet/${id}`);
+    expect(after.body).toContain('<td>Ändrad i planen</td><td>måldatum (webbimport (Hanna HR-chef))</td>');
   });
 });
