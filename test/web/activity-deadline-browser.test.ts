@@ -2,7 +2,9 @@
  * "Ändra måldatum" in Chromium, as HR does it (issue 19): Hanna opens a förskola activity, gives it
  * a new Måldatum with a reason, and sees the page say so, the next planned event move to the
  * reminder before the new date, and the timeline name her and her reason. axe-core checks the
- * page with the form; it is photographed like the other browser tests.
+ * page with the form; it is photographed like the other browser tests. Then she imports the same
+ * plan again: Importera lists the activity apart, with her date, her reason and the plan's date,
+ * and confirming without choosing the plan's Måldatum keeps hers.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { stateQuery } from '../../src/lifecycle';
-import { importSeedPlan, Session, startWebHarness, type WebHarness } from '../helpers/web-app';
+import { importSeedPlan, seedPlanPath, Session, startWebHarness, type WebHarness } from '../helpers/web-app';
 import { CHROMIUM_ARGS, CHROMIUM_ENV, chromiumPath } from '../helpers/chromium';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -80,7 +82,7 @@ afterAll(async () => {
 });
 
 describe('Ändra måldatum in Chromium', () => {
-  it('HR gives an activity a new Måldatum with a reason; the next reminder moves and the timeline says who and why', async () => {
+  it('HR gives an activity a new Måldatum with a reason; the next reminder moves, the timeline says who and why, and a re-import keeps it', async () => {
     await page.goto(`${base}/logga-in`);
     await page.getByRole('button', { name: 'Logga in som Hanna HR-chef' }).click();
     await page.goto(`${base}/aktivitet/${id}`);
@@ -111,5 +113,29 @@ describe('Ändra måldatum in Chromium', () => {
       'Måldatum ändrat av Hanna HR-chefSkäl: Introduktionsplanen behövs före sommarvikarierna',
     );
     await page.screenshot({ path: join(shots, 'aktivitet-nytt-maldatum.png'), fullPage: true });
+
+    // The same plan imported again does not silently take the Måldatum back.
+    await page.getByRole('navigation').getByRole('link', { name: 'Importera', exact: true }).click();
+    await page.getByLabel('Planfil').setInputFiles(seedPlanPath);
+    await page.getByRole('button', { name: 'Läs in och jämför' }).click();
+    expect(await page.locator('#diff-summary').textContent()).toBe(
+      '0 nya, 0 ändrade, 0 borttagna, 72 oförändrade, 0 redan avslutade, 1 med måldatum ändrat i Planvakt.',
+    );
+    expect(await page.locator('#local-changes li').textContent()).toContain(
+      `måldatum 2022-06-25 satt i Planvakt av Hanna HR-chef (skäl: Introduktionsplanen behövs före sommarvikarierna); planen säger ${planDeadline}`,
+    );
+    const planWins = page.getByRole('checkbox', { name: /Använd planens måldatum/ });
+    expect(await planWins.isChecked()).toBe(false);
+    await axe('importera-lokal-andring');
+    await page.screenshot({ path: join(shots, 'importera-lokal-andring.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Bekräfta och starta uppföljningen' }).click();
+    expect(await page.locator('#import-local').textContent()).toBe(
+      'Behöll måldatumet som ändrats i Planvakt för 1 aktivitet.',
+    );
+    await page.goto(`${base}/aktivitet/${id}`);
+    expect(await page.locator('dt:text-is("Måldatum") + dd').textContent()).toBe(
+      `2022-06-25 (i planen: ”${planDeadline}”)`,
+    );
+    expect(await page.locator('#next-event').textContent()).toBe(after);
   });
 });
