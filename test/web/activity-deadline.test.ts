@@ -76,7 +76,7 @@ describe('Ändra måldatum on the activity page', () => {
     expect(view.activity.deadline).toBe(NEW_DEADLINE);
   });
 
-  it('a day that does not exist, or no reason, changes nothing and the page says why', async () => {
+  it('a day that does not exist, a passed day, or no reason changes nothing and the page says why', async () => {
     const page = await hr.get(`/aktivitet/${id}`);
     const csrf = Session.csrf(page.body);
     const badDay = await hr.post(`/aktivitet/${id}/maldatum`, { _csrf: csrf, deadline: '2023-02-30', reason: 'x' });
@@ -85,6 +85,10 @@ describe('Ändra måldatum on the activity page', () => {
     const noReason = await hr.post(`/aktivitet/${id}/maldatum`, { _csrf: csrf, deadline: '2023-01-31', reason: '  ' });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.body).toContain('Skriv varför måldatumet ändras.');
+    // The plan's today is 2022-06-01: a passed date would start the escalation at once.
+    const passed = await hr.post(`/aktivitet/${id}/maldatum`, { _csrf: csrf, deadline: '2022-05-31', reason: 'x' });
+    expect(passed.statusCode).toBe(400);
+    expect(passed.body).toContain('Det nya måldatumet 2022-05-31 har redan passerat (i dag 2022-06-01).');
     const view = await h.env.client.workflow.getHandle(lifecycleWorkflowId(id)).query(stateQuery);
     expect(view.activity.deadline).toBe(NEW_DEADLINE);
   });

@@ -246,7 +246,7 @@ ${
       ? html`<h2>Ändra måldatum</h2>
 <p class="meta">Påminnelser och eskalering planeras om från det nya datumet. Ändringen och skälet syns i tidslinjen.</p>
 <form method="post" id="maldatum" action="${links.activityDeadline(id)}"><input type="hidden" name="_csrf" value="${csrf}">
-<div class="field"><label for="deadline">Nytt måldatum</label><input type="date" id="deadline" name="deadline" required value="${a.deadline ?? ''}"></div>
+<div class="field"><label for="deadline">Nytt måldatum</label><input type="date" id="deadline" name="deadline" required min="${stockholmDate(ctx.planNow().toISOString())}" value="${a.deadline ?? ''}"></div>
 <div class="field"><label for="reason">Skäl (krävs)</label><textarea id="reason" name="reason" rows="2" cols="60" maxlength="500" required></textarea></div>
 <button type="submit">Ändra måldatum</button></form>`
       : '';
@@ -401,6 +401,9 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
     const { deadline, reason } = parsed.data;
     if (view.status === 'done') return refused('Aktiviteten är rapporterad som Klar.', 409);
     if (deadline === view.activity.deadline) return refused(`Måldatumet är redan ${deadline}.`, 400);
+    // A date already passed would make the activity overdue at once and start the escalation.
+    const today = stockholmDate(ctx.planNow().toISOString());
+    if (deadline < today) return refused(`Det nya måldatumet ${deadline} har redan passerat (i dag ${today}).`, 400);
     try {
       // The plan's own wording (deadlineRaw) is kept: the page shows it beside the new date.
       await handle.signal(changeDeadline, {
