@@ -137,5 +137,5 @@ describe('Ändra måldatum in Chromium', () => {
       `2022-06-25 (i planen: ”${planDeadline}”)`,
     );
     expect(await page.locator('#next-event').textContent()).toBe(after);
-  });
+  }, 120_000);
 });
