@@ -11,8 +11,10 @@ import {
   planId,
   rulesVersion,
   stateQuery,
+  timelineQuery,
   toLifecycleActivity,
   type LifecycleActivity,
+  type TimelineEntry,
 } from '../lifecycle';
 import { startFollowUps } from '../follow-up';
 import { lifecycleWorkflowId, planClock, type IsoDate, type PlanTimed } from '../domain';
@@ -34,6 +36,40 @@ export interface PlanChanges {
   unchanged: string[];
   /** Activities whose lifecycle already ended (reported done or removed): not started again. */
   finished: string[];
+  /**
+   * Running activities whose Måldatum was changed in Planvakt (the activity page's "Ändra
+   * måldatum") and differs from the plan's: an import keeps that Måldatum unless the planner
+   * chooses the plan's (`ApplyOptions.planDeadlines`). Not in `changed` or `unchanged`.
+   */
+  local: LocalDeadline[];
+}
+
+/** A Måldatum set in Planvakt that the plan being imported does not have. */
+export interface LocalDeadline {
+  /** The activity as the plan has it (with the plan's Måldatum). */
+  activity: LifecycleActivity;
+  /** The activity as the plan has it, but with the Måldatum set in Planvakt: what an import that keeps it sends. */
+  kept: LifecycleActivity;
+  /** What the plan changes besides the Måldatum (corrected either way). */
+  fields: string[];
+  /** The change in Planvakt: who, when, why. */
+  by: string;
+  at: string;
+  reason: string;
+}
+
+/**
+ * The last Måldatum change in the lifecycle's timeline when it was made in Planvakt (it has a
+ * reason; an import's correction has none), so a later import's correction cancels it.
+ */
+export function localDeadlineChange(
+  timeline: readonly TimelineEntry[],
+): Extract<TimelineEntry, { type: 'changed' }> | undefined {
+  for (let i = timeline.length - 1; i >= 0; i--) {
+    const e = timeline[i]!;
+    if (e.type === 'changed' && e.fields.includes('måldatum')) return e.reason ? e : undefined;
+  }
+  return undefined;
 }
 
 const BATCH = 50;
@@ -55,6 +91,7 @@ export async function planChanges(client: Client, plan: Plan): Promise<PlanChang
     removed: [],
     unchanged: [],
     finished: [],
+    local: [],
   };
 
   await inBatches(wanted, async (activity) => {
@@ -64,7 +101,18 @@ export async function planChanges(client: Client, plan: Plan): Promise<PlanChang
       if (status.name !== 'RUNNING') return changes.finished.push(handle.workflowId);
       const running = await handle.query(stateQuery);
       const fields = changedFields(running.activity, activity);
-      if (fields.length > 0) changes.changed.push({ activity, fields });
+      const local = fields.includes('måldatum') ? localDeadlineChange(await handle.query(timelineQuery)) : undefined;
+      if (local) {
+        const kept = { ...activity, deadline: running.activity.deadline, deadlineRaw: running.activity.deadlineRaw };
+        changes.local.push({
+          activity,
+          kept,
+          fields: fields.filter((f) => f !== 'måldatum'),
+          by: local.by,
+          at: local.at,
+          reason: local.reason!,
+        });
+      } else if (fields.length > 0) changes.changed.push({ activity, fields });
       else changes.unchanged.push(handle.workflowId);
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
@@ -125,6 +173,8 @@ export interface ApplyOptions extends PlanTimed {
   now?: () => Date;
   /** For a Måldatum that has already passed; default DEFAULT_PASSED (no messages). */
   passed?: PassedDeadlines;
+  /** The planner chose the plan's Måldatum over those changed in Planvakt (`PlanChanges.local`); default: keep them. */
+  planDeadlines?: boolean;
 }
 
 /**
@@ -165,13 +215,21 @@ export async function applyChanges(
   await inBatches(changes.changed, ({ activity }) =>
     client.workflow.getHandle(lifecycleWorkflowId(activity.id)).signal(activityCorrected, { by: opts.by, activity }),
   );
+  // A Måldatum changed in Planvakt is kept unless the planner chose the plan's; the plan's other
+  // corrections go through either way.
+  const local = changes.local.filter((l) => opts.planDeadlines || l.fields.length > 0);
+  await inBatches(local, (l) =>
+    client.workflow
+      .getHandle(lifecycleWorkflowId(l.activity.id))
+      .signal(activityCorrected, { by: opts.by, activity: opts.planDeadlines ? l.activity : l.kept }),
+  );
   await inBatches(changes.removed, (workflowId) =>
     client.workflow.getHandle(workflowId).signal(cancel, { reason: 'Borttagen ur planen' }),
   );
   await startFollowUps(client, opts.taskQueue, changes.document, rulesFile, now(), clock.shiftMs);
   return {
     started: started.reduce((a, b) => a + b, 0),
-    signalled: changes.changed.length,
+    signalled: changes.changed.length + local.length,
     cancelled: changes.removed.length,
   };
 }
@@ -180,14 +238,23 @@ export async function applyChanges(
 export function formatChanges(changes: PlanChanges): string {
   const lines = [
     `Plan ${changes.plan}: ${changes.added.length} nya, ${changes.changed.length} ändrade, ${changes.removed.length} borttagna, ` +
-      `${changes.unchanged.length} oförändrade, ${changes.finished.length} redan avslutade.`,
+      `${changes.unchanged.length} oförändrade, ${changes.finished.length} redan avslutade` +
+      (changes.local.length ? `, ${changes.local.length} med måldatum ändrat i Planvakt.` : '.'),
   ];
   for (const a of changes.added)
     lines.push(`  + ${a.id} ${truncate(a.text)} (${a.deadline ?? (a.deadlineRaw || 'inget måldatum')})`);
   for (const c of changes.changed)
     lines.push(`  ~ ${c.activity.id} ${truncate(c.activity.text)}: ${c.fields.join(', ')}`);
+  for (const l of changes.local) lines.push(`  ! ${l.activity.id} ${truncate(l.activity.text)}: ${localText(l)}`);
   for (const r of changes.removed) lines.push(`  - ${r.replace(/^activity-/, '')} avbryts (borttagen ur planen)`);
   return lines.join('\n');
+}
+
+/** "måldatum 2022-06-25 satt i Planvakt av Hanna HR-chef (skäl: …); planen säger 2022-08-31" */
+export function localText(l: LocalDeadline): string {
+  const plan = l.activity.deadline ?? (l.activity.deadlineRaw || 'inget måldatum');
+  const also = l.fields.length ? `; planen ändrar också ${l.fields.join(', ')}` : '';
+  return `måldatum ${l.kept.deadline ?? 'inget'} satt i Planvakt av ${l.by} (skäl: ${l.reason}); planen säger ${plan}${also}`;
 }
 
 const truncate = (text: string) => (text.length > 70 ? `${text.slice(0, 67)}…` : text);

@@ -20,6 +20,8 @@ export const ROUTES = {
   activityAcknowledge: '/aktivitet/:id/kvittera',
   /** Takes a Klar report back while the lifecycle still allows it ("Ångra", `checkin.undoKlarMinutes`). */
   activityUndoKlar: '/aktivitet/:id/angra',
+  /** HR or the avdelningschef gives the activity a new Måldatum, with a reason (the `changeDeadline` signal). */
+  activityDeadline: '/aktivitet/:id/maldatum',
   checkin: '/status/*',
   reports: '/rapporter',
   report: '/rapporter/:id/rapport.:format',
@@ -61,6 +63,7 @@ export const links = {
   activityStatus: (activityId: string): string => `/aktivitet/${segment(activityId)}/status`,
   activityAcknowledge: (activityId: string): string => `/aktivitet/${segment(activityId)}/kvittera`,
   activityUndoKlar: (activityId: string): string => `/aktivitet/${segment(activityId)}/angra`,
+  activityDeadline: (activityId: string): string => `/aktivitet/${segment(activityId)}/maldatum`,
   /**
    * What a message links to for "acknowledge": the activity page at its acknowledge form (the
    * acknowledgement itself is a POST from that page, after signing in, never a GET from a mail).

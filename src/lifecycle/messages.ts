@@ -65,7 +65,8 @@ export type TimelineEntry =
   | { at: string; type: 'undone'; by: string; restored?: Status }
   | { at: string; type: 'acknowledged'; by: string; milestoneId?: string }
   | { at: string; type: 'snoozed'; by: string; until: IsoDate }
-  | { at: string; type: 'changed'; fields: string[]; by: string }
+  /** `reason`: given with a change made in Planvakt (the activity page), not by importing the plan. */
+  | { at: string; type: 'changed'; fields: string[]; by: string; reason?: string }
   | { at: string; type: 'rulesChanged'; version: string }
   | { at: string; type: 'cancelled'; reason: string };
 
@@ -150,7 +151,9 @@ export const reportStatus = defineUpdate<LifecycleView, [StatusReport]>('reportS
 export const undoKlar = defineUpdate<LifecycleView, [{ reporter: Reporter }]>('undoKlar');
 export const acknowledge = defineSignal<[{ by: string; milestoneId?: string }]>('acknowledge');
 export const snooze = defineSignal<[{ by: string; until: IsoDate }]>('snooze');
-export const changeDeadline = defineSignal<[{ by: string; deadline?: IsoDate; deadlineRaw: string }]>('changeDeadline');
+/** A new Måldatum set in Planvakt; `reason` (why, in the person's words) goes into the timeline. */
+export const changeDeadline =
+  defineSignal<[{ by: string; deadline?: IsoDate; deadlineRaw: string; reason?: string }]>('changeDeadline');
 export const changeOwners = defineSignal<[{ by: string; owners: RoleRef[] }]>('changeOwners');
 /** A corrected plan: the whole activity as the new plan has it. */
 export const activityCorrected = defineSignal<[{ by: string; activity: LifecycleActivity }]>('activityCorrected');

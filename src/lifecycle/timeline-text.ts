@@ -33,7 +33,9 @@ export function timelineText(entry: TimelineEntry, now: string): string {
     case 'snoozed':
       return `pausad till ${entry.until} av ${entry.by}`;
     case 'changed':
-      return `ändrad i planen: ${entry.fields.join(', ')} (${entry.by})`;
+      return entry.reason
+        ? `ändrad i Planvakt: ${entry.fields.join(', ')} av ${entry.by}, skäl: ${entry.reason}`
+        : `ändrad i planen: ${entry.fields.join(', ')} (${entry.by})`;
     case 'rulesChanged':
       return `nya regler: version ${entry.version}`;
     case 'cancelled':

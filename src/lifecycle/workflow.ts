@@ -149,7 +149,9 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
     state.timeline.push({ at: now(), type: 'snoozed', by, until });
     wake();
   });
-  setHandler(changeDeadline, ({ by, deadline, deadlineRaw }) => correct(by, { ...activity, deadline, deadlineRaw }));
+  setHandler(changeDeadline, ({ by, deadline, deadlineRaw, reason }) =>
+    correct(by, { ...activity, deadline, deadlineRaw }, reason),
+  );
   setHandler(changeOwners, ({ by, owners }) => correct(by, { ...activity, owners }));
   setHandler(activityCorrected, ({ by, activity: next }) => correct(by, next));
   setHandler(rulesChanged, ({ version, rules: next }) => {
@@ -175,12 +177,13 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
     return minutes > 0 ? new Date(clock.nowMs() + minutes * 60_000).toISOString() : undefined;
   }
 
-  function correct(by: string, next: typeof activity) {
+  // `reason` only adds to the timeline entry (state, not a command): no patch needed for replay.
+  function correct(by: string, next: typeof activity, reason?: string) {
     const fields = changedFields(activity, next);
     if (fields.length === 0) return;
     if (next.deadline !== activity.deadline) resetForNewDeadline(state);
     activity = { ...next, id: activity.id };
-    state.timeline.push({ at: now(), type: 'changed', fields, by });
+    state.timeline.push({ at: now(), type: 'changed', fields, by, ...(reason ? { reason } : {}) });
     wake();
   }
 

@@ -14,6 +14,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
+  departmentOfUnit,
   mayAcknowledgeActivity,
   mayOpenActivity,
   mayReportOnActivity,
@@ -33,6 +34,8 @@ export const ACCESS = {
   activity: "whoever may open the activity: those who see its avdelning, its owners, the line's managers",
   'activity-report': "the activity's owners and the managers up the line in its avdelning",
   'activity-acknowledge': 'a manager up the line who sees the activity’s avdelning',
+  'activity-manage':
+    "HR for the whole förvaltning, the förvaltningschef and the avdelningschef of the activity's avdelning (change its Måldatum)",
   report: "whoever sees the report's avdelning",
 } as const;
 
@@ -164,7 +167,8 @@ async function decide(
     }
     case 'activity':
     case 'activity-report':
-    case 'activity-acknowledge': {
+    case 'activity-acknowledge':
+    case 'activity-manage': {
       const activity = await policy.activity(req);
       if (!activity) return 'not-found';
       const org = await policy.organisation();
@@ -173,10 +177,26 @@ async function decide(
           ? mayOpenActivity(org, user, activity)
           : access === 'activity-report'
             ? mayOpenActivity(org, user, activity) && mayReportOnActivity(org, user.person, activity)
-            : mayAcknowledgeActivity(org, user, activity);
+            : access === 'activity-acknowledge'
+              ? mayAcknowledgeActivity(org, user, activity)
+              : mayManageActivity(org, user, activity);
       return ok ? undefined : 'forbidden';
     }
   }
+}
+
+/**
+ * Who may change an activity itself (its Måldatum) in Planvakt: whoever administers the plans
+ * (HR for the whole förvaltning, the förvaltningschef) and the avdelningschef of the activity's
+ * avdelning, who answers for it; not förvaltningsledning, not an owner, not another avdelning's head.
+ */
+export function mayManageActivity(org: Organisation, user: SignedIn, activity: ActivityAccess): boolean {
+  if (user.admin) return true;
+  return user.person.roles.some(
+    (a) =>
+      a.role === 'avdelningschef' &&
+      (a.department ?? (a.unit ? departmentOfUnit(org, a.unit) : undefined)) === activity.department,
+  );
 }
 
 /** A refusal without the app's page frame (the routes outside the web app). */

@@ -55,6 +55,7 @@ const HR: Role[] = ['hr', 'forvaltningschef'];
  * - reporting status on it: its owner and the managers up the line (its avdelningschef, the
  *   förvaltningschef); not HR, who owns nothing here;
  * - acknowledging it overdue: the managers up the line who see its avdelning;
+ * - a new Måldatum for it: HR, the förvaltningschef and its avdelningschef (not its owner);
  * - a follow-up report: those who see its avdelning.
  */
 const TABLE: Record<string, Role[]> = {
@@ -88,6 +89,7 @@ const TABLE: Record<string, Role[]> = {
   'POST /aktivitet/:id/status': ['forvaltningschef', 'avdelningschefA', 'owner'],
   'POST /aktivitet/:id/kvittera': ['forvaltningschef', 'avdelningschefA'],
   'POST /aktivitet/:id/angra': ['forvaltningschef', 'avdelningschefA', 'owner'],
+  'POST /aktivitet/:id/maldatum': ['hr', 'forvaltningschef', 'avdelningschefA'],
   'GET /rapporter/:id/rapport.:format': ['hr', 'forvaltningschef', 'avdelningschefA'],
 };
 
@@ -227,6 +229,7 @@ describe('route × role × path variant', () => {
       '/aktivitet/:id/status': `/aktivitet/${activityId}/status`,
       '/aktivitet/:id/kvittera': `/aktivitet/${activityId}/kvittera`,
       '/aktivitet/:id/angra': `/aktivitet/${activityId}/angra`,
+      '/aktivitet/:id/maldatum': `/aktivitet/${activityId}/maldatum`,
       '/status/*': `/status/${checkinToken}`,
       '/rapporter/:id/rapport.:format': `/rapporter/${REPORT_ID}/rapport.html`,
       '/kalender/feed/:person/:token/*': feed,
@@ -238,6 +241,8 @@ describe('route × role × path variant', () => {
       '/installningar/organisation': () => ({ 'p0-id': 'frida-forvaltare', 'p0-roles': 'hr' }),
       '/logga-in/utveckling': () => ({ person: 'ingen-sadan' }),
       '/importera/bekrafta': () => ({ pending: 'finns-inte' }),
+      // The first request let through re-dates the activity; the rest name the same date (400).
+      '/aktivitet/:id/maldatum': (role, variant) => ({ deadline: '2023-03-31', reason: `walk ${role} ${variant}` }),
       '/importera/kolumner': () => ({ pending: 'finns-inte' }),
       '/installningar/spara': () => ({ pending: 'finns-inte' }),
       // Klar is asked once more before it is recorded: the check-in handler runs, nothing is recorded.
@@ -305,6 +310,10 @@ describe('route × role × path variant', () => {
     const acknowledgers = new Set(timeline.flatMap((e) => (e.type === 'acknowledged' ? [e.by] : [])));
     const mayAck = TABLE['POST /aktivitet/:id/kvittera']!.map((r) => PEOPLE[r as keyof typeof PEOPLE].name);
     expect([...acknowledgers].sort()).toEqual([...mayAck].sort());
+    const redaters = new Set(timeline.flatMap((e) => (e.type === 'changed' && e.reason ? [e.by] : [])));
+    const mayRedate = TABLE['POST /aktivitet/:id/maldatum']!.map((r) => PEOPLE[r as keyof typeof PEOPLE].name);
+    expect(redaters.size).toBe(1);
+    expect(mayRedate).toContain([...redaters][0]);
     expect(readFileSync(join(h.configDir, 'organisation.yaml'), 'utf8')).toBe(orgBefore);
     expect(
       existsSync(join(h.dataDir, 'config-versions')) ? readdirSync(join(h.dataDir, 'config-versions')) : [],

@@ -3,17 +3,21 @@
  * goal, section, owners resolved to people, deadline and delmål, the next planned event with its
  * reason and recipients, and every message sent and status reported. A manager up the line may
  * report status here (the `reportStatus` update, validated by the workflow) or acknowledge an
- * overdue activity (the `acknowledge` signal).
+ * overdue activity (the `acknowledge` signal). HR and the avdelningschef of the activity's
+ * avdelning may give it a new Måldatum with a reason (the `changeDeadline` signal): the lifecycle
+ * plans its reminders from the new date and the timeline says who changed it and why.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { z } from 'zod';
 import {
   ACKNOWLEDGE_ANCHOR,
   CADENCES,
   FOLLOW_UP_PERIODS,
   capitalise,
   html,
+  isIsoDate,
   lifecycleWorkflowId,
   links,
   ROLES,
@@ -34,6 +38,7 @@ import {
 } from '../../organisation';
 import {
   acknowledge,
+  changeDeadline,
   nextEventQuery,
   reportStatus,
   sentText,
@@ -44,6 +49,7 @@ import {
   type LifecycleView,
   type TimelineEntry,
 } from '../../lifecycle';
+import { mayManageActivity } from '../access';
 import type { AppContext } from './context';
 import { pageFor } from './layout';
 import { invalidateCounts, statusLabel } from './dashboard';
@@ -61,6 +67,20 @@ const ID = /^[\p{L}\p{N}_.:-]{1,200}$/u;
 const OPEN = { config: { access: 'activity' as const } };
 const REPORT = { config: { access: 'activity-report' as const } };
 const ACK = { config: { access: 'activity-acknowledge' as const } };
+const MANAGE = { config: { access: 'activity-manage' as const } };
+
+/** "Ändra måldatum": a real date and a reason, both required. */
+const DeadlineForm = z.object({
+  deadline: z
+    .string({ error: 'Ange det nya måldatumet.' })
+    .trim()
+    .refine(isIsoDate, 'Det nya måldatumet måste vara ett datum som finns, skrivet ÅÅÅÅ-MM-DD.'),
+  reason: z
+    .string({ error: 'Skriv varför måldatumet ändras.' })
+    .trim()
+    .min(1, 'Skriv varför måldatumet ändras.')
+    .max(500, 'Skälet får vara högst 500 tecken.'),
+});
 type StatusRoute = { Params: { id: string }; Body: Record<string, string> };
 
 /** "Enhetschef Anna Andersson, Enhetschef Bo Berg": the roles an event goes to, as the people who get it today. */
@@ -109,7 +129,10 @@ function timelineRow(e: TimelineEntry, now: string): SafeHtml {
     case 'snoozed':
       return html`<tr><td>${when(e.at)}</td><td>Pausad</td><td>till ${e.until} av ${e.by}</td></tr>`;
     case 'changed':
-      return html`<tr><td>${when(e.at)}</td><td>Ändrad i planen</td><td>${e.fields.join(', ')} (${e.by})</td></tr>`;
+      // With a reason: changed here in Planvakt by a person, not by importing the plan.
+      return e.reason
+        ? html`<tr><td>${when(e.at)}</td><td>Ändrad i Planvakt</td><td>${capitalise(e.fields.join(', '))} ändrat av ${e.by}<br>Skäl: ${e.reason}</td></tr>`
+        : html`<tr><td>${when(e.at)}</td><td>Ändrad i planen</td><td>${e.fields.join(', ')} (${e.by})</td></tr>`;
     case 'rulesChanged':
       return html`<tr><td>${when(e.at)}</td><td>Nya regler</td><td>Regelversion ${e.version}</td></tr>`;
     case 'cancelled':
@@ -165,6 +188,7 @@ async function render(
   const csrf = page.csrf;
   const mayReport = mayReportOnActivity(org, user.person, a);
   const mayAcknowledge = mayReportIn(org, user.person, a.department);
+  const mayManage = mayManageActivity(org, user, a);
 
   const facts = html`<dl class="facts">
 <dt>Avdelning</dt><dd>${dept?.name ?? a.department}${unit ? `, ${unit.name}` : ''}</dd>
@@ -217,6 +241,16 @@ ${
 <button type="submit" class="secondary">Ångra Klar</button></form>`
       : '';
 
+  const manage =
+    mayManage && view.status !== 'done'
+      ? html`<h2>Ändra måldatum</h2>
+<p class="meta">Påminnelser och eskalering planeras om från det nya datumet. Ändringen och skälet syns i tidslinjen.</p>
+<form method="post" id="maldatum" action="${links.activityDeadline(id)}"><input type="hidden" name="_csrf" value="${csrf}">
+<div class="field"><label for="deadline">Nytt måldatum</label><input type="date" id="deadline" name="deadline" required min="${stockholmDate(ctx.planNow().toISOString())}" value="${a.deadline ?? ''}"></div>
+<div class="field"><label for="reason">Skäl (krävs)</label><textarea id="reason" name="reason" rows="2" cols="60" maxlength="500" required></textarea></div>
+<button type="submit">Ändra måldatum</button></form>`
+      : '';
+
   const tl = html`<h2>Tidslinje</h2><table><caption>Varje meddelande som skickats och varje status som rapporterats</caption>
 <thead><tr><th scope="col">När</th><th scope="col">Händelse</th><th scope="col">Detaljer</th></tr></thead>
 <tbody>${timeline.length ? [...timeline].reverse().map((e) => timelineRow(e, ctx.planNow().toISOString())) : html`<tr><td colspan="3">Inget har hänt ännu.</td></tr>`}</tbody></table>`;
@@ -224,7 +258,7 @@ ${
   return page.send({
     title: a.text.length > 120 ? `${a.text.slice(0, 119)}…` : a.text,
     status,
-    body: html`<p><a href="/">← Översikt</a></p>${message ?? ''}${facts}${nextHtml}${milestones}${forms}${undo}${tl}`,
+    body: html`<p><a href="/">← Översikt</a></p>${message ?? ''}${facts}${nextHtml}${milestones}${forms}${undo}${manage}${tl}`,
   });
 }
 
@@ -241,6 +275,7 @@ const SAVED: Record<string, string> = {
   status: 'Statusen är sparad.',
   kvitterad: 'Förseningen är kvitterad.',
   angrad: 'Klar är ångrad. Påminnelserna fortsätter som förut.',
+  maldatum: 'Måldatumet är ändrat. Påminnelserna planeras från det nya datumet.',
 };
 
 /** The signed-in person as the one who reports on the activity (her roles in its avdelning). */
@@ -342,6 +377,47 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
     }
     invalidateCounts(ctx);
     return reply.redirect(`${links.activity(id)}?sparat=angrad`, 303);
+  });
+
+  // "Ändra måldatum": the lifecycle's changeDeadline signal, with who and why for the timeline.
+  app.post<StatusRoute>(ROUTES.activityDeadline, MANAGE, async (req, reply) => {
+    const user = req.user!;
+    const id = req.params.id;
+    if (!ID.test(id)) return reply.code(404).send();
+    const handle = ctx.client.workflow.getHandle(lifecycleWorkflowId(id));
+    const refused = (why: string, code: number) =>
+      render(ctx, req, reply, html`<p class="error" role="alert">${why} Måldatumet är inte ändrat.</p>`, code);
+    let view: LifecycleView;
+    try {
+      view = await handle.query(stateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return reply.code(404).send();
+      throw err;
+    }
+    const org = await ctx.organisation();
+    if (!mayManageActivity(org, user, view.activity)) return forbidden(ctx, reply, req);
+    const parsed = DeadlineForm.safeParse(req.body ?? {});
+    if (!parsed.success) return refused(parsed.error.issues.map((i) => i.message).join(' '), 400);
+    const { deadline, reason } = parsed.data;
+    if (view.status === 'done') return refused('Aktiviteten är rapporterad som Klar.', 409);
+    if (deadline === view.activity.deadline) return refused(`Måldatumet är redan ${deadline}.`, 400);
+    // A date already passed would make the activity overdue at once and start the escalation.
+    const today = stockholmDate(ctx.planNow().toISOString());
+    if (deadline < today) return refused(`Det nya måldatumet ${deadline} har redan passerat (i dag ${today}).`, 400);
+    try {
+      // The plan's own wording (deadlineRaw) is kept: the page shows it beside the new date.
+      await handle.signal(changeDeadline, {
+        by: user.person.name,
+        deadline,
+        deadlineRaw: view.activity.deadlineRaw,
+        reason,
+      });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return refused('Aktiviteten följs inte upp längre.', 410);
+      throw err;
+    }
+    invalidateCounts(ctx);
+    return reply.redirect(`${links.activity(id)}?sparat=maldatum`, 303);
   });
 
   app.post<{ Params: { id: string } }>(ROUTES.activityAcknowledge, ACK, async (req, reply) => {

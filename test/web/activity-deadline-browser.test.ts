@@ -1,0 +1,141 @@
+/**
+ * "Ändra måldatum" in Chromium, as HR does it (issue 19): Hanna opens a förskola activity, gives it
+ * a new Måldatum with a reason, and sees the page say so, the next planned event move to the
+ * reminder before the new date, and the timeline name her and her reason. axe-core checks the
+ * page with the form; it is photographed like the other browser tests. Then she imports the same
+ * plan again: Importera lists the activity apart, with her date, her reason and the plan's date,
+ * and confirming without choosing the plan's Måldatum keeps hers.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { stateQuery } from '../../src/lifecycle';
+import { importSeedPlan, seedPlanPath, Session, startWebHarness, type WebHarness } from '../helpers/web-app';
+import { CHROMIUM_ARGS, CHROMIUM_ENV, chromiumPath } from '../helpers/chromium';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const shots = join(root, process.env.PLANVAKT_UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.data/screenshots');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let h: WebHarness;
+let base: string;
+let context: BrowserContext;
+let page: Page;
+let userDataDir: string;
+let id = '';
+let planDeadline = '';
+
+/** axe-core in the page: WCAG 2.0/2.1 A and AA rules; serious and critical findings fail. */
+async function axe(name: string) {
+  await page.evaluate(axeSource);
+  const result = (await page.evaluate(() => {
+    const g = globalThis as unknown as {
+      axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> };
+      document: unknown;
+    };
+    return g.axe.run(g.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+  })) as { violations: { id: string; impact: string; help: string }[] };
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.help}`)).toEqual([]);
+}
+
+beforeAll(async () => {
+  const executablePath = chromiumPath();
+  mkdirSync(shots, { recursive: true });
+  h = await startWebHarness();
+  await importSeedPlan(h, await new Session(h.app).signIn('hanna-hrchef'));
+  for await (const wf of h.env.client.workflow.list({
+    query: `PlanvaktPlan = 'kompetensforsorjningsplan-2021-2023' AND PlanvaktDepartment = 'forskola'`,
+  })) {
+    const a = (await h.env.client.workflow.getHandle(wf.workflowId).query(stateQuery)).activity;
+    if (a.deadline && a.deadline > '2022-08-01' && a.milestones.length === 0) {
+      id = a.id;
+      planDeadline = a.deadline;
+      break;
+    }
+  }
+  if (!id) throw new Error('no förskola activity with a later Måldatum in the seed plan');
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = h.app.server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  userDataDir = mkdtempSync(join(tmpdir(), 'planvakt-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    env: CHROMIUM_ENV,
+    viewport: { width: 1280, height: 900 },
+    locale: 'sv-SE',
+    bypassCSP: true,
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+}, 240_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await h?.stop();
+});
+
+describe('Ändra måldatum in Chromium', () => {
+  it('HR gives an activity a new Måldatum with a reason; the next reminder moves, the timeline says who and why, and a re-import keeps it', async () => {
+    await page.goto(`${base}/logga-in`);
+    await page.getByRole('button', { name: 'Logga in som Hanna HR-chef' }).click();
+    await page.goto(`${base}/aktivitet/${id}`);
+    const before = await page.locator('#next-event').textContent();
+    expect(before).not.toContain('2022-06-25');
+    await axe('aktivitet-andra-maldatum');
+
+    // A Saturday three and a half weeks after the plan's today (2022-06-01): config/rules.yaml's
+    // 20 arbetsdagar reminder would be before today, so the next is 5 arbetsdagar before, counted
+    // back over Midsommarafton (24 June): Friday 17 June.
+    await page.getByLabel('Nytt måldatum').fill('2022-06-25');
+    await page.getByLabel('Skäl (krävs)').fill('Introduktionsplanen behövs före sommarvikarierna');
+    await page.getByRole('button', { name: 'Ändra måldatum' }).click();
+
+    expect(await page.locator('[role=status]').textContent()).toBe(
+      'Måldatumet är ändrat. Påminnelserna planeras från det nya datumet.',
+    );
+    expect(await page.locator('dt:text-is("Måldatum") + dd').textContent()).toBe(
+      `2022-06-25 (i planen: ”${planDeadline}”)`,
+    );
+    const after = await page.locator('#next-event').textContent();
+    expect(after).toMatch(
+      /^2022-06-17 kl\. \d\d:\d\d: Påminnelse – påminnelse 5 arbetsdagar före måldatum 2022-06-25,/,
+    );
+    const row = page.locator('tbody tr', { hasText: 'Ändrad i Planvakt' });
+    expect(await row.count()).toBe(1);
+    expect(await row.locator('td').nth(2).textContent()).toBe(
+      'Måldatum ändrat av Hanna HR-chefSkäl: Introduktionsplanen behövs före sommarvikarierna',
+    );
+    await page.screenshot({ path: join(shots, 'aktivitet-nytt-maldatum.png'), fullPage: true });
+
+    // The same plan imported again does not silently take the Måldatum back.
+    await page.getByRole('navigation').getByRole('link', { name: 'Importera', exact: true }).click();
+    await page.getByLabel('Planfil').setInputFiles(seedPlanPath);
+    await page.getByRole('button', { name: 'Läs in och jämför' }).click();
+    expect(await page.locator('#diff-summary').textContent()).toBe(
+      '0 nya, 0 ändrade, 0 borttagna, 72 oförändrade, 0 redan avslutade, 1 med måldatum ändrat i Planvakt.',
+    );
+    expect(await page.locator('#local-changes li').textContent()).toContain(
+      `måldatum 2022-06-25 satt i Planvakt av Hanna HR-chef (skäl: Introduktionsplanen behövs före sommarvikarierna); planen säger ${planDeadline}`,
+    );
+    const planWins = page.getByRole('checkbox', { name: /Använd planens måldatum/ });
+    expect(await planWins.isChecked()).toBe(false);
+    await axe('importera-lokal-andring');
+    await page.screenshot({ path: join(shots, 'importera-lokal-andring.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Bekräfta och starta uppföljningen' }).click();
+    expect(await page.locator('#import-local').textContent()).toBe(
+      'Behöll måldatumet som ändrats i Planvakt för 1 aktivitet.',
+    );
+    await page.goto(`${base}/aktivitet/${id}`);
+    expect(await page.locator('dt:text-is("Måldatum") + dd').textContent()).toBe(
+      `2022-06-25 (i planen: ”${planDeadline}”)`,
+    );
+    expect(await page.locator('#next-event').textContent()).toBe(after);
+  }, 120_000);
+});
