@@ -35,6 +35,8 @@ if (route.kind === 'missing' && process.env.CI)
 const DAY = '2022-11-28';
 /** Plan 08:00 comes this long after the web app is started: its start and the import fit in it. */
 const LEAD_MS = 40_000;
+/** Messages the SMTP server accepts before it holds the rest; the kill comes while they are held. */
+const HOLD_AFTER = 8;
 const configSource = fileURLToPath(new URL('../../config', import.meta.url));
 const keyOf = (messageId: string) => /^<([^@]+)@/.exec(messageId)?.[1] ?? messageId;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -78,15 +80,20 @@ describe.skipIf(route.kind === 'missing')('two workers on a real cluster share o
 
   it('a morning of reminders, one worker SIGKILLed: every digest exactly once, both workers sent', async () => {
     if (!cluster.databaseUrl) return; // an existing cluster without PLANVAKT_TEST_DATABASE_URL
-    // The shipped rules, but by email (the test has an SMTP server, no Teams) and a one-minute
-    // gathering window instead of five, so the morning fits in CI's time.
+    // The shipped rules, but by email (the test has an SMTP server, no Teams), a one-minute
+    // gathering window instead of five and a 20-second attempt (an operator's settings in
+    // rules.yaml), so the morning and the dead worker's retries fit in CI's time.
     const configDir = folder('planvakt-two-config-');
     cpSync(configSource, configDir, { recursive: true });
     const rulesPath = join(configDir, 'rules.yaml');
     const shipped = readFileSync(rulesPath, 'utf8');
     const edited = shipped
       .replace('preferredChannel: teams', 'preferredChannel: email')
-      .replace('# gatherMinutes: 5', 'gatherMinutes: 1');
+      .replace('# gatherMinutes: 5', 'gatherMinutes: 1')
+      .replace(
+        '# retry: { maxAttempts: 12, initialIntervalSeconds: 30, fallbackAfterMinutes: 60 }',
+        'retry: { initialIntervalSeconds: 5, attemptTimeoutSeconds: 20 }',
+      );
     expect(edited).not.toBe(shipped);
     writeFileSync(rulesPath, edited);
 
@@ -178,13 +185,30 @@ describe.skipIf(route.kind === 'missing')('two workers on a real cluster share o
     );
     expect(expected.size).toBeGreaterThan(10);
 
-    // At plan 08:00 the lifecycles hand their reminders to the digests (on both workers); 20 s
-    // into that, worker A dies without a chance to finish anything, and is started again.
-    await sleep(eight - shift - Date.now() + 20_000);
+    // At 08:01 (the gathering window's end) both workers send the morning's digests. The SMTP
+    // server accepts the first HOLD_AFTER and then holds every DATA unanswered; once all the rest
+    // are held and the accepted ones are in the ledger, worker A is killed in the middle of its
+    // sends: its held messages die with it (never accepted), their claims stay in the ledger. The
+    // held ones of worker B are then answered. A's sends are retried when their attempts time out
+    // (Temporal), and the retry takes the dead attempt's claim over.
+    smtp.state.holdAfter = HOLD_AFTER;
+    const db = new pg.Client({ connectionString: cluster.databaseUrl });
+    await db.connect();
+    const sentInLedger = async () =>
+      Number(
+        (await db.query<{ n: string }>(`SELECT count(*) AS n FROM delivery_ledger WHERE state = 'sent'`)).rows[0]!.n,
+      );
+    await expect
+      .poll(() => smtp.accepted.length + smtp.held.length, { timeout: 150_000, interval: 100 })
+      .toBe(expected.size);
+    await expect.poll(sentInLedger, { timeout: 10_000, interval: 100 }).toBe(HOLD_AFTER);
     const killedAt = new Date(Date.now() + shift).toISOString();
-    const arrivedBeforeKill = smtp.accepted.length;
+    const heldAtKill = smtp.held.length;
     workerA.child.kill('SIGKILL');
     await workerA.exited;
+    await sleep(1_000); // its SMTP sessions close
+    const cutWithA = smtp.discarded.length;
+    smtp.release();
     const workerA2 = startWorker(dataA);
     await workerA2.waitFor(/\[planvakt\] Ready\./, 60_000);
     const readyAgainAt = new Date(Date.now() + shift).toISOString();
@@ -205,8 +229,6 @@ describe.skipIf(route.kind === 'missing')('two workers on a real cluster share o
     for (const [key, to] of arrivals) expect(to, key).toEqual([expected.get(key)!.email]);
 
     // The shared ledger holds each as sent, once.
-    const db = new pg.Client({ connectionString: cluster.databaseUrl });
-    await db.connect();
     const ledger = await db.query<{ key: string }>(`SELECT key FROM delivery_ledger WHERE state = 'sent'`);
     await db.end();
     expect(ledger.rows.map((r) => r.key).sort()).toEqual([...expected.keys()].sort());
@@ -235,11 +257,13 @@ describe.skipIf(route.kind === 'missing')('two workers on a real cluster share o
     console.log(
       `[planvakt] two workers: ${expected.size} digests expected (${DAY}), ${smtp.accepted.length} arrived; ` +
         `${missing.length} lost, ${duplicates.length} duplicate; sent by worker B ${byB}, restarted worker A ${byA2}, ` +
-        `killed worker A ${byA}; ${arrivedBeforeKill} had arrived at the kill (plan ${killedAt}), A ready again ${readyAgainAt}; ` +
-        `${smtp.discarded.length} SMTP sessions cut mid-DATA`,
+        `killed worker A ${byA}; at the kill (plan ${killedAt}) ${HOLD_AFTER} accepted and ${heldAtKill} held, ` +
+        `${cutWithA} of them cut with worker A; A ready again ${readyAgainAt}`,
     );
     expect(byA + byA2 + byB).toBe(expected.size);
     expect(byB).toBeGreaterThan(0);
+    // A was killed in the middle of sending: messages of its own died unanswered with it.
+    expect(cutWithA).toBeGreaterThan(0);
     expect(byA + byA2).toBeGreaterThan(0);
   }, 420_000);
 });
