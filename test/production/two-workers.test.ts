@@ -45,6 +45,7 @@ let cluster: ProductionCluster;
 let smtp: HoldingSmtp;
 let connection: Connection;
 let client: Client;
+let db: pg.Client | undefined;
 const processes: Spawned[] = [];
 const folders: string[] = [];
 const started = Date.now();
@@ -71,6 +72,7 @@ describe.skipIf(route.kind === 'missing')('two workers on a real cluster share o
   afterAll(async () => {
     for (const p of processes) if (p.child.exitCode === null) p.child.kill('SIGTERM');
     await Promise.all(processes.map((p) => p.exited));
+    await db?.end().catch(() => undefined);
     await connection?.close();
     await smtp?.close();
     await cluster?.stop();
@@ -192,11 +194,15 @@ describe.skipIf(route.kind === 'missing')('two workers on a real cluster share o
     // held ones of worker B are then answered. A's sends are retried when their attempts time out
     // (Temporal), and the retry takes the dead attempt's claim over.
     smtp.state.holdAfter = HOLD_AFTER;
-    const db = new pg.Client({ connectionString: cluster.databaseUrl });
-    await db.connect();
+    const ledgerDb = new pg.Client({ connectionString: cluster.databaseUrl });
+    db = ledgerDb;
+    // The cluster's PostgreSQL stops in afterAll; a failed test must not turn that into an uncaught error.
+    ledgerDb.on('error', () => undefined);
+    await ledgerDb.connect();
     const sentInLedger = async () =>
       Number(
-        (await db.query<{ n: string }>(`SELECT count(*) AS n FROM delivery_ledger WHERE state = 'sent'`)).rows[0]!.n,
+        (await ledgerDb.query<{ n: string }>(`SELECT count(*) AS n FROM delivery_ledger WHERE state = 'sent'`)).rows[0]!
+          .n,
       );
     await expect
       .poll(() => smtp.accepted.length + smtp.held.length, { timeout: 150_000, interval: 100 })
@@ -229,8 +235,7 @@ describe.skipIf(route.kind === 'missing')('two workers on a real cluster share o
     for (const [key, to] of arrivals) expect(to, key).toEqual([expected.get(key)!.email]);
 
     // The shared ledger holds each as sent, once.
-    const ledger = await db.query<{ key: string }>(`SELECT key FROM delivery_ledger WHERE state = 'sent'`);
-    await db.end();
+    const ledger = await ledgerDb.query<{ key: string }>(`SELECT key FROM delivery_ledger WHERE state = 'sent'`);
     expect(ledger.rows.map((r) => r.key).sort()).toEqual([...expected.keys()].sort());
 
     // Who sent each digest: the identity (pid@host) of the worker that completed its sendDigest.
