@@ -249,6 +249,7 @@ async function startWebPart(
       uiUrl: started.devServer?.uiUrl,
     },
     workerState: () => started.worker?.getState() ?? 'RUNNING',
+    ...(env.PLANVAKT_TIME_SHIFT_MS ? { app: { settings: { timeShiftMs: env.PLANVAKT_TIME_SHIFT_MS } } } : {}),
     // Development only: the page lists people's messages and is not behind the sign-in.
     ...(started.outbox || (env.PLANVAKT_MODE !== 'production' && isUnconfigured(process.env))
       ? { delivery: { ...deliveryFiles(env.dataDir), devOutbox: true } }

@@ -51,6 +51,12 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'en anslutningssträng som börjar med postgres:// eller postgresql://')
     .optional(),
   PGHOST: z.string().min(1).optional(),
+  /**
+   * Development and tests only (refused in production): plan time = real time + this many ms, for
+   * the web app's imports, as `planvakt simulate` and the tests shift plans dated 2021–2023. The
+   * lifecycles carry the shift; workers read it from them, so only the web app takes this.
+   */
+  PLANVAKT_TIME_SHIFT_MS: z.coerce.number().int().default(0),
 });
 
 export type Env = z.output<typeof EnvSchema> & { dataDir: string; configDir: string; baseUrl: string };
@@ -63,6 +69,12 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new SourceError({ file: 'environment', field }, `${field}: ${issue.message}`);
   }
   const env = result.data;
+  if (env.PLANVAKT_MODE === 'production' && env.PLANVAKT_TIME_SHIFT_MS !== 0) {
+    throw new SourceError(
+      { file: 'environment', field: 'PLANVAKT_TIME_SHIFT_MS' },
+      'PLANVAKT_TIME_SHIFT_MS är bara för utveckling och tester: i produktion är planens tid den verkliga tiden.',
+    );
+  }
   if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
     throw new SourceError(
       { file: 'environment', field: 'TEMPORAL_TLS_CERT_PATH' },

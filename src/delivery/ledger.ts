@@ -37,6 +37,18 @@ export interface DeliveryLedger {
   eraseRecipient(recipientId: string): Promise<number>;
 }
 
+/**
+ * Who claims a send. `attempt`: the Temporal activity attempt that sends it (`holder` = workflow
+ * id and activity id). Temporal starts attempt n+1 only once attempt n has failed or timed out, so
+ * a later attempt of the same activity may take over the earlier one's claim at once instead of
+ * waiting out the lease: a worker killed mid-send costs the attempt's timeout, not ten minutes.
+ */
+export interface ClaimWho {
+  recipientId: string;
+  channel: Channel;
+  attempt?: { holder: string; number: number };
+}
+
 /** What `claim` decided: this attempt sends (holding `token`), it was sent already, or another attempt is sending it now. */
 export type DeliveryClaim =
   { status: 'claimed'; token: string } | { status: 'sent'; record: DeliveryRecord } | { status: 'busy' };
@@ -46,7 +58,7 @@ export type DeliveryClaim =
  * claim, instead of a read and a later write that two workers could both pass.
  */
 export interface ClaimingDeliveryLedger extends DeliveryLedger {
-  claim(key: DeliveryKey, who: { recipientId: string; channel: Channel }): Promise<DeliveryClaim>;
+  claim(key: DeliveryKey, who: ClaimWho): Promise<DeliveryClaim>;
   /** The send failed: the key is free again for the next attempt. */
   release(key: DeliveryKey, token: string): Promise<void>;
 }

@@ -4,9 +4,10 @@
  * an email's Message-ID and a Teams notification's chainId are derived from the same key, so
  * Exchange and Teams treat a repeat as the same message.
  */
+import { Context } from '@temporalio/activity';
 import type { Channels } from './channel';
 import { DeliveryError, isDeliveryError } from './errors';
-import { isClaimingLedger, type DeliveryLedger, type DeliveryRecord } from './ledger';
+import { isClaimingLedger, type ClaimWho, type DeliveryLedger, type DeliveryRecord } from './ledger';
 import type { Message } from './message';
 
 export type SendOutcome =
@@ -44,7 +45,12 @@ async function sendOnce(
   // A shared ledger decides by claiming the key (one atomic write); a process-local one by reading it.
   let token: string | undefined;
   if (isClaimingLedger(ledger)) {
-    const claim = await ledger.claim(message.key, { recipientId: message.recipient.id, channel: message.channel });
+    const attempt = activityAttempt();
+    const claim = await ledger.claim(message.key, {
+      recipientId: message.recipient.id,
+      channel: message.channel,
+      ...(attempt ? { attempt } : {}),
+    });
     if (claim.status === 'sent') return { status: 'alreadySent', record: claim.record };
     if (claim.status === 'busy')
       throw new DeliveryError(`${message.channel}: another worker is sending this message right now`, {
@@ -63,6 +69,18 @@ async function sendOnce(
     if (token && isClaimingLedger(ledger)) await ledger.release(message.key, token).catch(() => undefined);
     throw err;
   }
+}
+
+/** The Temporal activity attempt this send runs in; none outside an activity (the CLI, tests). */
+function activityAttempt(): ClaimWho['attempt'] {
+  let info;
+  try {
+    info = Context.current().info;
+  } catch {
+    return undefined;
+  }
+  if (!info.workflowExecution) return undefined; // a standalone activity: the lease alone
+  return { holder: `${info.workflowExecution.workflowId}/${info.activityId}`, number: info.attempt };
 }
 
 async function deliver(

@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type {
   Channel,
+  ClaimWho,
   ClaimingDeliveryLedger,
   DeliveryClaim,
   DeliveryInfo,
@@ -61,18 +62,30 @@ export class SqlDeliveryLedger implements ClaimingDeliveryLedger {
     return (await this.get(key)) !== undefined;
   }
 
-  async claim(key: DeliveryKey, who: { recipientId: string; channel: Channel }): Promise<DeliveryClaim> {
+  async claim(key: DeliveryKey, who: ClaimWho): Promise<DeliveryClaim> {
     const token = randomUUID();
     const now = this.now();
     const expired = new Date(now.getTime() - this.leaseMs);
-    // One statement: insert the claim, or take over a claim whose lease ran out; never a sent row.
+    // One statement: insert the claim, or take over a claim whose lease ran out or that an earlier
+    // attempt of the same activity holds (that attempt has failed or timed out); never a sent row.
     const { rows } = await this.sql.query<Row>(
-      `INSERT INTO delivery_ledger AS l (key, recipient_id, channel, state, claimed_by, claimed_at)
-       VALUES ($1, $2, $3, 'claimed', $4, $5)
-       ON CONFLICT (key) DO UPDATE SET claimed_by = EXCLUDED.claimed_by, claimed_at = EXCLUDED.claimed_at
-         WHERE l.state = 'claimed' AND l.claimed_at < $6
+      `INSERT INTO delivery_ledger AS l (key, recipient_id, channel, state, claimed_by, claimed_at, claim_holder, claim_attempt)
+       VALUES ($1, $2, $3, 'claimed', $4, $5, $7, $8)
+       ON CONFLICT (key) DO UPDATE SET claimed_by = EXCLUDED.claimed_by, claimed_at = EXCLUDED.claimed_at,
+           claim_holder = EXCLUDED.claim_holder, claim_attempt = EXCLUDED.claim_attempt
+         WHERE l.state = 'claimed'
+           AND (l.claimed_at < $6 OR (l.claim_holder = EXCLUDED.claim_holder AND l.claim_attempt < EXCLUDED.claim_attempt))
        RETURNING claimed_by`,
-      [key, who.recipientId, who.channel, token, now.toISOString(), expired.toISOString()],
+      [
+        key,
+        who.recipientId,
+        who.channel,
+        token,
+        now.toISOString(),
+        expired.toISOString(),
+        who.attempt?.holder ?? null,
+        who.attempt?.number ?? null,
+      ],
     );
     if (rows[0]?.claimed_by === token) return { status: 'claimed', token };
     const { rows: current } = await this.sql.query<Row>('SELECT * FROM delivery_ledger WHERE key = $1', [key]);

@@ -62,8 +62,10 @@ export async function startHoldingSmtp() {
   const held: string[] = [];
   const discarded: string[] = [];
   const receiving = new Set<string>();
-  const state = { hold: false };
+  /** `holdAfter`: hold from the moment this many messages have been accepted. */
+  const state: { hold: boolean; holdAfter?: number } = { hold: false };
   const pending = new Map<string, () => void>();
+  const answers = new Map<string, () => void>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -78,12 +80,17 @@ export async function startHoldingSmtp() {
             to: session.envelope.rcptTo.map((r) => r.address).join(','),
             messageId: mail.messageId ?? '',
           };
+          if (state.holdAfter !== undefined && accepted.length >= state.holdAfter) state.hold = true;
           if (!state.hold) {
             accepted.push(entry);
             return cb();
           }
           held.push(session.id);
           pending.set(session.id, () => discarded.push(session.id));
+          answers.set(session.id, () => {
+            accepted.push(entry);
+            cb();
+          });
         },
         (e: Error) => {
           receiving.delete(session.id);
@@ -93,6 +100,7 @@ export async function startHoldingSmtp() {
     },
     onClose(session) {
       receiving.delete(session.id);
+      answers.delete(session.id);
       pending.get(session.id)?.();
       pending.delete(session.id);
     },
@@ -105,6 +113,16 @@ export async function startHoldingSmtp() {
     discarded,
     receiving,
     state,
+    /** Stops holding and answers 250 to every held DATA whose client is still there. */
+    release() {
+      state.hold = false;
+      state.holdAfter = undefined;
+      for (const [id, answer] of answers) {
+        pending.delete(id);
+        answer();
+      }
+      answers.clear();
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

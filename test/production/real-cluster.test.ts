@@ -187,8 +187,8 @@ describe.skipIf(route.kind === 'missing')('Planvakt on a real Temporal cluster o
     const db = new pg.Client({ connectionString: cluster.databaseUrl });
     await db.connect();
     try {
-      const migrations = await db.query('SELECT version FROM planvakt_migrations');
-      expect(migrations.rows).toEqual([{ version: 1 }]);
+      const migrations = await db.query('SELECT version FROM planvakt_migrations ORDER BY version');
+      expect(migrations.rows).toEqual([{ version: 1 }, { version: 2 }]);
     } finally {
       await db.end();
     }

@@ -101,8 +101,10 @@ describe.each(engines)('store on $name', (engine) => {
   });
 
   it('brings its schema up once: opening again applies no migration', async () => {
-    const applied = await store.sql.query<{ version: number }>('SELECT version FROM planvakt_migrations');
-    expect(applied.rows.map((r) => r.version)).toEqual([1]);
+    const applied = await store.sql.query<{ version: number }>(
+      'SELECT version FROM planvakt_migrations ORDER BY version',
+    );
+    expect(applied.rows.map((r) => r.version)).toEqual([1, 2]);
     expect(await migrate(store.sql)).toEqual([]);
   });
 
@@ -173,6 +175,27 @@ describe.each(engines)('store on $name', (engine) => {
     expect((await at('2025-12-17T07:11:00Z').claim(msg.key, who)).status).toBe('claimed');
   });
 
+  it("lets the next attempt of the same activity take over a killed attempt's claim at once, nobody else", async () => {
+    const msg = message({ eventKey: 'killed-attempt' });
+    const who = (holder: string, number: number) => ({
+      recipientId: msg.recipient.id,
+      channel: msg.channel,
+      attempt: { holder, number },
+    });
+    const at = new SqlDeliveryLedger(store.sql, () => new Date('2025-12-17T07:00:00Z'));
+    const then = new SqlDeliveryLedger(store.sql, () => new Date('2025-12-17T07:01:30Z'));
+    expect((await at.claim(msg.key, who('digest:anna:2025-12-17/1', 1))).status).toBe('claimed');
+    // The worker was killed mid-send. Another activity, or the same attempt again, must still wait.
+    expect((await then.claim(msg.key, who('digest:anna:2025-12-17/2', 2))).status).toBe('busy');
+    expect((await then.claim(msg.key, who('digest:anna:2025-12-17/1', 1))).status).toBe('busy');
+    expect((await then.claim(msg.key, { recipientId: msg.recipient.id, channel: msg.channel })).status).toBe('busy');
+    // Temporal started attempt 2 because attempt 1 failed or timed out: it sends now, not after the lease.
+    const taken = await then.claim(msg.key, who('digest:anna:2025-12-17/1', 2));
+    expect(taken.status).toBe('claimed');
+    await then.record(msg.key, { recipientId: msg.recipient.id, channel: msg.channel, sentAt: '2025-12-17T07:01:31Z' });
+    expect((await then.claim(msg.key, who('digest:anna:2025-12-17/1', 3))).status).toBe('sent');
+  });
+
   it('erases a person and prunes old sends', async () => {
     const a = message({ eventKey: 'erase-a', recipient: { id: 'p-erase', name: 'E', email: 'e@kommun.se' } });
     const b = message({ eventKey: 'prune-b' });
@@ -202,7 +225,7 @@ describe.skipIf(!pgBin)('PostgreSQL store, several processes starting at once', 
       ];
       try {
         const applied = await Promise.all(sqls.map((s) => migrate(s)));
-        expect(applied.flat()).toEqual([1]);
+        expect(applied.flat().sort()).toEqual([1, 2]);
       } finally {
         await Promise.all(sqls.map((s) => s.close()));
       }
