@@ -3,7 +3,12 @@
  * launched headless the same way by every suite that opens pages.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 const ensureChromium = fileURLToPath(new URL('../../scripts/ensure-chromium.mjs', import.meta.url));
 
@@ -44,3 +49,45 @@ export const CHROMIUM_ENV: Record<string, string> = {
   ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
   LANGUAGE: 'sv_SE:sv',
 };
+
+/** A Swedish Chromium for one test file: its own profile, a desktop window, and how to close it. */
+export interface OpenBrowser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * Chromium as a person in a Swedish municipality has it: Swedish locale and language, a 1280 × 900
+ * window, a profile of its own that is removed on close. `bypassCSP` lets a test inject axe-core
+ * into pages whose CSP forbids every script.
+ */
+export async function openBrowser(opts: { bypassCSP?: boolean } = {}): Promise<OpenBrowser> {
+  const executablePath = chromiumPath();
+  const userDataDir = mkdtempSync(join(tmpdir(), 'planvakt-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    env: CHROMIUM_ENV,
+    viewport: { width: 1280, height: 900 },
+    locale: 'sv-SE',
+    ...(opts.bypassCSP ? { bypassCSP: true } : {}),
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The app listening on a free loopback port; its base URL. */
+export async function listenOnLoopback(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+}

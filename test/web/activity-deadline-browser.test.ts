@@ -6,16 +6,15 @@
  * plan again: Importera lists the activity apart, with her date, her reason and the plan's date,
  * and confirming without choosing the plan's Måldatum keeps hers.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { stateQuery } from '../../src/lifecycle';
 import { importSeedPlan, seedPlanPath, Session, startWebHarness, type WebHarness } from '../helpers/web-app';
-import { CHROMIUM_ARGS, CHROMIUM_ENV, chromiumPath } from '../helpers/chromium';
+import { listenOnLoopback, type OpenBrowser, openBrowser } from '../helpers/chromium';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shots = join(root, process.env.PLANVAKT_UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.data/screenshots');
@@ -25,7 +24,7 @@ let h: WebHarness;
 let base: string;
 let context: BrowserContext;
 let page: Page;
-let userDataDir: string;
+let browser: OpenBrowser | undefined;
 let id = '';
 let planDeadline = '';
 
@@ -44,7 +43,6 @@ async function axe(name: string) {
 }
 
 beforeAll(async () => {
-  const executablePath = chromiumPath();
   mkdirSync(shots, { recursive: true });
   h = await startWebHarness();
   await importSeedPlan(h, await new Session(h.app).signIn('hanna-hrchef'));
@@ -59,25 +57,13 @@ beforeAll(async () => {
     }
   }
   if (!id) throw new Error('no förskola activity with a later Måldatum in the seed plan');
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = h.app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  userDataDir = mkdtempSync(join(tmpdir(), 'planvakt-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    env: CHROMIUM_ENV,
-    viewport: { width: 1280, height: 900 },
-    locale: 'sv-SE',
-    bypassCSP: true,
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  base = await listenOnLoopback(h.app);
+  browser = await openBrowser({ bypassCSP: true });
+  ({ context, page } = browser);
 }, 240_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await browser?.close();
   await h?.stop();
 });
 

@@ -7,9 +7,8 @@
  * WCAG 2.1 A/AA violation) and each page is photographed into .data/screenshots/ (docs/screenshots/
  * with PLANVAKT_UPDATE_SCREENSHOTS=1, so a test run leaves the committed pictures alone).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +16,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { signCheckinToken, DEV_CHECKIN_SECRET } from '../../src/checkin/token';
 import { nextEventQuery } from '../../src/lifecycle';
 import { seedPlanPath, startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';
-import { CHROMIUM_ARGS, CHROMIUM_ENV, chromiumPath } from '../helpers/chromium';
+import { listenOnLoopback, type OpenBrowser, openBrowser } from '../helpers/chromium';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shots = join(root, process.env.PLANVAKT_UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.data/screenshots');
@@ -28,7 +27,7 @@ let h: WebHarness;
 let base: string;
 let context: BrowserContext;
 let page: Page;
-let userDataDir: string;
+let browser: OpenBrowser | undefined;
 const checked: string[] = [];
 
 /** axe-core in the page: WCAG 2.0/2.1 A and AA rules; serious and critical findings fail. */
@@ -60,29 +59,15 @@ async function shot(file: string, fullPage = false) {
 }
 
 beforeAll(async () => {
-  const executablePath = chromiumPath();
   mkdirSync(shots, { recursive: true });
   h = await startWebHarness({ checkin: true });
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = h.app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  userDataDir = mkdtempSync(join(tmpdir(), 'planvakt-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    env: CHROMIUM_ENV,
-    viewport: { width: 1280, height: 900 },
-    locale: 'sv-SE',
-    // The app's CSP forbids every script; axe-core is injected by the test, not by the page.
-    bypassCSP: true,
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  base = await listenOnLoopback(h.app);
+  browser = await openBrowser({ bypassCSP: true });
+  ({ context, page } = browser);
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await browser?.close();
   await h?.stop();
 });
 

@@ -4,16 +4,15 @@
  * confirms, and the activities appear on the Översikt; a revised plan of the same shape needs no
  * mapping. What is asserted is what HR sees on the pages.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { ROUTES } from '../../src/domain';
 import { Session, startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';
-import { CHROMIUM_ARGS, chromiumPath } from '../helpers/chromium';
+import { listenOnLoopback, type OpenBrowser, openBrowser } from '../helpers/chromium';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../plan/layouts/fixtures/${name}`, import.meta.url));
 const PLAN = `PlanvaktPlan = 'kompetensforsorjningsplan-handlingsplan-2024-for-avdelning-individ-och-familj' AND ExecutionStatus = 'Running'`;
@@ -26,7 +25,7 @@ let h: WebHarness;
 let base: string;
 let context: BrowserContext;
 let page: Page;
-let userDataDir: string;
+let browser: OpenBrowser | undefined;
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** axe-core in the page (WCAG 2.1 A/AA): the mapping form must be usable with a screen reader too. */
@@ -44,27 +43,14 @@ async function axe(name: string) {
 }
 
 beforeAll(async () => {
-  const executablePath = chromiumPath();
   h = await startWebHarness();
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = h.app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  userDataDir = mkdtempSync(join(tmpdir(), 'planvakt-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 900 },
-    locale: 'sv-SE',
-    // The app's CSP forbids every script; axe-core is injected by the test, not by the page.
-    bypassCSP: true,
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  base = await listenOnLoopback(h.app);
+  browser = await openBrowser({ bypassCSP: true });
+  ({ context, page } = browser);
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await browser?.close();
   await h?.stop();
 });
 

@@ -4,36 +4,24 @@
  * stops working; after "Logga ut" the cookie she had is refused; HR signs a person out everywhere
  * from Inställningar.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumPath } from '../helpers/chromium';
+import type { BrowserContext, Page } from 'playwright-core';
+import { type OpenBrowser, openBrowser } from '../helpers/chromium';
 import { Browser, raw, startSecurityHarness, type SecurityHarness } from './security-harness';
 
 let h: SecurityHarness;
 let context: BrowserContext;
 let page: Page;
-let userDataDir: string;
+let browser: OpenBrowser | undefined;
 
 beforeAll(async () => {
-  const executablePath = chromiumPath();
   h = await startSecurityHarness();
-  userDataDir = mkdtempSync(join(tmpdir(), 'planvakt-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 900 },
-    locale: 'sv-SE',
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await openBrowser();
+  ({ context, page } = browser);
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await browser?.close();
   await h?.stop();
 });
 
