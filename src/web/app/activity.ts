@@ -287,6 +287,21 @@ function reporterFor(org: Organisation, user: NonNullable<FastifyRequest['user']
   };
 }
 
+/**
+ * The activity a form posts about: its lifecycle, its state and the organisation; undefined when
+ * no lifecycle has that id (the access guard has already refused unknown ids, so only a race).
+ */
+async function lifecycleOf(ctx: AppContext, id: string) {
+  if (!ID.test(id)) return undefined;
+  const handle = ctx.client.workflow.getHandle(lifecycleWorkflowId(id));
+  try {
+    return { handle, view: await handle.query(stateQuery), org: await ctx.organisation() };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
+
 export function registerActivity(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { id: string }; Querystring: { sparat?: string } }>(ROUTES.activity, OPEN, (req, reply) =>
     render(
@@ -302,16 +317,9 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
   app.post<StatusRoute>(ROUTES.activityStatus, REPORT, async (req, reply) => {
     const user = req.user!;
     const id = req.params.id;
-    if (!ID.test(id)) return reply.code(404).send();
-    const handle = ctx.client.workflow.getHandle(lifecycleWorkflowId(id));
-    let view: LifecycleView;
-    try {
-      view = await handle.query(stateQuery);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return reply.code(404).send();
-      throw err;
-    }
-    const org = await ctx.organisation();
+    const found = await lifecycleOf(ctx, id);
+    if (!found) return reply.code(404).send();
+    const { handle, view, org } = found;
     if (!mayOpenActivity(org, user, view.activity) || !mayReportOnActivity(org, user.person, view.activity))
       return forbidden(ctx, reply, req);
     const body = req.body ?? {};
@@ -347,19 +355,11 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
   app.post<{ Params: { id: string } }>(ROUTES.activityUndoKlar, REPORT, async (req, reply) => {
     const user = req.user!;
     const id = req.params.id;
-    if (!ID.test(id)) return reply.code(404).send();
-    const handle = ctx.client.workflow.getHandle(lifecycleWorkflowId(id));
     const refused = (why: string, code: number) =>
       render(ctx, req, reply, html`<p class="error" role="alert">${why} Inget har ändrats.</p>`, code);
-    let view: LifecycleView;
-    try {
-      view = await handle.query(stateQuery);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError)
-        return reply.code(410).send('Aktiviteten följs inte upp längre; Klar kan inte ångras.');
-      throw err;
-    }
-    const org = await ctx.organisation();
+    const found = await lifecycleOf(ctx, id);
+    if (!found) return reply.code(410).send('Aktiviteten följs inte upp längre; Klar kan inte ångras.');
+    const { handle, view, org } = found;
     if (!mayOpenActivity(org, user, view.activity) || !mayReportOnActivity(org, user.person, view.activity))
       return forbidden(ctx, reply, req);
     if (view.status !== 'done') return refused('Aktiviteten är inte rapporterad som Klar.', 409);
@@ -383,18 +383,11 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
   app.post<StatusRoute>(ROUTES.activityDeadline, MANAGE, async (req, reply) => {
     const user = req.user!;
     const id = req.params.id;
-    if (!ID.test(id)) return reply.code(404).send();
-    const handle = ctx.client.workflow.getHandle(lifecycleWorkflowId(id));
     const refused = (why: string, code: number) =>
       render(ctx, req, reply, html`<p class="error" role="alert">${why} Måldatumet är inte ändrat.</p>`, code);
-    let view: LifecycleView;
-    try {
-      view = await handle.query(stateQuery);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return reply.code(404).send();
-      throw err;
-    }
-    const org = await ctx.organisation();
+    const found = await lifecycleOf(ctx, id);
+    if (!found) return reply.code(404).send();
+    const { handle, view, org } = found;
     if (!mayManageActivity(org, user, view.activity)) return forbidden(ctx, reply, req);
     const parsed = DeadlineForm.safeParse(req.body ?? {});
     if (!parsed.success) return refused(parsed.error.issues.map((i) => i.message).join(' '), 400);
