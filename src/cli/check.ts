@@ -3,6 +3,7 @@
  * import would warn about, writing nothing. Exit 0 when readable, 1 when not (with --strict also
  * when there are warnings), 2 on wrong usage.
  */
+import { plural } from '../domain';
 import { errorJson, placedActivities, readErrors, readPlanFile } from '../plan';
 import { columnMappingsFlag, fileCommand, mappingTemplate, processIo, tablesTemplate, type Io } from './args';
 import { SourceErrors } from '../config';
@@ -40,7 +41,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       const template = tablesTemplate(unmapped);
       if (template) io.err(template);
       io.out(
-        `${file}: ${activities} ${activities === 1 ? 'aktivitet' : 'aktiviteter'} i ${plan.departments.length} ${plan.departments.length === 1 ? 'avdelning' : 'avdelningar'}, ${warnings.length} ${warnings.length === 1 ? 'varning' : 'varningar'}.`,
+        `${file}: ${plural(activities, 'aktivitet', 'aktiviteter')} i ${plural(plan.departments.length, 'avdelning', 'avdelningar')}, ${plural(warnings.length, 'varning', 'varningar')}.`,
       );
     }
     return code;

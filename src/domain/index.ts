@@ -7,3 +7,4 @@ export * from './plan-clock';
 export * from './traffic-light';
 export * from './vocabulary';
 export * from './workflow-ids';
+export * from './swedish';

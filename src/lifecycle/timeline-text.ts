@@ -4,23 +4,27 @@
  * gone out ("skickad"). `now` is plan time (ISO instant).
  */
 import { stockholmDate, stockholmTime } from '../calendar/stockholm';
+import { listSv, toWhom } from '../domain/swedish';
 import { STATUSES } from '../domain/vocabulary';
 import type { TimelineEntry } from './messages';
 
 type SentEntry = Extract<TimelineEntry, { type: 'sent' }>;
 
-/** "samlad i utskicket 2022-12-02 kl 08:00 till Rut Rektor, Sven Skola" until it goes out, then "skickad till …". */
+/** "samlad i utskicket 2022-12-02 kl 08:00 till Rut Rektor och Sven Skola" until it goes out, then "skickad till …". */
 export function sentText(entry: SentEntry, now: string): string {
-  const to = entry.recipients.length > 0 ? `till ${entry.recipients.join(', ')}` : 'utan mottagare';
+  const to = toWhom(entry.recipients);
   const nowMs = Date.parse(now);
   const waiting = (entry.digests ?? []).filter((d) => !d.immediate && Date.parse(d.sendAt) > nowMs);
   if (waiting.length === 0) return `skickad ${to}`;
-  const into = [...new Set(waiting.map((d) => `${d.date} kl ${stockholmTime(d.sendAt)}`))].sort().join(' och ');
+  const into = listSv([...new Set(waiting.map((d) => `${d.date} kl ${stockholmTime(d.sendAt)}`))].sort());
   return `samlad i utskicket ${into} ${to}`;
 }
 
-/** One line of Swedish for any timeline entry, as the activity page shows it. */
-export function timelineText(entry: TimelineEntry, now: string): string {
+/**
+ * One line of Swedish for any timeline entry, as the activity page shows it. `rulesVersion` says
+ * a rules hash as people do ("version 3, sparad 27 november av Hanna", see versionLabel).
+ */
+export function timelineText(entry: TimelineEntry, now: string, rulesVersion?: (hash: string) => string): string {
   switch (entry.type) {
     case 'sent':
       return `${entry.event.reason}: ${sentText(entry, now)}`;
@@ -37,7 +41,7 @@ export function timelineText(entry: TimelineEntry, now: string): string {
         ? `ändrad i Planvakt: ${entry.fields.join(', ')} av ${entry.by}, skäl: ${entry.reason}`
         : `ändrad i planen: ${entry.fields.join(', ')} (${entry.by})`;
     case 'rulesChanged':
-      return `nya regler: version ${entry.version}`;
+      return `nya regler: ${rulesVersion ? rulesVersion(entry.version) : `version ${entry.version}`}`;
     case 'cancelled':
       return `avslutad: ${entry.reason}`;
   }

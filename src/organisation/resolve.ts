@@ -1,3 +1,4 @@
+import { listSv, orgNames } from '../domain/swedish';
 import { ROLES, type Role, type RoleRef } from '../domain/vocabulary';
 import type { EscalationTarget } from '../rules/schema';
 import type { Organisation, Person, RoleAssignment } from './schema';
@@ -52,9 +53,12 @@ export function resolveRecipients(org: Organisation, ref: RoleRef, scope: Scope)
     active.length > 0 ? [] : (escalationLine(org, department).find((step) => step.people.length > 0)?.people ?? []);
   const where = unit ? `${department}/${unit}` : department;
   const label = ROLES[role];
+  // People read the Swedish text (gap messages to HR, the activity page): names, never ids.
+  const roleIn = orgNames(org).roleIn(role, department, unit);
   const names = inactive.map((p) => p.name).join(', ');
+  const namesSv = listSv(inactive.map((p) => p.name));
   const kind = active.length > 0 ? 'inactive' : 'unheld';
-  const instead = fallback.map((p) => p.name).join(', ') || 'ingen';
+  const instead = listSv(fallback.map((p) => p.name)) || 'ingen';
   const gap: Gap = {
     ref,
     role,
@@ -70,8 +74,8 @@ export function resolveRecipients(org: Organisation, ref: RoleRef, scope: Scope)
         : `${label} in ${where}: nobody active holds the role${names ? ` (deactivated: ${names})` : ''}; sent to ${fallback.map((p) => p.name).join(', ') || 'nobody'}`,
     messageSv:
       kind === 'inactive'
-        ? `${label} i ${where}: hoppade över avaktiverade ${names}`
-        : `${label} i ${where}: ingen aktiv person har rollen${names ? ` (avaktiverade: ${names})` : ''}; skickat till ${instead}`,
+        ? `${roleIn}: hoppade över avaktiverade ${namesSv}`
+        : `${roleIn}: ingen aktiv person har rollen${namesSv ? ` (avaktiverade: ${namesSv})` : ''}; skickat till ${instead}`,
   };
   return { people: active.length > 0 ? active : fallback, gaps: [gap] };
 }

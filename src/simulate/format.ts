@@ -1,4 +1,4 @@
-import { html, joinHtml, type SafeHtml } from '../domain';
+import { html, joinHtml, plural, type SafeHtml } from '../domain';
 import { personOfLabel, type SimulatedMessage, type Simulation } from './simulate';
 import { stockholmTime } from '../calendar';
 
@@ -100,8 +100,10 @@ export function formatTable(sim: Simulation): string {
     line(headers.map((h) => h[0]!.toUpperCase() + h.slice(1))),
     ...rows.map((r) => line(headers.map((h) => r[h]))),
     '',
-    `Sammanfattning: ${sim.activities} aktiviteter, ${s.totalEvents} händelser; samlade per person, dag och kanal blir det ${s.totalMessages} meddelanden.`,
-    ...(s.busiestDay ? [`Mest belastade dag: ${s.busiestDay.date} med ${s.busiestDay.messages} meddelanden.`] : []),
+    `Sammanfattning: ${plural(sim.activities, 'aktivitet', 'aktiviteter')}, ${plural(s.totalEvents, 'händelse', 'händelser')}; samlade per person, dag och kanal blir det ${plural(s.totalMessages, 'meddelande', 'meddelanden')}.`,
+    ...(s.busiestDay
+      ? [`Mest belastade dag: ${s.busiestDay.date} med ${plural(s.busiestDay.messages, 'meddelande', 'meddelanden')}.`]
+      : []),
     'Per månad:',
     ...s.months.map(
       (m) =>
@@ -136,7 +138,7 @@ export function formatHtml(sim: Simulation, title: string): string {
 <html lang="sv"><head><meta charset="utf-8"><title>Förhandsvisning: ${title}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;color:#1a1a1a}table{border-collapse:collapse}th,td{border:1px solid #767676;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f0f0f0}</style></head>
 <body><main><h1>Förhandsvisning: ${title}</h1>
-<p>${sim.activities} aktiviteter, ${s.totalEvents} händelser; samlade per person, dag och kanal blir det ${s.totalMessages} meddelanden${s.busiestDay ? `; mest belastade dag ${s.busiestDay.date} med ${s.busiestDay.messages} meddelanden` : ''}.</p>
+<p>${plural(sim.activities, 'aktivitet', 'aktiviteter')}, ${plural(s.totalEvents, 'händelse', 'händelser')}; samlade per person, dag och kanal blir det ${plural(s.totalMessages, 'meddelande', 'meddelanden')}${s.busiestDay ? `; mest belastade dag ${s.busiestDay.date} med ${plural(s.busiestDay.messages, 'meddelande', 'meddelanden')}` : ''}.</p>
 <table><caption>Allt Planvakt skulle skicka</caption>
 <thead><tr><th scope="col">Datum</th><th scope="col">Tid</th><th scope="col">Mottagare</th><th scope="col">Kanal</th><th scope="col">Typ</th><th scope="col">Aktivitet</th><th scope="col">Varför</th></tr></thead>
 <tbody>

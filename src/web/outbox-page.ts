@@ -12,7 +12,7 @@ import {
   type OutboxEntry,
   type UndeliverableEntry,
 } from '../delivery';
-import { html, joinHtml, unescapeCardMarkdown, type SafeHtml } from '../domain';
+import { html, joinHtml, plural, unescapeCardMarkdown, type SafeHtml } from '../domain';
 
 export interface OutboxPageOptions {
   outbox: string;
@@ -43,7 +43,10 @@ export async function renderOutboxPage(opts: OutboxPageOptions): Promise<string>
   const list = entries.length
     ? joinHtml(entries.slice(0, SHOWN).map(entry), html`\n`)
     : html`<p>Utkorgen är tom. Meddelanden hamnar här när en aktivitets påminnelse, statusförfrågan eller eskalering går ut.</p>`;
-  const more = entries.length > SHOWN ? html`<p>Visar de ${SHOWN} senaste av ${entries.length} meddelanden.</p>` : '';
+  const more =
+    entries.length > SHOWN
+      ? html`<p>Visar de ${SHOWN} senaste av ${plural(entries.length, 'meddelande', 'meddelanden')}.</p>`
+      : '';
   return html`<!doctype html>
 <html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Utkorg – Planvakt</title>

@@ -207,6 +207,13 @@ describe('renderTeamsActivityNotification', () => {
     expect(renderTeamsActivityNotification(message({ channel: 'teams' })).chainId).toBe(n.chainId);
   });
 
+  it('says the kind once when the reason already starts with it (issue 19: "Påminnelse: Påminnelse …")', () => {
+    const n = renderTeamsActivityNotification(
+      message({ channel: 'teams', items: [item({ reason: 'Påminnelse 5 arbetsdagar före måldatum 2025-12-31' })] }),
+    );
+    expect(n.previewText.content).toBe('Påminnelse 5 arbetsdagar före måldatum 2025-12-31');
+  });
+
   it('deep-links into the Teams app when its id is configured', () => {
     const n = renderTeamsActivityNotification(message({ channel: 'teams' }), {
       teamsAppId: 'app-1',

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { placedActivities, readPlanFile } from '../../src/plan';
 import { toLifecycleActivity } from '../../src/lifecycle';
-import { formatDateSv } from '../../src/delivery/templates/sv';
+import { formatDateSv } from '../../src/domain';
 import type { LifecycleActivity } from '../../src/lifecycle/messages';
 import { seedPlanPath, startJourney, type Journey, type Mark, type ReceivedEmail } from './harness';
 

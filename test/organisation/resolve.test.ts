@@ -228,6 +228,16 @@ describe('resolveRecipients on the example organisation', () => {
     expect(r.people.every((p) => p.active)).toBe(true);
   });
 
+  it("names a vacant post by the avdelning's name, not its id (issue 19)", () => {
+    const { gaps } = resolveRecipients(org, ref('avdelningschef', 'Avdelningschef'), {
+      department: 'funktionsnedsattning',
+    });
+    expect(gaps[0]?.messageSv).toMatch(
+      /^Avdelningschef i Avdelning funktionsnedsättning: ingen aktiv person har rollen.*; skickat till Frida Förvaltare$/,
+    );
+    expect(gaps[0]?.messageSv).not.toContain('funktionsnedsattning');
+  });
+
   it('skips a deactivated rektor and reports the gap to HR for förskola, in Swedish', () => {
     const { people, gaps } = resolveRecipients(org, all('rektor', 'Rektorer'), { department: 'forskola' });
     expect(people.map((p) => p.id)).not.toContain('vera-rektor');
@@ -235,7 +245,8 @@ describe('resolveRecipients on the example organisation', () => {
     expect(gaps[0]).toMatchObject({ kind: 'inactive', fallback: [] });
     expect(gaps[0]?.inactive.map((p) => p.id)).toEqual(['vera-rektor']);
     expect(gaps[0]?.reportTo.map((p) => p.id)).toEqual(['helena-hr']);
-    expect(gaps[0]?.messageSv).toBe('Rektor i forskola: hoppade över avaktiverade Vera Rektor');
+    // Names from organisation.yaml, never the ids (issue 19: "Avdelningschef i aldreomsorg").
+    expect(gaps[0]?.messageSv).toBe('Rektor i Avdelning förskola: hoppade över avaktiverade Vera Rektor');
   });
 
   it('the only rektor of a unit deactivated: up the line to the avdelningschef', () => {

@@ -234,7 +234,7 @@ describe('import, dashboard, activity, settings', () => {
     const pending = /name="pending" value="([^"]+)"/.exec(preview.body)![1]!;
     const saved = await hr.post('/installningar/spara', { _csrf: Session.csrf(preview.body), pending });
     expect(saved.statusCode).toBe(200);
-    expect(saved.body).toMatch(/Reglerna sparades som version 2 av Hanna HR-chef/);
+    expect(saved.body).toMatch(/Reglerna är nu version 2, sparad \d{1,2} [a-z]+ av Hanna HR-chef\./);
     expect(saved.body).toMatch(/id="rollout">7[23] aktiviteter fick de nya reglerna/);
     const text = readFileSync(`${h.configDir}/rules.yaml`, 'utf8');
     expect(text).toContain('beforeDeadline: [ 10, 0 ]');
@@ -274,7 +274,7 @@ describe('import, dashboard, activity, settings', () => {
     expect(preview.body).toContain('Rut Rektor: avaktiverad');
     const pending = /name="pending" value="([^"]+)"/.exec(preview.body)![1]!;
     const saved = await hr.post('/installningar/spara', { _csrf: Session.csrf(preview.body), pending });
-    expect(saved.body).toMatch(/Organisationen sparades som version 2 av Hanna HR-chef/);
+    expect(saved.body).toMatch(/Organisationen är nu version 2, sparad \d{1,2} [a-z]+ av Hanna HR-chef\./);
     expect(readFileSync(`${h.configDir}/organisation.yaml`, 'utf8')).toMatch(/id: rut-rektor[\s\S]*?active: false/);
   });
 

@@ -166,7 +166,7 @@ describe('Importera with one table the importer cannot tell beside those it can'
       { field: 'plan', name: 'stadsutveckling.md', content: plan },
     );
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('1 aktiviteter i 1 avdelningar');
+    expect(res.body).toContain('1 aktivitet i 1 avdelning');
     expect(res.body).toContain('Resten av planen lästes, men importen känner inte igen rubrikerna i tabellen nedan');
     const pending = /name="pending" value="([^"]+)"/.exec(res.body)?.[1] ?? '';
     const signature = /name="t0-rubriker" value="([^"]+)"/.exec(res.body)?.[1] ?? '';
@@ -181,7 +181,7 @@ describe('Importera with one table the importer cannot tell beside those it can'
     });
     expect(mapped.statusCode).toBe(200);
     expect(mapped.body).toContain('Kolumnerna är sparade');
-    expect(mapped.body).toContain('2 aktiviteter i 1 avdelningar');
+    expect(mapped.body).toContain('2 aktiviteter i 1 avdelning');
     expect(mapped.body).toContain('Kartlägg handläggningstider');
     expect(mapped.body).not.toContain('Vilken kolumn är vad?');
   });

@@ -2,6 +2,7 @@
  * Every Swedish word Planvakt sends, in one place, so HR can review the tone in one file and a
  * wording change never has to be made twice (email, card and notification read from here).
  */
+import { plural } from '../../domain';
 import { MESSAGE_KINDS, type MessageKind } from '../message';
 
 export const SV = {
@@ -40,24 +41,12 @@ export const SV = {
       'Åtgärda luckan så att inget faller mellan stolarna.',
   } satisfies Record<MessageKind, (n: number) => string>,
   subjectOne: (kind: MessageKind, title: string) => `${MESSAGE_KINDS[kind]}: ${title}`,
-  subjectMany: (kind: MessageKind, n: number, date: string) => `${MESSAGE_KINDS[kind]}: ${n} aktiviteter den ${date}`,
+  subjectMany: (kind: MessageKind, n: number, date: string) =>
+    `${MESSAGE_KINDS[kind]}: ${plural(n, 'aktivitet', 'aktiviteter')} den ${date}`,
   /** Thread-Topic of a digest that spans several activities. */
   digestTopic: (municipality: string) => `Planvakt ${municipality}: dagens sammanställning`,
   footer: (municipality: string) =>
     `Skickat automatiskt av Planvakt för ${municipality}. Svara inte på meddelandet – använd länkarna ovan.`,
-  notificationTitleMany: (kind: MessageKind, n: number) => `${MESSAGE_KINDS[kind]}: ${n} aktiviteter`,
+  notificationTitleMany: (kind: MessageKind, n: number) =>
+    `${MESSAGE_KINDS[kind]}: ${plural(n, 'aktivitet', 'aktiviteter')}`,
 } as const;
-
-const DATE_FORMAT = new Intl.DateTimeFormat('sv-SE', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-
-/** "2025-12-31" → "31 december 2025". A plan date is a calendar day, so format it in UTC, not local time. */
-export function formatDateSv(iso: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!m) return iso;
-  return DATE_FORMAT.format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))));
-}

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Message, MessageKind } from '../message';
-import { plainLine, truncate } from '../../domain';
+import { labelled, plainLine, truncate } from '../../domain';
 import { SV } from './sv';
 import { buildView } from './view';
 
@@ -40,7 +40,7 @@ export function renderTeamsActivityNotification(
   const title = plainLine(n === 1 ? first.title : SV.notificationTitleMany(view.kind, n));
   const preview = plainLine(
     n === 1
-      ? `${view.kindLabel}: ${first.reasons.join(' · ')}`
+      ? labelled(view.kindLabel, first.reasons.join(' · '))
       : `${view.intro} ${view.activities.map((a) => a.title).join(' · ')}`,
   );
   return {

@@ -3,10 +3,20 @@
  * card and notification renderers only lay it out for their target and escape on the way out,
  * so the three can never disagree on content.
  */
-import { absolute, links, plainLine, plainText, STATUSES, truncate, type Status } from '../../domain';
+import {
+  absolute,
+  formatDateSv,
+  labelled,
+  links,
+  plainLine,
+  plainText,
+  STATUSES,
+  truncate,
+  type Status,
+} from '../../domain';
 import { DeliveryError } from '../errors';
 import { MESSAGE_KINDS, activityPageUrl, type Message, type MessageItem, type MessageKind } from '../message';
-import { SV, formatDateSv } from './sv';
+import { SV } from './sv';
 
 export interface StatusLink {
   status: Status;
@@ -124,9 +134,7 @@ function groupByActivity(message: Message): ActivityView[] {
 function reasonLine(item: MessageItem, messageKind: MessageKind): string {
   const reason = plainText(item.reason);
   if (!item.kind || item.kind === messageKind) return reason;
-  const label = MESSAGE_KINDS[item.kind];
-  // "Påminnelse: påminnelse: status …" says it twice: the reason already names its kind.
-  return reason.toLowerCase().startsWith(label.toLowerCase()) ? reason : `${label}: ${reason}`;
+  return labelled(MESSAGE_KINDS[item.kind], reason);
 }
 
 function statusLinks(item: MessageItem, message: Message): StatusLink[] {

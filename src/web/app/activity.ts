@@ -20,9 +20,11 @@ import {
   isIsoDate,
   lifecycleWorkflowId,
   links,
+  orgNames,
   ROLES,
   ROUTES,
   STATUSES,
+  listSv,
   type RoleRef,
   type SafeHtml,
   type Status,
@@ -52,6 +54,7 @@ import {
 import { mayManageActivity } from '../access';
 import type { AppContext } from './context';
 import { pageFor } from './layout';
+import { rulesVersionNamer } from './settings-forms';
 import { invalidateCounts, statusLabel } from './dashboard';
 
 export const KIND_LABEL: Record<ScheduleEvent['kind'], string> = {
@@ -83,7 +86,10 @@ const DeadlineForm = z.object({
 });
 type StatusRoute = { Params: { id: string }; Body: Record<string, string> };
 
-/** "Enhetschef Anna Andersson, Enhetschef Bo Berg": the roles an event goes to, as the people who get it today. */
+/**
+ * "till Enhetschef Anna Andersson och Bo Berg": the roles an event goes to, as the people who get
+ * it today; "utan mottagare" when the plan names nobody (never "till .").
+ */
 export function recipientsText(
   org: Organisation,
   activity: LifecycleActivity,
@@ -95,20 +101,18 @@ export function recipientsText(
       : event.milestoneId
         ? (activity.milestones.find((m) => m.id === event.milestoneId)?.owners ?? activity.owners)
         : activity.owners;
-  return refs
-    .map((ref) => {
-      const r = resolveRecipients(org, ref, { department: activity.department, unit: ref.unit ?? activity.unit });
-      const names = r.people.map((p) => p.name).join(', ');
-      return `${ROLES[ref.role]} ${names || '(ingen aktiv person har rollen)'}`;
-    })
-    .join('; ');
+  const to = refs.map((ref) => {
+    const r = resolveRecipients(org, ref, { department: activity.department, unit: ref.unit ?? activity.unit });
+    return `${ROLES[ref.role]} ${listSv(r.people.map((p) => p.name)) || '(ingen aktiv person har rollen)'}`;
+  });
+  return to.length ? `till ${to.join('; ')}` : 'utan mottagare: planen anger ingen ansvarig';
 }
 
 function ownersHtml(org: Organisation, activity: LifecycleActivity, owners: RoleRef[]): SafeHtml {
   if (owners.length === 0) return html`<span class="meta">Inga ansvariga angivna</span>`;
   return html`<ul>${owners.map((ref) => {
     const r = resolveRecipients(org, ref, { department: activity.department, unit: ref.unit ?? activity.unit });
-    return html`<li>${ROLES[ref.role]}${ref.unit ? ` (${ref.unit})` : ''}: ${r.people.map((p) => p.name).join(', ') || 'ingen aktiv person'}${r.gaps.length ? html` <span class="meta">– ${r.gaps.map((g) => g.messageSv).join('; ')}</span>` : ''} <span class="meta">(i planen: ”${ref.raw}”)</span></li>`;
+    return html`<li>${ROLES[ref.role]}${ref.unit ? ` (${orgNames(org).unit(ref.unit)})` : ''}: ${r.people.map((p) => p.name).join(', ') || 'ingen aktiv person'}${r.gaps.length ? html` <span class="meta">– ${r.gaps.map((g) => g.messageSv).join('; ')}</span>` : ''} <span class="meta">(i planen: ”${ref.raw}”)</span></li>`;
   })}</ul>`;
 }
 
@@ -116,7 +120,7 @@ function when(at: string): string {
   return `${stockholmDate(at)} ${stockholmTime(at)}`;
 }
 
-function timelineRow(e: TimelineEntry, now: string): SafeHtml {
+function timelineRow(e: TimelineEntry, now: string, rulesVersion: (hash: string) => string): SafeHtml {
   switch (e.type) {
     case 'sent':
       return html`<tr><td>${when(e.at)}</td><td>${KIND_LABEL[e.event.kind]}</td><td>${e.event.reason}<br><span class="meta">${capitalise(sentText(e, now))}</span></td></tr>`;
@@ -134,7 +138,7 @@ function timelineRow(e: TimelineEntry, now: string): SafeHtml {
         ? html`<tr><td>${when(e.at)}</td><td>Ändrad i Planvakt</td><td>${capitalise(e.fields.join(', '))} ändrat av ${e.by}<br>Skäl: ${e.reason}</td></tr>`
         : html`<tr><td>${when(e.at)}</td><td>Ändrad i planen</td><td>${e.fields.join(', ')} (${e.by})</td></tr>`;
     case 'rulesChanged':
-      return html`<tr><td>${when(e.at)}</td><td>Nya regler</td><td>Regelversion ${e.version}</td></tr>`;
+      return html`<tr><td>${when(e.at)}</td><td>Nya regler</td><td>Regler ${rulesVersion(e.version)}</td></tr>`;
     case 'cancelled':
       return html`<tr><td>${when(e.at)}</td><td>Avslutad</td><td>${e.reason}</td></tr>`;
   }
@@ -189,6 +193,7 @@ async function render(
   const mayReport = mayReportOnActivity(org, user.person, a);
   const mayAcknowledge = mayReportIn(org, user.person, a.department);
   const mayManage = mayManageActivity(org, user, a);
+  const rulesVersion = await rulesVersionNamer(ctx.settings.dataDir);
 
   const facts = html`<dl class="facts">
 <dt>Avdelning</dt><dd>${dept?.name ?? a.department}${unit ? `, ${unit.name}` : ''}</dd>
@@ -199,7 +204,7 @@ async function render(
 <dt>Ansvariga</dt><dd>${ownersHtml(org, a, a.owners)}</dd>
 <dt>Uppföljning</dt><dd>${a.cadences.map((c) => CADENCES[c]).join(', ') || 'ingen angiven'}${a.followUp ? html`<br><span class="meta">${a.followUp}</span>` : ''}</dd>
 <dt>Plan</dt><dd>${a.plan} <span class="meta">(${a.source.file}, rad ${a.source.line})</span></dd>
-<dt>Regelversion</dt><dd>${view.rulesVersion}</dd>
+<dt>Regler</dt><dd>${rulesVersion(view.rulesVersion)}</dd>
 </dl>`;
 
   const milestones = a.milestones.length
@@ -209,7 +214,7 @@ async function render(
 
   const nextHtml = html`<h2>Nästa planerade händelse</h2>${
     next
-      ? html`<p id="next-event"><strong>${next.localDate} kl. ${stockholmTime(next.at)}</strong>: ${KIND_LABEL[next.kind]}${next.period ? ` (${FOLLOW_UP_PERIODS[next.period]})` : ''} – ${next.reason}, till ${recipientsText(org, a, next)}.</p>`
+      ? html`<p id="next-event"><strong>${next.localDate} kl. ${stockholmTime(next.at)}</strong>: ${KIND_LABEL[next.kind]}${next.period ? ` (${FOLLOW_UP_PERIODS[next.period]})` : ''} – ${next.reason}, ${recipientsText(org, a, next)}.</p>`
       : html`<p id="next-event">Ingen planerad händelse${view.status === 'done' ? ': aktiviteten är klar' : ''}.</p>`
   }`;
 
@@ -253,7 +258,7 @@ ${
 
   const tl = html`<h2>Tidslinje</h2><table><caption>Varje meddelande som skickats och varje status som rapporterats</caption>
 <thead><tr><th scope="col">När</th><th scope="col">Händelse</th><th scope="col">Detaljer</th></tr></thead>
-<tbody>${timeline.length ? [...timeline].reverse().map((e) => timelineRow(e, ctx.planNow().toISOString())) : html`<tr><td colspan="3">Inget har hänt ännu.</td></tr>`}</tbody></table>`;
+<tbody>${timeline.length ? [...timeline].reverse().map((e) => timelineRow(e, ctx.planNow().toISOString(), rulesVersion)) : html`<tr><td colspan="3">Inget har hänt ännu.</td></tr>`}</tbody></table>`;
 
   return page.send({
     title: a.text.length > 120 ? `${a.text.slice(0, 119)}…` : a.text,

@@ -35,7 +35,7 @@ import {
 } from '../../plan';
 import { z } from 'zod';
 import type { SourceError } from '../../config';
-import { capitalise, html, ROLES, ROUTES, type SafeHtml } from '../../domain';
+import { capitalise, html, plural, ROLES, ROUTES, type SafeHtml } from '../../domain';
 import type { AppContext } from './context';
 import { pageFor } from './layout';
 import { invalidateCounts } from './dashboard';
@@ -62,7 +62,7 @@ function parsedHtml(plan: Plan, warnings: readonly SourceError[]): SafeHtml {
   const summaries = summarise(plan, warnings);
   const placed = placedActivities(plan);
   return html`<h2>Inläst plan</h2>
-<p><strong>${plan.title}</strong> (${plan.kind === 'kompetensforsorjningsplan' ? 'kompetensförsörjningsplan' : 'verksamhetsplan'}, id ${planId(plan)}): ${placed.length} aktiviteter i ${plan.departments.length} avdelningar.</p>
+<p><strong>${plan.title}</strong> (${plan.kind === 'kompetensforsorjningsplan' ? 'kompetensförsörjningsplan' : 'verksamhetsplan'}, id ${planId(plan)}): ${plural(placed.length, 'aktivitet', 'aktiviteter')} i ${plural(plan.departments.length, 'avdelning', 'avdelningar')}.</p>
 <table><caption>Per avdelning</caption><thead><tr><th scope="col">Avdelning</th><th scope="col" class="num">Aktiviteter</th><th scope="col" class="num">Delmål</th><th scope="col" class="num">Indikatorer</th><th scope="col" class="num">Varningar</th></tr></thead>
 <tbody>${summaries.map((s) => html`<tr><th scope="row">${s.name}${s.unit ? ` (${s.unit})` : ''}</th><td class="num">${s.activities}</td><td class="num">${s.milestones}</td><td class="num">${s.indicators}</td><td class="num">${s.warnings.length}</td></tr>`)}</tbody></table>
 <h2>Varningar</h2>${warningsHtml(warnings)}

@@ -9,7 +9,7 @@ import { rulesVersion } from '../../lifecycle';
 import { readErrors } from '../../plan';
 import { simulate, summarise, timelineRows } from '../../simulate';
 import type { AppContext } from './context';
-import { html, ROUTES, type SafeHtml } from '../../domain';
+import { html, plural, ROUTES, type SafeHtml } from '../../domain';
 import { pageFor } from './layout';
 import { warningsHtml } from './import';
 import { columnMappingStore, fieldValue, parseUpload, uploadedFile, uploadName } from './upload';
@@ -83,7 +83,7 @@ export function registerPreview(app: FastifyInstance, ctx: AppContext) {
     }
     const s = summarise(sim);
     const rows = timelineRows(sim);
-    return page(html`<p role="status">${sim.activities} aktiviteter, ${s.totalEvents} händelser, ${s.totalMessages} meddelanden (sammanfattningar) under ${year}.${s.busiestDay ? ` Mest att göra: ${s.busiestDay.date} (${s.busiestDay.messages} meddelanden).` : ''}</p>
+    return page(html`<p role="status">${plural(sim.activities, 'aktivitet', 'aktiviteter')}, ${plural(s.totalEvents, 'händelse', 'händelser')}, ${plural(s.totalMessages, 'meddelande', 'meddelanden')} (sammanfattningar) under ${year}.${s.busiestDay ? ` Mest att göra: ${s.busiestDay.date} (${plural(s.busiestDay.messages, 'meddelande', 'meddelanden')}).` : ''}</p>
 ${parsed.warnings.length ? html`<h2>Varningar</h2>${warningsHtml(parsed.warnings)}` : ''}
 <h2>Per månad</h2><table><caption>Händelser och meddelanden per månad</caption><thead><tr><th scope="col">Månad</th><th scope="col" class="num">Händelser</th><th scope="col" class="num">Meddelanden</th><th scope="col" class="num">Eskaleringar</th></tr></thead>
 <tbody>${s.months.map((m) => html`<tr><th scope="row">${m.month}</th><td class="num">${m.events}</td><td class="num">${m.messages}</td><td class="num">${m.escalations}</td></tr>`)}</tbody></table>

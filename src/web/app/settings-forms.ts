@@ -1,8 +1,8 @@
 /** The forms of Inställningar: the rules, the organisation, and the list of saved versions. */
-import type { ConfigStore } from '../../config';
+import { ConfigStore, configVersionsDir } from '../../config';
 import type { Organisation } from '../../organisation';
 import { CHANNELS, ESCALATION_TARGETS, type RulesFile } from '../../rules';
-import { html, ROLES, ROUTES, type SafeHtml } from '../../domain';
+import { html, ROLES, ROUTES, rulesVersionLabel, stockholmStamp, type SafeHtml } from '../../domain';
 import { rolesToText, YEARLY_PERIODS, type Form } from './settings-edit';
 
 export function rulesForm(csrf: string, r: RulesFile, org: Organisation, f?: Form): SafeHtml {
@@ -74,7 +74,16 @@ export async function versionsHtml(store: ConfigStore): Promise<SafeHtml> {
   const all = [...rules, ...org].sort((a, b) => b.savedAt.localeCompare(a.savedAt)).slice(0, 20);
   return html`<h2>Sparade versioner</h2>${
     all.length
-      ? html`<table><caption>De senaste ändringarna</caption><thead><tr><th scope="col">Fil</th><th scope="col">Version</th><th scope="col">Sparad</th><th scope="col">Av</th></tr></thead><tbody>${all.map((v) => html`<tr><td>${v.name}.yaml</td><td>${v.version}</td><td>${v.savedAt.slice(0, 16).replace('T', ' ')} UTC</td><td>${v.author}</td></tr>`)}</tbody></table>`
+      ? html`<table><caption>De senaste ändringarna</caption><thead><tr><th scope="col">Fil</th><th scope="col">Version</th><th scope="col">Sparad</th><th scope="col">Av</th></tr></thead><tbody>${all.map((v) => html`<tr><td>${v.name}.yaml</td><td>${v.version}</td><td>${stockholmStamp(v.savedAt)}</td><td>${v.author}</td></tr>`)}</tbody></table>`
       : html`<p>Inga versioner sparade från webben ännu.</p>`
   }`;
+}
+
+/**
+ * Says a running activity's rules hash as its saved version ("version 3, sparad 27 november av
+ * Hanna"): the activity page and the timeline show this, never the hash alone.
+ */
+export async function rulesVersionNamer(dataDir: string): Promise<(hash: string) => string> {
+  const saved = await new ConfigStore(configVersionsDir(dataDir), {}).list('rules');
+  return (hash) => rulesVersionLabel(hash, saved);
 }

@@ -18,7 +18,7 @@ import { ConfigStore, configVersionsDir } from '../../config';
 import { parseOrganisation } from '../../organisation';
 import { parseRules } from '../../rules';
 import type { AppContext } from './context';
-import { html, links, ROUTES, type SafeHtml } from '../../domain';
+import { html, links, plural, ROUTES, versionLabel, type SafeHtml } from '../../domain';
 import { pageFor } from './layout';
 import type { Form } from './settings-edit';
 import { overview, sha, type PendingChange, type SettingsDeps } from './settings-overview';
@@ -104,11 +104,11 @@ async function save({ ctx, store, pending }: SettingsDeps, req: FastifyRequest<{
   let applied: SafeHtml = html`<p>Ändringen gäller från nästa meddelande.</p>`;
   if (change.name === 'rules') {
     const r = await rolloutRules(ctx.client, path);
-    applied = html`<p id="rollout">${r.signalled} aktiviteter fick de nya reglerna (regelversion ${r.version}); ${r.current} hade dem redan.</p>`;
+    applied = html`<p id="rollout">${plural(r.signalled, 'aktivitet', 'aktiviteter')} fick de nya reglerna (${versionLabel(version)}); ${r.current} hade dem redan.</p>`;
   }
   return page(
     'Inställningarna är sparade',
-    html`<p role="status">${change.name === 'rules' ? 'Reglerna' : 'Organisationen'} sparades som version ${version.version} av ${version.author} ${version.savedAt.slice(0, 16).replace('T', ' ')} UTC.</p>${applied}<p><a href="${links.settings()}">Till inställningarna</a> · <a href="${links.overview()}">Till översikten</a></p>`,
+    html`<p role="status">${change.name === 'rules' ? 'Reglerna' : 'Organisationen'} är nu ${versionLabel(version)}.</p>${applied}<p><a href="${links.settings()}">Till inställningarna</a> · <a href="${links.overview()}">Till översikten</a></p>`,
   );
 }
 
