@@ -7,8 +7,7 @@
  * WCAG 2.1 A/AA violation) and each page is photographed into .data/screenshots/ (docs/screenshots/
  * with PLANVAKT_UPDATE_SCREENSHOTS=1, so a test run leaves the committed pictures alone).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,11 +15,10 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { signCheckinToken, DEV_CHECKIN_SECRET } from '../../src/checkin/token';
 import { nextEventQuery } from '../../src/lifecycle';
 import { seedPlanPath, startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';
-import { listenOnLoopback, type OpenBrowser, openBrowser } from '../helpers/chromium';
+import { listenOnLoopback, type OpenBrowser, openBrowser, seriousAxeFindings } from '../helpers/chromium';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shots = join(root, process.env.PLANVAKT_UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.data/screenshots');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PLAN = `PlanvaktPlan = 'kompetensforsorjningsplan-2021-2023' AND ExecutionStatus = 'Running'`;
 
 let h: WebHarness;
@@ -32,25 +30,7 @@ const checked: string[] = [];
 
 /** axe-core in the page: WCAG 2.0/2.1 A and AA rules; serious and critical findings fail. */
 async function axe(name: string) {
-  await page.evaluate(axeSource);
-  // Runs in the page (no DOM types in this project's TypeScript): axe.run(document, options).
-  const result = (await page.evaluate(() => {
-    const g = globalThis as unknown as {
-      axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> };
-      document: unknown;
-    };
-    return g.axe.run(g.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-  })) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    bad.map(
-      (v) =>
-        `${name}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes
-          .slice(0, 3)
-          .map((n) => n.target.join(' '))
-          .join(', ')}`,
-    ),
-  ).toEqual([]);
+  expect(await seriousAxeFindings(page, name)).toEqual([]);
   checked.push(name);
 }
 

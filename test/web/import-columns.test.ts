@@ -4,15 +4,14 @@
  * confirms, and the activities appear on the Översikt; a revised plan of the same shape needs no
  * mapping. What is asserted is what HR sees on the pages.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ROUTES } from '../../src/domain';
 import { Session, startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';
-import { listenOnLoopback, type OpenBrowser, openBrowser } from '../helpers/chromium';
+import { listenOnLoopback, type OpenBrowser, openBrowser, seriousAxeFindings } from '../helpers/chromium';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../plan/layouts/fixtures/${name}`, import.meta.url));
 const PLAN = `PlanvaktPlan = 'kompetensforsorjningsplan-handlingsplan-2024-for-avdelning-individ-och-familj' AND ExecutionStatus = 'Running'`;
@@ -26,20 +25,10 @@ let base: string;
 let context: BrowserContext;
 let page: Page;
 let browser: OpenBrowser | undefined;
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** axe-core in the page (WCAG 2.1 A/AA): the mapping form must be usable with a screen reader too. */
 async function axe(name: string) {
-  await page.evaluate(axeSource);
-  const result = (await page.evaluate(() => {
-    const g = globalThis as unknown as {
-      axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> };
-      document: unknown;
-    };
-    return g.axe.run(g.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-  })) as { violations: { id: string; impact: string; help: string }[] };
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.help}`)).toEqual([]);
+  expect(await seriousAxeFindings(page, name)).toEqual([]);
 }
 
 beforeAll(async () => {
