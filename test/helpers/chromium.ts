@@ -58,12 +58,16 @@ export interface OpenBrowser {
   close(): Promise<void>;
 }
 
+/** An owner's phone as the browser tests see it: 390 × 844 CSS pixels, touch, the page's own viewport. */
+export const PHONE = { width: 390, height: 844 } as const;
+
 /**
  * Chromium as a person in a Swedish municipality has it: Swedish locale and language, a 1280 × 900
- * window, a profile of its own that is removed on close. `bypassCSP` lets a test inject axe-core
- * into pages whose CSP forbids every script.
+ * window (or, with `phone`, a 390 px wide touch screen that honours the page's viewport meta), a
+ * profile of its own that is removed on close. `bypassCSP` lets a test inject axe-core into pages
+ * whose CSP forbids every script.
  */
-export async function openBrowser(opts: { bypassCSP?: boolean } = {}): Promise<OpenBrowser> {
+export async function openBrowser(opts: { bypassCSP?: boolean; phone?: boolean } = {}): Promise<OpenBrowser> {
   const executablePath = chromiumPath();
   const userDataDir = mkdtempSync(join(tmpdir(), 'planvakt-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -71,7 +75,8 @@ export async function openBrowser(opts: { bypassCSP?: boolean } = {}): Promise<O
     headless: true,
     args: CHROMIUM_ARGS,
     env: CHROMIUM_ENV,
-    viewport: { width: 1280, height: 900 },
+    viewport: opts.phone ? PHONE : { width: 1280, height: 900 },
+    ...(opts.phone ? { isMobile: true, hasTouch: true } : {}),
     locale: 'sv-SE',
     ...(opts.bypassCSP ? { bypassCSP: true } : {}),
   });

@@ -13,7 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fastifyCookie } from '@fastify/cookie';
 import * as oidc from 'openid-client';
 import { accessFor, type Organisation, type Person, type SignedIn } from '../../organisation';
-import { html, links, ROLES, ROUTES } from '../../domain';
+import { html, links, listSv, orgNames, ROLES, ROUTES } from '../../domain';
 import type { AppContext } from './context';
 import { sendPage } from './layout';
 
@@ -140,18 +140,19 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
       }
       const org = await ctx.organisation();
       const people = org.people.filter((p) => p.active);
+      const names = orgNames(org);
       return sendPage(reply, {
         title: 'Logga in',
         csrf,
         body: html`${problem}<section class="devbox" aria-labelledby="dev-title">
 <h2 id="dev-title">Utvecklingsinloggning</h2>
 <p><strong>Endast för utveckling.</strong> Ingen inloggning med Microsoft (Entra ID) är inställd, så du kan välja vem du vill vara bland exempelorganisationens personer. I produktion (PLANVAKT_MODE=production) finns inte den här sidan; där krävs OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET och OIDC_REDIRECT_URI.</p>
-<table><caption>Exempelorganisationens personer</caption>
+<table class="people"><caption>Exempelorganisationens personer</caption>
 <thead><tr><th scope="col">Person</th><th scope="col">Roller</th><th scope="col">Logga in</th></tr></thead>
 <tbody>${people.map(
           (
             p,
-          ) => html`<tr><th scope="row">${p.name}</th><td>${p.roles.map((r) => `${ROLES[r.role]}${r.unit ? ` (${r.unit})` : r.department ? ` (${r.department})` : ''}`).join(', ')}</td>
+          ) => html`<tr><th scope="row">${p.name}</th><td>${listSv(p.roles.map((r) => `${ROLES[r.role]}${r.unit ? ` (${names.unit(r.unit)})` : r.department ? ` (${names.department(r.department)})` : ''}`))}</td>
 <td><form method="post" action="${links.signInDev()}"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="till" value="${back}"><input type="hidden" name="person" value="${p.id}"><button type="submit" aria-label="Logga in som ${p.name}">Logga in som ${p.name}</button></form></td></tr>`,
         )}</tbody></table></section>`,
       });

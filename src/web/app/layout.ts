@@ -155,7 +155,7 @@ td.num,th.num{text-align:right}
 .error{background:#fdecec;border-left:4px solid #a4161a;padding:.5rem 1rem;margin:1rem 0}
 .devbox{border:3px dashed #7a3e00;padding:1rem;margin:1rem 0}
 form.inline{display:inline}
-fieldset{border:1px solid var(--line);margin:1rem 0;padding:.75rem 1rem}
+fieldset{border:1px solid var(--line);margin:1rem 0;padding:.75rem 1rem;min-width:0}
 legend{font-weight:600}
 label{font-weight:600}
 .field{margin:.5rem 0}
@@ -183,4 +183,29 @@ pre.plain{white-space:pre-wrap;background:var(--soft);padding:.5rem}
 .statuses button{flex:1 1 8rem;min-height:2.75rem;font-weight:600}
 form.undo{margin:1rem 0}
 form.undo button{min-height:2.75rem}
+a.button{display:inline-block;background:var(--link);color:#fff;border:1px solid var(--link);border-radius:4px;padding:.6rem 1rem;min-height:2.75rem;text-decoration:none;font-weight:600}
+a.button:hover{text-decoration:underline}
+table.people button{min-height:2.75rem;min-width:2.75rem}
+@media (max-width:48rem){
+main{padding:.75rem .75rem 2rem}
+header.top{padding:.5rem .75rem}
+h1{font-size:1.4rem;overflow-wrap:anywhere}
+nav ul{gap:0 .25rem}
+nav a,.who button.link{display:inline-flex;align-items:center;min-height:2.75rem;padding:0 .4rem}
+button{min-height:2.75rem}
+.who{margin-left:0}
+dd,li,p,caption,label,legend{overflow-wrap:anywhere}
+th,td{overflow-wrap:break-word}
+dl.facts{grid-template-columns:1fr}
+dl.facts dd{margin-bottom:.5rem}
+.filters .field,.filters select,.filters input{width:100%}
+.devbox{padding:.75rem;border-width:2px}
+table{display:block;max-width:100%;overflow-x:auto;position:relative}
+table.people,table.people tbody,table.people tr,table.people th,table.people td{display:block;border:none;padding:0}
+table.people{overflow:visible}
+table.people thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+table.people tr{border:1px solid var(--line);border-radius:6px;padding:.6rem .75rem;margin:.5rem 0}
+table.people th{font-size:1.05rem}
+table.people button{width:100%;margin-top:.4rem}
+}
 `;
