@@ -194,14 +194,14 @@ nav ul{gap:0 .25rem}
 nav a,.who button.link{display:inline-flex;align-items:center;min-height:2.75rem;padding:0 .4rem}
 button{min-height:2.75rem}
 .who{margin-left:0}
-dd,li,p,caption,label,legend{overflow-wrap:anywhere}
+dd,li,p,label,legend{overflow-wrap:anywhere}
 th,td{overflow-wrap:break-word}
 dl.facts{grid-template-columns:1fr}
 dl.facts dd{margin-bottom:.5rem}
 .filters .field,.filters select,.filters input{width:100%}
 .devbox{padding:.75rem;border-width:2px}
 table{display:block;max-width:100%;overflow-x:auto;position:relative}
-table.people,table.people tbody,table.people tr,table.people th,table.people td{display:block;border:none;padding:0}
+table.people,table.people caption,table.people tbody,table.people tr,table.people th,table.people td{display:block;border:none;padding:0}
 table.people{overflow:visible}
 table.people thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 table.people tr{border:1px solid var(--line);border-radius:6px;padding:.6rem .75rem;margin:.5rem 0}
