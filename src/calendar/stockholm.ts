@@ -1,3 +1,4 @@
+import { stockholmWallClock } from '../domain/swedish';
 import { isLocalTime, type IsoDate, type LocalTime } from '../domain/vocabulary';
 
 /**
@@ -10,18 +11,6 @@ export const TIME_ZONE = 'Europe/Stockholm';
 
 export { isLocalTime, type LocalTime } from '../domain/vocabulary';
 
-// A formatter is pure configuration (no clock), so sharing one per module is deterministic.
-const formatter = new Intl.DateTimeFormat('en-GB', {
-  timeZone: TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
 interface WallClock {
   date: IsoDate;
   time: LocalTime;
@@ -30,11 +19,8 @@ interface WallClock {
 }
 
 function wallClock(instantMs: number): WallClock {
-  const parts: Record<string, string> = {};
-  for (const p of formatter.formatToParts(new Date(instantMs))) parts[p.type] = p.value;
-  const date = `${parts.year}-${parts.month}-${parts.day}`;
-  const time = `${parts.hour}:${parts.minute}`;
-  return { date, time, asUtcMs: Date.parse(`${date}T${time}:${parts.second}Z`) };
+  const { date, time, second } = stockholmWallClock(instantMs);
+  return { date, time, asUtcMs: Date.parse(`${date}T${time}:${second}Z`) };
 }
 
 /** The Stockholm calendar date of an instant. */

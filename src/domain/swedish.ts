@@ -46,6 +46,7 @@ export function formatDateSv(iso: string): string {
   return DATE_SV.format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))));
 }
 
+// A formatter is pure configuration (no clock), so sharing one per module is deterministic.
 const STOCKHOLM_PARTS = new Intl.DateTimeFormat('en-GB', {
   timeZone: STOCKHOLM,
   hourCycle: 'h23',
@@ -54,14 +55,23 @@ const STOCKHOLM_PARTS = new Intl.DateTimeFormat('en-GB', {
   day: '2-digit',
   hour: '2-digit',
   minute: '2-digit',
+  second: '2-digit',
 });
+
+/**
+ * The Stockholm wall clock at an instant (milliseconds): `date` YYYY-MM-DD, `time` HH:MM and the
+ * seconds. Intl carries the IANA rules, so the March and October changes need no code of our own;
+ * src/calendar/stockholm.ts builds its conversions on this too.
+ */
+export function stockholmWallClock(instantMs: number): { date: string; time: string; second: string } {
+  const p: Record<string, string> = {};
+  for (const part of STOCKHOLM_PARTS.formatToParts(new Date(instantMs))) p[part.type] = part.value;
+  return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}`, second: p.second ?? '00' };
+}
 
 function stockholmParts(instant: string | Date): { date: string; time: string } | undefined {
   const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
-  if (Number.isNaN(ms)) return undefined;
-  const p: Record<string, string> = {};
-  for (const part of STOCKHOLM_PARTS.formatToParts(new Date(ms))) p[part.type] = part.value;
-  return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
+  return Number.isNaN(ms) ? undefined : stockholmWallClock(ms);
 }
 
 /** "14:05": the Stockholm clock at an instant (winter UTC+1, summer UTC+2). */
