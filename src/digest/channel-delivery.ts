@@ -42,6 +42,7 @@ import {
   digestWorkflowId,
   links,
   immediateWorkflowId,
+  orgNames,
   isCycleWorkflowId,
   planClock,
   type IsoDate,
@@ -121,7 +122,7 @@ export class ChannelDelivery implements NoticeSink {
     const rulesFile = await this.deps.rules();
     const clock = planClock(request);
     const today = stockholmDate(new Date(this.planNowMs(request)).toISOString());
-    const departmentName = (id: string) => org.departments.find((d) => d.id === id)?.name ?? id;
+    const departmentName = orgNames(org).department;
 
     // person → date → items; people resolved now, never to deactivated people.
     const batches = new Map<

@@ -7,6 +7,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApplicationFailure, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { orgNames } from '../domain/swedish';
 import { lifecycleWorkflowId } from '../domain/workflow-ids';
 import { resolveAll, type OrganisationSource } from '../organisation';
 import type { Organisation } from '../organisation/schema';
@@ -137,7 +138,7 @@ export async function compileReport(
       ...(r.exists ? {} : { missing: true }),
     };
   });
-  const departmentName = org?.departments.find((d) => d.id === cycle.department)?.name ?? cycle.department;
+  const departmentName = org ? orgNames(org).department(cycle.department) : cycle.department;
   return buildDepartmentReport({
     cycleId: cycle.cycleId,
     department: cycle.department,
