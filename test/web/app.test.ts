@@ -249,8 +249,12 @@ describe('import, dashboard, activity, settings', () => {
     expect(after!.at).not.toBe(before!.at);
     const page = await hr.get(`/aktivitet/${id}`);
     expect(page.body).toContain('påminnelse 10 arbetsdagar före måldatum');
+    // Issue 19: the rules an activity runs with, and the timeline's change, as the saved version, never a hash.
+    expect(page.body).toMatch(/<dt>Regler<\/dt><dd>version 2, sparad \d{1,2} [a-z]+ av Hanna HR-chef<\/dd>/);
+    expect(page.body).toMatch(/<td>Nya regler<\/td><td>Regler version 2, sparad \d{1,2} [a-z]+ av Hanna HR-chef<\/td>/);
+    // Saved at a Stockholm time, said without "UTC".
     expect((await hr.get('/installningar')).body).toMatch(
-      /<td>rules\.yaml<\/td><td>2<\/td><td>[^<]+<\/td><td>Hanna HR-chef<\/td>/,
+      /<td>rules\.yaml<\/td><td>2<\/td><td>\d{4}-\d\d-\d\d \d\d:\d\d<\/td><td>Hanna HR-chef<\/td>/,
     );
   });
 
