@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { userInfo } from 'node:os';
+import { plural } from '../domain';
 import { columnMappingsFlag, fileCommand, mappingTemplate, processIo, tablesTemplate, type Io } from './args';
 import { Client } from '@temporalio/client';
 import {
@@ -186,7 +187,9 @@ async function applyWith(
     by: `planvakt import (${userInfo().username})`,
     passed,
   });
-  io.out(`Startade ${result.started}, uppdaterade ${result.signalled}, avbröt ${result.cancelled} aktiviteter.`);
+  io.out(
+    `Startade ${result.started}, uppdaterade ${result.signalled}, avbröt ${plural(result.cancelled, 'aktivitet', 'aktiviteter')}.`,
+  );
   return 0;
 }
 

@@ -5,6 +5,7 @@
  * program ever reads it as a formula.
  */
 import ExcelJS from 'exceljs';
+import { plural } from '../../domain/swedish';
 import { ROW_STATUS_LABEL, type DepartmentReport, type Light } from './model';
 
 const LIGHT_ARGB: Record<Light, string> = { grön: 'FF1B7F3B', gul: 'FFE0B000', röd: 'FFB3261E' };
@@ -146,7 +147,7 @@ export function buildWorkbook(reports: readonly DepartmentReport[], title = 'Upp
       const total = ws.addRow([
         safeCell(s.name),
         'Summa avsnitt',
-        `${c.total} aktiviteter: ${c.done} Klar, ${c.inProgress} Pågår, ${c.late} Försenad, ${c.notStarted} Ej påbörjad, ${c.notReported} ej rapporterade`,
+        `${plural(c.total, 'aktivitet', 'aktiviteter')}: ${c.done} Klar, ${c.inProgress} Pågår, ${c.late} Försenad, ${c.notStarted} Ej påbörjad, ${c.notReported} ej rapporterade`,
         '',
         '',
         c.light,

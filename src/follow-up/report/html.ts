@@ -5,6 +5,7 @@
  * untrusted.
  */
 import { html, joinHtml, type SafeHtml } from '../../domain/html';
+import { plural } from '../../domain/swedish';
 import { ROW_STATUS_LABEL, type DepartmentReport, type Light, type ReportRow } from './model';
 
 const LIGHT_COLOUR: Record<Light, string> = { grön: '#1b7f3b', gul: '#b58900', röd: '#b3261e' };
@@ -20,7 +21,7 @@ export function renderReportHtml(r: DepartmentReport): string {
   const sections = r.sections.map(
     (s) => html`<section>
 <h2>${s.name} ${lightBadge(s.counts.light)}</h2>
-<p class="counts">${s.counts.total} aktiviteter: ${s.counts.done} Klar, ${s.counts.inProgress} Pågår, ${s.counts.late} Försenad, ${s.counts.notStarted} Ej påbörjad, ${s.counts.notReported} ej rapporterade; ${s.counts.overdue} med passerat måldatum; ${percent(s.counts.share)} i tid.</p>
+<p class="counts">${plural(s.counts.total, 'aktivitet', 'aktiviteter')}: ${s.counts.done} Klar, ${s.counts.inProgress} Pågår, ${s.counts.late} Försenad, ${s.counts.notStarted} Ej påbörjad, ${s.counts.notReported} ej rapporterade; ${s.counts.overdue} med passerat måldatum; ${percent(s.counts.share)} i tid.</p>
 ${joinHtml(
   s.goals.map((g) => html`<h3>${g.text}</h3>\n${rowsTable(g.rows)}`),
   html`\n`,
@@ -63,7 +64,7 @@ tr.not-reported td{background:#fff4e5}
 <h1>${`Uppföljning ${r.label}`}: ${r.departmentName}</h1>
 <p>Rapportfönstret öppnade ${r.opensOn}, sista svarsdag ${r.due}, sammanställd ${r.closedOn}.</p>
 <p class="rule">${r.lightRule}</p>
-<p class="totals">Totalt ${t.total} aktiviteter: ${t.done} Klar, ${t.inProgress} Pågår, ${t.late} Försenad, ${t.notStarted} Ej påbörjad, <strong>${t.notReported} ej rapporterade</strong>; ${t.overdue} med passerat måldatum; ${percent(t.share)} i tid ${lightBadge(t.light)}.${t.indicators ? ` Indikatorer: ${t.indicatorsReported} av ${t.indicators} rapporterade.` : ''}</p>
+<p class="totals">Totalt ${plural(t.total, 'aktivitet', 'aktiviteter')}: ${t.done} Klar, ${t.inProgress} Pågår, ${t.late} Försenad, ${t.notStarted} Ej påbörjad, <strong>${t.notReported} ej rapporterade</strong>; ${t.overdue} med passerat måldatum; ${percent(t.share)} i tid ${lightBadge(t.light)}.${t.indicators ? ` Indikatorer: ${t.indicatorsReported} av ${t.indicators} rapporterade.` : ''}</p>
 <h2>Har inte rapporterat</h2>
 ${nonResponders}
 ${joinHtml(sections, html`\n`)}

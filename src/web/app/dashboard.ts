@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { addDays, stockholmDate, TIME_ZONE } from '../../calendar';
-import { html, LIGHT_RULE, links, qs, ROLE_IDS, ROLES, STATUSES, type Role } from '../../domain';
+import { html, LIGHT_RULE, links, plural, qs, ROLE_IDS, ROLES, STATUSES, type Role } from '../../domain';
 import type { SignedIn } from '../../organisation';
 import type { AppContext } from './context';
 import { lightBadge, pageFor } from './layout';
@@ -195,7 +195,7 @@ ${select(
     });
     const list = html`<section aria-labelledby="aktiviteter"><h2 id="aktiviteter">Aktiviteter</h2>
 ${filters}
-<p role="status">${matching} aktiviteter matchar${f.sida ? ' (fortsättning)' : ''}.</p>
+<p role="status">${plural(matching, 'aktivitet', 'aktiviteter')} matchar${f.sida ? ' (fortsättning)' : ''}.</p>
 <table><caption>Aktiviteter, högst ${PAGE_SIZE} per sida</caption>
 <thead><tr><th scope="col">Aktivitet</th><th scope="col">Avdelning / enhet</th><th scope="col">Ansvariga roller</th><th scope="col">Status</th><th scope="col">Måldatum</th></tr></thead>
 <tbody>${rows.length ? rows : html`<tr><td colspan="5">Inga aktiviteter matchar. ${user.admin ? html`<a href="/importera">Importera en plan</a>.` : ''}</td></tr>`}</tbody></table>

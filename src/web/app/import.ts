@@ -273,7 +273,7 @@ ${result.unmapped?.length ? mappingHtml(csrf, pendingId, result.unmapped, { skip
     return send({
       title: 'Planen är importerad',
       active: '/importera',
-      body: html`<p role="status" id="import-result">Startade ${result.started}, uppdaterade ${result.signalled}, avbröt ${result.cancelled} aktiviteter i planen ${planId(plan)}.</p>
+      body: html`<p role="status" id="import-result">Startade ${result.started}, uppdaterade ${result.signalled}, avbröt ${plural(result.cancelled, 'aktivitet', 'aktiviteter')} i planen ${planId(plan)}.</p>
 ${changes.local.length ? html`<p id="import-local">${planDeadlines ? `Planens måldatum gäller nu för ${activities(changes.local.length)} vars måldatum hade ändrats i Planvakt.` : `Behöll måldatumet som ändrats i Planvakt för ${activities(changes.local.length)}.`}</p>` : ''}
 ${summary ? html`<p id="import-passed">${summary} Valt: ${PASSED_CHOICES.find((c) => c.value === passed)!.label}.</p>` : ''}
 <p><a href="/">Till översikten</a> (det kan ta några sekunder innan alla aktiviteter syns där).</p>`,

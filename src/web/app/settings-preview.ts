@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readErrors } from '../../plan';
 import { parseOrganisation, type Organisation } from '../../organisation';
 import { parseRules, rulesFor, type RulesFile } from '../../rules';
-import { html, links, ROUTES, type SafeHtml } from '../../domain';
+import { html, links, plural, ROUTES, type SafeHtml } from '../../domain';
 import { pageFor } from './layout';
 import { editOrganisation, editRules, FormProblems, rolesToText, rulesDiff, type Form } from './settings-edit';
 import { overview, sha, type SettingsDeps } from './settings-overview';
@@ -51,7 +51,7 @@ ${perDept
       d,
       changes,
       running,
-    }) => html`<h2>${d.name}</h2><p>${running} aktiviteter som följs upp får ändringen direkt.</p>
+    }) => html`<h2>${d.name}</h2><p>${plural(running, 'aktivitet', 'aktiviteter')} som följs upp får ändringen direkt.</p>
 <table><caption>Ändringar för ${d.name}</caption><thead><tr><th scope="col">Inställning</th><th scope="col">Före</th><th scope="col">Efter</th></tr></thead><tbody>${changes.map((c) => html`<tr><th scope="row">${c.field}</th><td>${c.from}</td><td>${c.to}</td></tr>`)}</tbody></table>`,
   )}
 ${saveForm(page.csrf, id)}`,
