@@ -93,9 +93,10 @@ export function stockholmWhen(instant: string | Date): string {
 
 /**
  * "version 3, sparad 27 november av Hanna": a saved version of rules.yaml or organisation.yaml.
- * The year is said only when it is not the year of `now` (Stockholm), as people say dates.
+ * The year is said only when it is not the year of `now` (Stockholm), as people say dates; `now`
+ * is the caller's (real time: versions are saved at real time), so this module reads no clock.
  */
-export function versionLabel(v: { version: number; savedAt: string; author: string }, now: Date = new Date()): string {
+export function versionLabel(v: { version: number; savedAt: string; author: string }, now: Date): string {
   const saved = stockholmParts(v.savedAt);
   const thisYear = stockholmParts(now)?.date.slice(0, 4);
   const day = saved ? formatDateSv(saved.date) : v.savedAt;
@@ -137,7 +138,7 @@ export function orgNames(org: NamedDepartments): OrgNames {
 export function rulesVersionLabel(
   hash: string,
   saved: readonly { version: number; savedAt: string; author: string; sha256: string }[],
-  now: Date = new Date(),
+  now: Date,
 ): string {
   const v = hash ? saved.find((s) => s.sha256.startsWith(hash)) : undefined;
   return v ? versionLabel(v, now) : `rules.yaml ändrad utanför webben (kontrollsumma ${hash.slice(0, 12)})`;

@@ -5,6 +5,7 @@ import {
   listSv,
   orgNames,
   plural,
+  rulesVersionLabel,
   stockholmClock,
   stockholmStamp,
   stockholmWhen,
@@ -56,6 +57,18 @@ describe('Swedish text (issue 19)', () => {
     expect(
       versionLabel({ version: 2, savedAt: '2025-06-01T10:00:00Z', author: 'Bo' }, new Date('2026-11-28T10:00:00Z')),
     ).toBe('version 2, sparad 1 juni 2025 av Bo');
+  });
+
+  it("says a running activity's rules hash as the saved version it is, never the hash alone", () => {
+    const saved = [
+      { version: 1, savedAt: '2026-11-20T08:00:00Z', author: 'rules.yaml (filen)', sha256: 'aaaa1111bbbb2222cccc' },
+      { version: 2, savedAt: '2026-11-27T13:05:00Z', author: 'Hanna HR-chef', sha256: '0123456789abcdef0123' },
+    ];
+    const now = new Date('2026-11-27T15:00:00Z');
+    expect(rulesVersionLabel('0123456789ab', saved, now)).toBe('version 2, sparad 27 november av Hanna HR-chef');
+    expect(rulesVersionLabel('ffffffffffff', saved, now)).toBe(
+      'rules.yaml ändrad utanför webben (kontrollsumma ffffffffffff)',
+    );
   });
 
   it('prefixes a kind only once: never "Påminnelse: påminnelse: …"', () => {

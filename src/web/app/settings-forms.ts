@@ -85,5 +85,6 @@ export async function versionsHtml(store: ConfigStore): Promise<SafeHtml> {
  */
 export async function rulesVersionNamer(dataDir: string): Promise<(hash: string) => string> {
   const saved = await new ConfigStore(configVersionsDir(dataDir), {}).list('rules');
-  return (hash) => rulesVersionLabel(hash, saved);
+  const now = new Date();
+  return (hash) => rulesVersionLabel(hash, saved, now);
 }

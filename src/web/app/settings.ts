@@ -104,11 +104,11 @@ async function save({ ctx, store, pending }: SettingsDeps, req: FastifyRequest<{
   let applied: SafeHtml = html`<p>Ändringen gäller från nästa meddelande.</p>`;
   if (change.name === 'rules') {
     const r = await rolloutRules(ctx.client, path);
-    applied = html`<p id="rollout">${plural(r.signalled, 'aktivitet', 'aktiviteter')} fick de nya reglerna (${versionLabel(version)}); ${r.current} hade dem redan.</p>`;
+    applied = html`<p id="rollout">${plural(r.signalled, 'aktivitet', 'aktiviteter')} fick de nya reglerna (${versionLabel(version, new Date())}); ${r.current} hade dem redan.</p>`;
   }
   return page(
     'Inställningarna är sparade',
-    html`<p role="status">${change.name === 'rules' ? 'Reglerna' : 'Organisationen'} är nu ${versionLabel(version)}.</p>${applied}<p><a href="${links.settings()}">Till inställningarna</a> · <a href="${links.overview()}">Till översikten</a></p>`,
+    html`<p role="status">${change.name === 'rules' ? 'Reglerna' : 'Organisationen'} är nu ${versionLabel(version, new Date())}.</p>${applied}<p><a href="${links.settings()}">Till inställningarna</a> · <a href="${links.overview()}">Till översikten</a></p>`,
   );
 }
 
