@@ -126,6 +126,11 @@ function ownersHtml(org: Organisation, activity: LifecycleActivity, owners: Role
   if (owners.length === 0) return html`<span class="meta">Inga ansvariga angivna</span>`;
   return html`<ul>${owners.map((ref) => {
     const r = resolveRecipients(org, ref, { department: activity.department, unit: ref.unit ?? activity.unit });
+    // Named on this page ("Ändra ansvariga"): the person, not a role the plan wrote.
+    if (ref.person) {
+      const named = org.people.find((p) => p.id === ref.person);
+      return html`<li>${named?.name ?? ref.raw} (${ROLES[ref.role]}, namngiven ansvarig)${named?.active ? '' : html` <span class="meta">– inte aktiv; meddelandena går till ${r.people.map((p) => p.name).join(', ') || 'ingen'}</span>`}</li>`;
+    }
     return html`<li>${ROLES[ref.role]}${ref.unit ? ` (${ref.unit})` : ''}: ${r.people.map((p) => p.name).join(', ') || 'ingen aktiv person'}${r.gaps.length ? html` <span class="meta">– ${r.gaps.map((g) => g.messageSv).join('; ')}</span>` : ''} <span class="meta">(i planen: ”${ref.raw}”)</span></li>`;
   })}</ul>`;
 }
