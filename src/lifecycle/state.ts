@@ -23,6 +23,7 @@ import type {
   Reporter,
   SearchAttributeValues,
   StatusReport,
+  TimelineEntry,
 } from './messages';
 
 export type { SearchAttributeValues } from './messages';
@@ -122,6 +123,19 @@ export function applyUndo(state: CarriedState, by: string, at: string): void {
   state.reportedAt = before.reportedAt;
   state.klar = undefined;
   state.timeline.push({ at, type: 'undone', by, ...(before.status ? { restored: before.status } : {}) });
+}
+
+/**
+ * Whether the lifecycle's timeline ends cancelled: a cancellation not followed by a reopening (a
+ * reopened activity carries its closed run's timeline, the cancellation included).
+ */
+export function endsCancelled(timeline: readonly TimelineEntry[]): boolean {
+  for (let i = timeline.length - 1; i >= 0; i--) {
+    const type = timeline[i]!.type;
+    if (type === 'cancelled') return true;
+    if (type === 'reopened') return false;
+  }
+  return false;
 }
 
 /** Why closing the activity from the activity page must be refused, or undefined. */

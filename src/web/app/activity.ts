@@ -42,6 +42,7 @@ import {
   changedFields,
   changeOwners,
   close,
+  endsCancelled,
   nextEventQuery,
   snooze,
   reportStatus,
@@ -138,8 +139,7 @@ function ownersHtml(org: Organisation, activity: LifecycleActivity, owners: Role
 /** How a lifecycle that no longer runs ended: Avbruten when its last run ended on a cancellation. */
 function closedAs(runStatus: string, timeline: readonly TimelineEntry[]): 'done' | 'cancelled' | undefined {
   if (runStatus === 'RUNNING') return undefined;
-  const last = [...timeline].reverse().find((e) => e.type === 'cancelled' || e.type === 'reopened');
-  return last?.type === 'cancelled' ? 'cancelled' : 'done';
+  return endsCancelled(timeline) ? 'cancelled' : 'done';
 }
 
 function when(at: string): string {
