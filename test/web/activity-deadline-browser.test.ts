@@ -80,7 +80,7 @@ describe('Ändra måldatum in Chromium', () => {
     // 20 arbetsdagar reminder would be before today, so the next is 5 arbetsdagar before, counted
     // back over Midsommarafton (24 June): Friday 17 June.
     await page.getByLabel('Nytt måldatum').fill('2022-06-25');
-    await page.getByLabel('Skäl (krävs)').fill('Introduktionsplanen behövs före sommarvikarierna');
+    await page.locator('#maldatum').getByLabel('Skäl (krävs)').fill('Introduktionsplanen behövs före sommarvikarierna');
     await page.getByRole('button', { name: 'Ändra måldatum' }).click();
 
     expect(await page.locator('[role=status]').textContent()).toBe(
