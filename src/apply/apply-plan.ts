@@ -37,39 +37,74 @@ export interface PlanChanges {
   /** Activities whose lifecycle already ended (reported done or removed): not started again. */
   finished: string[];
   /**
-   * Running activities whose Måldatum was changed in Planvakt (the activity page's "Ändra
-   * måldatum") and differs from the plan's: an import keeps that Måldatum unless the planner
-   * chooses the plan's (`ApplyOptions.planDeadlines`). Not in `changed` or `unchanged`.
+   * Running activities with a field changed in Planvakt (the activity page's "Ändra måldatum",
+   * "Ändra ansvariga") that differs from the plan's: an import keeps those values unless the
+   * planner chooses the plan's (`ApplyOptions.planValues`). Not in `changed` or `unchanged`.
    */
-  local: LocalDeadline[];
+  local: LocalActivity[];
+  /**
+   * Running activities added by hand in Planvakt that the plan does not have: kept, never
+   * cancelled silently, unless the planner chooses to (`ApplyOptions.cancelHandAdded`). Not in `removed`.
+   */
+  handAdded: HandAdded[];
 }
 
-/** A Måldatum set in Planvakt that the plan being imported does not have. */
-export interface LocalDeadline {
-  /** The activity as the plan has it (with the plan's Måldatum). */
+/** The fields the activity page changes and an import keeps, in the words of `changedFields`. */
+export type LocalField = 'måldatum' | 'ansvariga';
+export const LOCAL_FIELDS: readonly LocalField[] = ['måldatum', 'ansvariga'];
+
+/** One field changed in Planvakt: who, when, why. */
+export interface LocalChange {
+  field: LocalField;
+  by: string;
+  at: string;
+  reason: string;
+}
+
+/** A running activity with values set in Planvakt that the plan being imported does not have. */
+export interface LocalActivity {
+  /** The activity as the plan has it. */
   activity: LifecycleActivity;
-  /** The activity as the plan has it, but with the Måldatum set in Planvakt: what an import that keeps it sends. */
+  /** The activity as the plan has it, with the values set in Planvakt: what an import that keeps them sends. */
   kept: LifecycleActivity;
-  /** What the plan changes besides the Måldatum (corrected either way). */
+  /** What the plan changes besides the fields changed in Planvakt (corrected either way). */
   fields: string[];
-  /** The change in Planvakt: who, when, why. */
+  /** One per field changed in Planvakt. */
+  changes: LocalChange[];
+}
+
+/** An activity added by hand on the activity page. */
+export interface HandAdded {
+  workflowId: string;
+  text: string;
   by: string;
   at: string;
   reason: string;
 }
 
 /**
- * The last Måldatum change in the lifecycle's timeline when it was made in Planvakt (it has a
- * reason; an import's correction has none), so a later import's correction cancels it.
+ * The last change of `field` in the lifecycle's timeline when it was made in Planvakt (it has a
+ * reason; an import's correction has none), so a later import's correction hands it back to the plan.
  */
-export function localDeadlineChange(
-  timeline: readonly TimelineEntry[],
-): Extract<TimelineEntry, { type: 'changed' }> | undefined {
+export function localChange(timeline: readonly TimelineEntry[], field: LocalField): LocalChange | undefined {
   for (let i = timeline.length - 1; i >= 0; i--) {
     const e = timeline[i]!;
-    if (e.type === 'changed' && e.fields.includes('måldatum')) return e.reason ? e : undefined;
+    if (e.type === 'changed' && e.fields.includes(field))
+      return e.reason ? { field, by: e.by, at: e.at, reason: e.reason } : undefined;
   }
   return undefined;
+}
+
+/** The activity as `to` has it, with the value of each field taken from `from`. */
+function withFields(to: LifecycleActivity, from: LifecycleActivity, fields: readonly LocalField[]): LifecycleActivity {
+  const out = { ...to };
+  for (const f of fields) {
+    if (f === 'måldatum') {
+      delete out.deadline;
+      Object.assign(out, from.deadline ? { deadline: from.deadline } : {}, { deadlineRaw: from.deadlineRaw });
+    } else out.owners = from.owners;
+  }
+  return out;
 }
 
 const BATCH = 50;
@@ -92,6 +127,7 @@ export async function planChanges(client: Client, plan: Plan): Promise<PlanChang
     unchanged: [],
     finished: [],
     local: [],
+    handAdded: [],
   };
 
   await inBatches(wanted, async (activity) => {
@@ -101,16 +137,20 @@ export async function planChanges(client: Client, plan: Plan): Promise<PlanChang
       if (status.name !== 'RUNNING') return changes.finished.push(handle.workflowId);
       const running = await handle.query(stateQuery);
       const fields = changedFields(running.activity, activity);
-      const local = fields.includes('måldatum') ? localDeadlineChange(await handle.query(timelineQuery)) : undefined;
-      if (local) {
-        const kept = { ...activity, deadline: running.activity.deadline, deadlineRaw: running.activity.deadlineRaw };
+      const differ = LOCAL_FIELDS.filter((f) => fields.includes(f));
+      const timeline = differ.length > 0 ? await handle.query(timelineQuery) : [];
+      const local = differ.flatMap((f) => localChange(timeline, f) ?? []);
+      if (local.length > 0) {
+        const kept = withFields(
+          activity,
+          running.activity,
+          local.map((l) => l.field),
+        );
         changes.local.push({
           activity,
           kept,
-          fields: fields.filter((f) => f !== 'måldatum'),
-          by: local.by,
-          at: local.at,
-          reason: local.reason!,
+          fields: fields.filter((f) => !local.some((l) => l.field === f)),
+          changes: local,
         });
       } else if (fields.length > 0) changes.changed.push({ activity, fields });
       else changes.unchanged.push(handle.workflowId);
@@ -121,9 +161,25 @@ export async function planChanges(client: Client, plan: Plan): Promise<PlanChang
   });
 
   const keep = new Set(wanted.map((a) => lifecycleWorkflowId(a.id)));
+  const missing: string[] = [];
   for await (const wf of client.workflow.list({ query: `PlanvaktPlan = "${id}" AND ExecutionStatus = "Running"` })) {
-    if (!keep.has(wf.workflowId)) changes.removed.push(wf.workflowId);
+    if (!keep.has(wf.workflowId)) missing.push(wf.workflowId);
   }
+  // One the activity page added is not the plan's to remove: listed apart, with who added it.
+  await inBatches(missing, async (workflowId) => {
+    const handle = client.workflow.getHandle(workflowId);
+    const [timeline, view] = await Promise.all([handle.query(timelineQuery), handle.query(stateQuery)]);
+    const added = timeline.find((e) => e.type === 'added');
+    if (added)
+      changes.handAdded.push({
+        workflowId,
+        text: view.activity.text,
+        by: added.by,
+        at: added.at,
+        reason: added.reason,
+      });
+    else changes.removed.push(workflowId);
+  });
   return changes;
 }
 
@@ -173,8 +229,10 @@ export interface ApplyOptions extends PlanTimed {
   now?: () => Date;
   /** For a Måldatum that has already passed; default DEFAULT_PASSED (no messages). */
   passed?: PassedDeadlines;
-  /** The planner chose the plan's Måldatum over those changed in Planvakt (`PlanChanges.local`); default: keep them. */
-  planDeadlines?: boolean;
+  /** The planner chose the plan's values over those changed in Planvakt (`PlanChanges.local`); default: keep them. */
+  planValues?: boolean;
+  /** The planner chose to cancel the activities added in Planvakt that the plan lacks (`PlanChanges.handAdded`); default: keep them. */
+  cancelHandAdded?: boolean;
 }
 
 /**
@@ -215,22 +273,28 @@ export async function applyChanges(
   await inBatches(changes.changed, ({ activity }) =>
     client.workflow.getHandle(lifecycleWorkflowId(activity.id)).signal(activityCorrected, { by: opts.by, activity }),
   );
-  // A Måldatum changed in Planvakt is kept unless the planner chose the plan's; the plan's other
+  // Values changed in Planvakt are kept unless the planner chose the plan's; the plan's other
   // corrections go through either way.
-  const local = changes.local.filter((l) => opts.planDeadlines || l.fields.length > 0);
+  const local = changes.local.filter((l) => opts.planValues || l.fields.length > 0);
   await inBatches(local, (l) =>
     client.workflow
       .getHandle(lifecycleWorkflowId(l.activity.id))
-      .signal(activityCorrected, { by: opts.by, activity: opts.planDeadlines ? l.activity : l.kept }),
+      .signal(activityCorrected, { by: opts.by, activity: opts.planValues ? l.activity : l.kept }),
   );
-  await inBatches(changes.removed, (workflowId) =>
-    client.workflow.getHandle(workflowId).signal(cancel, { reason: 'Borttagen ur planen' }),
+  const cancelled = [
+    ...changes.removed.map((workflowId) => ({ workflowId, reason: 'Borttagen ur planen' })),
+    ...(opts.cancelHandAdded
+      ? changes.handAdded.map((a) => ({ workflowId: a.workflowId, reason: 'Tillagd i Planvakt, finns inte i planen' }))
+      : []),
+  ];
+  await inBatches(cancelled, ({ workflowId, reason }) =>
+    client.workflow.getHandle(workflowId).signal(cancel, { reason, by: opts.by }),
   );
   await startFollowUps(client, opts.taskQueue, changes.document, rulesFile, now(), clock.shiftMs);
   return {
     started: started.reduce((a, b) => a + b, 0),
     signalled: changes.changed.length + local.length,
-    cancelled: changes.removed.length,
+    cancelled: cancelled.length,
   };
 }
 
@@ -239,7 +303,9 @@ export function formatChanges(changes: PlanChanges): string {
   const lines = [
     `Plan ${changes.plan}: ${changes.added.length} nya, ${changes.changed.length} ändrade, ${changes.removed.length} borttagna, ` +
       `${changes.unchanged.length} oförändrade, ${changes.finished.length} redan avslutade` +
-      (changes.local.length ? `, ${changes.local.length} med måldatum ändrat i Planvakt.` : '.'),
+      (changes.local.length ? `, ${changes.local.length} ändrade i Planvakt` : '') +
+      (changes.handAdded.length ? `, ${changes.handAdded.length} tillagda i Planvakt` : '') +
+      '.',
   ];
   for (const a of changes.added)
     lines.push(`  + ${a.id} ${truncate(a.text)} (${a.deadline ?? (a.deadlineRaw || 'inget måldatum')})`);
@@ -247,14 +313,29 @@ export function formatChanges(changes: PlanChanges): string {
     lines.push(`  ~ ${c.activity.id} ${truncate(c.activity.text)}: ${c.fields.join(', ')}`);
   for (const l of changes.local) lines.push(`  ! ${l.activity.id} ${truncate(l.activity.text)}: ${localText(l)}`);
   for (const r of changes.removed) lines.push(`  - ${r.replace(/^activity-/, '')} avbryts (borttagen ur planen)`);
+  for (const a of changes.handAdded) lines.push(`  ! ${truncate(a.text)}: ${handAddedText(a)}`);
   return lines.join('\n');
 }
 
-/** "måldatum 2022-06-25 satt i Planvakt av Hanna HR-chef (skäl: …); planen säger 2022-08-31" */
-export function localText(l: LocalDeadline): string {
-  const plan = l.activity.deadline ?? (l.activity.deadlineRaw || 'inget måldatum');
+const ownersOf = (a: LifecycleActivity) => a.owners.map((o) => o.raw).join(', ') || 'inga ansvariga';
+
+/**
+ * "måldatum 2022-06-25 satt i Planvakt av Hanna HR-chef (skäl: …); planen säger 2022-08-31", and
+ * "ansvariga Sven Rektor satta i Planvakt av …; planen säger Rektorerna", one per field.
+ */
+export function localText(l: LocalActivity): string {
+  const parts = l.changes.map((c) =>
+    c.field === 'måldatum'
+      ? `måldatum ${l.kept.deadline ?? 'inget'} satt i Planvakt av ${c.by} (skäl: ${c.reason}); planen säger ${l.activity.deadline ?? (l.activity.deadlineRaw || 'inget måldatum')}`
+      : `ansvariga ${ownersOf(l.kept)} satta i Planvakt av ${c.by} (skäl: ${c.reason}); planen säger ${ownersOf(l.activity)}`,
+  );
   const also = l.fields.length ? `; planen ändrar också ${l.fields.join(', ')}` : '';
-  return `måldatum ${l.kept.deadline ?? 'inget'} satt i Planvakt av ${l.by} (skäl: ${l.reason}); planen säger ${plan}${also}`;
+  return `${parts.join('; ')}${also}`;
+}
+
+/** "tillagd i Planvakt av Hanna HR-chef (skäl: …); finns inte i planen" */
+export function handAddedText(a: HandAdded): string {
+  return `tillagd i Planvakt av ${a.by} (skäl: ${a.reason}); finns inte i planen`;
 }
 
 const truncate = (text: string) => (text.length > 70 ? `${text.slice(0, 67)}…` : text);

@@ -22,6 +22,16 @@ export const ROUTES = {
   activityUndoKlar: '/aktivitet/:id/angra',
   /** HR or the avdelningschef gives the activity a new Måldatum, with a reason (the `changeDeadline` signal). */
   activityDeadline: '/aktivitet/:id/maldatum',
+  /** HR or the avdelningschef gives the activity new owners (roles or named people), with a reason (`changeOwners`). */
+  activityOwners: '/aktivitet/:id/ansvariga',
+  /** HR or the avdelningschef pauses the activity's reminders until a date, with a reason (`snooze`). */
+  activitySnooze: '/aktivitet/:id/pausa',
+  /** HR or the avdelningschef closes the activity as Klar or Avbruten, with a reason (the `close` update). */
+  activityClose: '/aktivitet/:id/avsluta',
+  /** HR or the avdelningschef opens a closed activity again: a new run carrying its state. */
+  activityReopen: '/aktivitet/:id/oppna',
+  /** HR or the avdelningschef adds an activity by hand to the same avsnitt and mål as this one. */
+  activityAdd: '/aktivitet/:id/ny-aktivitet',
   checkin: '/status/*',
   reports: '/rapporter',
   report: '/rapporter/:id/rapport.:format',
@@ -64,6 +74,11 @@ export const links = {
   activityAcknowledge: (activityId: string): string => `/aktivitet/${segment(activityId)}/kvittera`,
   activityUndoKlar: (activityId: string): string => `/aktivitet/${segment(activityId)}/angra`,
   activityDeadline: (activityId: string): string => `/aktivitet/${segment(activityId)}/maldatum`,
+  activityOwners: (activityId: string): string => `/aktivitet/${segment(activityId)}/ansvariga`,
+  activitySnooze: (activityId: string): string => `/aktivitet/${segment(activityId)}/pausa`,
+  activityClose: (activityId: string): string => `/aktivitet/${segment(activityId)}/avsluta`,
+  activityReopen: (activityId: string): string => `/aktivitet/${segment(activityId)}/oppna`,
+  activityAdd: (activityId: string): string => `/aktivitet/${segment(activityId)}/ny-aktivitet`,
   /**
    * What a message links to for "acknowledge": the activity page at its acknowledge form (the
    * acknowledgement itself is a POST from that page, after signing in, never a GET from a mail).

@@ -39,6 +39,12 @@ export interface RoleRef {
   unit?: string;
   all?: boolean;
   raw: string;
+  /**
+   * A named person (organisation person id), chosen on the activity page ("Ändra ansvariga"):
+   * messages go to that person while she is active, otherwise to whoever holds `role` (her role
+   * in the avdelning when she was chosen). Plans never name people, so imports never set it.
+   */
+  person?: string;
 }
 
 /** How often an activity is followed up, as read from its "Uppföljning" text. */

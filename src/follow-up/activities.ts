@@ -15,7 +15,7 @@ import { ROLES, type RoleRef } from '../domain/vocabulary';
 import { buildDepartmentReport, type Answer, type DepartmentReport, type ReportActivityData } from './report/model';
 import { renderReportHtml } from './report/html';
 import { workbookBuffer } from './report/excel';
-import { stateQuery, timelineQuery, type LifecycleView, type TimelineEntry } from '../lifecycle';
+import { endsCancelled, stateQuery, timelineQuery, type LifecycleView, type TimelineEntry } from '../lifecycle';
 import type { CycleReportSummary, FollowUpCycleInput, IndicatorValue } from './messages';
 import type { NoticeActivities } from '../domain/notice';
 
@@ -68,7 +68,8 @@ export function createFollowUpActivities(deps: FollowUpDeps | undefined) {
       for (const [id, r] of Object.entries(reads)) {
         out[id] = {
           exists: r.exists,
-          finished: !r.exists || r.view?.status === 'done' || r.timeline.some((t) => t.type === 'cancelled'),
+          // A reopened activity carries its cancellation in its timeline: only a last one counts.
+          finished: !r.exists || r.view?.status === 'done' || endsCancelled(r.timeline),
           answeredSince: reportsOf(r.timeline).some((a) => a.at >= req.since),
         };
       }

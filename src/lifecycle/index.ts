@@ -8,6 +8,7 @@ export * from './messages';
 export {
   activitySubject,
   changedFields,
+  endsCancelled,
   initialState,
   isOverdue,
   noticeOf,

@@ -64,11 +64,19 @@ export type TimelineEntry =
   /** A Klar report taken back within the undo window ("Ångra"): who did it, and the status it went back to. */
   | { at: string; type: 'undone'; by: string; restored?: Status }
   | { at: string; type: 'acknowledged'; by: string; milestoneId?: string }
-  | { at: string; type: 'snoozed'; by: string; until: IsoDate }
+  /** `reason`: given when paused on the activity page ("Pausa till"). */
+  | { at: string; type: 'snoozed'; by: string; until: IsoDate; reason?: string }
   /** `reason`: given with a change made in Planvakt (the activity page), not by importing the plan. */
   | { at: string; type: 'changed'; fields: string[]; by: string; reason?: string }
   | { at: string; type: 'rulesChanged'; version: string }
-  | { at: string; type: 'cancelled'; reason: string };
+  /** `by`: who closed it as Avbruten on the activity page; absent: removed by an import. */
+  | { at: string; type: 'cancelled'; reason: string; by?: string }
+  /** Closed as Klar on the activity page (HR or the avdelningschef), with why. */
+  | { at: string; type: 'closed'; by: string; reason: string }
+  /** Opened again on the activity page after Klar or Avbruten: the first entry of the new run. */
+  | { at: string; type: 'reopened'; by: string; reason: string; was: 'done' | 'cancelled' }
+  /** Added by hand on the activity page (not from a plan document): the lifecycle's first entry. */
+  | { at: string; type: 'added'; by: string; reason: string };
 
 /** What owners and managers have said about the activity so far. */
 export interface ReportedState {
@@ -130,6 +138,14 @@ export interface ActivityLifecycleInput extends PlanTimed {
   /** The planner's choice at import for a Måldatum that had already passed; absent: `overdue`. */
   passed?: PassedDeadlines;
   carried?: CarriedState;
+  /**
+   * Set when the activity page starts the lifecycle: `added` (a new activity added by hand) or
+   * `reopened` (a new run of a closed one, with its state carried); the run writes it as its
+   * first timeline entry, with the plan time of its start.
+   */
+  origin?:
+    | { type: 'added'; by: string; reason: string }
+    | { type: 'reopened'; by: string; reason: string; was: 'done' | 'cancelled' };
 }
 
 export type LifecycleOutcome = { result: 'done' | 'cancelled'; at: string; reason?: string };
@@ -150,16 +166,31 @@ export const reportStatus = defineUpdate<LifecycleView, [StatusReport]>('reportS
 /** Takes back a Klar report within the undo window (rules `checkin.undoKlarMinutes`); refused after it. */
 export const undoKlar = defineUpdate<LifecycleView, [{ reporter: Reporter }]>('undoKlar');
 export const acknowledge = defineSignal<[{ by: string; milestoneId?: string }]>('acknowledge');
-export const snooze = defineSignal<[{ by: string; until: IsoDate }]>('snooze');
+/** Pause: the reminders, overdue reminders and escalation wait until `until`; `reason` goes into the timeline. */
+export const snooze = defineSignal<[{ by: string; until: IsoDate; reason?: string }]>('snooze');
 /** A new Måldatum set in Planvakt; `reason` (why, in the person's words) goes into the timeline. */
 export const changeDeadline =
   defineSignal<[{ by: string; deadline?: IsoDate; deadlineRaw: string; reason?: string }]>('changeDeadline');
-export const changeOwners = defineSignal<[{ by: string; owners: RoleRef[] }]>('changeOwners');
+/** New owners set in Planvakt (roles or named people); `reason` goes into the timeline. */
+export const changeOwners = defineSignal<[{ by: string; owners: RoleRef[]; reason?: string }]>('changeOwners');
 /** A corrected plan: the whole activity as the new plan has it. */
 export const activityCorrected = defineSignal<[{ by: string; activity: LifecycleActivity }]>('activityCorrected');
 export const rulesChanged = defineSignal<[{ version: string; rules: Rules }]>('rulesChanged');
-export const cancel = defineSignal<[{ reason: string }]>('cancel');
+/** Removed from its plan (an import) or closed as Avbruten on the activity page (`by`). */
+export const cancel = defineSignal<[{ reason: string; by?: string }]>('cancel');
+/**
+ * Closes the activity from the activity page: `done` (Klar) or `cancelled` (Avbruten), with who
+ * and why. An update, so a closed or unknown outcome is refused before anything changes.
+ */
+export const close = defineUpdate<LifecycleView, [{ by: string; outcome: 'done' | 'cancelled'; reason: string }]>(
+  'close',
+);
 
 export const stateQuery = defineQuery<LifecycleView>('state');
 export const nextEventQuery = defineQuery<ScheduleEvent | null>('nextEvent');
 export const timelineQuery = defineQuery<TimelineEntry[]>('timeline');
+/**
+ * What a new run of the activity needs to go on where this one ended (reopening a closed
+ * activity): its carried state and the import's choice for a passed Måldatum.
+ */
+export const restartQuery = defineQuery<{ carried: CarriedState; passed?: PassedDeadlines }>('restart');

@@ -23,6 +23,7 @@ import type {
   Reporter,
   SearchAttributeValues,
   StatusReport,
+  TimelineEntry,
 } from './messages';
 
 export type { SearchAttributeValues } from './messages';
@@ -40,7 +41,10 @@ function ownerRoles(activity: LifecycleActivity, milestoneId?: string): Set<Role
 
 function mayNotReport(activity: LifecycleActivity, reporter: Reporter, milestoneId?: string): string | undefined {
   const allowed = ownerRoles(activity, milestoneId);
-  const may = reporter.roles.some((r) => allowed.has(r) || LINE_MANAGERS.includes(r));
+  const named = [...activity.owners, ...activity.milestones.flatMap((m) => m.owners)].some(
+    (o) => o.person !== undefined && o.person === reporter.personId,
+  );
+  const may = named || reporter.roles.some((r) => allowed.has(r) || LINE_MANAGERS.includes(r));
   if (!may) {
     return `${reporter.name} är varken ansvarig för aktiviteten eller chef i linjen och kan inte rapportera status.`;
   }
@@ -121,6 +125,45 @@ export function applyUndo(state: CarriedState, by: string, at: string): void {
   state.timeline.push({ at, type: 'undone', by, ...(before.status ? { restored: before.status } : {}) });
 }
 
+/**
+ * Whether the lifecycle's timeline ends cancelled: a cancellation not followed by a reopening (a
+ * reopened activity carries its closed run's timeline, the cancellation included).
+ */
+export function endsCancelled(timeline: readonly TimelineEntry[]): boolean {
+  for (let i = timeline.length - 1; i >= 0; i--) {
+    const type = timeline[i]!.type;
+    if (type === 'cancelled') return true;
+    if (type === 'reopened') return false;
+  }
+  return false;
+}
+
+/** Why closing the activity from the activity page must be refused, or undefined. */
+export function closeProblem(
+  state: CarriedState,
+  request: { by: string; outcome: string; reason: string },
+  cancelled: boolean,
+): string | undefined {
+  if (request.outcome !== 'done' && request.outcome !== 'cancelled') return 'Välj Klar eller Avbruten.';
+  if (!request.reason.trim()) return 'Skriv varför aktiviteten avslutas.';
+  if (cancelled) return 'Aktiviteten är redan avbruten.';
+  if (request.outcome === 'done' && state.status === 'done') return 'Aktiviteten är redan Klar.';
+  return undefined;
+}
+
+/**
+ * Klar from the activity page: done at once, with no time to undo (reopening does that), the
+ * reason as the comment the page shows beside the status.
+ */
+export function applyClose(state: CarriedState, by: string, reason: string, at: string): void {
+  state.status = 'done';
+  state.comment = reason;
+  state.proposedDate = undefined;
+  state.reportedAt = at;
+  state.klar = undefined;
+  state.timeline.push({ at, type: 'closed', by, reason });
+}
+
 export function applyAcknowledge(state: CarriedState, by: string, at: string, milestoneId?: string): void {
   state.timeline.push({ at, type: 'acknowledged', by, milestoneId });
   if (milestoneId) state.milestones[milestoneId] = { ...state.milestones[milestoneId], acknowledgedAt: at };
@@ -131,7 +174,8 @@ export function applyAcknowledge(state: CarriedState, by: string, at: string, mi
 export function changedFields(before: LifecycleActivity, after: LifecycleActivity): string[] {
   const fields: [string, (a: LifecycleActivity) => unknown][] = [
     ['måldatum', (a) => a.deadline ?? a.deadlineRaw],
-    ['ansvariga', (a) => a.owners.map((o) => `${o.role}/${o.unit ?? ''}`).sort()],
+    // A named owner (`person`) adds to the key, so histories without one compare as before.
+    ['ansvariga', (a) => a.owners.map((o) => `${o.role}/${o.unit ?? ''}${o.person ? `/${o.person}` : ''}`).sort()],
     ['uppföljning', (a) => [...a.cadences].sort()],
     ['text', (a) => a.text],
     ['delmål', (a) => a.milestones.map((m) => [m.id, m.deadline, m.owners.map((o) => o.role)])],

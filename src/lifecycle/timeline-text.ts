@@ -35,7 +35,7 @@ export function timelineText(entry: TimelineEntry, now: string, rulesVersion?: (
     case 'acknowledged':
       return `kvitterad av ${entry.by}`;
     case 'snoozed':
-      return `pausad till ${entry.until} av ${entry.by}`;
+      return `pausad till ${entry.until} av ${entry.by}${entry.reason ? `, skäl: ${entry.reason}` : ''}`;
     case 'changed':
       return entry.reason
         ? `ändrad i Planvakt: ${entry.fields.join(', ')} av ${entry.by}, skäl: ${entry.reason}`
@@ -43,7 +43,13 @@ export function timelineText(entry: TimelineEntry, now: string, rulesVersion?: (
     case 'rulesChanged':
       return `nya regler: ${rulesVersion ? rulesVersion(entry.version) : `version ${entry.version}`}`;
     case 'cancelled':
-      return `avslutad: ${entry.reason}`;
+      return entry.by ? `avbruten av ${entry.by}, skäl: ${entry.reason}` : `avslutad: ${entry.reason}`;
+    case 'closed':
+      return `klarmarkerad av ${entry.by}, skäl: ${entry.reason}`;
+    case 'reopened':
+      return `öppnad igen av ${entry.by} (var ${entry.was === 'done' ? 'Klar' : 'Avbruten'}), skäl: ${entry.reason}`;
+    case 'added':
+      return `tillagd i Planvakt av ${entry.by}, skäl: ${entry.reason}`;
   }
 }
 

@@ -21,8 +21,10 @@ import {
   cancel,
   changeDeadline,
   changeOwners,
+  close,
   nextEventQuery,
   reportStatus,
+  restartQuery,
   rulesChanged,
   snooze,
   stateQuery,
@@ -34,8 +36,10 @@ import {
 import {
   applyAcknowledge,
   applyReport,
+  applyClose,
   applyUndo,
   changedFields,
+  closeProblem,
   initialState,
   noticeOf,
   reportProblem,
@@ -98,6 +102,9 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
       ? new Date(clock.toPlanMs(workflowInfo().startTime.getTime())).toISOString()
       : now();
   const state = input.carried ?? initialState(startedAt());
+  // Started from the activity page (added by hand, or a closed one reopened): its first entry.
+  // Only the input says so, so a replay writes the same entry; continue-as-new does not pass it on.
+  if (input.origin) state.timeline.push({ at: now(), ...input.origin });
   // One run per plan year at most: a three-year activity's history stays small whatever it sends.
   const runYear = now().slice(0, 4);
   // What the client set at start (lifecycleStart), taken before setHandler: a report that arrived
@@ -109,6 +116,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
       : undefined
     : searchAttributeValues(activity, initialState(now()), stockholmDate(now()), overduePassed);
   let cancelled: string | undefined;
+  let cancelledBy: string | undefined; // who closed it as Avbruten on the activity page
   let woken = false; // set by every handler: the schedule must be asked again
   const wake = () => (woken = true);
 
@@ -144,15 +152,15 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
     applyAcknowledge(state, by, now(), milestoneId);
     wake();
   });
-  setHandler(snooze, ({ by, until }) => {
+  setHandler(snooze, ({ by, until, reason }) => {
     state.snoozedUntil = until;
-    state.timeline.push({ at: now(), type: 'snoozed', by, until });
+    state.timeline.push({ at: now(), type: 'snoozed', by, until, ...(reason ? { reason } : {}) });
     wake();
   });
   setHandler(changeDeadline, ({ by, deadline, deadlineRaw, reason }) =>
     correct(by, { ...activity, deadline, deadlineRaw }, reason),
   );
-  setHandler(changeOwners, ({ by, owners }) => correct(by, { ...activity, owners }));
+  setHandler(changeOwners, ({ by, owners, reason }) => correct(by, { ...activity, owners }, reason));
   setHandler(activityCorrected, ({ by, activity: next }) => correct(by, next));
   setHandler(rulesChanged, ({ version, rules: next }) => {
     rules = withRecordedDefaults(next, features.ladder);
@@ -160,13 +168,34 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
     state.timeline.push({ at: now(), type: 'rulesChanged', version });
     wake();
   });
-  setHandler(cancel, ({ reason }) => {
+  setHandler(cancel, ({ reason, by }) => {
     cancelled = reason;
+    cancelledBy = by;
     wake();
   });
+  // Klar or Avbruten from the activity page. A new handler adds no command to a history without
+  // it, so running lifecycles and recorded histories replay as before (no patch needed).
+  setHandler(
+    close,
+    ({ by, outcome, reason }) => {
+      if (outcome === 'cancelled') {
+        cancelled = reason;
+        cancelledBy = by;
+      } else applyClose(state, by, reason, now());
+      wake();
+      return view(activity, state, rulesVersion, stockholmDate(now()), now(), overduePassed);
+    },
+    {
+      validator: (request) => {
+        const problem = closeProblem(state, request, cancelled !== undefined);
+        if (problem) throw new Error(problem);
+      },
+    },
+  );
   setHandler(stateQuery, () => view(activity, state, rulesVersion, stockholmDate(now()), now(), overduePassed));
   setHandler(nextEventQuery, () => schedule(scheduleInput(activity, rules, state, now(), features, passed))[0] ?? null);
   setHandler(timelineQuery, () => state.timeline);
+  setHandler(restartQuery, () => ({ carried: state, ...(passed ? { passed } : {}) }));
 
   /**
    * Until when a Klar reported now can be undone; undefined when the rules give no time (0).
@@ -269,7 +298,12 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   await condition(allHandlersFinished);
   publish();
   if (cancelled) {
-    state.timeline.push({ at: now(), type: 'cancelled', reason: cancelled });
+    state.timeline.push({
+      at: now(),
+      type: 'cancelled',
+      reason: cancelled,
+      ...(cancelledBy ? { by: cancelledBy } : {}),
+    });
     log.info('Activity removed from its plan: lifecycle cancelled', { activityId: activity.id, reason: cancelled });
     return { result: 'cancelled', at: now(), reason: cancelled };
   }

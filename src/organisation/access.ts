@@ -67,17 +67,19 @@ export function reportingRolesIn(org: Organisation, person: Person, department: 
 }
 
 /**
- * An owner (the role, in the owner's unit when it names one, or the role that answers for the
- * owner's group role) or a manager up the line in the department.
+ * An owner (a person named as owner; the role, in the owner's unit when it names one, or the role
+ * that answers for the owner's group role) or a manager up the line in the department.
  */
 export function mayReport(org: Organisation, person: Person, department: string, owners: readonly RoleRef[]): boolean {
   const assignments = assignmentsIn(org, person, department);
   if (assignments.some((a) => LINE_MANAGERS.includes(a.role))) return true;
-  return owners.some((o) =>
+  const holdsRole = (o: RoleRef) =>
     assignments.some(
       (a) => (a.role === o.role || org.answeredBy?.[o.role] === a.role) && (!o.unit || !a.unit || a.unit === o.unit),
-    ),
-  );
+    );
+  // A named owner reports herself; her role's holders only once she is deactivated (they get the messages then).
+  const namedActive = (o: RoleRef) => org.people.some((p) => p.id === o.person && p.active);
+  return owners.some((o) => (o.person ? o.person === person.id || (!namedActive(o) && holdsRole(o)) : holdsRole(o)));
 }
 
 /** What the access rules need of an activity: its department and everyone who owns it or a delmål. */

@@ -43,6 +43,12 @@ export interface Resolution {
 }
 
 export function resolveRecipients(org: Organisation, ref: RoleRef, scope: Scope): Resolution {
+  // A named owner (the activity page's "Ändra ansvariga") while she is active; when she is not,
+  // her role is looked up as any role is, and the gap names her among the deactivated.
+  if (ref.person) {
+    const named = org.people.find((p) => p.id === ref.person);
+    if (named?.active) return { people: [named], gaps: [] };
+  }
   const role = org.answeredBy[ref.role] ?? ref.role;
   const unit = ref.unit ?? scope.unit;
   const department = (unit && departmentOfUnit(org, unit)) || scope.department;

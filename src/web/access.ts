@@ -35,7 +35,7 @@ export const ACCESS = {
   'activity-report': "the activity's owners and the managers up the line in its avdelning",
   'activity-acknowledge': 'a manager up the line who sees the activity’s avdelning',
   'activity-manage':
-    "HR for the whole förvaltning, the förvaltningschef and the avdelningschef of the activity's avdelning (change its Måldatum)",
+    "HR for the whole förvaltning, the förvaltningschef and the avdelningschef of the activity's avdelning (its Måldatum, owners, pause, closing, reopening, adding one beside it)",
   report: "whoever sees the report's avdelning",
 } as const;
 
@@ -186,7 +186,7 @@ async function decide(
 }
 
 /**
- * Who may change an activity itself (its Måldatum) in Planvakt: whoever administers the plans
+ * Who may change an activity itself in Planvakt (Måldatum, owners, pause, close, reopen, add one beside it): whoever administers the plans
  * (HR for the whole förvaltning, the förvaltningschef) and the avdelningschef of the activity's
  * avdelning, who answers for it; not förvaltningsledning, not an owner, not another avdelning's head.
  */

@@ -117,13 +117,17 @@ export class Session {
     return this.remember(await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader } }));
   }
 
-  async post(url: string, form: Record<string, string>) {
+  /** A form post; a field with several values (checkboxes) as an array. */
+  async post(url: string, form: Record<string, string | string[]>) {
+    const fields = Object.entries(form).flatMap(([k, v]): [string, string][] =>
+      Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, v]],
+    );
     return this.remember(
       await this.app.inject({
         method: 'POST',
         url,
         headers: { cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams(form).toString(),
+        payload: new URLSearchParams(fields).toString(),
       }),
     );
   }

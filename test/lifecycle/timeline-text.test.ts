@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sentText, timelineText, type TimelineEntry } from '../../src/lifecycle';
+import { endsCancelled, sentText, timelineText, type TimelineEntry } from '../../src/lifecycle';
 import { reportsOf } from '../../src/follow-up';
 
 type Sent = Extract<TimelineEntry, { type: 'sent' }>;
@@ -51,5 +51,39 @@ describe('a Klar taken back ("Ångra")', () => {
   });
   it('is no answer to a follow-up: the report before it stands', () => {
     expect(reportsOf(timeline).map((a) => a.status)).toEqual(['inProgress']);
+  });
+});
+
+describe('endsCancelled and the activity page’s entries', () => {
+  const cancelled: TimelineEntry = {
+    at: '2022-06-02T07:00:00.000Z',
+    type: 'cancelled',
+    reason: 'Ersätts',
+    by: 'Anna Avdelning',
+  };
+  const reopened: TimelineEntry = {
+    at: '2022-06-03T07:00:00.000Z',
+    type: 'reopened',
+    by: 'Hanna HR-chef',
+    reason: 'Behövs ändå',
+    was: 'cancelled',
+  };
+  it('a cancellation counts until the activity is opened again (the follow-up asks it of a reopened one)', () => {
+    expect(endsCancelled([cancelled])).toBe(true);
+    expect(endsCancelled([cancelled, reopened])).toBe(false);
+    expect(endsCancelled([])).toBe(false);
+  });
+  it('names who closed, opened or added it, and why', () => {
+    expect(timelineText(cancelled, cancelled.at)).toBe('avbruten av Anna Avdelning, skäl: Ersätts');
+    expect(timelineText({ at: cancelled.at, type: 'cancelled', reason: 'Borttagen ur planen' }, cancelled.at)).toBe(
+      'avslutad: Borttagen ur planen',
+    );
+    expect(timelineText(reopened, reopened.at)).toBe('öppnad igen av Hanna HR-chef (var Avbruten), skäl: Behövs ändå');
+    expect(
+      timelineText({ at: reopened.at, type: 'closed', by: 'Hanna HR-chef', reason: 'Genomförd' }, reopened.at),
+    ).toBe('klarmarkerad av Hanna HR-chef, skäl: Genomförd');
+    expect(timelineText({ at: reopened.at, type: 'added', by: 'Hanna HR-chef', reason: 'Beslut' }, reopened.at)).toBe(
+      'tillagd i Planvakt av Hanna HR-chef, skäl: Beslut',
+    );
   });
 });

@@ -249,6 +249,25 @@ describe('resolveRecipients on the example organisation', () => {
     expect(gaps[0]?.messageSv).toBe('Rektor i Avdelning förskola: hoppade över avaktiverade Vera Rektor');
   });
 
+  it('a person named owner on the activity page gets it alone, not every holder of her role', () => {
+    // Rut and Sven are both rektorer in förskola; the page named Sven (rektor, without a unit).
+    const { people, gaps } = resolveRecipients(org, ref('rektor', 'Sven Rektor', { person: 'sven-rektor' }), {
+      department: 'forskola',
+    });
+    expect(people.map((p) => p.id)).toEqual(['sven-rektor']);
+    expect(gaps).toEqual([]);
+  });
+
+  it('a named owner who is deactivated: whoever holds her role gets it, as for any role', () => {
+    const { people, gaps } = resolveRecipients(
+      org,
+      ref('rektor', 'Vera Rektor', { person: 'vera-rektor', unit: 'forskoleenhet-vaster' }),
+      { department: 'forskola' },
+    );
+    expect(people.map((p) => p.id)).toEqual(['anna-avdelning']);
+    expect(gaps[0]?.inactive.map((p) => p.id)).toEqual(['vera-rektor']);
+  });
+
   it('the only rektor of a unit deactivated: up the line to the avdelningschef', () => {
     const { people, gaps } = resolveRecipients(org, ref('rektor', 'Rektor'), {
       department: 'forskola',

@@ -152,7 +152,7 @@ describe('Ändra måldatum on the activity page', () => {
       const done = await hr.post('/importera/bekrafta', {
         _csrf: Session.csrf(preview.body),
         pending,
-        ...(planDeadlines ? { planDeadlines: 'ja' } : {}),
+        ...(planDeadlines ? { planValues: 'ja' } : {}),
       });
       expect(done.statusCode).toBe(200);
       return { preview: preview.body, done: done.body };
@@ -160,22 +160,20 @@ describe('Ändra måldatum on the activity page', () => {
 
     const kept = await reimport(false);
     expect(kept.preview).toMatch(
-      /0 nya, 0 ändrade, 0 borttagna, 72 oförändrade, 0 redan avslutade, 1 med måldatum ändrat i Planvakt\./,
+      /0 nya, 0 ändrade, 0 borttagna, 72 oförändrade, 0 redan avslutade, 1 ändrade i Planvakt\./,
     );
     expect(kept.preview).toContain(
       `måldatum 2022-07-15 satt i Planvakt av Hanna HR-chef (skäl: Flyttat på ledningsgruppens möte); planen säger ${before}</li>`,
     );
     expect(kept.preview).toContain('Använd planens måldatum');
-    expect(kept.done).toContain('Behöll måldatumet som ändrats i Planvakt för 1 aktivitet.');
+    expect(kept.done).toContain('Behöll ändringarna i Planvakt för 1 aktivitet.');
     const handle = h.env.client.workflow.getHandle(lifecycleWorkflowId(id));
     expect((await handle.query(stateQuery)).activity.deadline).toBe('2022-07-15');
     const imported = (await handle.query(timelineQuery)).filter((e) => e.type === 'changed' && !e.reason);
     expect(imported).toEqual([]);
 
     const planWins = await reimport(true);
-    expect(planWins.done).toContain(
-      'Planens måldatum gäller nu för 1 aktivitet vars måldatum hade ändrats i Planvakt.',
-    );
+    expect(planWins.done).toContain('Planens värden gäller nu för 1 aktivitet som hade ändrats i Planvakt.');
     expect((await handle.query(stateQuery)).activity.deadline).toBe(before);
     const after = await hr.get(`/aktivitet/${id}`);
     expect(after.body).toContain('<td>Ändrad i planen</td><td>måldatum (webbimport (Hanna HR-chef))</td>');

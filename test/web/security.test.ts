@@ -55,7 +55,8 @@ const HR: Role[] = ['hr', 'forvaltningschef'];
  * - reporting status on it: its owner and the managers up the line (its avdelningschef, the
  *   förvaltningschef); not HR, who owns nothing here;
  * - acknowledging it overdue: the managers up the line who see its avdelning;
- * - a new Måldatum for it: HR, the förvaltningschef and its avdelningschef (not its owner);
+ * - a new Måldatum for it, new owners, a pause, closing it, opening it again, adding an activity
+ *   beside it: HR, the förvaltningschef and its avdelningschef (not its owner);
  * - a follow-up report: those who see its avdelning.
  */
 const TABLE: Record<string, Role[]> = {
@@ -90,6 +91,11 @@ const TABLE: Record<string, Role[]> = {
   'POST /aktivitet/:id/kvittera': ['forvaltningschef', 'avdelningschefA'],
   'POST /aktivitet/:id/angra': ['forvaltningschef', 'avdelningschefA', 'owner'],
   'POST /aktivitet/:id/maldatum': ['hr', 'forvaltningschef', 'avdelningschefA'],
+  'POST /aktivitet/:id/ansvariga': ['hr', 'forvaltningschef', 'avdelningschefA'],
+  'POST /aktivitet/:id/pausa': ['hr', 'forvaltningschef', 'avdelningschefA'],
+  'POST /aktivitet/:id/avsluta': ['hr', 'forvaltningschef', 'avdelningschefA'],
+  'POST /aktivitet/:id/oppna': ['hr', 'forvaltningschef', 'avdelningschefA'],
+  'POST /aktivitet/:id/ny-aktivitet': ['hr', 'forvaltningschef', 'avdelningschefA'],
   'GET /rapporter/:id/rapport.:format': ['hr', 'forvaltningschef', 'avdelningschefA'],
 };
 
@@ -230,6 +236,11 @@ describe('route × role × path variant', () => {
       '/aktivitet/:id/kvittera': `/aktivitet/${activityId}/kvittera`,
       '/aktivitet/:id/angra': `/aktivitet/${activityId}/angra`,
       '/aktivitet/:id/maldatum': `/aktivitet/${activityId}/maldatum`,
+      '/aktivitet/:id/ansvariga': `/aktivitet/${activityId}/ansvariga`,
+      '/aktivitet/:id/pausa': `/aktivitet/${activityId}/pausa`,
+      '/aktivitet/:id/avsluta': `/aktivitet/${activityId}/avsluta`,
+      '/aktivitet/:id/oppna': `/aktivitet/${activityId}/oppna`,
+      '/aktivitet/:id/ny-aktivitet': `/aktivitet/${activityId}/ny-aktivitet`,
       '/status/*': `/status/${checkinToken}`,
       '/rapporter/:id/rapport.:format': `/rapporter/${REPORT_ID}/rapport.html`,
       '/kalender/feed/:person/:token/*': feed,
@@ -243,6 +254,20 @@ describe('route × role × path variant', () => {
       '/importera/bekrafta': () => ({ pending: 'finns-inte' }),
       // The first request let through re-dates the activity; the rest name the same date (400).
       '/aktivitet/:id/maldatum': (role, variant) => ({ deadline: '2023-03-31', reason: `walk ${role} ${variant}` }),
+      // A pause changes no one's access: each request let through pauses (the timeline names who).
+      '/aktivitet/:id/pausa': (role, variant) => ({ until: '2022-12-01', reason: `walk ${role} ${variant}` }),
+      // Owners and closing would change who may do what in the rest of the walk: the handler runs
+      // and refuses the form (no owner, no reason: 400), the guard refuses everyone else first.
+      '/aktivitet/:id/ansvariga': () => ({ reason: 'walk' }),
+      '/aktivitet/:id/avsluta': () => ({ outcome: 'klar' }),
+      // The activity runs, so opening it again is refused by the handler (409) for whoever may.
+      '/aktivitet/:id/oppna': (role, variant) => ({ reason: `walk ${role} ${variant}` }),
+      // The first request let through adds the activity; the rest find it there (409).
+      '/aktivitet/:id/ny-aktivitet': (role, variant) => ({
+        text: 'Aktivitet tillagd under säkerhetsgenomgången',
+        owner: 'roll:rektor',
+        reason: `walk ${role} ${variant}`,
+      }),
       '/importera/kolumner': () => ({ pending: 'finns-inte' }),
       '/installningar/spara': () => ({ pending: 'finns-inte' }),
       // Klar is asked once more before it is recorded: the check-in handler runs, nothing is recorded.
@@ -314,6 +339,10 @@ describe('route × role × path variant', () => {
     const mayRedate = TABLE['POST /aktivitet/:id/maldatum']!.map((r) => PEOPLE[r as keyof typeof PEOPLE].name);
     expect(redaters.size).toBe(1);
     expect(mayRedate).toContain([...redaters][0]);
+    const pausers = new Set(timeline.flatMap((e) => (e.type === 'snoozed' ? [e.by] : [])));
+    const mayPause = TABLE['POST /aktivitet/:id/pausa']!.map((r) => PEOPLE[r as keyof typeof PEOPLE].name);
+    expect([...pausers].sort()).toEqual([...mayPause].sort());
+    expect(timeline.filter((e) => ['closed', 'cancelled', 'reopened'].includes(e.type))).toEqual([]);
     expect(readFileSync(join(h.configDir, 'organisation.yaml'), 'utf8')).toBe(orgBefore);
     expect(
       existsSync(join(h.dataDir, 'config-versions')) ? readdirSync(join(h.dataDir, 'config-versions')) : [],

@@ -41,7 +41,12 @@ import {
 import {
   acknowledge,
   changeDeadline,
+  changedFields,
+  changeOwners,
+  close,
+  endsCancelled,
   nextEventQuery,
+  snooze,
   reportStatus,
   sentText,
   stateQuery,
@@ -52,6 +57,19 @@ import {
   type TimelineEntry,
 } from '../../lifecycle';
 import { mayManageActivity } from '../access';
+import { reopenActivity, startAddedActivity } from '../../apply';
+import {
+  AddForm,
+  chosenOwners,
+  CloseForm,
+  handAddedActivity,
+  manageForms,
+  ownerChoices,
+  OwnersForm,
+  ReopenForm,
+  reopenForm,
+  SnoozeForm,
+} from './activity-manage';
 import type { AppContext } from './context';
 import { pageFor } from './layout';
 import { rulesVersionNamer } from './settings-forms';
@@ -85,6 +103,7 @@ const DeadlineForm = z.object({
     .max(500, 'Skälet får vara högst 500 tecken.'),
 });
 type StatusRoute = { Params: { id: string }; Body: Record<string, string> };
+type ManageRoute = { Params: { id: string }; Body: Record<string, unknown> };
 
 /**
  * "till Enhetschef Anna Andersson och Bo Berg": the roles an event goes to, as the people who get
@@ -112,8 +131,19 @@ function ownersHtml(org: Organisation, activity: LifecycleActivity, owners: Role
   if (owners.length === 0) return html`<span class="meta">Inga ansvariga angivna</span>`;
   return html`<ul>${owners.map((ref) => {
     const r = resolveRecipients(org, ref, { department: activity.department, unit: ref.unit ?? activity.unit });
+    // Named on this page ("Ändra ansvariga"): the person, not a role the plan wrote.
+    if (ref.person) {
+      const named = org.people.find((p) => p.id === ref.person);
+      return html`<li>${named?.name ?? ref.raw} (${ROLES[ref.role]}, namngiven ansvarig)${named?.active ? '' : html` <span class="meta">– inte aktiv; meddelandena går till ${r.people.map((p) => p.name).join(', ') || 'ingen'}</span>`}</li>`;
+    }
     return html`<li>${ROLES[ref.role]}${ref.unit ? ` (${orgNames(org).unit(ref.unit)})` : ''}: ${r.people.map((p) => p.name).join(', ') || 'ingen aktiv person'}${r.gaps.length ? html` <span class="meta">– ${r.gaps.map((g) => g.messageSv).join('; ')}</span>` : ''} <span class="meta">(i planen: ”${ref.raw}”)</span></li>`;
   })}</ul>`;
+}
+
+/** How a lifecycle that no longer runs ended: Avbruten when its last run ended on a cancellation. */
+function closedAs(runStatus: string, timeline: readonly TimelineEntry[]): 'done' | 'cancelled' | undefined {
+  if (runStatus === 'RUNNING') return undefined;
+  return endsCancelled(timeline) ? 'cancelled' : 'done';
 }
 
 function when(at: string): string {
@@ -131,7 +161,7 @@ function timelineRow(e: TimelineEntry, now: string, rulesVersion: (hash: string)
     case 'acknowledged':
       return html`<tr><td>${when(e.at)}</td><td>Kvitterad</td><td>av ${e.by}</td></tr>`;
     case 'snoozed':
-      return html`<tr><td>${when(e.at)}</td><td>Pausad</td><td>till ${e.until} av ${e.by}</td></tr>`;
+      return html`<tr><td>${when(e.at)}</td><td>Pausad</td><td>till ${e.until} av ${e.by}${e.reason ? html`<br>Skäl: ${e.reason}` : ''}</td></tr>`;
     case 'changed':
       // With a reason: changed here in Planvakt by a person, not by importing the plan.
       return e.reason
@@ -140,18 +170,27 @@ function timelineRow(e: TimelineEntry, now: string, rulesVersion: (hash: string)
     case 'rulesChanged':
       return html`<tr><td>${when(e.at)}</td><td>Nya regler</td><td>Regler ${rulesVersion(e.version)}</td></tr>`;
     case 'cancelled':
-      return html`<tr><td>${when(e.at)}</td><td>Avslutad</td><td>${e.reason}</td></tr>`;
+      return e.by
+        ? html`<tr><td>${when(e.at)}</td><td>Avbruten</td><td>av ${e.by}<br>Skäl: ${e.reason}</td></tr>`
+        : html`<tr><td>${when(e.at)}</td><td>Avslutad</td><td>${e.reason}</td></tr>`;
+    case 'closed':
+      return html`<tr><td>${when(e.at)}</td><td>Avslutad som Klar</td><td>av ${e.by}<br>Skäl: ${e.reason}</td></tr>`;
+    case 'reopened':
+      return html`<tr><td>${when(e.at)}</td><td>Öppnad igen</td><td>av ${e.by} (var ${e.was === 'done' ? 'Klar' : 'Avbruten'})<br>Skäl: ${e.reason}</td></tr>`;
+    case 'added':
+      return html`<tr><td>${when(e.at)}</td><td>Tillagd i Planvakt</td><td>av ${e.by}<br>Skäl: ${e.reason}</td></tr>`;
   }
 }
 
 async function load(ctx: AppContext, id: string) {
   const handle = ctx.client.workflow.getHandle(lifecycleWorkflowId(id));
-  const [view, next, timeline] = await Promise.all([
+  const [view, next, timeline, described] = await Promise.all([
     handle.query(stateQuery),
     handle.query(nextEventQuery),
     handle.query(timelineQuery),
+    handle.describe(),
   ]);
-  return { view, next, timeline };
+  return { view, next, timeline, closed: closedAs(described.status.name, timeline) };
 }
 
 async function render(
@@ -183,7 +222,7 @@ async function render(
     }
     throw err;
   }
-  const { view, next, timeline } = data;
+  const { view, next, timeline, closed } = data;
   const a = view.activity;
   const org = await ctx.organisation();
   if (!mayOpenActivity(org, user, a)) return forbidden(ctx, reply, req);
@@ -200,7 +239,7 @@ async function render(
 <dt>Avsnitt</dt><dd>${a.section}</dd>
 <dt>Mål</dt><dd>${a.goal}</dd>
 <dt>Måldatum</dt><dd>${a.deadline ?? 'inget datum'}${a.deadlineRaw && a.deadlineRaw !== a.deadline ? html` <span class="meta">(i planen: ”${a.deadlineRaw}”)</span>` : ''}</dd>
-<dt>Status</dt><dd class="status" id="status">${statusLabel(view.status, view.overdue)}${view.reportedAt ? html` <span class="meta">rapporterad ${when(view.reportedAt)}</span>` : ''}${view.comment ? html`<br>Kommentar: ${view.comment}` : ''}${view.proposedDate ? html`<br>Nytt datum: ${view.proposedDate}` : ''}</dd>
+<dt>Status</dt><dd class="status" id="status">${closed === 'cancelled' ? 'Avbruten' : statusLabel(view.status, view.overdue, !closed)}${!closed && view.snoozedUntil && view.snoozedUntil > (view.today ?? '') ? ` (pausad till ${view.snoozedUntil})` : ''}${view.reportedAt ? html` <span class="meta">rapporterad ${when(view.reportedAt)}</span>` : ''}${view.comment ? html`<br>Kommentar: ${view.comment}` : ''}${view.proposedDate ? html`<br>Nytt datum: ${view.proposedDate}` : ''}</dd>
 <dt>Ansvariga</dt><dd>${ownersHtml(org, a, a.owners)}</dd>
 <dt>Uppföljning</dt><dd>${a.cadences.map((c) => CADENCES[c]).join(', ') || 'ingen angiven'}${a.followUp ? html`<br><span class="meta">${a.followUp}</span>` : ''}</dd>
 <dt>Plan</dt><dd>${a.plan} <span class="meta">(${a.source.file}, rad ${a.source.line})</span></dd>
@@ -214,13 +253,13 @@ async function render(
 
   const nextHtml = html`<h2>Nästa planerade händelse</h2>${
     next
-      ? html`<p id="next-event"><strong>${next.localDate} kl. ${stockholmTime(next.at)}</strong>: ${KIND_LABEL[next.kind]}${next.period ? ` (${FOLLOW_UP_PERIODS[next.period]})` : ''} – ${next.reason}, ${recipientsText(org, a, next)}.</p>`
-      : html`<p id="next-event">Ingen planerad händelse${view.status === 'done' ? ': aktiviteten är klar' : ''}.</p>`
+      ? html`<p id="next-event"><strong>${next.localDate} kl. ${stockholmTime(next.at)}</strong>: ${KIND_LABEL[next.kind]}${next.period ? ` (${FOLLOW_UP_PERIODS[next.period]})` : ''} – ${next.reason}, till ${recipientsText(org, a, next)}.</p>`
+      : html`<p id="next-event">Ingen planerad händelse${closed === 'cancelled' ? ': aktiviteten är avbruten' : view.status === 'done' ? ': aktiviteten är klar' : ''}.</p>`
   }`;
 
   const statuses = Object.keys(STATUSES) as Status[];
   const forms =
-    mayReport && view.status !== 'done'
+    mayReport && !closed && view.status !== 'done'
       ? html`<h2>Rapportera status</h2>
 <p class="meta">${mayAcknowledge ? 'Som chef i linjen kan du lämna status för aktiviteten. Ansvariga lämnar normalt status via länken i sitt meddelande.' : 'Som ansvarig kan du lämna status här eller via länken i ditt meddelande.'}</p>
 <form method="post" action="${links.activityStatus(id)}">
@@ -246,15 +285,19 @@ ${
 <button type="submit" class="secondary">Ångra Klar</button></form>`
       : '';
 
+  const today = stockholmDate(ctx.planNow().toISOString());
   const manage =
-    mayManage && view.status !== 'done'
+    mayManage && !closed && view.status !== 'done'
       ? html`<h2>Ändra måldatum</h2>
 <p class="meta">Påminnelser och eskalering planeras om från det nya datumet. Ändringen och skälet syns i tidslinjen.</p>
 <form method="post" id="maldatum" action="${links.activityDeadline(id)}"><input type="hidden" name="_csrf" value="${csrf}">
-<div class="field"><label for="deadline">Nytt måldatum</label><input type="date" id="deadline" name="deadline" required min="${stockholmDate(ctx.planNow().toISOString())}" value="${a.deadline ?? ''}"></div>
+<div class="field"><label for="deadline">Nytt måldatum</label><input type="date" id="deadline" name="deadline" required min="${today}" value="${a.deadline ?? ''}"></div>
 <div class="field"><label for="reason">Skäl (krävs)</label><textarea id="reason" name="reason" rows="2" cols="60" maxlength="500" required></textarea></div>
-<button type="submit">Ändra måldatum</button></form>`
-      : '';
+<button type="submit">Ändra måldatum</button></form>
+${manageForms(id, csrf, ownerChoices(org, a.department, a.owners), a, today, view.snoozedUntil && view.snoozedUntil > today ? view.snoozedUntil : undefined)}`
+      : mayManage && closed
+        ? reopenForm(id, csrf, closed)
+        : '';
 
   const tl = html`<h2>Tidslinje</h2><table><caption>Varje meddelande som skickats och varje status som rapporterats</caption>
 <thead><tr><th scope="col">När</th><th scope="col">Händelse</th><th scope="col">Detaljer</th></tr></thead>
@@ -281,6 +324,12 @@ const SAVED: Record<string, string> = {
   kvitterad: 'Förseningen är kvitterad.',
   angrad: 'Klar är ångrad. Påminnelserna fortsätter som förut.',
   maldatum: 'Måldatumet är ändrat. Påminnelserna planeras från det nya datumet.',
+  ansvariga: 'De ansvariga är ändrade. Nästa meddelande går till dem.',
+  pausad: 'Aktiviteten är pausad. Påminnelserna väntar till datumet.',
+  klar: 'Aktiviteten är avslutad som Klar.',
+  avbruten: 'Aktiviteten är avbruten. Inga fler meddelanden skickas.',
+  oppnad: 'Aktiviteten är öppnad igen. Uppföljningen fortsätter.',
+  tillagd: 'Aktiviteten är tillagd och följs upp.',
 };
 
 /** The signed-in person as the one who reports on the activity (her roles in its avdelning). */
@@ -416,6 +465,133 @@ export function registerActivity(app: FastifyInstance, ctx: AppContext) {
     }
     invalidateCounts(ctx);
     return reply.redirect(`${links.activity(id)}?sparat=maldatum`, 303);
+  });
+
+  /**
+   * What every form of `activity-manage` does first: the lifecycle (404 when there is none), the
+   * same access check as the guard's, the form through its zod schema (400 with every problem in
+   * Swedish). `unchanged` ends each refusal ("De ansvariga är inte ändrade.").
+   */
+  async function manageRequest<T>(
+    req: FastifyRequest<ManageRoute>,
+    reply: FastifyReply,
+    schema: z.ZodType<T>,
+    unchanged: string,
+  ) {
+    const refused = (why: string, code: number) =>
+      render(ctx, req, reply, html`<p class="error" role="alert">${why} ${unchanged}</p>`, code);
+    const found = await lifecycleOf(ctx, req.params.id);
+    if (!found) return { reply: await reply.code(404).send() };
+    if (!mayManageActivity(found.org, req.user!, found.view.activity))
+      return { reply: await forbidden(ctx, reply, req) };
+    const parsed = schema.safeParse(req.body ?? {});
+    if (!parsed.success) return { reply: await refused(parsed.error.issues.map((i) => i.message).join(' '), 400) };
+    return { ...found, data: parsed.data, refused, by: req.user!.person.name };
+  }
+
+  /** A signal to a lifecycle that may have ended since the page was shown. */
+  async function send(refused: (why: string, code: number) => unknown, signal: () => Promise<void>) {
+    try {
+      await signal();
+      return undefined;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return refused('Aktiviteten följs inte upp längre.', 410);
+      throw err;
+    }
+  }
+
+  // "Ändra ansvariga": roles of the avdelning or named people, with a reason (changeOwners).
+  app.post<ManageRoute>(ROUTES.activityOwners, MANAGE, async (req, reply) => {
+    const m = await manageRequest(req, reply, OwnersForm, 'De ansvariga är inte ändrade.');
+    if ('reply' in m) return m.reply;
+    const { handle, view, org, data, refused, by } = m;
+    if (view.status === 'done') return refused('Aktiviteten är rapporterad som Klar.', 409);
+    const owners = chosenOwners(ownerChoices(org, view.activity.department, view.activity.owners), data.owner);
+    if (typeof owners === 'string') return refused(owners, 400);
+    if (changedFields(view.activity, { ...view.activity, owners }).length === 0)
+      return refused('Det är redan de ansvariga.', 400);
+    const failed = await send(refused, () => handle.signal(changeOwners, { by, owners, reason: data.reason }));
+    if (failed) return failed;
+    invalidateCounts(ctx);
+    return reply.redirect(`${links.activity(req.params.id)}?sparat=ansvariga`, 303);
+  });
+
+  // "Pausa": no reminders, overdue reminders or escalation before the date (snooze).
+  app.post<ManageRoute>(ROUTES.activitySnooze, MANAGE, async (req, reply) => {
+    const m = await manageRequest(req, reply, SnoozeForm, 'Aktiviteten är inte pausad.');
+    if ('reply' in m) return m.reply;
+    const { handle, view, data, refused, by } = m;
+    if (view.status === 'done') return refused('Aktiviteten är rapporterad som Klar.', 409);
+    const today = stockholmDate(ctx.planNow().toISOString());
+    if (data.until <= today) return refused(`Pausen måste vara till ett datum efter i dag (${today}).`, 400);
+    const failed = await send(refused, () => handle.signal(snooze, { by, until: data.until, reason: data.reason }));
+    if (failed) return failed;
+    invalidateCounts(ctx);
+    return reply.redirect(`${links.activity(req.params.id)}?sparat=pausad`, 303);
+  });
+
+  // "Avsluta": Klar or Avbruten, with a reason; the lifecycle's close update refuses what cannot be.
+  app.post<ManageRoute>(ROUTES.activityClose, MANAGE, async (req, reply) => {
+    const m = await manageRequest(req, reply, CloseForm, 'Aktiviteten är inte avslutad.');
+    if ('reply' in m) return m.reply;
+    const { handle, data, refused, by } = m;
+    const outcome = data.outcome === 'klar' ? 'done' : 'cancelled';
+    try {
+      await handle.executeUpdate(close, {
+        args: [{ by, outcome, reason: data.reason }],
+        updateId: `web-${randomUUID()}`,
+      });
+      // The run ends right after the update: the page it redirects to shows it closed.
+      await handle.result();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return refused('Aktiviteten följs inte upp längre.', 410);
+      if (err instanceof WorkflowUpdateFailedError)
+        return refused((err.cause as Error | undefined)?.message ?? err.message, 409);
+      throw err;
+    }
+    invalidateCounts(ctx);
+    return reply.redirect(`${links.activity(req.params.id)}?sparat=${data.outcome}`, 303);
+  });
+
+  // "Öppna igen": a new run carrying the closed one's state (src/apply/by-hand.ts says why).
+  app.post<ManageRoute>(ROUTES.activityReopen, MANAGE, async (req, reply) => {
+    const m = await manageRequest(req, reply, ReopenForm, 'Aktiviteten är inte öppnad igen.');
+    if ('reply' in m) return m.reply;
+    const { handle, data, refused, by } = m;
+    const [described, timeline] = await Promise.all([handle.describe(), handle.query(timelineQuery)]);
+    const was = closedAs(described.status.name, timeline);
+    if (!was) return refused('Aktiviteten följs redan upp.', 409);
+    const opened = await reopenActivity(ctx.client, req.params.id, { by, reason: data.reason, was }, byHand());
+    if (!opened) return refused('Aktiviteten följs redan upp.', 409);
+    invalidateCounts(ctx);
+    return reply.redirect(`${links.activity(req.params.id)}?sparat=oppnad`, 303);
+  });
+
+  // "Lägg till en aktivitet": beside this one (same avsnitt and mål), started like an import's.
+  app.post<ManageRoute>(ROUTES.activityAdd, MANAGE, async (req, reply) => {
+    const m = await manageRequest(req, reply, AddForm, 'Ingen aktivitet är tillagd.');
+    if ('reply' in m) return m.reply;
+    const { view, org, data, refused, by } = m;
+    const owners = chosenOwners(ownerChoices(org, view.activity.department, view.activity.owners), data.owner);
+    if (typeof owners === 'string') return refused(owners, 400);
+    const today = stockholmDate(ctx.planNow().toISOString());
+    if (data.deadline && data.deadline < today)
+      return refused(`Måldatumet ${data.deadline} har redan passerat (i dag ${today}).`, 400);
+    const activity = handAddedActivity(view.activity, {
+      text: data.text,
+      owners,
+      ...(data.deadline ? { deadline: data.deadline } : {}),
+    });
+    const started = await startAddedActivity(ctx.client, activity, { by, reason: data.reason }, byHand());
+    if (!started) return refused('En aktivitet med samma text finns redan i avdelningen.', 409);
+    invalidateCounts(ctx);
+    return reply.redirect(`${links.activity(activity.id)}?sparat=tillagd`, 303);
+  });
+
+  const byHand = () => ({
+    taskQueue: ctx.settings.taskQueue,
+    rulesPath: ctx.rulesPath,
+    ...(ctx.settings.timeShiftMs ? { timeShiftMs: ctx.settings.timeShiftMs } : {}),
   });
 
   app.post<{ Params: { id: string } }>(ROUTES.activityAcknowledge, ACK, async (req, reply) => {

@@ -5,13 +5,15 @@
  * `planvakt import --apply` does. The upload is kept in memory for the confirm step, bound to the
  * person. When the importer cannot tell which column is which, the page shows the table's first
  * rows and HR says it once; the mapping is saved for that table shape and used at every later import.
- * A Måldatum changed in Planvakt (the activity page) is listed apart and kept, unless HR ticks
- * "Använd planens måldatum".
+ * A Måldatum or owners changed in Planvakt (the activity page) are listed apart and kept, unless
+ * HR ticks "Använd planens måldatum och ansvariga"; an activity added there that the plan lacks is
+ * listed apart and goes on, unless HR ticks "Avbryt".
  */
 import type { FastifyInstance } from 'fastify';
 import {
   applyChanges,
   DEFAULT_PASSED,
+  handAddedText,
   localText,
   isPassedChoice,
   PASSED_CHOICES,
@@ -75,10 +77,11 @@ const activities = (n: number) => `${n} ${n === 1 ? 'aktivitet' : 'aktiviteter'}
 
 function diffHtml(c: PlanChanges): SafeHtml {
   return html`<h2>Jämfört med det som löper</h2>
-<p id="diff-summary">${c.added.length} nya, ${c.changed.length} ändrade, ${c.removed.length} borttagna, ${c.unchanged.length} oförändrade, ${c.finished.length} redan avslutade${c.local.length ? `, ${c.local.length} med måldatum ändrat i Planvakt` : ''}.</p>
+<p id="diff-summary">${c.added.length} nya, ${c.changed.length} ändrade, ${c.removed.length} borttagna, ${c.unchanged.length} oförändrade, ${c.finished.length} redan avslutade${c.local.length ? `, ${c.local.length} ändrade i Planvakt` : ''}${c.handAdded.length ? `, ${c.handAdded.length} tillagda i Planvakt` : ''}.</p>
 ${c.added.length ? html`<details><summary>Nya (${c.added.length})</summary><ul>${c.added.map((a) => html`<li>${short(a.text, 120)} <span class="meta">(${a.deadline ?? (a.deadlineRaw || 'inget måldatum')})</span></li>`)}</ul></details>` : ''}
 ${c.changed.length ? html`<h3>Ändrade</h3><ul>${c.changed.map((x) => html`<li>${short(x.activity.text, 120)}: ${x.fields.join(', ')}</li>`)}</ul>` : ''}
-${c.local.length ? html`<h3>Måldatum ändrat i Planvakt</h3><ul id="local-changes">${c.local.map((l) => html`<li>${short(l.activity.text, 120)}: ${localText(l)}</li>`)}</ul>` : ''}
+${c.local.length ? html`<h3>Ändrade i Planvakt</h3><ul id="local-changes">${c.local.map((l) => html`<li>${short(l.activity.text, 120)}: ${localText(l)}</li>`)}</ul>` : ''}
+${c.handAdded.length ? html`<h3>Tillagda i Planvakt (finns inte i planen)</h3><ul id="hand-added">${c.handAdded.map((a) => html`<li>${short(a.text, 120)}: ${handAddedText(a)}</li>`)}</ul>` : ''}
 ${c.removed.length ? html`<h3>Borttagna (avbryts)</h3><ul>${c.removed.map((id) => html`<li>${id.replace(/^activity-/, '')}</li>`)}</ul>` : ''}`;
 }
 
@@ -171,7 +174,8 @@ export function registerImport(app: FastifyInstance, ctx: AppContext) {
 <form method="post" action="/importera/bekrafta">
 <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="pending" value="${pendingId}">
 ${passedHtml(passedSummary(changes, today()))}
-${changes.local.length ? html`<div class="field"><label><input type="checkbox" name="planDeadlines" value="ja"> Använd planens måldatum för ${changes.local.length === 1 ? 'aktiviteten' : 'de aktiviteter'} vars måldatum ändrats i Planvakt (annars behålls det ändrade måldatumet)</label></div>` : ''}
+${changes.local.length ? html`<div class="field"><label><input type="checkbox" name="planValues" value="ja"> Använd planens måldatum och ansvariga för ${changes.local.length === 1 ? 'aktiviteten' : 'de aktiviteter'} som ändrats i Planvakt (annars behålls ändringarna)</label></div>` : ''}
+${changes.handAdded.length ? html`<div class="field"><label><input type="checkbox" name="cancelHandAdded" value="ja"> Avbryt ${changes.handAdded.length === 1 ? 'aktiviteten' : 'de aktiviteter'} som lagts till i Planvakt och inte finns i planen (annars fortsätter de)</label></div>` : ''}
 <button type="submit">Bekräfta och starta uppföljningen</button> <a href="/importera">Avbryt</a></form>
 ${result.unmapped?.length ? mappingHtml(csrf, pendingId, result.unmapped, { skipped: true }) : ''}`;
   };
@@ -259,13 +263,15 @@ ${result.unmapped?.length ? mappingHtml(csrf, pendingId, result.unmapped, { skip
     const chosen = fieldValue(req.body, 'passed');
     const passed = isPassedChoice(chosen) ? chosen : DEFAULT_PASSED;
     const summary = passedSummary(changes, today());
-    const planDeadlines = fieldValue(req.body, 'planDeadlines') === 'ja';
+    const planValues = fieldValue(req.body, 'planValues') === 'ja';
+    const cancelHandAdded = fieldValue(req.body, 'cancelHandAdded') === 'ja';
     const result = await applyChanges(ctx.client, changes, {
       taskQueue: ctx.settings.taskQueue,
       rulesPath: ctx.rulesPath,
       by: `webbimport (${user.person.name})`,
       passed,
-      planDeadlines,
+      planValues,
+      cancelHandAdded,
       ...(ctx.settings.timeShiftMs ? { timeShiftMs: ctx.settings.timeShiftMs } : {}),
     });
     pending.delete(id!);
@@ -274,7 +280,8 @@ ${result.unmapped?.length ? mappingHtml(csrf, pendingId, result.unmapped, { skip
       title: 'Planen är importerad',
       active: '/importera',
       body: html`<p role="status" id="import-result">Startade ${result.started}, uppdaterade ${result.signalled}, avbröt ${plural(result.cancelled, 'aktivitet', 'aktiviteter')} i planen ${planId(plan)}.</p>
-${changes.local.length ? html`<p id="import-local">${planDeadlines ? `Planens måldatum gäller nu för ${activities(changes.local.length)} vars måldatum hade ändrats i Planvakt.` : `Behöll måldatumet som ändrats i Planvakt för ${activities(changes.local.length)}.`}</p>` : ''}
+${changes.local.length ? html`<p id="import-local">${planValues ? `Planens värden gäller nu för ${activities(changes.local.length)} som hade ändrats i Planvakt.` : `Behöll ändringarna i Planvakt för ${activities(changes.local.length)}.`}</p>` : ''}
+${changes.handAdded.length ? html`<p id="import-hand-added">${cancelHandAdded ? `Avbröt ${activities(changes.handAdded.length)} som lagts till i Planvakt.` : `${capitalise(activities(changes.handAdded.length))} som lagts till i Planvakt fortsätter.`}</p>` : ''}
 ${summary ? html`<p id="import-passed">${summary} Valt: ${PASSED_CHOICES.find((c) => c.value === passed)!.label}.</p>` : ''}
 <p><a href="/">Till översikten</a> (det kan ta några sekunder innan alla aktiviteter syns där).</p>`,
     });
