@@ -7,7 +7,7 @@
  * per `countsCacheMs` however many look, and its calls are paced under the namespace's limit.
  */
 import type { Client } from '@temporalio/client';
-import { lightFor } from '../../domain';
+import { lightFor, type RoleRef } from '../../domain';
 import { LISTED, listPage, type Category, type ListedActivity } from './visibility';
 
 export interface OverviewSnapshot {
@@ -108,5 +108,54 @@ export class SharedSnapshot {
 
   clear() {
     this.current = undefined;
+  }
+}
+
+/** What the list needs of an activity beyond its search attributes: its text and its owners. */
+export interface ActivityText {
+  text: string;
+  owners: RoleRef[];
+  deadlineRaw: string;
+}
+
+/**
+ * The activities' texts and owners, which visibility does not hold, by each lifecycle's `state`
+ * query (a workflow query to the worker, not a visibility call: it does not count against the
+ * namespace's visibility limit). Shared like the snapshot, and kept for `maxAgeMs` (10 minutes by
+ * default): a text changes only by an import and owners by an import or the activity page, which
+ * clear it at once (`clear`); the command-line import shows within the 10 minutes. Only what a page
+ * needs is asked for: the 50 rows shown, or, to search, sort by text or export, the rows of the filter.
+ */
+export class ActivityTexts {
+  private readonly known = new Map<string, { at: number; value: ActivityText }>();
+
+  constructor(
+    private readonly query: (ids: string[]) => Promise<Map<string, ActivityText>>,
+    private readonly maxAgeMs = 10 * 60_000,
+    /** Queries at once: the worker answers each from its cache or by replaying the history. */
+    private readonly batch = 25,
+  ) {}
+
+  async get(ids: readonly string[]): Promise<Map<string, ActivityText>> {
+    const now = Date.now();
+    const out = new Map<string, ActivityText>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const hit = this.known.get(id);
+      if (hit && now - hit.at < this.maxAgeMs) out.set(id, hit.value);
+      else missing.push(id);
+    }
+    for (let i = 0; i < missing.length; i += this.batch) {
+      const found = await this.query(missing.slice(i, i + this.batch));
+      for (const [id, value] of found) {
+        this.known.set(id, { at: now, value });
+        out.set(id, value);
+      }
+    }
+    return out;
+  }
+
+  clear() {
+    this.known.clear();
   }
 }
