@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { categoryOf, countByDepartment } from '../../src/web/app/overview-snapshot';
 import { departmentCounts, invalidateCounts } from '../../src/web/app/dashboard';
-import { CATEGORIES, categoryQuery, type ListedActivity } from '../../src/web/app/visibility';
+import { CATEGORIES, categoryQuery, LISTED, type ListedActivity } from '../../src/web/app/visibility';
 import { importSeedPlan, Session, startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';
 
 function row(over: Partial<ListedActivity>): ListedActivity {
@@ -140,6 +140,26 @@ describe('Översikt on the dev server with the seed plan', () => {
     expect(total).toBe(73);
     expect(counts.get('aldreomsorg')!.done).toBe(1);
     expect(counts.get('forskola')!.inProgress).toBe(1);
+  });
+
+  it("an avdelningschef's export holds only her avdelning, whatever the link asks for", async () => {
+    const anna = await new Session(h.app).signIn('anna-avdelning');
+    const forskola = (await h.ctx.organisation()).departments.find((d) => d.id === 'forskola')!.name;
+    for (const url of ['/oversikt.csv', '/oversikt.csv?avdelning=aldreomsorg']) {
+      const res = await anna.get(url);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-disposition']).toMatch(/^attachment; filename="oversikt-\d{4}-\d{2}-\d{2}\.csv"$/);
+      const lines = res.body
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n');
+      expect(lines[0]).toBe('Aktivitet;Avdelning;Enhet;Ansvariga roller;Ansvariga personer;Status;Måldatum');
+      const departments = new Set(lines.slice(1).map((l) => /;([^;]*);[^;]*;[^;]*;[^;]*;[^;]*;[^;]*$/.exec(l)?.[1]));
+      expect([...departments], url).toEqual([forskola]);
+      // Every listed förskola activity, from all pages.
+      const counted = (await h.env.client.workflow.count(`${LISTED} AND PlanvaktDepartment = 'forskola'`)).count;
+      expect(lines.length - 1).toBe(counted);
+    }
   });
 
   it('a page view, a search, a sort, another page and an export cost no visibility call of their own; viewers share one snapshot', async () => {

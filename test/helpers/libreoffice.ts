@@ -1,0 +1,76 @@
+/**
+ * LibreOffice for the tests that open a file Planvakt writes the way a person would (installed by
+ * scripts/ensure-libreoffice.mjs when missing): an Excel workbook converted headless to CSV and
+ * read back as rows of cells, as Calc shows them (dates as formatted, text as text).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ensure = fileURLToPath(new URL('../../scripts/ensure-libreoffice.mjs', import.meta.url));
+
+/** The path of `soffice`, installing LibreOffice Calc first when it is missing. */
+export function sofficePath(): string {
+  try {
+    return execFileSync(process.execPath, [ensure], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  } catch {
+    throw new Error(
+      'LibreOffice is needed to open the exported workbook and could not be installed: see the message above (scripts/ensure-libreoffice.mjs).',
+    );
+  }
+}
+
+/** RFC 4180 as LibreOffice writes it: `,` between cells, `"` around cells that need it. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') (row.push(cell), (cell = ''));
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
+  }
+  if (cell || row.length) rows.push([...row, cell]);
+  return rows;
+}
+
+/** The workbook's first sheet, opened in LibreOffice Calc and saved as UTF-8 CSV, as rows of cells. */
+export function workbookRowsInLibreOffice(xlsx: Buffer): string[][] {
+  const soffice = sofficePath();
+  const dir = mkdtempSync(join(tmpdir(), 'planvakt-soffice-'));
+  try {
+    const input = join(dir, 'oversikt.xlsx');
+    writeFileSync(input, xlsx);
+    execFileSync(
+      soffice,
+      [
+        // A profile of its own: another LibreOffice running on the machine does not take the job.
+        `-env:UserInstallation=${pathToFileURL(join(dir, 'profile')).href}`,
+        '--headless',
+        '--convert-to',
+        'csv:Text - txt - csv (StarCalc):44,34,76,1',
+        '--outdir',
+        dir,
+        input,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 },
+    );
+    return parseCsv(readFileSync(join(dir, 'oversikt.csv'), 'utf8'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
