@@ -22,8 +22,8 @@ export function sofficePath(): string {
   }
 }
 
-/** RFC 4180 as LibreOffice writes it: `,` between cells, `"` around cells that need it. */
-export function parseCsv(text: string): string[][] {
+/** RFC 4180 as LibreOffice writes it (`,` between cells, `"` around cells that need it), or with `;`. */
+export function parseCsv(text: string, separator = ','): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';
@@ -35,7 +35,7 @@ export function parseCsv(text: string): string[][] {
       else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(cell), (cell = ''));
+    else if (c === separator) (row.push(cell), (cell = ''));
     else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       row.push(cell);

@@ -270,7 +270,7 @@ ${f.sortera ? html`<input type="hidden" name="sortera" value="${f.sortera}">` : 
       const current = c.key === sortKey;
       const descending = current && f.ordning === 'fallande';
       const next = current && !descending ? 'fallande' : 'stigande';
-      return html`<th scope="col"${current ? html` aria-sort="${descending ? 'descending' : 'ascending'}"` : ''}><a href="${link({ sortera: c.key, ordning: next, sida: undefined })}">${c.label}${current ? html`<span aria-hidden="true"> ${descending ? '▼' : '▲'}</span>` : ''}<span class="visually-hidden">, sortera ${next}</span></a></th>`;
+      return html`<th scope="col"${current ? html` aria-sort="${descending ? 'descending' : 'ascending'}"` : ''}><a href="${link({ sortera: c.key, ordning: next, sida: undefined })}" aria-label="${c.label}, sortera ${next}">${c.label}${current ? html`<span aria-hidden="true"> ${descending ? '▼' : '▲'}</span>` : ''}</a></th>`;
     });
     const pager: SafeHtml | string =
       shown.pages > 1
