@@ -102,22 +102,23 @@ describe('the sort', () => {
     row({ id: 'b', text: 'ärende 10', date: '2022-06-30', status: 'Klar', department: 'Äldreomsorg' }),
     row({ id: 'c', text: 'Arbeta', status: 'Försenad', ownerRoles: ['Avdelningschef'] }),
     row({ id: 'd', text: 'ärende 9', date: '2022-06-30', status: 'Ej påbörjad', unit: 'Björken' }),
+    row({ id: 'e', text: 'Zonindelning' }),
   ];
   const ids = (list: OverviewRow[]) => list.map((r) => r.listed.activityId);
 
   it('by Måldatum, earliest first, by default; rows without a date last; ties by text', () => {
-    expect(ids(sortRows(rows, {}))).toEqual(['d', 'b', 'a', 'c']);
+    expect(ids(sortRows(rows, {}))).toEqual(['d', 'b', 'a', 'c', 'e']);
   });
 
   it('by text in Swedish order (å, ä, ö after z; numbers as numbers), both ways', () => {
-    expect(ids(sortRows(rows, { sortera: 'aktivitet' }))).toEqual(['c', 'd', 'b', 'a']);
-    expect(ids(sortRows(rows, { sortera: 'aktivitet', ordning: 'fallande' }))).toEqual(['a', 'b', 'd', 'c']);
+    expect(ids(sortRows(rows, { sortera: 'aktivitet' }))).toEqual(['c', 'e', 'd', 'b', 'a']);
+    expect(ids(sortRows(rows, { sortera: 'aktivitet', ordning: 'fallande' }))).toEqual(['a', 'b', 'd', 'e', 'c']);
   });
 
   it('by avdelning, status and owners as shown', () => {
-    expect(ids(sortRows(rows, { sortera: 'avdelning' }))[3]).toBe('b');
-    expect(ids(sortRows(rows, { sortera: 'status' }))).toEqual(['d', 'c', 'b', 'a']);
-    expect(ids(sortRows(rows, { sortera: 'ansvariga' })).slice(2)).toEqual(['c', 'a']);
+    expect(ids(sortRows(rows, { sortera: 'avdelning' }))[4]).toBe('b');
+    expect(ids(sortRows(rows, { sortera: 'status' }))).toEqual(['d', 'e', 'c', 'b', 'a']);
+    expect(ids(sortRows(rows, { sortera: 'ansvariga' }))).toEqual(['d', 'b', 'e', 'c', 'a']);
   });
 });
 
