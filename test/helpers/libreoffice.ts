@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseCsv } from '../reliability/inert';
 
 const ensure = fileURLToPath(new URL('../../scripts/ensure-libreoffice.mjs', import.meta.url));
 
@@ -20,32 +21,6 @@ export function sofficePath(): string {
       'LibreOffice is needed to open the exported workbook and could not be installed: see the message above (scripts/ensure-libreoffice.mjs).',
     );
   }
-}
-
-/** RFC 4180 as LibreOffice writes it (`,` between cells, `"` around cells that need it), or with `;`. */
-export function parseCsv(text: string, separator = ','): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === separator) (row.push(cell), (cell = ''));
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
-  }
-  if (cell || row.length) rows.push([...row, cell]);
-  return rows;
 }
 
 /** The workbook's first sheet, opened in LibreOffice Calc and saved as UTF-8 CSV, as rows of cells. */

@@ -6,7 +6,6 @@
  * an activity whose text in the plan is `=cmd|' /C calc'!A0 …` comes out as text, never a formula.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,11 +13,12 @@ import type { Page } from 'playwright-core';
 import { shortText } from '../../src/web/app/dashboard';
 import { seedPlanPath, Session, startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';
 import { listenOnLoopback, type OpenBrowser, openBrowser } from '../helpers/chromium';
-import { parseCsv, sofficePath, workbookRowsInLibreOffice } from '../helpers/libreoffice';
+import { sofficePath, workbookRowsInLibreOffice } from '../helpers/libreoffice';
+import { parseCsv } from '../reliability/inert';
+import { seriousAxeFindings } from '../helpers/axe';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shots = join(root, process.env.PLANVAKT_UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.data/screenshots');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PLAN = `PlanvaktPlan = 'kompetensforsorjningsplan-2021-2023' AND ExecutionStatus = 'Running'`;
 /** A förskola activity of the seed plan, its text made into a spreadsheet formula (`\|` is a `|` in a Markdown table). */
 const FORMULA = "=cmd|' /C calc'!A0 Utbildning genom Mediateket.";
@@ -28,19 +28,6 @@ let h: WebHarness;
 let base: string;
 let page: Page;
 let browser: OpenBrowser | undefined;
-
-async function axe(name: string) {
-  await page.evaluate(axeSource);
-  const result = (await page.evaluate(() => {
-    const g = globalThis as unknown as {
-      axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> };
-      document: unknown;
-    };
-    return g.axe.run(g.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-  })) as { violations: { id: string; impact: string; help: string }[] };
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.help}`)).toEqual([]);
-}
 
 /** The list's rows as the page shows them: text, avdelning, enhet, roles, names, status, Måldatum. */
 async function shownRows(): Promise<string[][]> {
@@ -166,7 +153,7 @@ describe('Översikt: search, sort, pages and export in Chromium', () => {
     expect(await page.locator('p.export').textContent()).toContain(
       `Exporten innehåller alla ${filtered.length} aktiviteter som matchar, från alla sidor, i samma ordning som listan.`,
     );
-    await axe('oversikt-sok-export');
+    expect(await seriousAxeFindings(page, 'oversikt-sok-export')).toEqual([]);
     await page.screenshot({ path: join(shots, 'oversikt-sok-export.png'), fullPage: true });
 
     const xlsx = await download('Exportera till Excel');
