@@ -5,7 +5,7 @@
  * (the way they were counted before), and the number of visibility calls a page view costs.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { categoryOf, countByDepartment } from '../../src/web/app/overview-snapshot';
+import { ActivityTexts, categoryOf, countByDepartment } from '../../src/web/app/overview-snapshot';
 import { departmentCounts, invalidateCounts } from '../../src/web/app/dashboard';
 import { CATEGORIES, categoryQuery, LISTED, type ListedActivity } from '../../src/web/app/visibility';
 import { importSeedPlan, Session, startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';
@@ -198,5 +198,72 @@ describe('Översikt on the dev server with the seed plan', () => {
       lists.mockRestore();
       counts.mockRestore();
     }
+  });
+});
+
+describe('the activities’ texts, kept and asked for within a budget', () => {
+  const text = (id: string) => ({ text: `Text ${id}`, deadlineRaw: '' });
+
+  it('asks once per id, keeps the answers, and asks again for what changed in the app while still searching the old text', async () => {
+    const asked: string[][] = [];
+    const texts = new ActivityTexts(async (ids) => {
+      asked.push(ids);
+      return new Map(ids.map((id) => [id, text(id)]));
+    });
+    expect(await texts.get(['a', 'b'], 1_000)).toEqual({
+      texts: new Map([
+        ['a', text('a')],
+        ['b', text('b')],
+      ]),
+      missing: 0,
+    });
+    expect((await texts.get(['a', 'b'], 1_000)).missing).toBe(0);
+    expect(asked).toEqual([['a', 'b']]);
+    texts.markStale();
+    await texts.get(['a'], 1_000);
+    expect(asked).toEqual([['a', 'b'], ['a']]);
+  });
+
+  it('a page waits no longer than its budget: it gets what is known, the questions go on, and nobody asks twice meanwhile', async () => {
+    vi.useFakeTimers();
+    try {
+      let answer: (m: Map<string, ReturnType<typeof text>>) => void = () => undefined;
+      const asked: string[][] = [];
+      const texts = new ActivityTexts(
+        (ids) =>
+          new Promise((resolve) => {
+            asked.push(ids);
+            answer = resolve;
+          }),
+      );
+      const first = texts.get(['a', 'b'], 4_000);
+      const second = texts.get(['a', 'b'], 4_000);
+      await vi.advanceTimersByTimeAsync(4_000);
+      expect(await first).toEqual({ texts: new Map(), missing: 2 });
+      expect(await second).toEqual({ texts: new Map(), missing: 2 });
+      expect(asked).toEqual([['a', 'b']]);
+      answer(
+        new Map([
+          ['a', text('a')],
+          ['b', text('b')],
+        ]),
+      );
+      await vi.advanceTimersByTimeAsync(0);
+      expect((await texts.get(['a', 'b'], 4_000)).missing).toBe(0);
+      expect(asked).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('25 questions at a time, one batch after the other', async () => {
+    const asked: number[] = [];
+    const texts = new ActivityTexts(async (ids) => {
+      asked.push(ids.length);
+      return new Map(ids.map((id) => [id, text(id)]));
+    });
+    const ids = Array.from({ length: 60 }, (_, i) => `x${i}`);
+    expect((await texts.get(ids, 1_000)).missing).toBe(0);
+    expect(asked).toEqual([25, 25, 10]);
   });
 });

@@ -5,12 +5,13 @@
  * Excel and CSV. Counts and list come from one shared snapshot of every listed lifecycle's search
  * attributes (overview-snapshot.ts), so neither a page, a search, a sort nor an export makes a
  * visibility call of its own (a real cluster allows 10 a second per namespace); the activities'
- * texts and owners come from their workflows' `state` query, kept for a while (`ActivityTexts`).
+ * texts come from their workflows' `state` query, kept for a while (`ActivityTexts`); the owners
+ * from the roles in the search attributes and the organisation.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { addDays, stockholmDate, TIME_ZONE } from '../../calendar';
 import { html, LIGHT_RULE, links, qs, ROLE_IDS, ROLES, ROUTES, STATUSES, type Role, type SafeHtml } from '../../domain';
-import { resolveAll, type Organisation, type SignedIn } from '../../organisation';
+import { resolveRecipients, type Organisation, type SignedIn } from '../../organisation';
 import type { AppContext } from './context';
 import { lightBadge, pageFor } from './layout';
 import { CATEGORIES, CATEGORY_LABEL, views, type ListedActivity } from './visibility';
@@ -65,7 +66,7 @@ function textsOf(ctx: AppContext): ActivityTexts {
       return new Map(
         [...found].map(([id, v]): [string, ActivityText] => [
           id,
-          { text: v.activity.text, owners: v.activity.owners, deadlineRaw: v.activity.deadlineRaw },
+          { text: v.activity.text, deadlineRaw: v.activity.deadlineRaw },
         ]),
       );
     });
@@ -74,10 +75,13 @@ function textsOf(ctx: AppContext): ActivityTexts {
   return shared;
 }
 
-/** A change made in the app (a status, an import, new owners, new rules) shows at the next look. */
+/**
+ * A change made in the app (a status, an import, new owners, new rules) shows at the next look:
+ * the snapshot is read again, and the texts are asked for again (searched as they were meanwhile).
+ */
 export function invalidateCounts(ctx: AppContext) {
   snapshots.get(ctx)?.clear();
-  texts.get(ctx)?.clear();
+  texts.get(ctx)?.markStale();
 }
 
 export async function departmentCounts(
@@ -123,14 +127,25 @@ interface OverviewList {
   rows: OverviewRow[];
   depts: Organisation['departments'];
   units: { id: string; name: string; department: string }[];
+  /** Activities of the filter whose text is still being read (a search or sort by text leaves them out or first). */
+  textsMissing: number;
 }
+
+/** How long a page waits for texts before it shows what it has; an export waits longer. */
+const PAGE_WAIT_MS = 4_000;
+const EXPORT_WAIT_MS = 120_000;
 
 /**
  * The list for one person: the snapshot's rows in her avdelningar through the filter, the search
  * and the order. `every`: the texts of every row of the filter are fetched (to export), as they
  * are for a search or a sort by text; otherwise only those of the page shown.
  */
-async function overviewList(ctx: AppContext, user: SignedIn, query: Record<string, unknown>, every: boolean) {
+async function overviewList(
+  ctx: AppContext,
+  user: SignedIn,
+  query: Record<string, unknown>,
+  every: boolean,
+): Promise<OverviewList> {
   const org = await ctx.organisation();
   const depts = org.departments.filter((d) => user.departments.includes(d.id));
   const units = depts.flatMap((d) => d.units.map((u) => ({ id: u.id, name: u.name, department: d.id })));
@@ -150,32 +165,52 @@ async function overviewList(ctx: AppContext, user: SignedIn, query: Record<strin
       department: deptName.get(department) ?? department,
       ...(listed.unit ? { unit: unitName.get(listed.unit) ?? listed.unit } : {}),
       ownerRoles: listed.ownerRoles.map((r) => ROLES[r as Role] ?? r),
-      ownerNames: t
-        ? resolveAll(org, t.owners, { department, ...(listed.unit ? { unit: listed.unit } : {}) }).people.map(
-            (p) => p.name,
-          )
-        : [],
+      ownerNames: holders(org, listed),
       status: statusLabel(listed.status, listed.overdue, listed.running),
       ...(listed.deadline || t?.deadlineRaw ? { deadline: listed.deadline ?? t?.deadlineRaw } : {}),
     };
   };
   const chosen = snapshot.rows.filter((r) => matchesFilters(r, f, user.departments));
+  // A search or a sort by text needs every text of the filter; an export waits for them all.
   const wholeList = every || Boolean(f.sok) || f.sortera === 'aktivitet';
-  const known = wholeList ? await textsOf(ctx).get(chosen.map((r) => r.activityId)) : new Map<string, ActivityText>();
+  const known = wholeList
+    ? await textsOf(ctx).get(
+        chosen.map((r) => r.activityId),
+        every ? EXPORT_WAIT_MS : PAGE_WAIT_MS,
+      )
+    : { texts: new Map<string, ActivityText>(), missing: 0 };
   let rows = sortRows(
-    chosen.map((r) => toRow(r, known.get(r.activityId))).filter((r) => matchesSearch(r, f.sok)),
+    chosen.map((r) => toRow(r, known.texts.get(r.activityId))).filter((r) => matchesSearch(r, f.sok)),
     f,
   );
-  if (!wholeList) {
-    // The order does not depend on the texts here: fetch those of the page shown only.
+  if (!every) {
+    // The rows shown with their texts as they are now (50 questions at the most).
     const shown = pageOf(rows, f.sida);
-    const found = await textsOf(ctx).get(shown.rows.map((r) => r.listed.activityId));
+    const found = await textsOf(ctx).get(
+      shown.rows.map((r) => r.listed.activityId),
+      PAGE_WAIT_MS,
+    );
     const start = shown.from - 1;
     rows = rows.map((r, i) =>
-      i >= start && i < start + shown.rows.length ? toRow(r.listed, found.get(r.listed.activityId)) : r,
+      i >= start && i < start + shown.rows.length ? toRow(r.listed, found.texts.get(r.listed.activityId)) : r,
     );
   }
-  return { at, counts, filters: f, rows, depts, units } satisfies OverviewList;
+  return { at, counts, filters: f, rows, depts, units, textsMissing: known.missing };
+}
+
+/**
+ * The people who hold an activity's roles in its avdelning and enhet, found as messages find them;
+ * where nobody holds a role, nobody (not the avdelningschef a message would go to instead).
+ */
+function holders(org: Organisation, listed: ListedActivity): string[] {
+  const scope = { department: listed.department ?? '', ...(listed.unit ? { unit: listed.unit } : {}) };
+  const names = listed.ownerRoles
+    .filter((r): r is Role => r in ROLES)
+    .flatMap((role) => {
+      const found = resolveRecipients(org, { role, raw: ROLES[role] }, scope);
+      return found.gaps.some((g) => g.kind === 'unheld') ? [] : found.people.map((p) => p.name);
+    });
+  return [...new Set(names)];
 }
 
 /** The filter in words, for the export's "Om exporten" sheet. */
@@ -198,7 +233,7 @@ export function registerDashboard(app: FastifyInstance, ctx: AppContext) {
     const user = req.user!;
     if (user.departments.length === 0) return reply.redirect('/kalender', 303);
     const list = await overviewList(ctx, user, req.query, false);
-    const { at, counts, depts, units, filters: f } = list;
+    const { at, counts, depts, units, filters: f, textsMissing } = list;
     const frame = pageFor(ctx, req, reply);
     const cols = [...CATEGORIES, 'upcoming'] as const;
 
@@ -292,7 +327,11 @@ ${f.sortera ? html`<input type="hidden" name="sortera" value="${f.sortera}">` : 
     const list_ = html`<section aria-labelledby="aktiviteter"><h2 id="aktiviteter">Aktiviteter</h2>
 ${filters}
 <p role="status" id="list-status">${n === 1 ? '1 aktivitet matchar' : `${n} aktiviteter matchar`}${f.sok ? ` sökningen ”${f.sok}”` : ''}.${shown.pages > 1 ? ` Visar ${shown.from}–${shown.to}, sida ${shown.page} av ${shown.pages}.` : ''}</p>
-${exports}
+${
+  textsMissing
+    ? html`<p class="meta" id="texts-pending">Texterna för ${activities(textsMissing)} läses ännu från arbetsflödena; sökningen och sorteringen på aktivitet omfattar dem inte förrän de är lästa. Ladda om sidan om en stund.</p>`
+    : ''
+}${exports}
 <table id="activity-list"><caption>Aktiviteter, högst ${PAGE_SIZE} per sida</caption>
 <thead><tr>${header}</tr></thead>
 <tbody>${rows.length ? rows : html`<tr><td colspan="5">Inga aktiviteter matchar. ${user.admin && !narrows(f) ? html`<a href="/importera">Importera en plan</a>.` : ''}</td></tr>`}</tbody></table>

@@ -7,7 +7,7 @@
  * per `countsCacheMs` however many look, and its calls are paced under the namespace's limit.
  */
 import type { Client } from '@temporalio/client';
-import { lightFor, type RoleRef } from '../../domain';
+import { lightFor } from '../../domain';
 import { LISTED, listPage, type Category, type ListedActivity } from './visibility';
 
 export interface OverviewSnapshot {
@@ -111,23 +111,31 @@ export class SharedSnapshot {
   }
 }
 
-/** What the list needs of an activity beyond its search attributes: its text and its owners. */
+/** What the list needs of an activity beyond its search attributes: its text, and its Måldatum as the plan words it. */
 export interface ActivityText {
   text: string;
-  owners: RoleRef[];
   deadlineRaw: string;
 }
 
+/** What `ActivityTexts.get` found: a text for each id it could, and how many it has none for yet. */
+export interface KnownTexts {
+  texts: Map<string, ActivityText>;
+  missing: number;
+}
+
 /**
- * The activities' texts and owners, which visibility does not hold, by each lifecycle's `state`
- * query (a workflow query to the worker, not a visibility call: it does not count against the
- * namespace's visibility limit). Shared like the snapshot, and kept for `maxAgeMs` (10 minutes by
- * default): a text changes only by an import and owners by an import or the activity page, which
- * clear it at once (`clear`); the command-line import shows within the 10 minutes. Only what a page
- * needs is asked for: the 50 rows shown, or, to search, sort by text or export, the rows of the filter.
+ * The activities' texts, which visibility does not hold, by each lifecycle's `state` query (a
+ * workflow query to the worker, not a visibility call: it does not count against the namespace's
+ * visibility limit, but each costs the worker a replay when the workflow is not in its cache:
+ * about 1.5 s per 25 on this loaded 2-core machine, README "Performance"). So they are kept:
+ * for `maxAgeMs` (10 minutes) and, when the app changes something (`markStale`), still used for a
+ * search while they are asked for again in the background. A call waits at most its budget: the
+ * page then searches the texts it has and says how many are still being read; the questions go on
+ * and the next look has them. The same id is never asked for twice at once.
  */
 export class ActivityTexts {
-  private readonly known = new Map<string, { at: number; value: ActivityText }>();
+  private readonly known = new Map<string, { at: number; value: ActivityText; stale: boolean }>();
+  private readonly asking = new Map<string, Promise<void>>();
 
   constructor(
     private readonly query: (ids: string[]) => Promise<Map<string, ActivityText>>,
@@ -136,26 +144,48 @@ export class ActivityTexts {
     private readonly batch = 25,
   ) {}
 
-  async get(ids: readonly string[]): Promise<Map<string, ActivityText>> {
+  async get(ids: readonly string[], budgetMs: number): Promise<KnownTexts> {
     const now = Date.now();
-    const out = new Map<string, ActivityText>();
-    const missing: string[] = [];
+    const needed = ids.filter((id) => {
+      const hit = this.known.get(id);
+      return !hit || hit.stale || now - hit.at >= this.maxAgeMs;
+    });
+    const waits = needed.map((id) => this.asking.get(id)).filter((p): p is Promise<void> => p !== undefined);
+    const toAsk = needed.filter((id) => !this.asking.has(id));
+    // Batches one after the other: the worker answers 25 at a time, whatever else it does.
+    let chain: Promise<void> = Promise.resolve();
+    for (let i = 0; i < toAsk.length; i += this.batch) {
+      const chunk = toAsk.slice(i, i + this.batch);
+      const done: Promise<void> = chain
+        .then(() => this.query(chunk))
+        .then((found) => {
+          for (const [id, value] of found) this.known.set(id, { at: Date.now(), value, stale: false });
+        })
+        .catch(() => undefined)
+        .finally(() => chunk.forEach((id) => this.asking.get(id) === done && this.asking.delete(id)));
+      chunk.forEach((id) => this.asking.set(id, done));
+      waits.push(done);
+      chain = done;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(waits),
+      new Promise((r) => {
+        timer = setTimeout(r, budgetMs);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+    const texts = new Map<string, ActivityText>();
     for (const id of ids) {
       const hit = this.known.get(id);
-      if (hit && now - hit.at < this.maxAgeMs) out.set(id, hit.value);
-      else missing.push(id);
+      if (hit) texts.set(id, hit.value);
     }
-    for (let i = 0; i < missing.length; i += this.batch) {
-      const found = await this.query(missing.slice(i, i + this.batch));
-      for (const [id, value] of found) {
-        this.known.set(id, { at: now, value });
-        out.set(id, value);
-      }
-    }
-    return out;
+    return { texts, missing: ids.length - texts.size };
   }
 
-  clear() {
-    this.known.clear();
+  /** Something changed in the app: ask again, meanwhile searching what is known. */
+  markStale() {
+    for (const entry of this.known.values()) entry.stale = true;
   }
 }
