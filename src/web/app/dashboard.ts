@@ -322,7 +322,7 @@ ${f.sortera ? html`<input type="hidden" name="sortera" value="${f.sortera}">` : 
     const exportQuery = qs({ ...here, sida: undefined });
     const n = list.rows.length;
     const exports = n
-      ? html`<p class="export"><a href="${links.overviewExport('xlsx', exportQuery)}" download>Exportera till Excel</a> <a href="${links.overviewExport('csv', exportQuery)}" download>Exportera till CSV</a><br><span class="meta">Exporten innehåller alla ${activities(n)} som matchar, från alla sidor, i samma ordning som listan.</span></p>`
+      ? html`<p class="export"><a href="${links.overviewExport('xlsx', exportQuery)}" download>Exportera till Excel</a> <a href="${links.overviewExport('csv', exportQuery)}" download>Exportera till CSV</a><br><span class="meta">${n === 1 ? 'Exporten innehåller den aktivitet som matchar.' : `Exporten innehåller alla ${n} aktiviteter som matchar, från alla sidor, i samma ordning som listan.`}</span></p>`
       : '';
     const list_ = html`<section aria-labelledby="aktiviteter"><h2 id="aktiviteter">Aktiviteter</h2>
 ${filters}
