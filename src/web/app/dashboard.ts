@@ -183,8 +183,9 @@ async function overviewList(
     chosen.map((r) => toRow(r, known.texts.get(r.activityId))).filter((r) => matchesSearch(r, f.sok)),
     f,
   );
-  if (!every) {
-    // The rows shown with their texts as they are now (50 questions at the most).
+  if (!wholeList) {
+    // The rows shown with their texts as they are now (50 questions at the most); a search has
+    // just asked for them with the rest, within the same wait.
     const shown = pageOf(rows, f.sida);
     const found = await textsOf(ctx).get(
       shown.rows.map((r) => r.listed.activityId),
