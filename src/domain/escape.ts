@@ -69,3 +69,26 @@ export function unescapeCardMarkdown(text: string): string {
 export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/**
+ * A spreadsheet cell's text, never a formula: text that would start with `=`, `+`, `-`, `@` (or a
+ * tab or carriage return) gets a leading apostrophe, so neither Excel nor LibreOffice runs plan
+ * text such as `=cmd|' /C calc'!A0`. Every sheet and CSV Planvakt writes goes through here.
+ */
+export function safeCell(text: string | undefined): string {
+  const s = text ?? '';
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
+/**
+ * RFC 4180 CSV (CRLF line ends), every cell through {@link safeCell}; a cell holding the
+ * separator, a quote or a line break is quoted. `separator` is `;` for a file that Excel in
+ * Swedish opens in columns (its list separator there), `,` otherwise.
+ */
+export function csvText(rows: readonly (readonly string[])[], separator: ',' | ';' = ','): string {
+  const cell = (v: string) => {
+    const safe = safeCell(v);
+    return /[",;\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
+  return rows.map((r) => r.map(cell).join(separator)).join('\r\n') + '\r\n';
+}

@@ -15,6 +15,9 @@ import type { Status } from './vocabulary';
  */
 export const ROUTES = {
   overview: '/',
+  /** Översikt's list as a file: every row of the filter, search and order the page shows (same access as Översikt). */
+  overviewXlsx: '/oversikt.xlsx',
+  overviewCsv: '/oversikt.csv',
   activity: '/aktivitet/:id',
   activityStatus: '/aktivitet/:id/status',
   activityAcknowledge: '/aktivitet/:id/kvittera',
@@ -68,6 +71,9 @@ const segment = (value: string) => encodeURIComponent(value);
 /** Where each link goes, as a path in the web app. */
 export const links = {
   overview: (): string => ROUTES.overview,
+  /** Översikt's list as Excel or CSV; `query` is the page's own query string (`?avdelning=…`), so the file holds what the page shows. */
+  overviewExport: (format: 'xlsx' | 'csv', query = ''): string =>
+    `${format === 'xlsx' ? ROUTES.overviewXlsx : ROUTES.overviewCsv}${query}`,
   /** One activity's page: for its owners (read, report) and for those who may see its avdelning. */
   activity: (activityId: string): string => `/aktivitet/${segment(activityId)}`,
   activityStatus: (activityId: string): string => `/aktivitet/${segment(activityId)}/status`,

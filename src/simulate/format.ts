@@ -1,4 +1,4 @@
-import { html, joinHtml, plural, type SafeHtml } from '../domain';
+import { csvText, html, joinHtml, plural, type SafeHtml } from '../domain';
 import { personOfLabel, type SimulatedMessage, type Simulation } from './simulate';
 import { stockholmTime } from '../calendar';
 
@@ -122,11 +122,7 @@ export function formatTable(sim: Simulation): string {
 export function formatCsv(sim: Simulation): string {
   const rows = timelineRows(sim);
   const headers = ['datum', 'tid', 'mottagare', 'kanal', 'typ', 'aktivitet', 'varför'] as const;
-  const cell = (v: string) => {
-    const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-    return /[",\n\r;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  return [headers.join(','), ...rows.map((r) => headers.map((h) => cell(r[h])).join(','))].join('\r\n') + '\r\n';
+  return csvText([[...headers], ...rows.map((r) => headers.map((h) => r[h]))]);
 }
 
 export function formatHtml(sim: Simulation, title: string): string {

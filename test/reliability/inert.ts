@@ -169,8 +169,11 @@ export async function workbookProblems(xlsx: Buffer, hostile: string): Promise<s
   return problems;
 }
 
-/** RFC 4180 rows; quoted fields may hold commas, quotes and line breaks. */
-export function parseCsv(csv: string): string[][] {
+/**
+ * RFC 4180 rows; quoted fields may hold the separator, quotes and line breaks. Rows end with CRLF,
+ * or LF as LibreOffice writes them on Linux; `separator` is `;` for a CSV made for Excel in Swedish.
+ */
+export function parseCsv(csv: string, separator: ',' | ';' = ','): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -182,9 +185,10 @@ export function parseCsv(csv: string): string[][] {
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') (row.push(field), (field = ''));
-    else if (c === '\r' && csv[i + 1] === '\n') {
-      (row.push(field), rows.push(row), (row = []), (field = ''), i++);
+    else if (c === separator) (row.push(field), (field = ''));
+    else if (c === '\n' || (c === '\r' && csv[i + 1] === '\n')) {
+      (row.push(field), rows.push(row), (row = []), (field = ''));
+      if (c === '\r') i++;
     } else field += c;
   }
   if (field !== '' || row.length > 0) (row.push(field), rows.push(row));
@@ -192,8 +196,12 @@ export function parseCsv(csv: string): string[][] {
 }
 
 /** A CSV file against its expected shape: the same rows and columns, no cell that starts like a formula. */
-export function csvProblems(csv: string, shape: { rows: number; columns: number }, hostile: string): string[] {
-  const rows = parseCsv(csv);
+export function csvProblems(
+  csv: string,
+  shape: { rows: number; columns: number; separator?: ',' | ';' },
+  hostile: string,
+): string[] {
+  const rows = parseCsv(csv, shape.separator);
   const problems: string[] = [];
   if (rows.length !== shape.rows) problems.push(`${rows.length} rows, expected ${shape.rows}`);
   rows.forEach((r, i) => {

@@ -329,6 +329,9 @@ async function webPages() {
     const pages = {
       login: (await new Session(h.app).get('/logga-in')).body,
       dashboard: (await hr.get('/?avdelning=forskola')).body,
+      // Översikt's export of the hostile avdelning: every activity of it, from all pages.
+      overviewXlsx: (await hr.get('/oversikt.xlsx?avdelning=forskola')).rawPayload,
+      overviewCsv: (await hr.get('/oversikt.csv?avdelning=forskola')).body.replace(/^\uFEFF/, ''),
       preview: hostilePreview,
       checkin: await checkin('fientlig-0', ids('fientlig')),
       activities: await Promise.all(ids('fientlig').map(async (id) => (await hr.get(`/aktivitet/${id}`)).body)),
@@ -399,6 +402,12 @@ describe('hostile text in every output', () => {
           for (const [i, text] of HOSTILE.entries()) {
             judged('webb: inloggning', text, htmlProblems(web.pages.login, web.baselines.login, text));
             judged('webb: översikt', text, htmlProblems(web.pages.dashboard, web.baselines.dashboard, text));
+            judged('webb: översikt, export (Excel)', text, await workbookProblems(web.pages.overviewXlsx, text));
+            judged(
+              'webb: översikt, export (CSV)',
+              text,
+              csvProblems(web.pages.overviewCsv, { rows: HOSTILE.length + 1, columns: 7, separator: ';' }, text),
+            );
             judged('webb: importförhandsvisning', text, htmlProblems(web.pages.preview, web.baselines.preview, text));
             judged('webb: aktivitetssida', text, htmlProblems(web.pages.activities[i]!, web.baselines.activity, text));
             judged('webb: incheckning', text, htmlProblems(web.pages.checkin, web.baselines.checkin, text));

@@ -15,11 +15,10 @@ import type { Page } from 'playwright-core';
 import { stateQuery } from '../../src/lifecycle';
 import { mayReportOnActivity } from '../../src/organisation';
 import { importSeedPlan, seedPlanPath, Session, startWebHarness, type WebHarness } from '../helpers/web-app';
-import { listenOnLoopback, type OpenBrowser, openBrowser } from '../helpers/chromium';
+import { listenOnLoopback, type OpenBrowser, openBrowser, seriousAxeFindings } from '../helpers/chromium';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shots = join(root, process.env.PLANVAKT_UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.data/screenshots');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let h: WebHarness;
 let base: string;
@@ -29,16 +28,7 @@ let id = '';
 
 /** axe-core in the page: WCAG 2.0/2.1 A and AA rules; serious and critical findings fail. */
 async function axe(name: string) {
-  await page.evaluate(axeSource);
-  const result = (await page.evaluate(() => {
-    const g = globalThis as unknown as {
-      axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> };
-      document: unknown;
-    };
-    return g.axe.run(g.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-  })) as { violations: { id: string; impact: string; help: string }[] };
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.help}`)).toEqual([]);
+  expect(await seriousAxeFindings(page, name)).toEqual([]);
 }
 
 const text = async (selector: string) => ((await page.locator(selector).first().textContent()) ?? '').trim();

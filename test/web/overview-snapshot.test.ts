@@ -5,9 +5,9 @@
  * (the way they were counted before), and the number of visibility calls a page view costs.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { categoryOf, countByDepartment } from '../../src/web/app/overview-snapshot';
+import { ActivityTexts, categoryOf, countByDepartment } from '../../src/web/app/overview-snapshot';
 import { departmentCounts, invalidateCounts } from '../../src/web/app/dashboard';
-import { CATEGORIES, categoryQuery, type ListedActivity } from '../../src/web/app/visibility';
+import { CATEGORIES, categoryQuery, LISTED, type ListedActivity } from '../../src/web/app/visibility';
 import { importSeedPlan, Session, startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';
 
 function row(over: Partial<ListedActivity>): ListedActivity {
@@ -142,7 +142,27 @@ describe('Översikt on the dev server with the seed plan', () => {
     expect(counts.get('forskola')!.inProgress).toBe(1);
   });
 
-  it('a page view costs one list call when the numbers are fresh, however many avdelningar; viewers share one snapshot', async () => {
+  it("an avdelningschef's export holds only her avdelning, whatever the link asks for", async () => {
+    const anna = await new Session(h.app).signIn('anna-avdelning');
+    const forskola = (await h.ctx.organisation()).departments.find((d) => d.id === 'forskola')!.name;
+    for (const url of ['/oversikt.csv', '/oversikt.csv?avdelning=aldreomsorg']) {
+      const res = await anna.get(url);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-disposition']).toMatch(/^attachment; filename="oversikt-\d{4}-\d{2}-\d{2}\.csv"$/);
+      const lines = res.body
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n');
+      expect(lines[0]).toBe('Aktivitet;Avdelning;Enhet;Ansvariga roller;Ansvariga personer;Status;Måldatum');
+      const departments = new Set(lines.slice(1).map((l) => /;([^;]*);[^;]*;[^;]*;[^;]*;[^;]*;[^;]*$/.exec(l)?.[1]));
+      expect([...departments], url).toEqual([forskola]);
+      // Every listed förskola activity, from all pages.
+      const counted = (await h.env.client.workflow.count(`${LISTED} AND PlanvaktDepartment = 'forskola'`)).count;
+      expect(lines.length - 1).toBe(counted);
+    }
+  });
+
+  it('a page view, a search, a sort, another page and an export cost no visibility call of their own; viewers share one snapshot', async () => {
     const service = h.ctx.client.workflowService;
     const lists = vi.spyOn(service, 'listWorkflowExecutions');
     const counts = vi.spyOn(service, 'countWorkflowExecutions');
@@ -150,29 +170,100 @@ describe('Översikt on the dev server with the seed plan', () => {
     h.ctx.settings.countsCacheMs = 60_000;
     try {
       invalidateCounts(h.ctx);
-      // First look: the snapshot (73 activities fit one page of 1,000) and the list page.
+      // First look: the snapshot (73 activities fit one page of 1,000), nothing else.
       const first = await hr.get('/');
       expect(first.statusCode).toBe(200);
       expect(first.body).toMatch(/Siffrorna gäller kl \d\d:\d\d:\d\d\./);
-      expect(lists).toHaveBeenCalledTimes(2);
+      expect(lists).toHaveBeenCalledTimes(1);
       expect(counts).toHaveBeenCalledTimes(0);
 
-      // Eight people at once within the freshness window: each costs her list page, nothing more.
+      // Eight people at once within the freshness window, then filtered, searched, sorted, paged
+      // and exported lists: all from the same snapshot.
       lists.mockClear();
       const eight = await Promise.all(Array.from({ length: 8 }, () => hr.get('/')));
       expect(eight.every((r) => r.statusCode === 200)).toBe(true);
-      expect(lists).toHaveBeenCalledTimes(8);
+      for (const url of [
+        '/?avdelning=forskola',
+        '/?sok=kompetens&sortera=aktivitet&ordning=fallande',
+        '/?sida=2',
+        '/oversikt.xlsx?avdelning=forskola&sok=kompetens',
+        '/oversikt.csv',
+      ]) {
+        expect((await hr.get(url)).statusCode, url).toBe(200);
+      }
+      expect(lists).toHaveBeenCalledTimes(0);
       expect(counts).toHaveBeenCalledTimes(0);
-
-      // A filtered list adds the one count of its matches.
-      lists.mockClear();
-      await hr.get('/?avdelning=forskola');
-      expect(lists).toHaveBeenCalledTimes(1);
-      expect(counts).toHaveBeenCalledTimes(1);
     } finally {
       h.ctx.settings.countsCacheMs = before;
       lists.mockRestore();
       counts.mockRestore();
     }
+  });
+});
+
+describe('the activities’ texts, kept and asked for within a budget', () => {
+  const text = (id: string) => ({ text: `Text ${id}`, deadlineRaw: '' });
+
+  it('asks once per id, keeps the answers, and asks again for what changed in the app while still searching the old text', async () => {
+    const asked: string[][] = [];
+    const texts = new ActivityTexts(async (ids) => {
+      asked.push(ids);
+      return new Map(ids.map((id) => [id, text(id)]));
+    });
+    expect(await texts.get(['a', 'b'], 1_000)).toEqual({
+      texts: new Map([
+        ['a', text('a')],
+        ['b', text('b')],
+      ]),
+      missing: 0,
+    });
+    expect((await texts.get(['a', 'b'], 1_000)).missing).toBe(0);
+    expect(asked).toEqual([['a', 'b']]);
+    texts.markStale();
+    await texts.get(['a'], 1_000);
+    expect(asked).toEqual([['a', 'b'], ['a']]);
+  });
+
+  it('a page waits no longer than its budget: it gets what is known, the questions go on, and nobody asks twice meanwhile', async () => {
+    vi.useFakeTimers();
+    try {
+      let answer: (m: Map<string, ReturnType<typeof text>>) => void = () => undefined;
+      const asked: string[][] = [];
+      const texts = new ActivityTexts(
+        (ids) =>
+          new Promise((resolve) => {
+            asked.push(ids);
+            answer = resolve;
+          }),
+      );
+      const first = texts.get(['a', 'b'], 4_000);
+      const second = texts.get(['a', 'b'], 4_000);
+      await vi.advanceTimersByTimeAsync(4_000);
+      expect(await first).toEqual({ texts: new Map(), missing: 2 });
+      expect(await second).toEqual({ texts: new Map(), missing: 2 });
+      expect(asked).toEqual([['a', 'b']]);
+      answer(
+        new Map([
+          ['a', text('a')],
+          ['b', text('b')],
+        ]),
+      );
+      await vi.advanceTimersByTimeAsync(0);
+      expect((await texts.get(['a', 'b'], 4_000)).missing).toBe(0);
+      expect(asked).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('25 questions at a time, one batch after the other', async () => {
+    const asked: number[] = [];
+    const texts = new ActivityTexts(async (ids) => {
+      asked.push(ids.length);
+      return new Map(ids.map((id) => [id, text(id)]));
+    });
+    const ids = Array.from({ length: 60 }, (_, i) => `x${i}`);
+    expect((await texts.get(ids, 1_000)).missing).toBe(0);
+    expect(asked).toEqual([25, 25, 10]);
   });
 });

@@ -49,7 +49,7 @@ const HR: Role[] = ['hr', 'forvaltningschef'];
  * report is förskola's):
  * - sign-in pages, the stylesheet, the health check: anyone;
  * - check-in and calendar feeds: anyone holding a valid link (the link is the credential);
- * - Översikt, Rapporter (the list), Kalender, a new calendar address: anyone signed in;
+ * - Översikt and its export (Excel, CSV), Rapporter (the list), Kalender, a new calendar address: anyone signed in;
  * - Importera, Förhandsvisning, Inställningar, Utkorg: HR for the whole förvaltning and the förvaltningschef;
  * - an activity's page: those who see its avdelning (HR, förvaltningschef, its avdelningschef), its owner;
  * - reporting status on it: its owner and the managers up the line (its avdelningschef, the
@@ -71,6 +71,8 @@ const TABLE: Record<string, Role[]> = {
   'POST /status/*': ALL,
   'GET /kalender/feed/:person/:token/*': ALL,
   'GET /': SIGNED_IN,
+  'GET /oversikt.xlsx': SIGNED_IN,
+  'GET /oversikt.csv': SIGNED_IN,
   'GET /rapporter': SIGNED_IN,
   'GET /kalender': SIGNED_IN,
   'POST /kalender/ny-adress': SIGNED_IN,

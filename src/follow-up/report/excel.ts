@@ -5,17 +5,14 @@
  * program ever reads it as a formula.
  */
 import ExcelJS from 'exceljs';
-import { plural } from '../../domain/swedish';
+import { plural, safeCell } from '../../domain';
 import { ROW_STATUS_LABEL, type DepartmentReport, type Light } from './model';
 
 const LIGHT_ARGB: Record<Light, string> = { grön: 'FF1B7F3B', gul: 'FFE0B000', röd: 'FFB3261E' };
 const NOT_REPORTED_ARGB = 'FFFFF4E5';
 
-/** A cell's text, never a formula. */
-export function safeCell(text: string | undefined): string {
-  const s = text ?? '';
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-}
+/** A cell's text, never a formula (one rule for every sheet and CSV: src/domain/escape.ts). */
+export { safeCell };
 
 /** Excel sheet names: at most 31 characters, none of : \ / ? * [ ], unique in the workbook. */
 export function sheetName(name: string, taken: Set<string>): string {

@@ -110,3 +110,82 @@ export class SharedSnapshot {
     this.current = undefined;
   }
 }
+
+/** What the list needs of an activity beyond its search attributes: its text, and its Måldatum as the plan words it. */
+export interface ActivityText {
+  text: string;
+  deadlineRaw: string;
+}
+
+/** What `ActivityTexts.get` found: a text for each id it could, and how many it has none for yet. */
+export interface KnownTexts {
+  texts: Map<string, ActivityText>;
+  missing: number;
+}
+
+/**
+ * The activities' texts, which visibility does not hold, by each lifecycle's `state` query (a
+ * workflow query to the worker, not a visibility call: it does not count against the namespace's
+ * visibility limit, but each costs the worker a replay when the workflow is not in its cache:
+ * about 1.5 s per 25 on this loaded 2-core machine, README "Performance"). So they are kept:
+ * for `maxAgeMs` (10 minutes) and, when the app changes something (`markStale`), still used for a
+ * search while they are asked for again in the background. A call waits at most its budget: the
+ * page then searches the texts it has and says how many are still being read; the questions go on
+ * and the next look has them. The same id is never asked for twice at once.
+ */
+export class ActivityTexts {
+  private readonly known = new Map<string, { at: number; value: ActivityText; stale: boolean }>();
+  private readonly asking = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly query: (ids: string[]) => Promise<Map<string, ActivityText>>,
+    private readonly maxAgeMs = 10 * 60_000,
+    /** Queries at once: the worker answers each from its cache or by replaying the history. */
+    private readonly batch = 25,
+  ) {}
+
+  async get(ids: readonly string[], budgetMs: number): Promise<KnownTexts> {
+    const now = Date.now();
+    const needed = ids.filter((id) => {
+      const hit = this.known.get(id);
+      return !hit || hit.stale || now - hit.at >= this.maxAgeMs;
+    });
+    const waits = needed.map((id) => this.asking.get(id)).filter((p): p is Promise<void> => p !== undefined);
+    const toAsk = needed.filter((id) => !this.asking.has(id));
+    // Batches one after the other: the worker answers 25 at a time, whatever else it does.
+    let chain: Promise<void> = Promise.resolve();
+    for (let i = 0; i < toAsk.length; i += this.batch) {
+      const chunk = toAsk.slice(i, i + this.batch);
+      const done: Promise<void> = chain
+        .then(() => this.query(chunk))
+        .then((found) => {
+          for (const [id, value] of found) this.known.set(id, { at: Date.now(), value, stale: false });
+        })
+        .catch(() => undefined)
+        .finally(() => chunk.forEach((id) => this.asking.get(id) === done && this.asking.delete(id)));
+      chunk.forEach((id) => this.asking.set(id, done));
+      waits.push(done);
+      chain = done;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(waits),
+      new Promise((r) => {
+        timer = setTimeout(r, budgetMs);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+    const texts = new Map<string, ActivityText>();
+    for (const id of ids) {
+      const hit = this.known.get(id);
+      if (hit) texts.set(id, hit.value);
+    }
+    return { texts, missing: ids.length - texts.size };
+  }
+
+  /** Something changed in the app: ask again, meanwhile searching what is known. */
+  markStale() {
+    for (const entry of this.known.values()) entry.stale = true;
+  }
+}
