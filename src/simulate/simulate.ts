@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -71,12 +71,14 @@ export interface SimulationRun extends Simulation {
  */
 let bundle: Promise<{ codePath: string }> | undefined;
 function workflowBundle(): Promise<{ codePath: string }> {
-  bundle ??= prebundleWorkflows(join(mkdtempSync(join(tmpdir(), 'planvakt-simulate-')), 'workflows.js')).catch(
-    (err: unknown) => {
+  if (!bundle) {
+    const dir = mkdtempSync(join(tmpdir(), 'planvakt-simulate-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    bundle = prebundleWorkflows(join(dir, 'workflows.js')).catch((err: unknown) => {
       bundle = undefined;
       throw err;
-    },
-  );
+    });
+  }
   return bundle;
 }
 
