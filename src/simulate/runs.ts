@@ -4,7 +4,8 @@ import type { SimulationRun } from './simulate';
  * Förhandsvisning's runs, so one person's preview never waits on another's: each person has at
  * most one run (a new one replaces hers, stopping the old), at most `concurrency` run at once
  * (each is a time-skipping server and a worker: two on a two-core machine), the rest wait in
- * order, and a run is stopped at `timeLimitMs`, keeping what it reached. Only this process knows
+ * order, and a run is stopped `timeLimitMs` after its first plan day (or after as long in setup),
+ * keeping what it reached. Only this process knows
  * the runs: a restarted web server has none, and HR starts the preview again.
  */
 export type PreviewStop = 'timeLimit' | 'cancelled';
@@ -122,9 +123,17 @@ export class PreviewQueue<Meta> {
     this.active++;
     run.state = 'running';
     run.startedAt = this.now();
-    const timer = setTimeout(() => this.stop(entry, 'timeLimit'), this.opts.timeLimitMs);
+    // The limit counts the plan's days from the first one run: the setup before it (the process's
+    // first run makes the workflow bundle, tens of seconds on a loaded machine) has a limit of its own.
+    let timer = setTimeout(() => this.stop(entry, 'timeLimit'), this.opts.timeLimitMs);
     try {
-      const result = await entry.job(controller.signal, (reached) => (run.reached = reached));
+      const result = await entry.job(controller.signal, (reached) => {
+        if (run.reached === undefined) {
+          clearTimeout(timer);
+          timer = setTimeout(() => this.stop(entry, 'timeLimit'), this.opts.timeLimitMs);
+        }
+        run.reached = reached;
+      });
       run.result = result;
       run.reached = result.reached;
       // A stop that came as the last day finished stopped nothing.

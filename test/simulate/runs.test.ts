@@ -87,6 +87,21 @@ describe('PreviewQueue', () => {
     expect(run.result?.complete).toBe(false);
   });
 
+  it('counts the limit from the first plan day; a setup that never gets there is stopped at the limit too', async () => {
+    const q = new PreviewQueue<string>({ concurrency: 2, timeLimitMs: LIMIT });
+    const [slow, hung] = [controllableJob(), controllableJob()];
+    q.submit('anna', 'slow setup', range, slow.job);
+    q.submit('bo', 'hung setup', range, hung.job);
+    await vi.advanceTimersByTimeAsync(LIMIT - 10_000);
+    slow.reach('2026-01-01');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(q.current('anna')!.state).toBe('running');
+    // Nothing run: it reached the day before the year (as simulate() says it).
+    expect(q.current('bo')).toMatchObject({ state: 'finished', stoppedBy: 'timeLimit', reached: '2025-12-31' });
+    await vi.advanceTimersByTimeAsync(LIMIT - 10_000);
+    expect(q.current('anna')).toMatchObject({ state: 'finished', stoppedBy: 'timeLimit', reached: '2026-01-01' });
+  });
+
   it('replaces a person’s run with her next one, stopping the first; others’ runs go on', async () => {
     const q = new PreviewQueue<string>({ concurrency: 2, timeLimitMs: LIMIT });
     const [first, second, other] = [controllableJob(), controllableJob(), controllableJob()];
