@@ -50,6 +50,8 @@ export class PreviewQueue<Meta> {
   private readonly byOwner = new Map<string, Entry<Meta>>();
   private readonly waiting: Entry<Meta>[] = [];
   private active = 0;
+  private closed = false;
+  private readonly running = new Set<Promise<void>>();
   private readonly now: () => number;
 
   constructor(private readonly opts: PreviewQueueOptions) {
@@ -96,6 +98,16 @@ export class PreviewQueue<Meta> {
     return true;
   }
 
+  /**
+   * Stops every run, queued or running, and waits until the running ones have torn down their
+   * servers: the web server calls it as it closes, so no time-skipping server outlives it.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const entry of this.byOwner.values()) this.stop(entry, 'cancelled');
+    await Promise.all(this.running);
+  }
+
   /** Runs queued or running, for a status line. */
   get load(): { running: number; queued: number } {
     return { running: this.active, queued: this.waiting.length };
@@ -115,7 +127,11 @@ export class PreviewQueue<Meta> {
   }
 
   private pump() {
-    while (this.active < this.opts.concurrency && this.waiting.length > 0) void this.start(this.waiting.shift()!);
+    while (!this.closed && this.active < this.opts.concurrency && this.waiting.length > 0) {
+      const started = this.start(this.waiting.shift()!);
+      this.running.add(started);
+      void started.finally(() => this.running.delete(started));
+    }
   }
 
   private async start(entry: Entry<Meta>) {

@@ -102,6 +102,18 @@ describe('PreviewQueue', () => {
     expect(q.current('anna')).toMatchObject({ state: 'finished', stoppedBy: 'timeLimit', reached: '2026-01-01' });
   });
 
+  it('stops everything when the web server closes, and waits for the running runs to end', async () => {
+    const q = new PreviewQueue<string>({ concurrency: 1, timeLimitMs: LIMIT });
+    const [a, b] = [controllableJob(), controllableJob()];
+    q.submit('anna', 'a', range, a.job);
+    q.submit('bo', 'b', range, b.job);
+    a.reach('2026-01-05');
+    await q.close();
+    expect(q.current('anna')).toMatchObject({ state: 'finished', stoppedBy: 'cancelled', reached: '2026-01-05' });
+    expect(q.current('bo')).toMatchObject({ state: 'finished', stoppedBy: 'cancelled' });
+    expect(b.started).not.toHaveBeenCalled();
+  });
+
   it('replaces a person’s run with her next one, stopping the first; others’ runs go on', async () => {
     const q = new PreviewQueue<string>({ concurrency: 2, timeLimitMs: LIMIT });
     const [first, second, other] = [controllableJob(), controllableJob(), controllableJob()];

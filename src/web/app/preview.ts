@@ -54,6 +54,8 @@ export function registerPreview(app: FastifyInstance, ctx: AppContext) {
     concurrency: PREVIEW_CONCURRENCY,
     timeLimitMs: PREVIEW_TIME_LIMIT_MS,
   });
+  // A run's time-skipping server must not outlive the web server (a test's, or a stopped service).
+  app.addHook('onClose', () => runs.close());
   const columns = columnMappingStore(ctx.settings.dataDir);
   const form = (
     csrf: string,
