@@ -11,17 +11,17 @@ import { readEnv } from '../config';
 import { loadOrganisation } from '../organisation';
 import { readPlanFile } from '../plan';
 import { parseRules } from '../rules';
-import { formatCsv, formatHtml, formatTable, parseScenario, simulate } from '../simulate';
+import { defaultPreviewYear, formatCsv, formatHtml, formatTable, parseScenario, simulate } from '../simulate';
 
 const USAGE =
-  'Användning: planvakt simulate <plan> [--from ÅÅÅÅ-MM-DD] [--to ÅÅÅÅ-MM-DD] [--answers scenario.yaml] [--format table|csv|html] [--department id] [--out fil]';
+  'Användning: planvakt simulate <plan> [--from ÅÅÅÅ-MM-DD (utan: planens eget år)] [--to ÅÅÅÅ-MM-DD] [--answers scenario.yaml] [--format table|csv|html] [--department id] [--out fil]';
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
-      from: { type: 'string', default: '2022-01-01' },
+      from: { type: 'string' },
       to: { type: 'string' },
       answers: { type: 'string' },
       format: { type: 'string', default: 'table' },
@@ -35,12 +35,13 @@ export async function run(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const from = values.from!;
-  const to = values.to ?? `${from.slice(0, 4)}-12-31`;
   const env = readEnv();
   const rulesPath = join(env.configDir, 'rules.yaml');
   const rulesText = await readFile(rulesPath, 'utf8');
   const { plan } = await readPlanFile(file);
+  // Without --from, the plan's own year, as Förhandsvisning picks it.
+  const from = values.from ?? `${defaultPreviewYear(plan, new Date().getFullYear())}-01-01`;
+  const to = values.to ?? `${from.slice(0, 4)}-12-31`;
   const started = Date.now();
   const sim = await simulate({
     plan,

@@ -50,6 +50,10 @@ export const ROUTES = {
   import: '/importera',
   importConfirm: '/importera/bekrafta',
   preview: '/forhandsvisning',
+  /** The signed-in person's own Förhandsvisning: waiting, how far it has come, or its result (HR only). */
+  previewRun: '/forhandsvisning/korning',
+  /** Stops the signed-in person's Förhandsvisning where it is (HR only). */
+  previewCancel: '/forhandsvisning/avbryt',
   settings: '/installningar',
   settingsRules: '/installningar/regler',
   settingsOrganisation: '/installningar/organisation',

@@ -2,3 +2,5 @@
 export * from './format';
 export * from './scenario';
 export * from './simulate';
+export * from './runs';
+export * from './years';

@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { installRuntime, startTimeSkippingServer } from '../temporal';
 import { lifecycleWorkflowId, planClockAt, RecordingDelivery, ROLES, type RecordedMessage, type Role } from '../domain';
-import { createActivities, workflowsPath } from '../worker';
+import { createActivities, prebundleWorkflows } from '../worker';
 import {
   acknowledge,
   activityLifecycle,
@@ -30,6 +33,10 @@ export interface SimulationOptions {
   departments?: string[];
   /** Called with the workflow ids before the server is torn down, to read histories (benchmarks). */
   inspect?: (client: Client, workflowIds: string[]) => Promise<void>;
+  /** Stops the run where it is (a time limit, a cancel): what was sent until then is the result. */
+  signal?: AbortSignal;
+  /** Told each plan day the server has run through (Stockholm date), for a progress line. */
+  onProgress?: (reached: string) => void;
 }
 
 /** "Anna Andersson (Enhetschef)": who, and in which role, a simulated message reaches. */
@@ -50,11 +57,36 @@ export interface Simulation {
   activities: number;
 }
 
+/** A simulation as `simulate()` returns it: how far it ran as well. */
+export interface SimulationRun extends Simulation {
+  /** The last plan day run through (Stockholm date): `to` when the run was not stopped. */
+  reached: string;
+  /** False when `signal` stopped the run before `to`: `messages` then end at `reached`. */
+  complete: boolean;
+}
+
+/**
+ * The workflow bundle, made once per process in a child process (prebundleWorkflows): webpack took
+ * about 5 s of every run and its memory stayed in the web server; each run now only loads the file.
+ */
+let bundle: Promise<{ codePath: string }> | undefined;
+function workflowBundle(): Promise<{ codePath: string }> {
+  if (!bundle) {
+    const dir = mkdtempSync(join(tmpdir(), 'planvakt-simulate-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    bundle = prebundleWorkflows(join(dir, 'workflows.js')).catch((err: unknown) => {
+      bundle = undefined;
+      throw err;
+    });
+  }
+  return bundle;
+}
+
 /**
  * Runs the real activityLifecycle workflows of a plan on Temporal's time-skipping server with a
  * recording delivery: the same workflow, schedule and rules code as production, a year in seconds.
  */
-export async function simulate(opts: SimulationOptions): Promise<Simulation> {
+export async function simulate(opts: SimulationOptions): Promise<SimulationRun> {
   installRuntime();
   const activities = placedActivities(opts.plan)
     .filter((p) => !opts.departments || opts.departments.includes(p.department.id))
@@ -67,16 +99,18 @@ export async function simulate(opts: SimulationOptions): Promise<Simulation> {
     }).people.map((p) => recipientLabel(p.name, ROLES[ref.role])),
   );
 
-  const env = await startTimeSkippingServer();
+  const [env, workflows] = await Promise.all([startTimeSkippingServer(), workflowBundle()]);
   const taskQueue = 'simulate';
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath,
+    workflowBundle: workflows,
     activities: createActivities({ delivery }),
   });
   const running = worker.run();
   const refused: string[] = [];
+  // The plan day before `from`: nothing run yet.
+  let reached = addDays(opts.from, -1);
   try {
     const serverNow = await env.currentTimeMs();
     // The plan is imported at 00:00 on `from`: the server's clock, shifted.
@@ -95,12 +129,36 @@ export async function simulate(opts: SimulationOptions): Promise<Simulation> {
       const now = await env.currentTimeMs();
       if (target > now) await env.sleep(target - now);
     };
+    const stopped = abortPromise(opts.signal);
+    /**
+     * A day at a time up to `date` (exclusive), so a stop is seen within a day of plan time and
+     * the progress line moves; a day with nothing due costs the server a few milliseconds.
+     */
+    const runUntil = async (date: string): Promise<boolean> => {
+      while (reached < addDays(date, -1)) {
+        if (opts.signal?.aborted) return false;
+        const day = addDays(reached, 1);
+        const step = sleepUntil(stockholmInstant(addDays(day, 1), '00:00')).then(
+          () => true,
+          // The server is torn down under a step a stop left behind: that failure is the stop's.
+          (err: unknown) => {
+            if (opts.signal?.aborted) return false;
+            throw err;
+          },
+        );
+        if (!(await Promise.race([step, stopped]))) return false;
+        reached = day;
+        opts.onProgress?.(reached);
+      }
+      return true;
+    };
 
     for (const step of scenarioSteps(opts.scenario, activities)) {
       if ('error' in step) {
         refused.push(step.error);
         continue;
       }
+      if (!(await runUntil(step.date))) break;
       await sleepUntil(stockholmInstant(step.date, '09:00'));
       const handle = env.client.workflow.getHandle(lifecycleWorkflowId(step.activity.id));
       const person = opts.organisation.people.find((p) => p.id === step.by);
@@ -130,7 +188,7 @@ export async function simulate(opts: SimulationOptions): Promise<Simulation> {
         refused.push(`${step.date} ${person.name}: ${e.cause?.message ?? e.message}`);
       }
     }
-    await sleepUntil(stockholmInstant(addDays(opts.to, 1), '00:00'));
+    if (!opts.signal?.aborted) await runUntil(addDays(opts.to, 1));
     await opts.inspect?.(
       env.client,
       activities.map((a) => lifecycleWorkflowId(a.id)),
@@ -141,7 +199,9 @@ export async function simulate(opts: SimulationOptions): Promise<Simulation> {
     await env.teardown();
   }
 
-  const end = stockholmInstant(addDays(opts.to, 1), '00:00');
+  const complete = reached >= opts.to;
+  // A stopped run: what was sent on the days it ran through, not the half of the day it was in.
+  const end = stockholmInstant(addDays(complete ? opts.to : reached, 1), '00:00');
   const messages = delivery.messages
     .filter((m): m is RecordedMessage & { kind: ScheduleEventKind } => m.at < end && m.kind !== 'report')
     .map((m) => {
@@ -149,7 +209,16 @@ export async function simulate(opts: SimulationOptions): Promise<Simulation> {
       return { ...m, activity, channel: rulesFor(opts.rules, activity.department).delivery.preferredChannel };
     })
     .sort((a, b) => a.at.localeCompare(b.at) || a.activityId.localeCompare(b.activityId));
-  return { messages, refused, activities: activities.length };
+  return { messages, refused, activities: activities.length, reached: complete ? opts.to : reached, complete };
+}
+
+/** Resolves false when `signal` aborts (never otherwise): raced against each step of the server's clock. */
+function abortPromise(signal: AbortSignal | undefined): Promise<false> {
+  return new Promise((resolve) => {
+    if (!signal) return;
+    if (signal.aborted) resolve(false);
+    else signal.addEventListener('abort', () => resolve(false), { once: true });
+  });
 }
 
 type Step =

@@ -336,21 +336,6 @@ describe('import, dashboard, activity, settings', () => {
     ).toBe(404);
   });
 
-  it('previews a year of a plan on the time-skipping server before it is imported', async () => {
-    const vp = readFileSync(
-      seedPlanPath.replace('kompetensforsorjningsplan-2021-2023.md', 'verksamhetsplan-2020-resursenheten.txt'),
-    );
-    const form = await hr.get('/forhandsvisning');
-    const res = await hr.upload(
-      '/forhandsvisning',
-      { _csrf: Session.csrf(form.body), year: '2020' },
-      { field: 'plan', name: 'verksamhetsplan-2020-resursenheten.txt', content: vp },
-    );
-    expect(res.statusCode).toBe(200);
-    expect(res.body).toMatch(/11 aktiviteter, \d+ händelser, \d+ meddelanden \(sammanfattningar\) under 2020/);
-    expect(res.body).toContain('<caption>Händelser och meddelanden per månad</caption>');
-  }, 90_000);
-
   it('lists reports (none closed yet) for a signed-in department head', async () => {
     const page = await anna.get('/rapporter');
     expect(page.statusCode).toBe(200);

@@ -83,6 +83,8 @@ const TABLE: Record<string, Role[]> = {
   'POST /importera/kolumner': HR,
   'GET /forhandsvisning': HR,
   'POST /forhandsvisning': HR,
+  'GET /forhandsvisning/korning': HR,
+  'POST /forhandsvisning/avbryt': HR,
   'GET /installningar': HR,
   'POST /installningar/regler': HR,
   'POST /installningar/organisation': HR,
