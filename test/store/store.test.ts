@@ -3,7 +3,7 @@
  * here on a loopback port, as production's database) and the embedded PGlite of `npm start`.
  * "Separate workers" are separate stores (separate connection pools, as on separate machines).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,10 +13,24 @@ import type { Channels } from '../../src/delivery/channel';
 import { DeliveryError } from '../../src/delivery/errors';
 import { sendMessage, type SendOutcome } from '../../src/delivery/send';
 import type { Message } from '../../src/delivery/message';
-import { migrate, openStore, SqlDeliveryLedger, type Store, type StoreOptions } from '../../src/store';
+import {
+  migrate,
+  openStore,
+  SqlDeliveryLedger,
+  SqlUndeliverableLog,
+  type Store,
+  type StoreOptions,
+} from '../../src/store';
 import { embeddedSql } from '../../src/store/embedded';
 import { postgresSql } from '../../src/store/postgres';
 import { message } from '../delivery/fixtures';
+import { parseRules } from '../../src/rules';
+import { SqlSessionStore } from '../../src/web/sessions';
+import { SqlCalendarFeedGenerations } from '../../src/web/app/calendar-feeds';
+import { SqlColumnMappingStore } from '../../src/web/app/upload';
+import { SqlReportStore } from '../../src/follow-up/report/store';
+import type { UndeliverableEntry } from '../../src/delivery/undeliverable';
+import type { ColumnMapping } from '../../src/plan';
 import { postgresBin, startPostgres } from '../production/cluster';
 import { spawnPlanvakt } from '../helpers/cli';
 
@@ -104,7 +118,7 @@ describe.each(engines)('store on $name', (engine) => {
     const applied = await store.sql.query<{ version: number }>(
       'SELECT version FROM planvakt_migrations ORDER BY version',
     );
-    expect(applied.rows.map((r) => r.version)).toEqual([1, 2]);
+    expect(applied.rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
     expect(await migrate(store.sql)).toEqual([]);
   });
 
@@ -196,6 +210,140 @@ describe.each(engines)('store on $name', (engine) => {
     expect((await then.claim(msg.key, who('digest:anna:2025-12-17/1', 3))).status).toBe('sent');
   });
 
+  it("keeps HR's configuration versions: numbered in order, the same text not twice, invalid text refused", async () => {
+    const versions = store.configVersions({ rules: (file, text) => parseRules(file, text) });
+    const shipped = readFileSync(join(configDir, 'rules.yaml'), 'utf8');
+    const later = shipped.replace('sendTime: "08:00"', 'sendTime: "07:30"');
+    expect(later).not.toBe(shipped);
+    const at = new Date('2025-12-17T09:00:00Z');
+    const v1 = await versions.save('rules', shipped, { author: 'rules.yaml (filen)', at });
+    const v2 = await versions.save('rules', later, { author: 'Hanna HR-chef', at });
+    expect([v1.version, v2.version]).toEqual([1, 2]);
+    expect(await versions.save('rules', later, { author: 'Hanna HR-chef', at })).toEqual(v2);
+    expect(await versions.latest('rules')).toEqual({ ...v2, savedAt: '2025-12-17T09:00:00.000Z' });
+    expect(await versions.read('rules', 1)).toBe(shipped);
+    expect(await versions.read('rules', 2)).toBe(later);
+    await expect(versions.save('rules', 'reminders: inte en lista', { author: 'x', at })).rejects.toThrow(
+      /rules\.yaml/,
+    );
+    await expect(versions.save('okänd', 'a: 1', { author: 'x', at })).rejects.toThrow(/Unknown configuration/);
+    expect(await versions.names()).toEqual(['rules']);
+    // The retention prune forgets old ones, never the one in force.
+    expect(await versions.forget('rules', () => true)).toBe(1);
+    expect((await versions.list('rules')).map((v) => v.version)).toEqual([2]);
+    expect(await versions.read('rules', 2)).toBe(later);
+  });
+
+  it('gives two saves at once two version numbers', async () => {
+    // On PostgreSQL each save has its own store (its own pool): the web app on two machines.
+    const others = engine.shared ? await Promise.all(Array.from({ length: 5 }, () => openStore(engine.options()))) : [];
+    const all = engine.shared ? others : Array.from({ length: 5 }, () => store);
+    try {
+      const saved = await Promise.all(
+        all.map((s, i) =>
+          s.configVersions({ organisation: () => undefined }).save('organisation', `# utkast ${i}\n`, {
+            author: `HR ${i}`,
+            at: new Date(),
+          }),
+        ),
+      );
+      expect(saved.map((v) => v.version).sort()).toEqual([1, 2, 3, 4, 5]);
+      const versions = store.configVersions();
+      for (const v of saved)
+        expect(await versions.read('organisation', v.version)).toBe(`# utkast ${v.author.slice(3)}\n`);
+    } finally {
+      await Promise.all(others.map((s) => s.close()));
+    }
+  });
+
+  it('keeps sessions for every web replica: sign-out and "log out everywhere" end them, expired ones are gone', async () => {
+    let now = Date.parse('2025-12-17T09:00:00Z');
+    const replicaA = new SqlSessionStore(store.sql, () => now);
+    const replicaB = new SqlSessionStore(store.sql, () => now);
+    const anna = await replicaA.create('anna-sess', 'entra', 60 * 60_000);
+    const annaPhone = await replicaA.create('anna-sess', 'entra', 60 * 60_000);
+    const olle = await replicaB.create('olle-sess', 'dev', 60 * 60_000);
+    expect(await replicaB.get(anna.id)).toEqual(anna);
+    // The table holds no usable id: only its SHA-256.
+    const ids = await store.sql.query<{ id_sha256: string }>('SELECT id_sha256 FROM web_sessions');
+    expect(ids.rows.map((r) => r.id_sha256)).not.toContain(anna.id);
+    await replicaB.end(anna.id);
+    expect(await replicaA.get(anna.id)).toBeUndefined();
+    expect(await replicaA.endAllFor('anna-sess')).toBe(1);
+    expect(await replicaB.get(annaPhone.id)).toBeUndefined();
+    expect(await replicaA.get(olle.id)).toEqual(olle);
+    now += 61 * 60_000;
+    expect(await replicaA.get(olle.id)).toBeUndefined();
+    expect(await replicaA.get('not-a-session-id')).toBeUndefined();
+  });
+
+  it('gives a person a new calendar address once per renewal, also when two renew at once', async () => {
+    const feeds = new SqlCalendarFeedGenerations(store.sql);
+    expect(await feeds.generation('rut-feed')).toBe(0);
+    const both = await Promise.all([feeds.rotate('rut-feed', 'Rut'), feeds.rotate('rut-feed', 'Hanna HR')]);
+    expect(both.sort()).toEqual([1, 2]);
+    expect(await feeds.generation('rut-feed')).toBe(2);
+    await expect(feeds.rotate('../etc', 'x')).rejects.toThrow(/not a person id/);
+  });
+
+  it('records an undeliverable message once per key, lists the newest first, erases and prunes', async () => {
+    const entry = (key: string, recordedAt: string, personId: string): UndeliverableEntry => ({
+      key,
+      recordedAt,
+      kind: 'message',
+      personId,
+      personName: 'Åsa Ödmark',
+      reason: 'Ingen kanal nådde fram',
+      activities: [{ activityId: 'a1', activityText: 'Rekrytera <chefer>', reason: 'påminnelse' }],
+    });
+    const older = entry('digest:asa:2025-12-16', '2025-12-16T07:01:00.000Z', 'asa-und');
+    const newer = entry('digest:asa:2025-12-17', '2025-12-17T07:01:00.000Z', 'asa-und');
+    const log = store.undeliverable;
+    // A retried activity, on another worker, records the same key at the same moment.
+    expect((await Promise.all([log.record(older), new SqlUndeliverableLog(store.sql).record(older)])).sort()).toEqual([
+      false,
+      true,
+    ]);
+    expect(await log.record(newer)).toBe(true);
+    expect((await log.list()).filter((e) => e.personId === 'asa-und')).toEqual([newer, older]);
+    expect(await log.pruneBefore(new Date('2025-12-17T00:00:00Z'))).toBeGreaterThanOrEqual(1);
+    expect((await log.list()).filter((e) => e.personId === 'asa-und')).toEqual([newer]);
+    expect(await log.eraseRecipient('asa-und')).toBe(1);
+    expect((await log.list()).filter((e) => e.personId === 'asa-und')).toEqual([]);
+  });
+
+  it('keeps a follow-up report whole, readable by any process; a retried close replaces it', async () => {
+    const reports = new SqlReportStore(store.sql);
+    const xlsx = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff]);
+    const where = await reports.put({
+      cycleId: 'cycle-skola-2025-T1',
+      department: 'skola',
+      html: '<h1>Tertial 1 – Skola</h1>',
+      xlsx,
+    });
+    expect(where.html).toContain('cycle-skola-2025-T1');
+    const other = new SqlReportStore(store.sql);
+    expect((await other.get('cycle-skola-2025-T1', 'html'))?.toString('utf8')).toBe('<h1>Tertial 1 – Skola</h1>');
+    expect(await other.get('cycle-skola-2025-T1', 'xlsx')).toEqual(xlsx);
+    await reports.put({ cycleId: 'cycle-skola-2025-T1', department: 'skola', html: '<h1>Omgjord</h1>', xlsx });
+    expect((await other.get('cycle-skola-2025-T1', 'html'))?.toString('utf8')).toBe('<h1>Omgjord</h1>');
+    expect(await other.get('cycle-skola-2025-T2', 'html')).toBeUndefined();
+  });
+
+  it("keeps HR's column mappings, one per table shape, for every replica", async () => {
+    const a = new SqlColumnMappingStore(store.sql);
+    const b = new SqlColumnMappingStore(store.sql);
+    const first: ColumnMapping = { headings: ['Vad', 'Vem', 'När'], roles: ['aktivitet', 'ansvarig', 'maldatum'] };
+    const other: ColumnMapping = { headings: ['Åtgärd', 'Klart'], roles: ['aktivitet', 'maldatum'] };
+    await Promise.all([a.save(first), b.save(other)]);
+    // The same shape again (another case and spacing: the same signature) replaces the mapping.
+    await b.save({ headings: ['vad', 'VEM ', 'när'], roles: ['aktivitet', 'ovrigt', 'maldatum'] });
+    const listed = await a.list();
+    expect(listed).toHaveLength(2);
+    expect(listed).toContainEqual({ headings: ['Åtgärd', 'Klart'], roles: ['aktivitet', 'maldatum'] });
+    expect(listed).toContainEqual({ headings: ['vad', 'VEM ', 'när'], roles: ['aktivitet', 'ovrigt', 'maldatum'] });
+  });
+
   it('erases a person and prunes old sends', async () => {
     const a = message({ eventKey: 'erase-a', recipient: { id: 'p-erase', name: 'E', email: 'e@kommun.se' } });
     const b = message({ eventKey: 'prune-b' });
@@ -225,7 +373,7 @@ describe.skipIf(!pgBin)('PostgreSQL store, several processes starting at once', 
       ];
       try {
         const applied = await Promise.all(sqls.map((s) => migrate(s)));
-        expect(applied.flat().sort()).toEqual([1, 2]);
+        expect(applied.flat().sort()).toEqual([1, 2, 3, 4]);
       } finally {
         await Promise.all(sqls.map((s) => s.close()));
       }

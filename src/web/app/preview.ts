@@ -20,7 +20,7 @@ const HR = { config: { access: 'hr' as const } };
 
 export function registerPreview(app: FastifyInstance, ctx: AppContext) {
   let running = false;
-  const columns = columnMappingStore(ctx.settings.dataDir);
+  const columns = columnMappingStore(ctx.settings.dataDir, ctx.store?.sql);
   const form = (
     csrf: string,
     year: number,
