@@ -60,17 +60,17 @@ export async function prunePersonalData(
       : live.ledger
         ? await live.ledger.removeWhere((r) => old(r.sentAt))
         : await drop<DeliveryRecord>(files.ledger, (r) => r.sentAt);
-  const undeliverable =
-    (await drop<UndeliverableEntry>(files.undeliverable, (e) => e.recordedAt)) +
-    ((await live.shared?.undeliverable.pruneBefore(cutoff)) ?? 0);
-  const outbox = await drop<OutboxEntry>(files.outbox, (e) => e.receivedAt);
+  // With the shared store the data folder holds none of this (it may be read-only): only the store is pruned.
+  const shared = live.shared;
+  const undeliverable = shared
+    ? await shared.undeliverable.pruneBefore(cutoff)
+    : await drop<UndeliverableEntry>(files.undeliverable, (e) => e.recordedAt);
+  const outbox = shared && !live.outbox ? 0 : await drop<OutboxEntry>(files.outbox, (e) => e.receivedAt);
   if (outbox > 0) await live.outbox?.reload();
 
-  const store = new ConfigStore(configVersionsDir(dataDir), {});
+  const versions = shared ? shared.configVersions : new ConfigStore(configVersionsDir(dataDir), {});
   let configVersions = 0;
-  for (const versions of [store, ...(live.shared ? [live.shared.configVersions] : [])])
-    for (const name of await versions.names())
-      configVersions += await versions.forget(name, (meta) => old(meta.savedAt));
+  for (const name of await versions.names()) configVersions += await versions.forget(name, (meta) => old(meta.savedAt));
   return { ledger, undeliverable, outbox, configVersions };
 }
 

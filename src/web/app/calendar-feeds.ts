@@ -35,6 +35,8 @@ export interface CalendarFeedGenerationStore {
 }
 
 export class CalendarFeedGenerations implements CalendarFeedGenerationStore {
+  /** One renewal at a time: two at once (she and HR) read the same generation and wrote one file twice. */
+  private queue: Promise<unknown> = Promise.resolve();
   constructor(private readonly dir: string) {}
 
   async generation(personId: string): Promise<number> {
@@ -49,7 +51,13 @@ export class CalendarFeedGenerations implements CalendarFeedGenerationStore {
   }
 
   /** A new address for the person: the old links stop working. Returns the new generation. */
-  async rotate(personId: string, by: string): Promise<number> {
+  rotate(personId: string, by: string): Promise<number> {
+    const next = this.queue.then(() => this.rotateNow(personId, by));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async rotateNow(personId: string, by: string): Promise<number> {
     if (!PERSON.test(personId)) throw new Error(`not a person id: ${personId}`);
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const generation = (await this.generation(personId)) + 1;
