@@ -4,7 +4,8 @@
  * PostgreSQL store, their data folder and config folder read-only (mode 0555; the processes run
  * as the unprivileged user `nobody` when the test runs as root, since root may write anyway). HR
  * signs in through a local OpenID provider (Entra-shaped), imports a plan, saves a rule change on
- * Inställningar; the session and the rule version are in the store, the folders stay as they were.
+ * Inställningar and reads a follow-up report the worker wrote; the session, the rule version and
+ * the report are in the store, the folders stay as they were.
  *
  * Needs what real-cluster.test.ts needs; skipped locally without it, fails in CI.
  */
@@ -12,6 +13,7 @@ import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +23,10 @@ import { signInAtProvider, startLocalOidc, type LocalOidc } from '../helpers/oid
 import { freePort } from '../helpers/ports';
 import { seedPlanPath } from '../helpers/web-app';
 import { clusterRoute, startCluster, type ProductionCluster } from './cluster';
+import { followUpCycle } from '../../src/follow-up/workflow';
+import { followUpInputs, planCycles } from '../../src/follow-up';
+import { parsePlan } from '../../src/plan';
+import { loadRules, rulesFor } from '../../src/rules';
 
 const route = clusterRoute();
 if (route.kind === 'missing' && process.env.CI)
@@ -34,6 +40,7 @@ let cluster: ProductionCluster;
 let oidc: LocalOidc;
 let browser: Browser | undefined;
 let db: pg.Client | undefined;
+let connection: Connection | undefined;
 const processes: Spawned[] = [];
 const folders: string[] = [];
 
@@ -69,6 +76,7 @@ describe.skipIf(route.kind === 'missing')('production mode with a read-only data
     await Promise.all(processes.map((p) => p.exited));
     await browser?.close();
     await db?.end().catch(() => undefined);
+    await connection?.close();
     await oidc?.stop();
     await cluster?.stop();
     for (const dir of folders) {
@@ -77,7 +85,7 @@ describe.skipIf(route.kind === 'missing')('production mode with a read-only data
     }
   }, 120_000);
 
-  it('HR signs in, imports a plan and saves a rule change; nothing is written to the data or config folder', async () => {
+  it('HR signs in, imports a plan, saves a rule change and reads a report the worker wrote; nothing is written to the data or config folder', async () => {
     if (!cluster.databaseUrl) return; // an existing cluster without PLANVAKT_TEST_DATABASE_URL
     const dataDir = folder('planvakt-ro-data-');
     const configDir = folder('planvakt-ro-config-');
@@ -151,7 +159,44 @@ describe.skipIf(route.kind === 'missing')('production mode with a read-only data
     await page.goto(`${base}/installningar`);
     expect(await page.getByLabel('Utskickstid (svensk tid)').inputValue()).toBe('07:45');
 
+    // A report the worker writes (a follow-up cycle of 2022, long closed, started on the worker's
+    // task queue: it closes at once) is read by the web app from the store: its folder is read-only.
+    const plan = parsePlan('kompetensforsorjningsplan-2021-2023.md', readFileSync(seedPlanPath, 'utf8')).plan;
+    const rulesFile = await loadRules(join(configSource, 'rules.yaml'));
+    const input = followUpInputs(plan, rulesFile, new Date('2022-02-01T09:00:00Z'), 0)[0]!;
+    const { activities, indicators } = Object.values(input.plans)[0]!;
+    const cycle = planCycles({
+      department: input.department,
+      year: 2022,
+      activities,
+      indicators,
+      rules: rulesFor(rulesFile, input.department),
+    })[0]!;
+    expect(Date.parse(cycle.occasion.closeAt)).toBeLessThan(Date.now());
+    connection = await Connection.connect({ address: cluster.address });
+    const client = new Client({ connection, namespace: cluster.namespace });
+    await client.workflow.execute(followUpCycle, {
+      workflowId: cycle.cycleId,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      args: [cycle],
+    });
+    const stored = await db.query<{ cycle_id: string }>('SELECT cycle_id FROM follow_up_reports');
+    expect(stored.rows.map((r) => r.cycle_id)).toEqual([cycle.cycleId]);
+    await page.goto(`${base}/rapporter`);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.getByRole('link', { name: `Visa rapporten ${cycle.cycleId}` }).count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(1);
+    await page.getByRole('link', { name: `Visa rapporten ${cycle.cycleId}` }).click();
+    expect(await page.locator('h1').textContent()).toContain(`Uppföljning ${cycle.occasion.label}`);
+
     // Still signed in after all that, and both processes still running.
+    await page.goto(`${base}/`);
     expect(await page.locator('body').textContent()).toContain('Hanna HR-chef');
     expect([worker.child.exitCode, web.child.exitCode]).toEqual([null, null]);
     expect({ data: snapshot(dataDir), config: snapshot(configDir) }).toEqual(before);
