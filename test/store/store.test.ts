@@ -168,7 +168,7 @@ function stateTests(get: () => StateImpl) {
   });
 
   it('gives two saves at once two version numbers', async () => {
-    const processes = await Promise.all(Array.from({ length: 5 }, () => get().process()));
+    const processes = await Promise.all(Array.from({ length: 20 }, () => get().process()));
     try {
       const saved = await Promise.all(
         processes.map((p, i) =>
@@ -178,7 +178,7 @@ function stateTests(get: () => StateImpl) {
           }),
         ),
       );
-      expect(saved.map((v) => v.version).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(saved.map((v) => v.version).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
       const versions = processes[0]!.configVersions();
       for (const v of saved)
         expect(await versions.read('organisation', v.version)).toBe(`# utkast ${v.author.slice(3)}\n`);
@@ -391,6 +391,35 @@ describe.each(engines)('store on $name', (engine) => {
     reports: () => new SqlReportStore(store.sql),
     columnMappings: () => new SqlColumnMappingStore(store.sql),
   }));
+
+  it.skipIf(!engine.shared)(
+    'takes the next version number when another save took its number between reading and writing',
+    async () => {
+      // Another web replica's save holds version 1 of `kapplopning` in an open transaction; ours
+      // computes the same number, waits on that row, and must take 2 once the other commits.
+      const other = new pg.Client({ connectionString: pgUrl });
+      await other.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query(
+          `INSERT INTO config_versions (name, version, saved_at, author, sha256, text)
+           VALUES ('kapplopning', 1, now(), 'HR på den andra servern', 'x', 'x')`,
+        );
+        const saving = store
+          .configVersions({ kapplopning: () => undefined })
+          .save('kapplopning', 'vår text', { author: 'HR', at: new Date() });
+        await expect
+          .poll(async () =>
+            Number((await other.query('SELECT count(*) AS n FROM pg_locks WHERE NOT granted')).rows[0].n),
+          )
+          .toBeGreaterThan(0);
+        await other.query('COMMIT');
+        expect((await saving).version).toBe(2);
+      } finally {
+        await other.end();
+      }
+    },
+  );
 
   it('keeps only the SHA-256 of a session id; erases and prunes undeliverable messages', async () => {
     const session = await new SqlSessionStore(store.sql).create('hash-sess', 'dev', 60_000);
