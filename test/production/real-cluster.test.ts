@@ -183,7 +183,7 @@ describe.skipIf(route.kind === 'missing')('Planvakt on a real Temporal cluster o
 
   it("keeps the worker's delivery ledger in PostgreSQL, not in its data folder", async () => {
     if (!cluster.databaseUrl) return; // an existing cluster without PLANVAKT_TEST_DATABASE_URL
-    expect(worker.output()).toContain('Leveransloggen: PostgreSQL');
+    expect(worker.output()).toContain('Delad lagring: PostgreSQL');
     const db = new pg.Client({ connectionString: cluster.databaseUrl });
     await db.connect();
     try {
