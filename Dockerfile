@@ -12,6 +12,8 @@ COPY bin ./bin
 COPY src ./src
 COPY config ./config
 RUN ln -s /app/bin/planvakt.mjs /usr/local/bin/planvakt
+# The data folder exists but stays empty in production: the shared store (DATABASE_URL) holds the state.
+RUN mkdir -p /var/lib/planvakt
 USER node
 EXPOSE 3000
 CMD ["planvakt", "start"]

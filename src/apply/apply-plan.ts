@@ -223,6 +223,8 @@ export function passedSummary(changes: PlanChanges, today: IsoDate): string | un
 export interface ApplyOptions extends PlanTimed {
   taskQueue: string;
   rulesPath: string;
+  /** The rules in force when they are not the file's (the shared store's latest version). */
+  rulesText?: string;
   /** Who the timeline names as the source of corrections. */
   by: string;
   /** The running clock at the start (a time-skipping server's, in tests). */
@@ -244,7 +246,7 @@ export async function applyChanges(
   changes: PlanChanges,
   opts: ApplyOptions,
 ): Promise<{ started: number; signalled: number; cancelled: number }> {
-  const text = await readFile(opts.rulesPath, 'utf8');
+  const text = opts.rulesText ?? (await readFile(opts.rulesPath, 'utf8'));
   const rulesFile = parseRules(opts.rulesPath, text);
   const version = rulesVersion(text);
   const now = opts.now ?? (() => new Date());

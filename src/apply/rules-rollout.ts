@@ -15,8 +15,9 @@ export interface RulesRollout {
  * Sends a new version of rules.yaml to every running activity, resolved for its department, so
  * the next event already follows it; no restart, no redeploy. Running it twice sends nothing new.
  */
-export async function rolloutRules(client: Client, rulesPath: string): Promise<RulesRollout> {
-  const text = await readFile(rulesPath, 'utf8');
+/** `text`: the rules in force when they are not the file's (the shared store's latest version). */
+export async function rolloutRules(client: Client, rulesPath: string, text?: string): Promise<RulesRollout> {
+  text ??= await readFile(rulesPath, 'utf8');
   const file: RulesFile = parseRules(rulesPath, text);
   const version = rulesVersion(text);
   const result: RulesRollout = { version, signalled: 0, current: 0 };

@@ -25,11 +25,12 @@ import {
 } from '../domain';
 import { stockholmDate, stockholmTime } from '../calendar';
 import { checkinSecret, verifyCheckinToken, type CheckinClaims } from './token';
-import { readEnv } from '../config';
+import { currentConfigText, readEnv, type ConfigVersionStore } from '../config';
 import {
   FileOrganisationSource,
   mayReport,
   mayReportOnActivity,
+  parseOrganisation,
   reportingRolesIn,
   type Organisation,
   type OrganisationSource,
@@ -61,11 +62,20 @@ export const UNDO_DONE = 'undo';
 export async function registerCheckinFromEnv(
   app: FastifyInstance,
   temporal: { connection: Connection; namespace: string },
+  store?: { configVersions(): ConfigVersionStore },
 ): Promise<void> {
   const env = readEnv();
+  const file = join(env.configDir, 'organisation.yaml');
+  const versions = store?.configVersions();
   await registerCheckin(app, {
     client: new Client({ connection: temporal.connection, namespace: temporal.namespace }),
-    organisation: new FileOrganisationSource(join(env.configDir, 'organisation.yaml')),
+    // With the shared store, the organisation HR saved last on the web app; else the file.
+    organisation: versions
+      ? {
+          load: async () =>
+            parseOrganisation('organisation.yaml', (await currentConfigText(versions, 'organisation', file)).text),
+        }
+      : new FileOrganisationSource(file),
     secret: checkinSecret(),
   });
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readEnv, SourceError, SourceErrors } from '../config';
 import { loadOrganisation, type Organisation } from '../organisation';
-import { erasePerson, identify } from '../personal-data';
+import { erasePerson, identify, mentions } from '../personal-data';
 import { processIo, type Io } from './args';
 import { openStore, sharedStoreOptions } from '../store';
 
@@ -59,12 +59,18 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   }
 
   const n = await erasePerson(env.dataDir, who);
-  // The shared store's ledger (production), besides whatever the data folder still holds.
+  // The shared store (production): its ledger, undeliverable log, the person's sessions and the
+  // organisation versions that name them, besides whatever the data folder still holds.
   const storeOptions = sharedStoreOptions(env);
   if (storeOptions) {
     const store = await openStore(storeOptions);
     try {
-      for (const id of who.ids) n.ledger += await store.ledger.eraseRecipient(id);
+      for (const id of who.ids) {
+        n.ledger += await store.ledger.eraseRecipient(id);
+        n.undeliverable += await store.undeliverable.eraseRecipient(id);
+        await store.sql.query('DELETE FROM web_sessions WHERE person_id = $1', [id]);
+      }
+      n.configVersions += await store.configVersions().forget('organisation', (_meta, text) => mentions(who)(text));
     } finally {
       await store.close();
     }
@@ -76,7 +82,12 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       storeOptions ? 'leveransloggen (PostgreSQL och delivery-ledger.jsonl)' : 'leveransloggen (delivery-ledger.jsonl)',
       n.ledger,
     ],
-    ['olevererbara meddelanden (undeliverable.jsonl)', n.undeliverable],
+    [
+      storeOptions
+        ? 'olevererbara meddelanden (PostgreSQL och undeliverable.jsonl)'
+        : 'olevererbara meddelanden (undeliverable.jsonl)',
+      n.undeliverable,
+    ],
     ['utkorgen (outbox.jsonl)', n.outbox],
     ['äldre versioner av organisation.yaml', n.configVersions],
     ['omnämnanden maskerade i andras poster', n.masked],

@@ -33,6 +33,7 @@ const OPTIONAL: Record<string, { summary: string; path: string }> = {
     summary: 'erase a person who has left from the ledger, undeliverable log and outbox (GDPR)',
     path: './erase',
   },
+  migrate: { summary: "bring the shared store's schema (DATABASE_URL) up to date and exit", path: './migrate' },
 };
 
 function usage(): string {

@@ -1,8 +1,9 @@
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type Connection } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { temporalAddress, type Env } from '../config';
+import { currentConfigText, temporalAddress, type Env } from '../config';
 import {
   assertPortFree,
   connectClient,
@@ -15,6 +16,7 @@ import {
 import { createWorker, prebundleWorkflows } from '../worker';
 import { createWebServer } from '../web';
 import { ChannelDelivery, type DigestDeps } from '../digest';
+import { SqlReportStore } from '../follow-up';
 import {
   channelsFromEnv,
   closeChannels,
@@ -25,9 +27,9 @@ import {
   UndeliverableLog,
 } from '../delivery';
 import { startPruning } from '../personal-data';
-import { FileOrganisationSource, loadOrganisation } from '../organisation';
-import { loadRules } from '../rules';
-import { openStore, sharedStoreOptions, type SqlDeliveryLedger } from '../store';
+import { loadOrganisation, parseOrganisation, type OrganisationSource } from '../organisation';
+import { loadRules, parseRules } from '../rules';
+import { openStore, sharedStoreOptions, type SqlDeliveryLedger, type Store } from '../store';
 
 /** `load`, remembered for `ms`; a failed load is not remembered. */
 function fresh<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
@@ -81,9 +83,10 @@ export async function startService(env: Env, parts: Parts = { worker: true, web:
   try {
     await checkBeforeStart(env, parts);
     const devServer = env.TEMPORAL_ADDRESS ? undefined : await startEmbeddedTemporal(env, stops);
-    const running = parts.worker ? await startWorkerPart(env, stops) : undefined;
+    const store = await openSharedStore(env, stops);
+    const running = parts.worker ? await startWorkerPart(env, stops, store) : undefined;
     const web = parts.web
-      ? await startWebPart(env, stops, { devServer, outbox: running?.outbox, worker: running?.worker })
+      ? await startWebPart(env, stops, { devServer, outbox: running?.outbox, worker: running?.worker }, store)
       : undefined;
     const outbox = running?.outbox;
     return {
@@ -132,24 +135,54 @@ async function startEmbeddedTemporal(env: Env, stops: Stops): Promise<DevServer>
   return devServer;
 }
 
+/**
+ * The shared store (PostgreSQL) when the environment names one: every worker and the web app then
+ * read and write one ledger and one set of HR's configuration versions; otherwise the data
+ * folder's files, for one process per folder.
+ */
+async function openSharedStore(env: Env, stops: Stops): Promise<Store | undefined> {
+  const storeOptions = sharedStoreOptions(env);
+  if (!storeOptions) return undefined;
+  const store = await openStore(storeOptions);
+  stops.push(() => store.close());
+  console.log('[planvakt] Delad lagring: PostgreSQL (leveransloggen och inställningarnas versioner)');
+  return store;
+}
+
+/**
+ * HR's rules and organisation as in force: with the shared store, its latest version (saved from
+ * the web app, on any machine), else the config folder's file.
+ */
+export function configSources(env: Env, store: Store | undefined) {
+  const versions = store?.configVersions();
+  const rulesFile = join(env.configDir, 'rules.yaml');
+  const organisationFile = join(env.configDir, 'organisation.yaml');
+  return {
+    versions,
+    rules: async () => parseRules('rules.yaml', (await currentConfigText(versions, 'rules', rulesFile)).text),
+    organisation: {
+      load: async () =>
+        parseOrganisation(
+          'organisation.yaml',
+          (await currentConfigText(versions, 'organisation', organisationFile)).text,
+        ),
+    } satisfies OrganisationSource,
+  };
+}
+
 /** The worker with everything its activities need: channels, ledger, pruning, the digest's and follow-up's dependencies. */
 async function startWorkerPart(
   env: Env,
   stops: Stops,
+  store: Store | undefined,
 ): Promise<{ worker: Worker; workerDone: Promise<void>; outbox?: DevOutbox }> {
   const files = deliveryFiles(env.dataDir);
   const { channelsEnv, outbox } = await channelsEnvironment(env, files.outbox, stops);
   const channels = channelsFromEnv(channelsEnv);
   stops.push(() => closeChannels(channels));
-  // The shared store (PostgreSQL) when the environment names one: every worker then reads and
-  // writes one ledger; otherwise the data folder's file, for one worker per folder.
-  const storeOptions = sharedStoreOptions(env);
   let ledger: SqlDeliveryLedger | FileDeliveryLedger;
-  if (storeOptions) {
-    const store = await openStore(storeOptions);
-    stops.push(() => store.close());
+  if (store) {
     ledger = store.ledger;
-    console.log('[planvakt] Leveransloggen: PostgreSQL (delad av alla workers)');
   } else {
     const file = await FileDeliveryLedger.open(files.ledger);
     stops.push(() => file.close());
@@ -168,21 +201,21 @@ async function startWorkerPart(
     days: env.PLANVAKT_RETENTION_DAYS,
     ledger,
     ...(outbox ? { outbox } : {}),
+    ...(store ? { shared: { undeliverable: store.undeliverable, configVersions: store.configVersions() } } : {}),
     log: (line) => console.log(`[planvakt] ${line}`),
   });
   stops.push(async () => stopPruning());
+  const config = configSources(env, store);
   const digest: DigestDeps = {
     client: new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE }),
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     // Read at send time, so an edit applies to the next message; kept 10 s, since a morning's
     // thousands of deliveries would otherwise parse the same YAML thousands of times.
-    organisation: {
-      load: fresh(10_000, () => new FileOrganisationSource(join(env.configDir, 'organisation.yaml')).load()),
-    },
-    rules: fresh(10_000, () => loadRules(join(env.configDir, 'rules.yaml'))),
+    organisation: { load: fresh(10_000, () => config.organisation.load()) },
+    rules: fresh(10_000, config.rules),
     channels,
     ledger,
-    undeliverable: await UndeliverableLog.open(files.undeliverable),
+    undeliverable: store ? store.undeliverable : await UndeliverableLog.open(files.undeliverable),
     baseUrl: env.baseUrl,
   };
 
@@ -193,14 +226,19 @@ async function startWorkerPart(
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     maxCachedWorkflows: env.PLANVAKT_MAX_CACHED_WORKFLOWS,
-    workflowBundle: await prebundleWorkflows(join(env.dataDir, 'workflow-bundle.js')),
+    // With the shared store the data folder may be read-only (production): the bundle is a
+    // build product of this process, so it goes to the temporary folder.
+    workflowBundle: await prebundleWorkflows(
+      join(store ? tmpdir() : env.dataDir, store ? `planvakt-workflow-bundle-${process.pid}.js` : 'workflow-bundle.js'),
+    ),
     deps: {
       delivery: new ChannelDelivery(digest),
       digest,
       followUp: {
         client: digest.client,
         dataDir: env.dataDir,
-        organisation: new FileOrganisationSource(join(env.configDir, 'organisation.yaml')),
+        ...(store ? { reports: new SqlReportStore(store.sql) } : {}),
+        organisation: config.organisation,
       },
     },
   });
@@ -238,6 +276,7 @@ async function startWebPart(
   env: Env,
   stops: Stops,
   started: { devServer?: DevServer; outbox?: DevOutbox; worker?: Worker },
+  store: Store | undefined,
 ): Promise<FastifyInstance> {
   const connection: Connection = await connectClient(env);
   stops.push(() => connection.close());
@@ -249,6 +288,7 @@ async function startWebPart(
       uiUrl: started.devServer?.uiUrl,
     },
     workerState: () => started.worker?.getState() ?? 'RUNNING',
+    ...(store ? { store } : {}),
     ...(env.PLANVAKT_TIME_SHIFT_MS ? { app: { settings: { timeShiftMs: env.PLANVAKT_TIME_SHIFT_MS } } } : {}),
     // Development only: the page lists people's messages and is not behind the sign-in.
     ...(started.outbox || (env.PLANVAKT_MODE !== 'production' && isUnconfigured(process.env))

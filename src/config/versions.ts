@@ -21,12 +21,57 @@ export interface ConfigVersion {
 /** Validates a text before it is stored (throws, e.g. SourceErrors); `file` is for its messages. */
 export type ConfigValidator = (file: string, text: string) => unknown;
 
+/**
+ * HR's saved configuration versions, wherever they are kept: files in the data folder
+ * (`ConfigStore`, one process or a shared folder) or the shared store (`SqlConfigVersions` in
+ * src/store, PostgreSQL in production: every worker and the web app read the same versions).
+ */
+export interface ConfigVersionStore {
+  /** Validates and stores `text` as the next version; the same text as the latest returns that one. */
+  save(name: string, text: string, by: { author: string; at: Date }): Promise<ConfigVersion>;
+  /** All completed versions, oldest first. */
+  list(name: string): Promise<ConfigVersion[]>;
+  latest(name: string): Promise<ConfigVersion | undefined>;
+  /** The text of one version, checked against its recorded hash. */
+  read(name: string, version: number): Promise<string>;
+  /** The configurations that have versions (`organisation`, `rules`). */
+  names(): Promise<string[]>;
+  /** Deletes the versions `select` picks, never the latest; returns how many. */
+  forget(name: string, select: (meta: ConfigVersion, text: string) => boolean): Promise<number>;
+}
+
 const NAME = /^[a-z][a-z0-9-]*$/;
+
+/** The check every implementation makes before it stores a version; returns the text's SHA-256. */
+export function checkConfigText(
+  validators: Readonly<Record<string, ConfigValidator>>,
+  name: string,
+  text: string,
+): string {
+  const validate = validators[name];
+  if (!NAME.test(name) || !validate) throw new Error(`Unknown configuration "${name}"`);
+  validate(`${name}.yaml`, text);
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * The text in force: the latest saved version when there is one, otherwise the file HR deployed
+ * (`<configDir>/<name>.yaml`, which becomes version 1 at the first save from the web app).
+ */
+export async function currentConfigText(
+  versions: ConfigVersionStore | undefined,
+  name: string,
+  file: string,
+): Promise<{ text: string; version?: number }> {
+  const latest = await versions?.latest(name);
+  if (versions && latest) return { text: await versions.read(name, latest.version), version: latest.version };
+  return { text: await readFile(file, 'utf8') };
+}
 
 /** Where the web app's settings pages keep the versions: `<dataDir>/config-versions`. */
 export const configVersionsDir = (dataDir: string) => join(dataDir, 'config-versions');
 
-export class ConfigStore {
+export class ConfigStore implements ConfigVersionStore {
   constructor(
     private readonly dir: string,
     private readonly validators: Readonly<Record<string, ConfigValidator>>,
@@ -37,10 +82,7 @@ export class ConfigStore {
    * version returns that version instead of adding a copy.
    */
   async save(name: string, text: string, by: { author: string; at: Date }): Promise<ConfigVersion> {
-    const validate = this.validators[name];
-    if (!NAME.test(name) || !validate) throw new Error(`Unknown configuration "${name}"`);
-    validate(`${name}.yaml`, text);
-    const sha256 = createHash('sha256').update(text).digest('hex');
+    const sha256 = checkConfigText(this.validators, name, text);
     const latest = await this.latest(name);
     if (latest?.sha256 === sha256) return latest;
 

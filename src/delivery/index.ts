@@ -18,6 +18,11 @@ export {
 } from './teams-webhook';
 export { DevOutbox, readOutboxFile, type OutboxEntry, type DevOutboxOptions } from './dev-sink';
 export * from './templates';
-export { UndeliverableLog, readUndeliverableFile, type UndeliverableEntry } from './undeliverable';
+export {
+  UndeliverableLog,
+  readUndeliverableFile,
+  type UndeliverableEntry,
+  type UndeliverableRecorder,
+} from './undeliverable';
 export * from './files';
 export * from './json-lines';

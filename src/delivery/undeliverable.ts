@@ -28,7 +28,16 @@ export interface UndeliverableEntry {
   hrNotified?: string[];
 }
 
-export class UndeliverableLog {
+/**
+ * Where undeliverable messages are recorded: the data folder's file (embedded, `UndeliverableLog`)
+ * or the shared store (production, `SqlUndeliverableLog` in src/store), which every worker writes.
+ */
+export interface UndeliverableRecorder {
+  /** False when the key was already recorded. */
+  record(entry: UndeliverableEntry): Promise<boolean>;
+}
+
+export class UndeliverableLog implements UndeliverableRecorder {
   private readonly keys = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
 

@@ -27,7 +27,7 @@ import {
   type MessageItem,
   type MessageKind,
   type Recipient,
-  type UndeliverableLog,
+  type UndeliverableRecorder,
 } from '../delivery';
 import {
   resolveAll,
@@ -72,7 +72,7 @@ export interface DigestDeps {
   rules: () => Promise<RulesFile>;
   channels: Channels;
   ledger: DeliveryLedger;
-  undeliverable: UndeliverableLog;
+  undeliverable: UndeliverableRecorder;
   /** Public base URL of the web app, for the links in messages. */
   baseUrl: string;
   /** The check-in links' signing secret; by default the one the check-in page verifies with (PLANVAKT_CHECKIN_SECRET). */

@@ -1,10 +1,10 @@
 /**
  * The follow-up cycle's I/O: reading each activity's answers back from its lifecycle workflow
  * (Temporal is the system of record; the cycle keeps no second copy), compiling the department
- * report, and writing it as HTML and Excel under <dataDir>/reports/<cycle id>.{html,xlsx}.
+ * report, and writing it as HTML and Excel (./report/store.ts: the shared store in production, else
+ * <dataDir>/reports/<cycle id>.{html,xlsx}).
  * Idempotent under retry: the same cycle reads the same window and overwrites the same files.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApplicationFailure, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { orgNames } from '../domain/swedish';
@@ -15,14 +15,17 @@ import { ROLES, type RoleRef } from '../domain/vocabulary';
 import { buildDepartmentReport, type Answer, type DepartmentReport, type ReportActivityData } from './report/model';
 import { renderReportHtml } from './report/html';
 import { workbookBuffer } from './report/excel';
+import { FileReportStore, type ReportStore } from './report/store';
 import { endsCancelled, stateQuery, timelineQuery, type LifecycleView, type TimelineEntry } from '../lifecycle';
 import type { CycleReportSummary, FollowUpCycleInput, IndicatorValue } from './messages';
 import type { NoticeActivities } from '../domain/notice';
 
 export interface FollowUpDeps {
   client: Client;
-  /** Reports go to `<dataDir>/reports/`. */
+  /** Reports go to `<dataDir>/reports/` unless `reports` is given. */
   dataDir: string;
+  /** Where reports are kept: the shared store in production (every web replica serves them). */
+  reports?: ReportStore;
   /** For owners' names in the report; absent: the roles' Swedish labels. */
   organisation?: OrganisationSource;
 }
@@ -85,7 +88,7 @@ export function createFollowUpActivities(deps: FollowUpDeps | undefined) {
       const d = need();
       const org = await d.organisation?.load();
       const report = await compileReport(d.client, org, req.cycle, req.values, req.closedAt);
-      const files = await storeReport(d.dataDir, report);
+      const files = await storeReport(d.reports ?? new FileReportStore(reportsDir(d.dataDir)), report);
       return {
         files,
         nonResponders: report.nonResponders.map((n) => ({
@@ -160,20 +163,16 @@ export async function compileReport(
 }
 
 /** Writes `<cycle id>.html` and `.xlsx` atomically (write, then rename): a retry overwrites the same files. */
-export async function storeReport(dataDir: string, report: DepartmentReport): Promise<{ html: string; xlsx: string }> {
-  const dir = reportsDir(dataDir);
-  await mkdir(dir, { recursive: true });
-  const html = join(dir, `${report.cycleId}.html`);
-  const xlsx = join(dir, `${report.cycleId}.xlsx`);
-  await atomicWrite(html, renderReportHtml(report));
-  await atomicWrite(xlsx, await workbookBuffer([report], `Uppföljning ${report.label}`));
-  return { html, xlsx };
-}
-
-async function atomicWrite(path: string, data: string | Buffer) {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
+export async function storeReport(
+  store: ReportStore,
+  report: DepartmentReport,
+): Promise<{ html: string; xlsx: string }> {
+  return store.put({
+    cycleId: report.cycleId,
+    department: report.department,
+    html: renderReportHtml(report),
+    xlsx: await workbookBuffer([report], `Uppföljning ${report.label}`),
+  });
 }
 
 function roleLabel(ref: RoleRef): string {

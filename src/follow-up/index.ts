@@ -19,3 +19,10 @@ export {
   type LifecycleBrief,
   type LifecycleRead,
 } from './activities';
+export {
+  FileReportStore,
+  SqlReportStore,
+  type ReportFormat,
+  type ReportStore,
+  type StoredReport,
+} from './report/store';

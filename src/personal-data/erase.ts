@@ -101,7 +101,7 @@ export async function erasePerson(dataDir: string, who: Identity): Promise<Erase
 }
 
 /** Whether an organisation file lists the person: by id, address or name. */
-function mentions(who: Identity): (text: string) => boolean {
+export function mentions(who: Identity): (text: string) => boolean {
   const pattern = personPattern(who, '');
   return (text) => pattern !== undefined && pattern.test(text);
 }

@@ -19,7 +19,7 @@ import {
   type OutboxEntry,
   type UndeliverableEntry,
 } from '../delivery';
-import { ConfigStore, configVersionsDir } from '../config';
+import { ConfigStore, configVersionsDir, type ConfigVersionStore } from '../config';
 
 const DAY_MS = 86_400_000;
 
@@ -44,7 +44,7 @@ export function retentionCutoff(now: Date, days: number): Date {
 export async function prunePersonalData(
   dataDir: string,
   cutoff: Date,
-  live: { ledger?: PrunableLedger; outbox?: DevOutbox } = {},
+  live: { ledger?: PrunableLedger; outbox?: DevOutbox; shared?: SharedPrunable } = {},
 ): Promise<PruneCounts> {
   const files = deliveryFiles(dataDir);
   // A record without a readable date is kept: the prune never guesses.
@@ -60,14 +60,24 @@ export async function prunePersonalData(
       : live.ledger
         ? await live.ledger.removeWhere((r) => old(r.sentAt))
         : await drop<DeliveryRecord>(files.ledger, (r) => r.sentAt);
-  const undeliverable = await drop<UndeliverableEntry>(files.undeliverable, (e) => e.recordedAt);
-  const outbox = await drop<OutboxEntry>(files.outbox, (e) => e.receivedAt);
+  // With the shared store the data folder holds none of this (it may be read-only): only the store is pruned.
+  const shared = live.shared;
+  const undeliverable = shared
+    ? await shared.undeliverable.pruneBefore(cutoff)
+    : await drop<UndeliverableEntry>(files.undeliverable, (e) => e.recordedAt);
+  const outbox = shared && !live.outbox ? 0 : await drop<OutboxEntry>(files.outbox, (e) => e.receivedAt);
   if (outbox > 0) await live.outbox?.reload();
 
-  const store = new ConfigStore(configVersionsDir(dataDir), {});
+  const versions = shared ? shared.configVersions : new ConfigStore(configVersionsDir(dataDir), {});
   let configVersions = 0;
-  for (const name of await store.names()) configVersions += await store.forget(name, (meta) => old(meta.savedAt));
+  for (const name of await versions.names()) configVersions += await versions.forget(name, (meta) => old(meta.savedAt));
   return { ledger, undeliverable, outbox, configVersions };
+}
+
+/** The shared store's parts with personal data besides the ledger (production). */
+export interface SharedPrunable {
+  undeliverable: { pruneBefore(before: Date): Promise<number> };
+  configVersions: ConfigVersionStore;
 }
 
 /**
@@ -79,6 +89,7 @@ export async function startPruning(opts: {
   days: number;
   ledger: PrunableLedger;
   outbox?: DevOutbox;
+  shared?: SharedPrunable;
   log: (line: string) => void;
 }): Promise<() => void> {
   const prune = async () => {

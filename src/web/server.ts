@@ -8,6 +8,7 @@ import { registerCheckin, registerCheckinFromEnv, type CheckinOptions } from '..
 import { ROUTES } from '../domain';
 import { installAccess } from './access';
 import { assertProductionWebEnvironment } from '../config';
+import type { Store } from '../store';
 
 export interface WebOptions {
   temporal: { connection: Connection; address: string; namespace: string; uiUrl?: string };
@@ -17,6 +18,8 @@ export interface WebOptions {
   delivery?: OutboxPageOptions;
   /** Tests: the web app's settings instead of (or on top of) the environment. */
   app?: Pick<AppDeps, 'settings' | 'sessions'>;
+  /** The shared store (production, `DATABASE_URL`): HR's configuration versions for the app and the check-in pages. */
+  store?: Store;
   /** Tests: the check-in pages' options instead of the environment's. */
   checkin?: CheckinOptions;
   /** Tests: quieter than the default `warn`, at which refused requests and sign-ins are logged. */
@@ -80,8 +83,13 @@ export async function createWebServer(opts: WebOptions): Promise<FastifyInstance
   }
 
   if (opts.checkin) await registerCheckin(app, opts.checkin);
-  else await registerCheckinFromEnv(app, opts.temporal);
-  await registerApp(app, { temporal: opts.temporal, delivery: opts.delivery, ...opts.app });
+  else await registerCheckinFromEnv(app, opts.temporal, opts.store);
+  await registerApp(app, {
+    temporal: opts.temporal,
+    delivery: opts.delivery,
+    ...(opts.store ? { store: opts.store } : {}),
+    ...opts.app,
+  });
   return app;
 }
 

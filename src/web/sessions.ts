@@ -4,14 +4,15 @@
  * and a cookie copied before that is refused. The store is small on purpose, so it can move to
  * the shared database of the production setup (issue 20) without the web app changing.
  *
- * `FileSessionStore` keeps one small file per session in a folder under the data directory that
- * the web app and its replicas share. A file is named by the SHA-256 of the session id, so the
+ * `FileSessionStore` keeps one small file per session in a folder under the data directory (the
+ * embedded default); `SqlSessionStore` keeps them in the shared store (production, every replica). A file is named by the SHA-256 of the session id, so the
  * folder's listing does not hold usable ids.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { SqlExecutor } from '../store';
 
 export interface Session {
   id: string;
@@ -129,3 +130,71 @@ export class FileSessionStore implements SessionStore {
     }
   }
 }
+
+interface SessionRow {
+  person_id: string;
+  via: Session['via'];
+  created_at: Date | string;
+  expires_at: string | number;
+}
+
+/**
+ * The sessions in the shared store (PostgreSQL in production): every web replica, on any machine,
+ * sees a sign-in and a sign-out at once. Rows are keyed by the SHA-256 of the session id, as the
+ * files are named, so the table holds no usable id.
+ */
+export class SqlSessionStore implements SessionStore {
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async create(personId: string, via: Session['via'], ttlMs: number): Promise<Session> {
+    // Expired sessions go when a new one is made: the table holds only live ones.
+    await this.sql.query('DELETE FROM web_sessions WHERE expires_at <= $1', [this.now()]);
+    const id = randomBytes(32).toString('base64url');
+    const session: Session = {
+      id,
+      personId,
+      via,
+      createdAt: new Date(this.now()).toISOString(),
+      expiresAt: this.now() + ttlMs,
+    };
+    await this.sql.query(
+      'INSERT INTO web_sessions (id_sha256, person_id, via, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
+      [sha256(id), personId, via, session.createdAt, session.expiresAt],
+    );
+    return session;
+  }
+
+  async get(id: string): Promise<Session | undefined> {
+    if (!ID.test(id)) return undefined;
+    const { rows } = await this.sql.query<SessionRow>(
+      'SELECT person_id, via, created_at, expires_at FROM web_sessions WHERE id_sha256 = $1 AND expires_at > $2',
+      [sha256(id), this.now()],
+    );
+    const r = rows[0];
+    return r
+      ? {
+          id,
+          personId: r.person_id,
+          via: r.via,
+          createdAt: new Date(r.created_at).toISOString(),
+          expiresAt: Number(r.expires_at),
+        }
+      : undefined;
+  }
+
+  async end(id: string): Promise<void> {
+    if (ID.test(id)) await this.sql.query('DELETE FROM web_sessions WHERE id_sha256 = $1', [sha256(id)]);
+  }
+
+  async endAllFor(personId: string): Promise<number> {
+    // Expired ones are not counted: they had ended already.
+    return (
+      await this.sql.query('DELETE FROM web_sessions WHERE person_id = $1 AND expires_at > $2', [personId, this.now()])
+    ).rowCount;
+  }
+}
+
+const sha256 = (id: string) => createHash('sha256').update(id).digest('hex');

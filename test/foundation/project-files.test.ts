@@ -57,6 +57,30 @@ describe('docker-compose.yml', () => {
     expect(setup.environment.SQL_HOST).toBe('postgresql');
   });
 
+  it("migrates Planvakt's database once before any worker or web app starts, which then keep nothing on disk", () => {
+    const migrate = compose.services['planvakt-migrate'];
+    expect(migrate.command).toEqual(['planvakt', 'migrate']);
+    expect(migrate.environment.DATABASE_URL).toMatch(/@postgresql:5432\/planvakt$/);
+    for (const name of ['planvakt-worker', 'planvakt-web']) {
+      const service = compose.services[name];
+      expect(service.depends_on['planvakt-migrate'].condition).toBe('service_completed_successfully');
+      expect(service.read_only).toBe(true);
+      // Only the config folder, read-only: no data volume.
+      expect(service.volumes).toEqual(['./config:/app/config:ro']);
+    }
+  });
+
+  it('gives the Temporal server the visibility rate Översikt needs, from a mounted dynamic config file', () => {
+    const temporal = compose.services.temporal;
+    const mount = (temporal.volumes as string[]).find((v) => v.startsWith('./deploy/temporal/dynamicconfig.yaml:'));
+    expect(mount).toBeDefined();
+    const inContainer = mount!.split(':')[1]!;
+    expect(`/etc/temporal/${temporal.environment.DYNAMIC_CONFIG_FILE_PATH}`).toBe(inContainer);
+    const dynamic = parse(read('deploy/temporal/dynamicconfig.yaml'));
+    // Temporal's default is 10 calls per second per namespace (issue 21).
+    expect(dynamic['frontend.namespaceRPS.visibility'][0].value).toBeGreaterThan(10);
+  });
+
   it('registers every search attribute the code defines', () => {
     const command: string = compose.services['temporal-setup'].command.join(' ');
     const registered = [...command.matchAll(/--name (\w+) --type (\w+)/g)].map((m) => m[1]);

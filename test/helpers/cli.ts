@@ -11,9 +11,9 @@ export interface Spawned {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
 }
 
-/** Runs the installed `planvakt` command as a user would, in its own process. */
-export function spawnPlanvakt(args: string[], env: NodeJS.ProcessEnv): Spawned {
-  const child = spawn(process.execPath, [planvaktBin, ...args], { env: { ...process.env, ...env } });
+/** Runs the installed `planvakt` command as a user would, in its own process; `as`: another OS user. */
+export function spawnPlanvakt(args: string[], env: NodeJS.ProcessEnv, as?: { uid: number; gid: number }): Spawned {
+  const child = spawn(process.execPath, [planvaktBin, ...args], { env: { ...process.env, ...env }, ...as });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));

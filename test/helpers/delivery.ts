@@ -67,7 +67,7 @@ export interface DeliveryHarnessOptions {
 }
 
 export class DeliveryHarness {
-  deps!: DigestDeps;
+  deps!: DigestDeps & { undeliverable: UndeliverableLog };
   dir!: string;
   private worker?: Worker;
   private running?: Promise<void>;

@@ -183,12 +183,13 @@ describe.skipIf(route.kind === 'missing')('Planvakt on a real Temporal cluster o
 
   it("keeps the worker's delivery ledger in PostgreSQL, not in its data folder", async () => {
     if (!cluster.databaseUrl) return; // an existing cluster without PLANVAKT_TEST_DATABASE_URL
-    expect(worker.output()).toContain('Leveransloggen: PostgreSQL');
+    expect(worker.output()).toContain('Delad lagring: PostgreSQL');
     const db = new pg.Client({ connectionString: cluster.databaseUrl });
     await db.connect();
     try {
       const migrations = await db.query('SELECT version FROM planvakt_migrations ORDER BY version');
-      expect(migrations.rows).toEqual([{ version: 1 }, { version: 2 }]);
+      // Every migration file, once (src/store/migrations: 0001 … 0004).
+      expect(migrations.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
     } finally {
       await db.end();
     }

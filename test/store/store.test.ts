@@ -3,7 +3,7 @@
  * here on a loopback port, as production's database) and the embedded PGlite of `npm start`.
  * "Separate workers" are separate stores (separate connection pools, as on separate machines).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,10 +13,39 @@ import type { Channels } from '../../src/delivery/channel';
 import { DeliveryError } from '../../src/delivery/errors';
 import { sendMessage, type SendOutcome } from '../../src/delivery/send';
 import type { Message } from '../../src/delivery/message';
-import { migrate, openStore, SqlDeliveryLedger, type Store, type StoreOptions } from '../../src/store';
+import {
+  migrate,
+  openStore,
+  SqlDeliveryLedger,
+  SqlUndeliverableLog,
+  type Store,
+  type StoreOptions,
+} from '../../src/store';
 import { embeddedSql } from '../../src/store/embedded';
 import { postgresSql } from '../../src/store/postgres';
 import { message } from '../delivery/fixtures';
+import { parseRules } from '../../src/rules';
+import { FileSessionStore, SqlSessionStore, type SessionStore } from '../../src/web/sessions';
+import {
+  CalendarFeedGenerations,
+  SqlCalendarFeedGenerations,
+  type CalendarFeedGenerationStore,
+} from '../../src/web/app/calendar-feeds';
+import { SqlColumnMappingStore } from '../../src/web/app/upload';
+import { FileReportStore, SqlReportStore, type ReportStore } from '../../src/follow-up/report/store';
+import {
+  readUndeliverableFile,
+  UndeliverableLog,
+  type UndeliverableEntry,
+  type UndeliverableRecorder,
+} from '../../src/delivery/undeliverable';
+import { FileColumnMappingStore, type ColumnMapping, type ColumnMappingStore } from '../../src/plan';
+import {
+  ConfigStore,
+  configVersionsDir,
+  type ConfigValidator,
+  type ConfigVersionStore,
+} from '../../src/config/versions';
 import { postgresBin, startPostgres } from '../production/cluster';
 import { spawnPlanvakt } from '../helpers/cli';
 
@@ -89,6 +118,154 @@ afterAll(() => {
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 });
 
+/** The state besides the ledger, one implementation's way: SQL (PGlite, PostgreSQL) or files. */
+interface StateImpl {
+  name: string;
+  /** Separate processes on the same data (PostgreSQL); else one process's objects. */
+  shared: boolean;
+  /** Another process on the same data (PostgreSQL: its own pool), for races. */
+  process(): Promise<{
+    configVersions(validators?: Readonly<Record<string, ConfigValidator>>): ConfigVersionStore;
+    close(): Promise<void>;
+  }>;
+  sessions(now: () => number): SessionStore;
+  calendarFeeds(): CalendarFeedGenerationStore;
+  undeliverable(): Promise<UndeliverableRecorder>;
+  /** Newest first. */
+  undeliverableList(): Promise<UndeliverableEntry[]>;
+  reports(): ReportStore;
+  columnMappings(): ColumnMappingStore;
+}
+
+function stateTests(get: () => StateImpl) {
+  it("keeps HR's configuration versions: numbered in order, the same text not twice, invalid text refused", async () => {
+    const p = await get().process();
+    try {
+      const versions = p.configVersions({ rules: (file, text) => parseRules(file, text) });
+      const shipped = readFileSync(join(configDir, 'rules.yaml'), 'utf8');
+      const later = shipped.replace('sendTime: "08:00"', 'sendTime: "07:30"');
+      expect(later).not.toBe(shipped);
+      const at = new Date('2025-12-17T09:00:00Z');
+      const v1 = await versions.save('rules', shipped, { author: 'rules.yaml (filen)', at });
+      const v2 = await versions.save('rules', later, { author: 'Hanna HR-chef', at });
+      expect([v1.version, v2.version]).toEqual([1, 2]);
+      expect(await versions.save('rules', later, { author: 'Hanna HR-chef', at })).toEqual(v2);
+      expect(await versions.latest('rules')).toEqual({ ...v2, savedAt: '2025-12-17T09:00:00.000Z' });
+      expect(await versions.read('rules', 1)).toBe(shipped);
+      expect(await versions.read('rules', 2)).toBe(later);
+      await expect(versions.save('rules', 'reminders: inte en lista', { author: 'x', at })).rejects.toThrow(
+        /rules\.yaml/,
+      );
+      await expect(versions.save('okänd', 'a: 1', { author: 'x', at })).rejects.toThrow(/Unknown configuration/);
+      expect(await versions.names()).toEqual(['rules']);
+      // The retention prune forgets old ones, never the one in force.
+      expect(await versions.forget('rules', () => true)).toBe(1);
+      expect((await versions.list('rules')).map((v) => v.version)).toEqual([2]);
+      expect(await versions.read('rules', 2)).toBe(later);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('gives two saves at once two version numbers', async () => {
+    const processes = await Promise.all(Array.from({ length: 20 }, () => get().process()));
+    try {
+      const saved = await Promise.all(
+        processes.map((p, i) =>
+          p.configVersions({ organisation: () => undefined }).save('organisation', `# utkast ${i}\n`, {
+            author: `HR ${i}`,
+            at: new Date(),
+          }),
+        ),
+      );
+      expect(saved.map((v) => v.version).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      const versions = processes[0]!.configVersions();
+      for (const v of saved)
+        expect(await versions.read('organisation', v.version)).toBe(`# utkast ${v.author.slice(3)}\n`);
+    } finally {
+      await Promise.all(processes.map((p) => p.close()));
+    }
+  });
+
+  it('keeps sessions for every web replica: sign-out and "log out everywhere" end them, expired ones are gone', async () => {
+    let now = Date.parse('2025-12-17T09:00:00Z');
+    const replicaA = get().sessions(() => now);
+    const replicaB = get().sessions(() => now);
+    const anna = await replicaA.create('anna-sess', 'entra', 60 * 60_000);
+    const annaPhone = await replicaA.create('anna-sess', 'entra', 60 * 60_000);
+    const olle = await replicaB.create('olle-sess', 'dev', 60 * 60_000);
+    expect(await replicaB.get(anna.id)).toEqual(anna);
+    await replicaB.end(anna.id);
+    expect(await replicaA.get(anna.id)).toBeUndefined();
+    expect(await replicaA.endAllFor('anna-sess')).toBe(1);
+    expect(await replicaB.get(annaPhone.id)).toBeUndefined();
+    expect(await replicaA.get(olle.id)).toEqual(olle);
+    now += 61 * 60_000;
+    expect(await replicaA.get(olle.id)).toBeUndefined();
+    expect(await replicaA.get('not-a-session-id')).toBeUndefined();
+  });
+
+  it('gives a person a new calendar address once per renewal, also when two renew at once', async () => {
+    const feeds = get().calendarFeeds();
+    expect(await feeds.generation('rut-feed')).toBe(0);
+    const both = await Promise.all([feeds.rotate('rut-feed', 'Rut'), feeds.rotate('rut-feed', 'Hanna HR')]);
+    expect(both.sort()).toEqual([1, 2]);
+    expect(await get().calendarFeeds().generation('rut-feed')).toBe(2);
+    await expect(feeds.rotate('../etc', 'x')).rejects.toThrow(/not a person id/);
+  });
+
+  it('records an undeliverable message once per key and lists the newest first', async () => {
+    const entry = (key: string, recordedAt: string): UndeliverableEntry => ({
+      key,
+      recordedAt,
+      kind: 'message',
+      personId: 'asa-und',
+      personName: 'Åsa Ödmark',
+      reason: 'Ingen kanal nådde fram',
+      activities: [{ activityId: 'a1', activityText: 'Rekrytera <chefer>', reason: 'påminnelse' }],
+    });
+    const older = entry('digest:asa:2025-12-16', '2025-12-16T07:01:00.000Z');
+    const newer = entry('digest:asa:2025-12-17', '2025-12-17T07:01:00.000Z');
+    const [a, b] = [await get().undeliverable(), await get().undeliverable()];
+    // A retried activity records the same key at the same moment (on PostgreSQL: another worker could).
+    expect((await Promise.all([a.record(older), b.record(older)])).sort()).toEqual([false, true]);
+    expect(await b.record(newer)).toBe(true);
+    expect((await get().undeliverableList()).filter((e) => e.personId === 'asa-und')).toEqual([newer, older]);
+  });
+
+  it('keeps a follow-up report whole, readable by any process; a retried close replaces it', async () => {
+    const reports = get().reports();
+    const xlsx = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff]);
+    const where = await reports.put({
+      cycleId: 'cycle-skola-2025-T1',
+      department: 'skola',
+      html: '<h1>Tertial 1 – Skola</h1>',
+      xlsx,
+    });
+    expect(where.html).toContain('cycle-skola-2025-T1');
+    const other = get().reports();
+    expect((await other.get('cycle-skola-2025-T1', 'html'))?.toString('utf8')).toBe('<h1>Tertial 1 – Skola</h1>');
+    expect(await other.get('cycle-skola-2025-T1', 'xlsx')).toEqual(xlsx);
+    await reports.put({ cycleId: 'cycle-skola-2025-T1', department: 'skola', html: '<h1>Omgjord</h1>', xlsx });
+    expect((await other.get('cycle-skola-2025-T1', 'html'))?.toString('utf8')).toBe('<h1>Omgjord</h1>');
+    expect(await other.get('cycle-skola-2025-T2', 'html')).toBeUndefined();
+  });
+
+  it("keeps HR's column mappings, one per table shape, for every replica", async () => {
+    const a = get().columnMappings();
+    const b = get().columnMappings();
+    const first: ColumnMapping = { headings: ['Vad', 'Vem', 'När'], roles: ['aktivitet', 'ansvarig', 'maldatum'] };
+    const other: ColumnMapping = { headings: ['Åtgärd', 'Klart'], roles: ['aktivitet', 'maldatum'] };
+    await Promise.all([a.save(first), b.save(other)]);
+    // The same shape again (another case and spacing: the same signature) replaces the mapping.
+    await b.save({ headings: ['vad', 'VEM ', 'när'], roles: ['aktivitet', 'ovrigt', 'maldatum'] });
+    const listed = await a.list();
+    expect(listed).toHaveLength(2);
+    expect(listed).toContainEqual({ headings: ['Åtgärd', 'Klart'], roles: ['aktivitet', 'maldatum'] });
+    expect(listed).toContainEqual({ headings: ['vad', 'VEM ', 'när'], roles: ['aktivitet', 'ovrigt', 'maldatum'] });
+  });
+}
+
 describe.each(engines)('store on $name', (engine) => {
   let store: Store;
   beforeAll(async () => {
@@ -104,7 +281,7 @@ describe.each(engines)('store on $name', (engine) => {
     const applied = await store.sql.query<{ version: number }>(
       'SELECT version FROM planvakt_migrations ORDER BY version',
     );
-    expect(applied.rows.map((r) => r.version)).toEqual([1, 2]);
+    expect(applied.rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
     expect(await migrate(store.sql)).toEqual([]);
   });
 
@@ -196,6 +373,77 @@ describe.each(engines)('store on $name', (engine) => {
     expect((await then.claim(msg.key, who('digest:anna:2025-12-17/1', 3))).status).toBe('sent');
   });
 
+  stateTests(() => ({
+    name: engine.name,
+    shared: engine.shared,
+    async process() {
+      // On PostgreSQL another process is another store (its own pool): the web app on two machines.
+      const other = engine.shared ? await openStore(engine.options()) : store;
+      return {
+        configVersions: (validators) => other.configVersions(validators),
+        close: () => (other === store ? Promise.resolve() : other.close()),
+      };
+    },
+    sessions: (now) => new SqlSessionStore(store.sql, now),
+    calendarFeeds: () => new SqlCalendarFeedGenerations(store.sql),
+    undeliverable: async () => new SqlUndeliverableLog(store.sql),
+    undeliverableList: () => store.undeliverable.list(),
+    reports: () => new SqlReportStore(store.sql),
+    columnMappings: () => new SqlColumnMappingStore(store.sql),
+  }));
+
+  it.skipIf(!engine.shared)(
+    'takes the next version number when another save took its number between reading and writing',
+    async () => {
+      // Another web replica's save holds version 1 of `kapplopning` in an open transaction; ours
+      // computes the same number, waits on that row, and must take 2 once the other commits.
+      const other = new pg.Client({ connectionString: pgUrl });
+      await other.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query(
+          `INSERT INTO config_versions (name, version, saved_at, author, sha256, text)
+           VALUES ('kapplopning', 1, now(), 'HR på den andra servern', 'x', 'x')`,
+        );
+        const saving = store
+          .configVersions({ kapplopning: () => undefined })
+          .save('kapplopning', 'vår text', { author: 'HR', at: new Date() });
+        await expect
+          .poll(async () =>
+            Number((await other.query('SELECT count(*) AS n FROM pg_locks WHERE NOT granted')).rows[0].n),
+          )
+          .toBeGreaterThan(0);
+        await other.query('COMMIT');
+        expect((await saving).version).toBe(2);
+      } finally {
+        await other.end();
+      }
+    },
+  );
+
+  it('keeps only the SHA-256 of a session id; erases and prunes undeliverable messages', async () => {
+    const session = await new SqlSessionStore(store.sql).create('hash-sess', 'dev', 60_000);
+    const ids = await store.sql.query<{ id_sha256: string }>('SELECT id_sha256 FROM web_sessions');
+    expect(ids.rows.map((r) => r.id_sha256)).not.toContain(session.id);
+    const log = store.undeliverable;
+    const entry = (key: string, recordedAt: string): UndeliverableEntry => ({
+      key,
+      recordedAt,
+      kind: 'message',
+      personId: 'erik-und',
+      reason: 'x',
+      activities: [],
+    });
+    await log.record(entry('digest:erik:2024-01-02', '2024-01-02T07:01:00.000Z'));
+    await log.record(entry('digest:erik:2025-12-17', '2025-12-17T07:01:00.000Z'));
+    expect(await log.pruneBefore(new Date('2025-01-01T00:00:00Z'))).toBeGreaterThanOrEqual(1);
+    expect((await log.list()).filter((e) => e.personId === 'erik-und').map((e) => e.key)).toEqual([
+      'digest:erik:2025-12-17',
+    ]);
+    expect(await log.eraseRecipient('erik-und')).toBe(1);
+    expect((await log.list()).filter((e) => e.personId === 'erik-und')).toEqual([]);
+  });
+
   it('erases a person and prunes old sends', async () => {
     const a = message({ eventKey: 'erase-a', recipient: { id: 'p-erase', name: 'E', email: 'e@kommun.se' } });
     const b = message({ eventKey: 'prune-b' });
@@ -209,6 +457,33 @@ describe.each(engines)('store on $name', (engine) => {
     expect(await store.ledger.has(b.key)).toBe(false);
     expect(await store.ledger.has(c.key)).toBe(true);
   });
+});
+
+/**
+ * The embedded default's implementations (`npm start`, no DATABASE_URL): files in the data folder,
+ * the same tests as the SQL engines above.
+ */
+describe('store on files (the embedded default)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'planvakt-store-files-'));
+  folders.push(dir);
+  const undeliverablePath = join(dir, 'undeliverable.jsonl');
+  let log: UndeliverableLog | undefined;
+  let mappings: FileColumnMappingStore | undefined;
+  stateTests(() => ({
+    name: 'files',
+    shared: false,
+    process: async () => ({
+      configVersions: (validators) => new ConfigStore(configVersionsDir(dir), validators ?? {}),
+      close: async () => {},
+    }),
+    sessions: (now) => new FileSessionStore(join(dir, 'sessions'), now),
+    calendarFeeds: () => new CalendarFeedGenerations(join(dir, 'calendar-feeds')),
+    undeliverable: async () => (log ??= await UndeliverableLog.open(undeliverablePath)),
+    undeliverableList: () => readUndeliverableFile(undeliverablePath),
+    reports: () => new FileReportStore(join(dir, 'reports')),
+    // One process's store: its queue is what keeps two saves from losing one.
+    columnMappings: () => (mappings ??= new FileColumnMappingStore(join(dir, 'kolumner.json'))),
+  }));
 });
 
 describe.skipIf(!pgBin)('PostgreSQL store, several processes starting at once', () => {
@@ -225,7 +500,7 @@ describe.skipIf(!pgBin)('PostgreSQL store, several processes starting at once', 
       ];
       try {
         const applied = await Promise.all(sqls.map((s) => migrate(s)));
-        expect(applied.flat().sort()).toEqual([1, 2]);
+        expect(applied.flat().sort()).toEqual([1, 2, 3, 4]);
       } finally {
         await Promise.all(sqls.map((s) => s.close()));
       }

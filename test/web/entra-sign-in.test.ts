@@ -11,109 +11,36 @@
  * types the account the way a person types her name at Microsoft's page. Which accounts exist is
  * Planvakt's question, answered from the organisation file, not the provider's.
  */
-import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
+import { readFileSync } from 'node:fs';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import Provider from 'oidc-provider';
 import { seedPlanPath, startWebHarness, waitForCount, type WebHarness } from '../helpers/web-app';
 import { CHROMIUM_ARGS, chromiumPath } from '../helpers/chromium';
 import { freePort } from '../helpers/ports';
+import { CLIENT_SECRET, signInAtProvider as signIn, startLocalOidc, type LocalOidc } from '../helpers/oidc';
 
-const TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 const PLAN = `PlanvaktPlan = 'kompetensforsorjningsplan-2021-2023' AND ExecutionStatus = 'Running'`;
 
-/** The accounts the provider knows: Entra's `oid` per login name, stable for the run. */
-const oids = new Map<string, string>();
 const displayNames: Record<string, string> = {
   'hanna.hrchef@example.se': 'Hanna HR-chef',
   'anna.avdelning@example.se': 'Anna Avdelning',
   'okand.person@example.se': 'Okänd Person',
 };
 
-let dir: string;
-let provider: Provider;
-let providerServer: Server;
+let oidc: LocalOidc;
 let issuer: string;
 let h: WebHarness;
 let base: string;
 let browser: Browser;
 const defaultCAs = getCACertificates('default');
 
-/** A certificate for localhost, made for this run, that the app (and only this process) trusts. */
-function localhostCertificate(folder: string) {
-  const key = join(folder, 'key.pem');
-  const cert = join(folder, 'cert.pem');
-  execFileSync('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=localhost',
-    '-addext',
-    'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-  ]);
-  return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
-}
-
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'planvakt-oidc-'));
-  const tls = localhostCertificate(dir);
-  setDefaultCACertificates([...defaultCAs, tls.cert]);
-
-  const providerPort = await freePort();
   const appPort = await freePort();
-  issuer = `https://localhost:${providerPort}`;
   base = `http://localhost:${appPort}`;
-  const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
-
-  provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: 'planvakt',
-        client_secret: 'planvakt-test-client-secret-0123456789',
-        redirect_uris: [`${base}/logga-in/callback`],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_basic',
-      },
-    ],
-    jwks: { keys: [{ ...signingKey, use: 'sig', kid: 'test-key' }] },
-    cookies: { keys: ['planvakt-oidc-test-cookie-key-0123456789'] },
-    pkce: { required: () => true },
-    claims: { openid: ['sub', 'oid', 'tid'], profile: ['name', 'preferred_username'] },
-    conformIdTokenClaims: false,
-    findAccount: (_ctx, id) => {
-      const login = id.toLowerCase();
-      if (!oids.has(login)) oids.set(login, randomUUID());
-      return {
-        accountId: id,
-        claims: () => ({
-          sub: oids.get(login)!,
-          oid: oids.get(login)!,
-          tid: TENANT,
-          // As typed: Entra keeps the UPN's case, and Planvakt matches without it.
-          preferred_username: id,
-          name: displayNames[login] ?? login,
-        }),
-      };
-    },
-  });
-  providerServer = createServer({ key: tls.key, cert: tls.cert }, provider.callback());
-  await new Promise<void>((resolve) => providerServer.listen(providerPort, '127.0.0.1', resolve));
+  oidc = await startLocalOidc([`${base}/logga-in/callback`], displayNames);
+  issuer = oidc.issuer;
+  setDefaultCACertificates([...defaultCAs, readFileSync(oidc.certFile, 'utf8')]);
 
   h = await startWebHarness({
     settings: {
@@ -124,7 +51,7 @@ beforeAll(async () => {
       oidc: {
         issuer,
         clientId: 'planvakt',
-        clientSecret: 'planvakt-test-client-secret-0123456789',
+        clientSecret: CLIENT_SECRET,
         redirectUri: `${base}/logga-in/callback`,
       },
     },
@@ -141,9 +68,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await h?.stop();
-  await new Promise((resolve) => providerServer?.close(resolve));
+  await oidc?.stop();
   setDefaultCACertificates(defaultCAs);
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A fresh browser (no cookies at Planvakt or the provider), in Swedish. */
@@ -153,16 +79,7 @@ async function freshPage(): Promise<Page> {
 }
 
 /** From Planvakt's sign-in page through Microsoft's (the provider's) login and consent pages. */
-async function signInAtProvider(page: Page, login: string) {
-  await page.getByRole('link', { name: 'Logga in med Microsoft (Entra ID)' }).click();
-  expect(new URL(page.url()).origin).toBe(issuer);
-  await page.locator('input[name="login"]').fill(login);
-  await page.locator('input[name="password"]').fill('vad som helst');
-  await page.getByRole('button', { name: 'Sign-in' }).click();
-  // First sign-in of the account: the provider asks for consent to share the profile.
-  const consent = page.getByRole('button', { name: 'Continue' });
-  if (new URL(page.url()).origin === issuer && (await consent.count()) > 0) await consent.click();
-}
+const signInAtProvider = (page: Page, login: string) => signIn(page, issuer, login);
 
 describe('Entra ID sign-in in production mode, against a real OpenID provider', () => {
   it('HR signs in and reaches Översikt; after signing out the page asks for sign-in again', async () => {

@@ -73,6 +73,7 @@ import {
 import type { AppContext } from './context';
 import { pageFor } from './layout';
 import { rulesVersionNamer } from './settings-forms';
+import { versionStore } from './settings';
 import { invalidateCounts, statusLabel } from './dashboard';
 
 export const KIND_LABEL: Record<ScheduleEvent['kind'], string> = {
@@ -232,7 +233,7 @@ async function render(
   const mayReport = mayReportOnActivity(org, user.person, a);
   const mayAcknowledge = mayReportIn(org, user.person, a.department);
   const mayManage = mayManageActivity(org, user, a);
-  const rulesVersion = await rulesVersionNamer(ctx.settings.dataDir);
+  const rulesVersion = await rulesVersionNamer(versionStore(ctx));
 
   const facts = html`<dl class="facts">
 <dt>Avdelning</dt><dd>${dept?.name ?? a.department}${unit ? `, ${unit.name}` : ''}</dd>

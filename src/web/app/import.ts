@@ -156,7 +156,7 @@ function chosenRoles(body: unknown, tables: readonly UnknownTable[]): { roles: C
 export function registerImport(app: FastifyInstance, ctx: AppContext) {
   const today = () => planToday(ctx.settings.timeShiftMs ? { timeShiftMs: ctx.settings.timeShiftMs } : {});
   const pending = new PendingStore<PendingImport>();
-  const columns = columnMappingStore(ctx.settings.dataDir);
+  const columns = columnMappingStore(ctx.settings.dataDir, ctx.store?.sql);
   const read = async (name: string, bytes: Buffer) => parseUpload(name, bytes, { columns: await columns.list() });
 
   const form = (csrf: string) => html`<form method="post" action="/importera" enctype="multipart/form-data">
@@ -268,6 +268,7 @@ ${result.unmapped?.length ? mappingHtml(csrf, pendingId, result.unmapped, { skip
     const result = await applyChanges(ctx.client, changes, {
       taskQueue: ctx.settings.taskQueue,
       rulesPath: ctx.rulesPath,
+      rulesText: await ctx.configText('rules'),
       by: `webbimport (${user.person.name})`,
       passed,
       planValues,

@@ -21,6 +21,7 @@ import { stateQuery } from '../../lifecycle';
 import { APP_CSS, pageFor, sendPage } from './layout';
 import { accessGuard, plainDenial, type AccessPolicy, type Denial } from '../access';
 import type { SessionStore } from '../sessions';
+import type { Store } from '../../store';
 import { settingsFromEnv, type AppSettings } from './settings-env';
 import { registerDashboard } from './dashboard';
 import { registerActivity } from './activity';
@@ -38,6 +39,8 @@ export interface AppDeps {
   settings?: Partial<AppSettings>;
   /** Where sessions live; by default files under the data directory. */
   sessions?: SessionStore;
+  /** The shared store (production): HR's configuration versions. */
+  store?: Store;
 }
 
 export async function registerApp(app: FastifyInstance, deps: AppDeps): Promise<AppContext> {
@@ -61,6 +64,7 @@ function contextFrom(deps: AppDeps): AppContext {
     outbox: Boolean(deps.delivery),
     ...(deps.temporal.uiUrl ? { temporalUiUrl: deps.temporal.uiUrl } : {}),
     ...(deps.sessions ? { sessions: deps.sessions } : {}),
+    ...(deps.store ? { store: deps.store } : {}),
   });
 }
 

@@ -56,7 +56,7 @@ export function registerPreview(app: FastifyInstance, ctx: AppContext) {
   });
   // A run's time-skipping server must not outlive the web server (a test's, or a stopped service).
   app.addHook('onClose', () => runs.close());
-  const columns = columnMappingStore(ctx.settings.dataDir);
+  const columns = columnMappingStore(ctx.settings.dataDir, ctx.store?.sql);
   const form = (
     csrf: string,
     year?: number,

@@ -1,12 +1,13 @@
 /**
  * Rapporter: the follow-up report of every closed cycle (`followUpCycle` workflows, id
- * `cycle-<department>-<year>-<period>`), as HTML and Excel. The cycle's own result names the files
- * its report activity wrote; they are served from there, for the departments the person may see.
+ * `cycle-<department>-<year>-<period>`), as HTML and Excel, for the departments the person may see:
+ * from the shared store in production (any worker may have written it), else from the files the
+ * cycle's own result names.
  */
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { CycleOutcome } from '../../follow-up';
+import { SqlReportStore, type CycleOutcome } from '../../follow-up';
 import type { AppContext } from './context';
 import { html, links, readCycleWorkflowId, ROUTES } from '../../domain';
 import { pageFor } from './layout';
@@ -86,7 +87,11 @@ ${
       if (err instanceof WorkflowNotFoundError) return notFound();
       throw err;
     }
-    const bytes = await readFile(format === 'html' ? outcome.files.html : outcome.files.xlsx);
+    // With the shared store the report is there, whichever worker closed the cycle; else the file the result names.
+    const bytes = ctx.store
+      ? await new SqlReportStore(ctx.store.sql).get(id, format)
+      : await readFile(format === 'html' ? outcome.files.html : outcome.files.xlsx);
+    if (!bytes) return notFound();
     if (format === 'xlsx') {
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

@@ -1,5 +1,5 @@
 /** The forms of Inställningar: the rules, the organisation, and the list of saved versions. */
-import { ConfigStore, configVersionsDir } from '../../config';
+import type { ConfigVersionStore } from '../../config';
 import type { Organisation } from '../../organisation';
 import { CHANNELS, ESCALATION_TARGETS, type RulesFile } from '../../rules';
 import { html, ROLES, ROUTES, rulesVersionLabel, stockholmStamp, type SafeHtml } from '../../domain';
@@ -69,7 +69,7 @@ ${org.people.map(
 <button type="submit">Förhandsgranska ändringen</button></form>`;
 }
 
-export async function versionsHtml(store: ConfigStore): Promise<SafeHtml> {
+export async function versionsHtml(store: ConfigVersionStore): Promise<SafeHtml> {
   const [rules, org] = await Promise.all([store.list('rules'), store.list('organisation')]);
   const all = [...rules, ...org].sort((a, b) => b.savedAt.localeCompare(a.savedAt)).slice(0, 20);
   return html`<h2>Sparade versioner</h2>${
@@ -83,8 +83,8 @@ export async function versionsHtml(store: ConfigStore): Promise<SafeHtml> {
  * Says a running activity's rules hash as its saved version ("version 3, sparad 27 november av
  * Hanna"): the activity page and the timeline show this, never the hash alone.
  */
-export async function rulesVersionNamer(dataDir: string): Promise<(hash: string) => string> {
-  const saved = await new ConfigStore(configVersionsDir(dataDir), {}).list('rules');
+export async function rulesVersionNamer(versions: ConfigVersionStore): Promise<(hash: string) => string> {
+  const saved = await versions.list('rules');
   const now = new Date();
   return (hash) => rulesVersionLabel(hash, saved, now);
 }

@@ -1,7 +1,7 @@
 /** The Inställningar page itself, and what the settings routes share. */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ConfigStore } from '../../config';
+import type { ConfigVersionStore } from '../../config';
 import type { AppContext } from './context';
 import { html, links, type SafeHtml } from '../../domain';
 import type { Organisation } from '../../organisation';
@@ -20,7 +20,7 @@ export interface PendingChange {
 /** What the settings routes share: the app, the saved versions, the previewed changes waiting for Spara. */
 export interface SettingsDeps {
   ctx: AppContext;
-  store: ConfigStore;
+  store: ConfigVersionStore;
   pending: PendingStore<PendingChange>;
 }
 

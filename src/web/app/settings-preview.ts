@@ -3,7 +3,6 @@
  * /installningar/organisation` validate the form, show what changes (per department, with how many
  * running activities get it; per person) and keep the change for Spara.
  */
-import { readFile } from 'node:fs/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readErrors } from '../../plan';
 import { parseOrganisation, type Organisation } from '../../organisation';
@@ -17,7 +16,7 @@ import { count, inList, LIFECYCLE } from './visibility';
 export async function previewRules(deps: SettingsDeps, req: FastifyRequest<{ Body: Form }>, reply: FastifyReply) {
   const { ctx, pending } = deps;
   const form = req.body ?? {};
-  const [text, current, org] = await Promise.all([readFile(ctx.rulesPath, 'utf8'), ctx.rules(), ctx.organisation()]);
+  const [text, current, org] = await Promise.all([ctx.configText('rules'), ctx.rules(), ctx.organisation()]);
   const depts = org.departments.map((d) => d.id);
   let next: string;
   let nextRules: RulesFile;
@@ -65,7 +64,7 @@ export async function previewOrganisation(
 ) {
   const { ctx, pending } = deps;
   const form = req.body ?? {};
-  const [text, org] = await Promise.all([readFile(ctx.organisationPath, 'utf8'), ctx.organisation()]);
+  const [text, org] = await Promise.all([ctx.configText('organisation'), ctx.organisation()]);
   let next: string;
   let nextOrg: Organisation;
   try {

@@ -11,10 +11,10 @@
  * settings-preview.ts; the forms are in settings-forms.ts, the edits of the YAML documents in
  * settings-edit.ts.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { rolloutRules } from '../../apply';
-import { ConfigStore, configVersionsDir } from '../../config';
+import { ConfigStore, configVersionsDir, type ConfigVersionStore } from '../../config';
 import { parseOrganisation } from '../../organisation';
 import { parseRules } from '../../rules';
 import type { AppContext } from './context';
@@ -29,10 +29,7 @@ import { invalidateCounts } from './dashboard';
 export function registerSettings(app: FastifyInstance, ctx: AppContext) {
   const deps: SettingsDeps = {
     ctx,
-    store: new ConfigStore(configVersionsDir(ctx.settings.dataDir), {
-      rules: (file, text) => parseRules(file, text),
-      organisation: (file, text) => parseOrganisation(file, text),
-    }),
+    store: versionStore(ctx),
     pending: new PendingStore<PendingChange>(),
   };
   const hr = { config: { access: 'hr' as const } };
@@ -41,6 +38,20 @@ export function registerSettings(app: FastifyInstance, ctx: AppContext) {
   app.post<{ Body: Form }>(ROUTES.settingsOrganisation, hr, (req, reply) => previewOrganisation(deps, req, reply));
   app.post<{ Body: Form }>(ROUTES.settingsSave, hr, (req, reply) => save(deps, req, reply));
   app.post<{ Body: Form }>(ROUTES.settingsAccess, hr, (req, reply) => personAccess(deps, req, reply));
+}
+
+/**
+ * With the shared store (production) the versions are in force for every process; without it they
+ * are the history beside the config file, under the data folder.
+ */
+export function versionStore(ctx: AppContext): ConfigVersionStore {
+  const validators = {
+    rules: (file: string, text: string) => parseRules(file, text),
+    organisation: (file: string, text: string) => parseOrganisation(file, text),
+  };
+  return ctx.store
+    ? ctx.store.configVersions(validators)
+    : new ConfigStore(configVersionsDir(ctx.settings.dataDir), validators);
 }
 
 /**
@@ -86,7 +97,7 @@ async function save({ ctx, store, pending }: SettingsDeps, req: FastifyRequest<{
       410,
     );
   const path = change.name === 'rules' ? ctx.rulesPath : ctx.organisationPath;
-  const now = await readFile(path, 'utf8');
+  const now = await ctx.configText(change.name);
   if (sha(now) !== change.base) {
     return page(
       'Inställningar',
@@ -98,12 +109,13 @@ async function save({ ctx, store, pending }: SettingsDeps, req: FastifyRequest<{
   if (!(await store.latest(change.name)))
     await store.save(change.name, now, { author: `${change.name}.yaml (filen)`, at: new Date() });
   const version = await store.save(change.name, change.text, { author: user.person.name, at: new Date() });
-  await writeAtomic(path, change.text);
+  // With the shared store the version is what every process reads; the config folder may be read-only.
+  if (!ctx.store) await writeAtomic(path, change.text);
   pending.delete(req.body!.pending!);
   invalidateCounts(ctx);
   let applied: SafeHtml = html`<p>Ändringen gäller från nästa meddelande.</p>`;
   if (change.name === 'rules') {
-    const r = await rolloutRules(ctx.client, path);
+    const r = await rolloutRules(ctx.client, path, change.text);
     applied = html`<p id="rollout">${plural(r.signalled, 'aktivitet', 'aktiviteter')} fick de nya reglerna (${versionLabel(version, new Date())}); ${r.current} hade dem redan.</p>`;
   }
   return page(

@@ -4,9 +4,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MultipartFile } from '@fastify/multipart';
+import type { SqlExecutor } from '../../store';
 import {
+  columnMappingsText,
   FileColumnMappingStore,
+  headerSignature,
+  parseColumnMappings,
   readPlanFile,
+  type ColumnMapping,
   type ColumnMappingStore,
   type ParseResult,
   type ReadOptions,
@@ -82,8 +87,36 @@ export class PendingStore<T> {
 
 /**
  * The column mappings HR has given in Importera, for tables whose headings the importer does not
- * know: a file in the data folder for now (issue 20 moves shared state to PostgreSQL).
+ * know: in the shared store when there is one (production: every web replica), else
+ * `<dataDir>/kolumner.json`.
  */
-export function columnMappingStore(dataDir: string): ColumnMappingStore {
-  return new FileColumnMappingStore(join(dataDir, 'kolumner.json'));
+export function columnMappingStore(dataDir: string, sql?: SqlExecutor): ColumnMappingStore {
+  return sql ? new SqlColumnMappingStore(sql) : new FileColumnMappingStore(join(dataDir, 'kolumner.json'));
+}
+
+/**
+ * One row per table shape (its header signature is the key): saving a shape again replaces its
+ * mapping in one UPSERT, so two HR users mapping at once both keep theirs.
+ */
+export class SqlColumnMappingStore implements ColumnMappingStore {
+  constructor(private readonly sql: SqlExecutor) {}
+
+  async list(): Promise<ColumnMapping[]> {
+    const { rows } = await this.sql.query<{ mapping: ColumnMapping | string }>(
+      'SELECT mapping FROM column_mappings ORDER BY saved_at, signature',
+    );
+    const mappings = rows.map((r) =>
+      typeof r.mapping === 'string' ? (JSON.parse(r.mapping) as ColumnMapping) : r.mapping,
+    );
+    // Checked as the file is: a row that is not a valid mapping is named, not used.
+    return parseColumnMappings('column_mappings (PostgreSQL)', columnMappingsText(mappings));
+  }
+
+  async save(mapping: ColumnMapping): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO column_mappings (signature, mapping, saved_at) VALUES ($1, $2, $3)
+       ON CONFLICT (signature) DO UPDATE SET mapping = EXCLUDED.mapping, saved_at = EXCLUDED.saved_at`,
+      [headerSignature(mapping.headings), JSON.stringify(mapping), new Date().toISOString()],
+    );
+  }
 }
