@@ -148,7 +148,7 @@ describe.skipIf(route.kind === 'missing')('production mode with a read-only data
     await page.getByLabel('Utskickstid (svensk tid)').fill('07:45');
     await page.getByRole('button', { name: 'Förhandsgranska ändringen' }).first().click();
     await page.getByRole('button', { name: 'Spara och tillämpa' }).click();
-    expect(await page.getByRole('status').first().textContent()).toContain('Reglerna sparades som version 2');
+    expect(await page.getByRole('status').first().textContent()).toContain('Reglerna är nu version 2, sparad');
     expect(await page.locator('#rollout').textContent()).toMatch(/^\d+ aktiviteter fick de nya reglerna/);
     const versions = await db.query<{ version: number; text: string }>(
       `SELECT version, text FROM config_versions WHERE name = 'rules' ORDER BY version`,

@@ -230,7 +230,7 @@ describe.skipIf(route.kind === 'missing')(
       const orgPending = /name="pending" value="([^"]+)"/.exec(orgPreview.body)?.[1];
       expect(orgPending, 'the preview offers Spara').toBeDefined();
       const saved = await send('/installningar/spara', form({ _csrf: csrf(orgPreview.body), pending: orgPending! }));
-      expect(saved.body).toContain('Organisationen sparades som version 2');
+      expect(saved.body).toContain('Organisationen är nu version 2, sparad');
       const untouched = readFileSync(join(configDir, 'organisation.yaml'), 'utf8');
       for (const dir of [configWeb, configA, configB])
         expect(readFileSync(join(dir, 'organisation.yaml'), 'utf8'), dir).toBe(untouched);

@@ -448,7 +448,7 @@ describe('sessions that end', () => {
         [`p${i}-roles`]: roles,
       });
       const pending = /name="pending" value="([^"]+)"/.exec(preview.body)![1]!;
-      expect((await hr.post('/installningar/spara', { pending })).body).toContain('Organisationen sparades');
+      expect((await hr.post('/installningar/spara', { pending })).body).toContain('Organisationen är nu version');
     };
     await setRoles('hr');
     expect((await nils.get('/installningar')).status).toBe(200);
