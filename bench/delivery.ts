@@ -16,7 +16,7 @@
 
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, NamespaceNotFoundError } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../src/worker/activities';
 import { ChannelDelivery, type DigestDeps } from '../src/digest';
@@ -30,6 +30,7 @@ import { OrganisationSchema } from '../src/organisation/schema';
 import { loadRules, rulesFor } from '../src/rules';
 import { startBenchServer } from './dev-server';
 import { workflowsPath } from '../src/worker';
+import { lifecycleWorkflowId } from '../src/domain';
 
 const N = Number(process.argv[2] ?? 10_000);
 const P = Number(process.argv[3] ?? 250);
@@ -137,10 +138,21 @@ await Promise.all(
     while (next < N) {
       const i = next++;
       const now = new Date(Date.now());
-      await client.workflow.start(
-        activityLifecycle,
-        lifecycleStart({ activity: activity(i), rules, rulesVersion: 'bench', timeShiftMs }, deps.taskQueue, now),
+      const options = lifecycleStart(
+        { activity: activity(i), rules, rulesVersion: 'bench', timeShiftMs },
+        deps.taskQueue,
+        now,
       );
+      // A fresh server's history service can take a few seconds more than its frontend to know the namespace.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await client.workflow.start(activityLifecycle, options);
+          break;
+        } catch (e) {
+          if (!(e instanceof NamespaceNotFoundError) || attempt > 100) throw e;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
     }
   }),
 );
@@ -176,6 +188,32 @@ const perPerson = new Map<string, number>();
 for (const m of outbox.listOutbox()) perPerson.set(m.to, (perPerson.get(m.to) ?? 0) + 1);
 const counts = [...perPerson.values()];
 
+// Where the server's work goes per reminder: the history events of a sample of lifecycles and of
+// every digest, by type, per reminder. Each workflow task (scheduled, started, completed) and each
+// activity task is a round trip between worker and server and one or more persistence writes.
+const sample = Array.from({ length: Math.min(N, 50) }, (_, k) => `bench-${Math.floor((k * N) / Math.min(N, 50))}`);
+const byType = async (ids: string[]) => {
+  const out = new Map<string, number>();
+  for (const id of ids) {
+    const wf = id.startsWith('digest-') ? id : lifecycleWorkflowId(id);
+    const history = await client.workflow.getHandle(wf).fetchHistory();
+    for (const e of history.events ?? []) {
+      const type =
+        Object.keys(e)
+          .find((k) => k.endsWith('EventAttributes'))
+          ?.replace('EventAttributes', '') ?? '?';
+      out.set(type, (out.get(type) ?? 0) + 1);
+    }
+  }
+  return out;
+};
+const perReminder = (m: Map<string, number>, reminders: number) =>
+  Object.fromEntries([...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round((v / reminders) * 100) / 100]));
+const lifecycleEvents = await byType(sample);
+const digestIds: string[] = [];
+for await (const w of client.workflow.list({ query: `WorkflowType = 'personDigest'` })) digestIds.push(w.workflowId);
+const digestEvents = await byType(digestIds);
+
 console.log(
   JSON.stringify({
     bench: 'delivery',
@@ -191,6 +229,10 @@ console.log(
     messages: outbox.listOutbox().length,
     messagesPerPersonPerDay: { min: Math.min(...counts), max: Math.max(...counts) },
     itemsPerMessage: handed / P,
+    historyEventsPerReminder: {
+      lifecycle: perReminder(lifecycleEvents, sample.length),
+      digest: perReminder(digestEvents, handed),
+    },
     cores: cpus().length,
     memGb: Math.round(totalmem() / 2 ** 30),
   }),
