@@ -29,7 +29,8 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const typeName = (t: unknown) => (typeof t === 'number' ? EventType[t] : String(t)).replace('EVENT_TYPE_', '');
+const typeName = (t: unknown) =>
+  (typeof t === 'number' ? (EventType[t] ?? String(t)) : String(t)).replace('EVENT_TYPE_', '');
 
 describe('the lifecycle’s hand-off of a due reminder', () => {
   it('is one workflow task per reminder morning: a local activity, no activity task', async () => {
