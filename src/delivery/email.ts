@@ -60,6 +60,9 @@ export function emailSettingsFromEnv(env: Env = process.env): EmailSettings | un
   };
 }
 
+/** An attempt that ran out of waiting while sends were under way comes back this much later. */
+const RETRY_WHILE_UNDER_WAY_MS = 30_000;
+
 /** How long an attempt may wait for its slot outside a Temporal activity (the CLI, tests). */
 const DEFAULT_MAX_WAIT_MS = 40_000;
 
@@ -112,7 +115,10 @@ export class EmailChannel implements DeliveryChannel {
       });
     }
     const mail = renderEmail(message);
-    await this.awaitSlot(message);
+    if (this.pacer) {
+      await this.awaitTurn(message, this.pacer);
+      this.pacer.start(message.key, 1);
+    }
     try {
       const info = await this.transport.sendMail({
         from: this.from,
@@ -128,28 +134,41 @@ export class EmailChannel implements DeliveryChannel {
       return { providerMessageId: info.messageId };
     } catch (e) {
       throw smtpDeliveryError(e);
+    } finally {
+      this.pacer?.end(message.key, this.clock.now());
     }
   }
 
   /**
-   * Waits for this message's slot under the relay's limits. A slot further off than the attempt
+   * Waits for this message's turn under the relay's limits: first its reserved slot, then until
+   * what the relay has accepted leaves room (Pacer.blockedFor). A turn further off than the attempt
    * can wait is a retryable failure whose retry Temporal schedules half a wait before the slot
-   * (nextRetryDelay); that attempt finds the same slot (reserved by the delivery key) and waits
-   * the rest here, so the message goes at its slot and not at the mercy of a timer.
+   * (nextRetryDelay); that attempt finds the same place (reserved by the delivery key) and waits
+   * the rest here, so the message goes at its turn and not at the mercy of a timer.
    */
-  private async awaitSlot(message: Message): Promise<void> {
-    if (!this.pacer) return;
-    const wait = this.pacer.reserve(message.key, 1, this.clock.now()) - this.clock.now();
-    if (wait <= 0) return;
+  private async awaitTurn(message: Message, pacer: Pacer): Promise<void> {
     const canWait = maxWaitMs();
-    if (wait > canWait)
-      throw new DeliveryError(`email: the relay's limit gives this message a slot in ${Math.ceil(wait / 1000)} s`, {
+    const started = this.clock.now();
+    const paced = (wait: number) =>
+      new DeliveryError(`email: the relay's limit gives this message a slot in ${Math.ceil(wait / 1000)} s`, {
         code: 'paced',
         retryable: true,
         channel: 'email',
-        retryAfterMs: wait - canWait / 2,
+        retryAfterMs: Math.max(1_000, wait - canWait / 2),
       });
-    await this.clock.sleep(wait);
+    const wait = pacer.reserve(message.key, 1, started) - started;
+    if (wait > canWait) throw paced(wait);
+    if (wait > 0) await this.clock.sleep(wait);
+    for (;;) {
+      const now = this.clock.now();
+      const blocked = pacer.blockedFor(1, now);
+      if (blocked === 0) return;
+      const left = canWait - (now - started);
+      if (blocked > left && blocked !== Infinity) throw paced(blocked);
+      if (left <= 0) throw paced(RETRY_WHILE_UNDER_WAY_MS);
+      // A send under way that ends, or the oldest acceptance leaving its window: look again.
+      await Promise.race([pacer.changed(), this.clock.sleep(Math.min(blocked, left))]);
+    }
   }
 
   close(): void {
