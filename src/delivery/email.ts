@@ -2,6 +2,7 @@
  * The email channel: nodemailer over SMTP (Exchange Online, or any relay). Settings come from the
  * environment; the rendered message carries its own threading headers.
  */
+import { Context } from '@temporalio/activity';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { z } from 'zod';
@@ -9,6 +10,7 @@ import type { DeliveryChannel, SendReceipt } from './channel';
 import { envBoolean, envOptional, envString, parseEnv, type Env } from './env';
 import { DeliveryError } from './errors';
 import type { Message } from './message';
+import { Pacer, type PaceLimits } from './pace';
 import { renderEmail } from './templates/email';
 
 export interface EmailSettings {
@@ -20,6 +22,8 @@ export interface EmailSettings {
   password?: string;
   /** `Planvakt <planvakt@kommun.se>` */
   from: string;
+  /** The relay's limits this worker keeps to (SMTP_MAX_PER_MINUTE, SMTP_MAX_RECIPIENTS_PER_DAY); none: as fast as it takes them. */
+  limits?: PaceLimits;
 }
 
 const smtpEnvSchema = z.object({
@@ -29,6 +33,9 @@ const smtpEnvSchema = z.object({
   SMTP_USER: envOptional,
   SMTP_PASSWORD: envOptional,
   MAIL_FROM: envString,
+  // The relay's limits, for this worker (several workers: each its share). Exchange Online: 30 and 10000.
+  SMTP_MAX_PER_MINUTE: z.coerce.number().int().min(1).optional(),
+  SMTP_MAX_RECIPIENTS_PER_DAY: z.coerce.number().int().min(1).optional(),
 });
 
 /** Undefined when SMTP_HOST is unset: the dev outbox takes over then. */
@@ -42,16 +49,50 @@ export function emailSettingsFromEnv(env: Env = process.env): EmailSettings | un
     ...(e.SMTP_USER ? { user: e.SMTP_USER } : {}),
     ...(e.SMTP_PASSWORD ? { password: e.SMTP_PASSWORD } : {}),
     from: e.MAIL_FROM,
+    ...(e.SMTP_MAX_PER_MINUTE || e.SMTP_MAX_RECIPIENTS_PER_DAY
+      ? {
+          limits: {
+            ...(e.SMTP_MAX_PER_MINUTE ? { perMinute: e.SMTP_MAX_PER_MINUTE } : {}),
+            ...(e.SMTP_MAX_RECIPIENTS_PER_DAY ? { recipientsPerDay: e.SMTP_MAX_RECIPIENTS_PER_DAY } : {}),
+          },
+        }
+      : {}),
   };
+}
+
+/** An attempt that ran out of waiting while sends were under way comes back this much later. */
+const RETRY_WHILE_UNDER_WAY_MS = 30_000;
+
+/** How long an attempt may wait for its slot outside a Temporal activity (the CLI, tests). */
+const DEFAULT_MAX_WAIT_MS = 40_000;
+
+/**
+ * How long this attempt may wait in the process for its slot: the activity's attempt timeout less
+ * a margin for the send itself (20 s: the SMTP connection and greeting time out at 15).
+ */
+function maxWaitMs(): number {
+  try {
+    return Math.max(0, Context.current().info.startToCloseTimeoutMs - 20_000);
+  } catch {
+    return DEFAULT_MAX_WAIT_MS;
+  }
 }
 
 export class EmailChannel implements DeliveryChannel {
   readonly channel = 'email' as const;
   private readonly transport: Transporter<SMTPTransport.SentMessageInfo>;
   private readonly from: string;
+  private readonly pacer: Pacer | undefined;
 
-  constructor(settings: EmailSettings) {
+  constructor(
+    settings: EmailSettings,
+    private readonly clock: { now(): number; sleep(ms: number): Promise<void> } = {
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    },
+  ) {
     this.from = settings.from;
+    this.pacer = settings.limits ? new Pacer(settings.limits) : undefined;
     this.transport = nodemailer.createTransport({
       host: settings.host,
       port: settings.port,
@@ -74,6 +115,10 @@ export class EmailChannel implements DeliveryChannel {
       });
     }
     const mail = renderEmail(message);
+    if (this.pacer) {
+      await this.awaitTurn(message, this.pacer);
+      this.pacer.start(message.key, 1);
+    }
     try {
       const info = await this.transport.sendMail({
         from: this.from,
@@ -89,6 +134,40 @@ export class EmailChannel implements DeliveryChannel {
       return { providerMessageId: info.messageId };
     } catch (e) {
       throw smtpDeliveryError(e);
+    } finally {
+      this.pacer?.end(message.key, this.clock.now());
+    }
+  }
+
+  /**
+   * Waits for this message's turn under the relay's limits: first its reserved slot, then until
+   * what the relay has accepted leaves room (Pacer.blockedFor). A turn further off than the attempt
+   * can wait is a retryable failure whose retry Temporal schedules half a wait before the slot
+   * (nextRetryDelay); that attempt finds the same place (reserved by the delivery key) and waits
+   * the rest here, so the message goes at its turn and not at the mercy of a timer.
+   */
+  private async awaitTurn(message: Message, pacer: Pacer): Promise<void> {
+    const canWait = maxWaitMs();
+    const started = this.clock.now();
+    const paced = (wait: number) =>
+      new DeliveryError(`email: the relay's limit gives this message a slot in ${Math.ceil(wait / 1000)} s`, {
+        code: 'paced',
+        retryable: true,
+        channel: 'email',
+        retryAfterMs: Math.max(1_000, wait - canWait / 2),
+      });
+    const wait = pacer.reserve(message.key, 1, started) - started;
+    if (wait > canWait) throw paced(wait);
+    if (wait > 0) await this.clock.sleep(wait);
+    for (;;) {
+      const now = this.clock.now();
+      const blocked = pacer.blockedFor(1, now);
+      if (blocked === 0) return;
+      const left = canWait - (now - started);
+      if (blocked > left && blocked !== Infinity) throw paced(blocked);
+      if (left <= 0) throw paced(RETRY_WHILE_UNDER_WAY_MS);
+      // A send under way that ends, or the oldest acceptance leaving its window: look again.
+      await Promise.race([pacer.changed(), this.clock.sleep(Math.min(blocked, left))]);
     }
   }
 

@@ -19,7 +19,9 @@ export type DeliveryErrorCode =
   /** The server refused the message for good (policy, size, malformed). */
   | 'rejected'
   /** Another worker holds the shared ledger's claim on this send right now: try again later. */
-  | 'inFlight';
+  | 'inFlight'
+  /** The relay's limit (SMTP_MAX_PER_MINUTE, …) gives this message a slot later than this attempt can wait. */
+  | 'paced';
 
 export class DeliveryError extends Error {
   override name = 'DeliveryError';

@@ -7,6 +7,7 @@ export * from './channels';
 export * from './ledger';
 export * from './send';
 export { EmailChannel, emailSettingsFromEnv, smtpDeliveryError, type EmailSettings } from './email';
+export { Pacer, type PaceLimits } from './pace';
 export { TeamsGraphChannel, graphSettingsFromEnv, type GraphSettings } from './teams-graph';
 export {
   TeamsWebhookChannel,

@@ -88,6 +88,8 @@ export interface ProductionCluster {
   describe: string;
   /** Planvakt's own database (src/store) on the cluster's PostgreSQL server, as in docker-compose.yml. */
   databaseUrl?: string;
+  /** The Temporal server's log, while the cluster runs (a started cluster only; removed by `stop`). */
+  logFile?: string;
   stop(): Promise<void>;
 }
 
@@ -404,6 +406,7 @@ export async function startCluster(): Promise<ProductionCluster> {
       namespace: 'planvakt',
       describe: `Temporal server ${manifest.version} on ${postgres.version}`,
       databaseUrl: `postgres://temporal@127.0.0.1:${postgres.port}/planvakt`,
+      logFile: serverLog,
       stop,
     };
   } catch (err) {
