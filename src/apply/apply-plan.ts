@@ -17,7 +17,7 @@ import {
   type TimelineEntry,
 } from '../lifecycle';
 import { startFollowUps } from '../follow-up';
-import { lifecycleWorkflowId, planClock, type IsoDate, type PlanTimed } from '../domain';
+import { lifecycleWorkflowId, planClock, plural, type IsoDate, type PlanTimed } from '../domain';
 import { stockholmDate, type PassedDeadlines } from '../calendar';
 
 /**
@@ -31,8 +31,8 @@ export interface PlanChanges {
   document: Plan;
   added: LifecycleActivity[];
   changed: { activity: LifecycleActivity; fields: string[] }[];
-  /** Workflow ids of running activities the new plan no longer has. */
-  removed: string[];
+  /** Running activities the new plan no longer has, with their text: what a person will see cancelled. */
+  removed: RemovedActivity[];
   unchanged: string[];
   /** Activities whose lifecycle already ended (reported done or removed): not started again. */
   finished: string[];
@@ -74,6 +74,11 @@ export interface LocalActivity {
 }
 
 /** An activity added by hand on the activity page. */
+export interface RemovedActivity {
+  workflowId: string;
+  text: string;
+}
+
 export interface HandAdded {
   workflowId: string;
   text: string;
@@ -178,7 +183,7 @@ export async function planChanges(client: Client, plan: Plan): Promise<PlanChang
         at: added.at,
         reason: added.reason,
       });
-    else changes.removed.push(workflowId);
+    else changes.removed.push({ workflowId, text: view.activity.text });
   });
   return changes;
 }
@@ -284,7 +289,7 @@ export async function applyChanges(
       .signal(activityCorrected, { by: opts.by, activity: opts.planValues ? l.activity : l.kept }),
   );
   const cancelled = [
-    ...changes.removed.map((workflowId) => ({ workflowId, reason: 'Borttagen ur planen' })),
+    ...changes.removed.map(({ workflowId }) => ({ workflowId, reason: 'Borttagen ur planen' })),
     ...(opts.cancelHandAdded
       ? changes.handAdded.map((a) => ({ workflowId: a.workflowId, reason: 'Tillagd i Planvakt, finns inte i planen' }))
       : []),
@@ -300,21 +305,34 @@ export async function applyChanges(
   };
 }
 
+/**
+ * The diff's counts in words, with number agreement ("1 ny, 2 ändrade"): Importera's summary and
+ * `planvakt import` say the same.
+ */
+export function changeSummary(c: PlanChanges): string {
+  return (
+    [
+      plural(c.added.length, 'ny', 'nya'),
+      plural(c.changed.length, 'ändrad', 'ändrade'),
+      plural(c.removed.length, 'borttagen', 'borttagna'),
+      plural(c.unchanged.length, 'oförändrad', 'oförändrade'),
+      `${plural(c.finished.length, 'redan avslutad', 'redan avslutade')}`,
+    ].join(', ') +
+    (c.local.length ? `, ${plural(c.local.length, 'ändrad', 'ändrade')} i Planvakt` : '') +
+    (c.handAdded.length ? `, ${plural(c.handAdded.length, 'tillagd', 'tillagda')} i Planvakt` : '')
+  );
+}
+
 /** The diff as a person reads it before anything is changed. */
 export function formatChanges(changes: PlanChanges): string {
-  const lines = [
-    `Plan ${changes.plan}: ${changes.added.length} nya, ${changes.changed.length} ändrade, ${changes.removed.length} borttagna, ` +
-      `${changes.unchanged.length} oförändrade, ${changes.finished.length} redan avslutade` +
-      (changes.local.length ? `, ${changes.local.length} ändrade i Planvakt` : '') +
-      (changes.handAdded.length ? `, ${changes.handAdded.length} tillagda i Planvakt` : '') +
-      '.',
-  ];
+  const lines = [`Plan ${changes.plan}: ${changeSummary(changes)}.`];
   for (const a of changes.added)
     lines.push(`  + ${a.id} ${truncate(a.text)} (${a.deadline ?? (a.deadlineRaw || 'inget måldatum')})`);
   for (const c of changes.changed)
     lines.push(`  ~ ${c.activity.id} ${truncate(c.activity.text)}: ${c.fields.join(', ')}`);
   for (const l of changes.local) lines.push(`  ! ${l.activity.id} ${truncate(l.activity.text)}: ${localText(l)}`);
-  for (const r of changes.removed) lines.push(`  - ${r.replace(/^activity-/, '')} avbryts (borttagen ur planen)`);
+  for (const r of changes.removed)
+    lines.push(`  - ${r.workflowId.replace(/^activity-/, '')} ${truncate(r.text)} avbryts (borttagen ur planen)`);
   for (const a of changes.handAdded) lines.push(`  ! ${truncate(a.text)}: ${handAddedText(a)}`);
   return lines.join('\n');
 }

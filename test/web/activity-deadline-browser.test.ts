@@ -94,7 +94,7 @@ describe('Ändra måldatum in Chromium', () => {
     await page.getByLabel('Planfil').setInputFiles(seedPlanPath);
     await page.getByRole('button', { name: 'Läs in och jämför' }).click();
     expect(await page.locator('#diff-summary').textContent()).toBe(
-      '0 nya, 0 ändrade, 0 borttagna, 72 oförändrade, 0 redan avslutade, 1 ändrade i Planvakt.',
+      '0 nya, 0 ändrade, 0 borttagna, 72 oförändrade, 0 redan avslutade, 1 ändrad i Planvakt.',
     );
     expect(await page.locator('#local-changes li').textContent()).toContain(
       `måldatum 2022-06-25 satt i Planvakt av Hanna HR-chef (skäl: Introduktionsplanen behövs före sommarvikarierna); planen säger ${planDeadline}`,

@@ -160,7 +160,7 @@ describe('Ändra måldatum on the activity page', () => {
 
     const kept = await reimport(false);
     expect(kept.preview).toMatch(
-      /0 nya, 0 ändrade, 0 borttagna, 72 oförändrade, 0 redan avslutade, 1 ändrade i Planvakt\./,
+      /0 nya, 0 ändrade, 0 borttagna, 72 oförändrade, 0 redan avslutade, 1 ändrad i Planvakt\./,
     );
     expect(kept.preview).toContain(
       `måldatum 2022-07-15 satt i Planvakt av Hanna HR-chef (skäl: Flyttat på ledningsgruppens möte); planen säger ${before}</li>`,

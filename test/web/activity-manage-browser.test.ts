@@ -139,7 +139,7 @@ describe('managing an activity in Chromium', () => {
     await page.getByLabel('Planfil').setInputFiles(seedPlanPath);
     await page.getByRole('button', { name: 'Läs in och jämför' }).click();
     expect(await text('#diff-summary')).toBe(
-      '0 nya, 0 ändrade, 0 borttagna, 72 oförändrade, 0 redan avslutade, 1 ändrade i Planvakt, 1 tillagda i Planvakt.',
+      '0 nya, 0 ändrade, 0 borttagna, 72 oförändrade, 0 redan avslutade, 1 ändrad i Planvakt, 1 tillagd i Planvakt.',
     );
     expect(await text('#local-changes li')).toMatch(
       /ansvariga Sven Rektor satta i Planvakt av Hanna HR-chef \(skäl: Rut Rektor är föräldraledig i höst\); planen säger /,

@@ -225,7 +225,7 @@ describe('a later import of the same plan', () => {
       { field: 'plan', name: 'kompetensforsorjningsplan-2021-2023.md', content: readFileSync(seedPlanPath, 'utf8') },
     );
     expect(preview.body).toContain(
-      '0 nya, 0 ändrade, 0 borttagna, 72 oförändrade, 0 redan avslutade, 1 ändrade i Planvakt, 1 tillagda i Planvakt.',
+      '0 nya, 0 ändrade, 0 borttagna, 72 oförändrade, 0 redan avslutade, 1 ändrad i Planvakt, 1 tillagd i Planvakt.',
     );
     expect(preview.body).toMatch(
       /ansvariga Sven Rektor satta i Planvakt av Hanna HR-chef \(skäl: Rut Rektor är föräldraledig &lt;hösten&gt;\); planen säger [^<]+<\/li>/,

@@ -110,6 +110,24 @@ describe('import, dashboard, activity, settings', () => {
     await waitForCount(h.env, PLAN, 73);
   });
 
+  it('names an activity a re-import would cancel by its text, and counts in Swedish agreement', async () => {
+    const lines = seed.split('\n');
+    const gone = lines.findIndex((l) => l.includes('Förbättra kompetensen för fritidsledare inom öppna förskolan'));
+    lines.splice(gone, 1);
+    const preview = await hr.upload(
+      '/importera',
+      { _csrf: Session.csrf((await hr.get('/importera')).body) },
+      { field: 'plan', name: 'kompetensforsorjningsplan-2021-2023.md', content: lines.join('\n') },
+    );
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('0 nya, 0 ändrade, 1 borttagen, 72 oförändrade');
+    // Not confirmed: the running plan stays as it is for the tests after this one.
+    const removed = /<ul id="removed">(.*?)<\/ul>/s.exec(preview.body)?.[1] ?? '';
+    // The plan's row: mål "Förbättra kompetensen …", aktivitet "Utbildningsinsats …".
+    expect(removed).toContain('Utbildningsinsats för fritidsledare inom öppen förskola');
+    expect(removed).not.toContain('activity-');
+  });
+
   it('shows every department with a traffic light and counts to HR, only förskola to its head', async () => {
     const res = await hr.get('/');
     expect(res.statusCode).toBe(200);

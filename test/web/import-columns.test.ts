@@ -127,7 +127,7 @@ describe('Importera with unknown headings', () => {
     await page.getByLabel('Planfil').setInputFiles(fixture('okanda-rubriker-2024-reviderad.xlsx'));
     await page.getByRole('button', { name: 'Läs in och jämför' }).click();
     expect(await page.getByRole('heading', { name: 'Vilken kolumn är vad?' }).count()).toBe(0);
-    expect(await page.locator('#diff-summary').textContent()).toContain('1 nya, 0 ändrade, 0 borttagna, 3 oförändrade');
+    expect(await page.locator('#diff-summary').textContent()).toContain('1 ny, 0 ändrade, 0 borttagna, 3 oförändrade');
     await page.getByRole('button', { name: 'Bekräfta och starta uppföljningen' }).click();
     expect(await page.locator('#import-result').textContent()).toContain('Startade 1');
     await waitForCount(h.env, PLAN, 4);

@@ -12,6 +12,7 @@
 import type { FastifyInstance } from 'fastify';
 import {
   applyChanges,
+  changeSummary,
   DEFAULT_PASSED,
   handAddedText,
   localText,
@@ -73,16 +74,16 @@ function parsedHtml(plan: Plan, warnings: readonly SourceError[]): SafeHtml {
 <tbody>${placed.map(({ department, section, activity }) => html`<tr><td>${activity.source.line}</td><td>${department.name}</td><td>${section.name}</td><td>${short(activity.text)}</td><td>${activity.deadline.date ?? '–'} <span class="meta">(${activity.deadline.raw || 'tomt'})</span></td><td>${activity.owners.map((o) => ROLES[o.role]).join(', ') || html`<span class="meta">${activity.ownersRaw || '–'}</span>`}</td></tr>`)}</tbody></table></details>`;
 }
 
-const activities = (n: number) => `${n} ${n === 1 ? 'aktivitet' : 'aktiviteter'}`;
+const activities = (n: number) => plural(n, 'aktivitet', 'aktiviteter');
 
 function diffHtml(c: PlanChanges): SafeHtml {
   return html`<h2>Jämfört med det som löper</h2>
-<p id="diff-summary">${c.added.length} nya, ${c.changed.length} ändrade, ${c.removed.length} borttagna, ${c.unchanged.length} oförändrade, ${c.finished.length} redan avslutade${c.local.length ? `, ${c.local.length} ändrade i Planvakt` : ''}${c.handAdded.length ? `, ${c.handAdded.length} tillagda i Planvakt` : ''}.</p>
+<p id="diff-summary">${changeSummary(c)}.</p>
 ${c.added.length ? html`<details><summary>Nya (${c.added.length})</summary><ul>${c.added.map((a) => html`<li>${short(a.text, 120)} <span class="meta">(${a.deadline ?? (a.deadlineRaw || 'inget måldatum')})</span></li>`)}</ul></details>` : ''}
 ${c.changed.length ? html`<h3>Ändrade</h3><ul>${c.changed.map((x) => html`<li>${short(x.activity.text, 120)}: ${x.fields.join(', ')}</li>`)}</ul>` : ''}
 ${c.local.length ? html`<h3>Ändrade i Planvakt</h3><ul id="local-changes">${c.local.map((l) => html`<li>${short(l.activity.text, 120)}: ${localText(l)}</li>`)}</ul>` : ''}
 ${c.handAdded.length ? html`<h3>Tillagda i Planvakt (finns inte i planen)</h3><ul id="hand-added">${c.handAdded.map((a) => html`<li>${short(a.text, 120)}: ${handAddedText(a)}</li>`)}</ul>` : ''}
-${c.removed.length ? html`<h3>Borttagna (avbryts)</h3><ul>${c.removed.map((id) => html`<li>${id.replace(/^activity-/, '')}</li>`)}</ul>` : ''}`;
+${c.removed.length ? html`<h3>Borttagna ur planen (avbryts)</h3><ul id="removed">${c.removed.map((r) => html`<li>${short(r.text, 120)}</li>`)}</ul>` : ''}`;
 }
 
 /**
