@@ -211,6 +211,14 @@ async function runOn(target: BenchServer) {
       rateLimited: target.rateLimited() - refusedBefore,
     };
   };
+  // Measured on a settled worker, as in production where the lifecycles were started long before
+  // anyone looks: five seconds in a row without a workflow task in hand.
+  const t2 = Date.now();
+  for (let quiet = 0; quiet < 5;) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    quiet = worker.getStatus().numInFlightWorkflowActivations === 0 ? quiet + 1 : 0;
+  }
+  console.error(`[${target.name}] worker settled after ${((Date.now() - t2) / 1000).toFixed(1)} s more`);
   await page('/'); // the first snapshot
   const overview = await viewing(false);
   const filtered = await viewing(true);

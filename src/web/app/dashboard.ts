@@ -10,7 +10,19 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { addDays, stockholmDate, TIME_ZONE } from '../../calendar';
-import { html, LIGHT_RULE, links, plural, qs, ROLE_IDS, ROLES, ROUTES, STATUSES, type Role, type SafeHtml } from '../../domain';
+import {
+  html,
+  LIGHT_RULE,
+  links,
+  plural,
+  qs,
+  ROLE_IDS,
+  ROLES,
+  ROUTES,
+  STATUSES,
+  type Role,
+  type SafeHtml,
+} from '../../domain';
 import { resolveRecipients, type Organisation, type SignedIn } from '../../organisation';
 import type { AppContext } from './context';
 import { lightBadge, pageFor } from './layout';
