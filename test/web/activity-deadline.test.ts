@@ -70,7 +70,7 @@ describe('Ändra måldatum on the activity page', () => {
     expect(after.body).toMatch(new RegExp(`<dt>Måldatum</dt><dd>${NEW_DEADLINE}`));
     expect(after.body).toMatch(
       new RegExp(
-        `<p id="next-event"><strong>${FIRST_REMINDER} kl\\. \\d\\d:\\d\\d</strong>: Påminnelse – påminnelse 5 arbetsdagar före måldatum ${NEW_DEADLINE},`,
+        `<p id="next-event"><strong>${FIRST_REMINDER} kl\\. \\d\\d:\\d\\d</strong>: Påminnelse 5 arbetsdagar före måldatum ${NEW_DEADLINE}, till `,
       ),
     );
     expect(after.body).toContain(

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LifecycleActivity } from '../../src/lifecycle';
 import { loadOrganisation, type Organisation } from '../../src/organisation';
-import { recipientsText } from '../../src/web/app/activity';
+import { nextEventText, recipientsText } from '../../src/web/app/activity';
 
 let org: Organisation;
 beforeAll(async () => {
@@ -32,7 +32,7 @@ describe('who the next event goes to, in Swedish', () => {
   it('says a reminder for an activity with no owners goes to nobody, never "till ."', () => {
     const text = recipientsText(org, activity([]), { to: 'owners' });
     expect(text).toMatch(/^utan mottagare/);
-    expect(`Påminnelse – påminnelse 5 arbetsdagar före måldatum 2026-06-30, ${text}.`).not.toMatch(/till \./);
+    expect(`Påminnelse 5 arbetsdagar före måldatum 2026-06-30, ${text}.`).not.toMatch(/till \./);
   });
 
   it('names the people of each role, joined "A och B"', () => {
@@ -42,6 +42,23 @@ describe('who the next event goes to, in Swedish', () => {
     ];
     expect(recipientsText(org, activity(owners), { to: 'owners' })).toBe(
       'till Rektor Rut Rektor och Sven Rektor; Avdelningschef Anna Avdelning',
+    );
+  });
+});
+
+describe('the next event in words', () => {
+  it('says the kind once: never "Påminnelse – påminnelse …"', () => {
+    expect(nextEventText({ kind: 'reminder', reason: 'påminnelse 5 arbetsdagar före måldatum 2026-06-30' })).toBe(
+      'Påminnelse 5 arbetsdagar före måldatum 2026-06-30',
+    );
+  });
+
+  it('keeps the kind where the reason does not say it, and the follow-up period', () => {
+    expect(nextEventText({ kind: 'escalation', reason: '10 arbetsdagar efter måldatum' })).toBe(
+      'Eskalering – 10 arbetsdagar efter måldatum',
+    );
+    expect(nextEventText({ kind: 'statusRequest', reason: 'status för tertial 1', period: 'T1' })).toMatch(
+      /^Statusförfrågan \(.+\) – status för tertial 1$/,
     );
   });
 });

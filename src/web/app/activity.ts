@@ -110,6 +110,18 @@ type ManageRoute = { Params: { id: string }; Body: Record<string, unknown> };
  * "till Enhetschef Anna Andersson och Bo Berg": the roles an event goes to, as the people who get
  * it today; "utan mottagare" when the plan names nobody (never "till .").
  */
+/**
+ * The next event in words: its kind and reason, the kind said once ("Påminnelse 5 arbetsdagar före
+ * måldatum …", never "Påminnelse – påminnelse …"), with the follow-up period when it has one.
+ */
+export function nextEventText(next: Pick<ScheduleEvent, 'kind' | 'reason' | 'period'>): string {
+  const kind = KIND_LABEL[next.kind];
+  const period = next.period ? ` (${FOLLOW_UP_PERIODS[next.period]})` : '';
+  return !period && next.reason.toLowerCase().startsWith(kind.toLowerCase())
+    ? capitalise(next.reason)
+    : `${kind}${period} – ${next.reason}`;
+}
+
 export function recipientsText(
   org: Organisation,
   activity: LifecycleActivity,
@@ -254,7 +266,7 @@ async function render(
 
   const nextHtml = html`<h2>Nästa planerade händelse</h2>${
     next
-      ? html`<p id="next-event"><strong>${next.localDate} kl. ${stockholmTime(next.at)}</strong>: ${KIND_LABEL[next.kind]}${next.period ? ` (${FOLLOW_UP_PERIODS[next.period]})` : ''} – ${next.reason}, till ${recipientsText(org, a, next)}.</p>`
+      ? html`<p id="next-event"><strong>${next.localDate} kl. ${stockholmTime(next.at)}</strong>: ${nextEventText(next)}, ${recipientsText(org, a, next)}.</p>`
       : html`<p id="next-event">Ingen planerad händelse${closed === 'cancelled' ? ': aktiviteten är avbruten' : view.status === 'done' ? ': aktiviteten är klar' : ''}.</p>`
   }`;
 
