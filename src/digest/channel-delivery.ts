@@ -240,16 +240,11 @@ export class ChannelDelivery implements NoticeSink {
    * is right where the activity's wall clock is not); outside an activity, the sender's plan time.
    */
   private planNowMs(request: NoticeRequest): number {
-    let info;
     try {
-      info = Context.current().info;
+      return planClock(request).toPlanMs(Context.current().info.currentAttemptScheduledTimestampMs);
     } catch {
       return Date.parse(request.planNow);
     }
-    // A local activity's times are the worker's wall clock, not the server's: it runs inside the
-    // workflow task that scheduled it, so the workflow's plan time is right, plus the time since.
-    if (info.isLocal) return Date.parse(request.planNow) + Math.max(0, Date.now() - info.scheduledTimestampMs);
-    return planClock(request).toPlanMs(info.currentAttemptScheduledTimestampMs);
   }
 }
 

@@ -5,7 +5,6 @@ import {
   log,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -60,19 +59,6 @@ const { deliver } = proxyActivities<LifecycleActivities>({
   retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
 });
 
-/**
- * The same hand-off as a local activity ('overlamning-lokal'): it runs inside the workflow task that
- * the due timer wakes, and its result is one marker in that task's completion. A scheduled activity
- * costs an activity task (dispatch, start, completion) and a second workflow task on top; at 08:00
- * on a busy morning those round trips were most of the server's work. The hand-off only routes the
- * notice into the digests (signal-with-start), so it is short; the same endless retry applies, with
- * the backoff beyond a minute as a workflow timer.
- */
-const { deliver: deliverLocal } = proxyLocalActivities<LifecycleActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
-});
-
 /** Continue-as-new well before Temporal's own limits, so a three-year activity stays cheap to replay. */
 const MAX_HISTORY_EVENTS = 2_000;
 
@@ -93,11 +79,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
   //    TemporalChangeVersion for each patch a run asks about, two billed actions each, so a run on
   //    this patch asks only about this one. Runs without its marker ask about the others as before.
   //    The next patch does the same: `const next = patched('<id>')`, then `next || patched(...)` here.
-  //  - 'overlamning-lokal': the hand-off of due notices is a local activity (deliverLocal above);
-  //    runs without its marker schedule the `deliver` activity as before. It is now the one patch
-  //    a new run asks about: it stands for 'sokattribut-vid-andring' and so for all below.
-  const lokal = patched('overlamning-lokal');
-  const current = lokal || patched('sokattribut-vid-andring');
+  const current = patched('sokattribut-vid-andring');
   //  - 'escalation-ladder': Försenad moves the ladder to the new date, overdue reminders are bounded,
   //    a deadline passed before the start follows the import's choice instead of counting as handled;
   //  - 'multi-year-checkpoints': status requests before the year-end checkpoints of `2022-2024`.
@@ -251,7 +233,7 @@ export async function activityLifecycle(input: ActivityLifecycleInput): Promise<
       const nowMs = clock.nowMs();
       const due = events.filter((e) => Date.parse(e.at) <= nowMs);
       if (due.length > 0) {
-        const receipts = await (lokal ? deliverLocal : deliver)({
+        const receipts = await deliver({
           workflowId: workflowInfo().workflowId,
           planNow: now(),
           ...clock.carry(),

@@ -22,20 +22,20 @@ const sent: Sent = {
 describe('timelineText: gathered into a digest is not sent', () => {
   it('says "samlad i utskicket <datum> kl <tid>" until the digest goes out', () => {
     expect(sentText(sent, '2022-12-01T13:34:00.000Z')).toBe(
-      'samlad i utskicket 2022-12-02 kl 08:00 till Rut Rektor, Sven Skola',
+      'samlad i utskicket 2022-12-02 kl 08:00 till Rut Rektor och Sven Skola',
     );
     expect(timelineText(sent, '2022-12-01T13:34:00.000Z')).toBe(
-      'påminnelse 5 arbetsdagar före måldatum 2022-12-09: samlad i utskicket 2022-12-02 kl 08:00 till Rut Rektor, Sven Skola',
+      'påminnelse 5 arbetsdagar före måldatum 2022-12-09: samlad i utskicket 2022-12-02 kl 08:00 till Rut Rektor och Sven Skola',
     );
   });
 
   it('says "skickad" once the digest has gone out, for an immediate message, and without a digest receipt', () => {
-    expect(sentText(sent, '2022-12-02T07:00:00.000Z')).toBe('skickad till Rut Rektor, Sven Skola');
+    expect(sentText(sent, '2022-12-02T07:00:00.000Z')).toBe('skickad till Rut Rektor och Sven Skola');
     expect(
       sentText({ ...sent, digests: [{ ...sent.digests![0]!, immediate: true }] }, '2022-12-01T13:34:00.000Z'),
-    ).toBe('skickad till Rut Rektor, Sven Skola');
+    ).toBe('skickad till Rut Rektor och Sven Skola');
     const { digests: _, ...plain } = sent;
-    expect(sentText(plain, '2022-12-01T13:34:00.000Z')).toBe('skickad till Rut Rektor, Sven Skola');
+    expect(sentText(plain, '2022-12-01T13:34:00.000Z')).toBe('skickad till Rut Rektor och Sven Skola');
   });
 });
 
