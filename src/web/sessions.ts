@@ -1,3 +1,14 @@
+/** A new session: a random id (the cookie holds only this) and when it ends, whichever store keeps it. */
+function newSession(personId: string, via: Session['via'], ttlMs: number, now: number): Session {
+  return {
+    id: randomBytes(32).toString('base64url'),
+    personId,
+    via,
+    createdAt: new Date(now).toISOString(),
+    expiresAt: now + ttlMs,
+  };
+}
+
 /**
  * Sessions that end. The session cookie carries only a random session id (signed); the session
  * itself lives here, so signing out, HR's "log out everywhere" and expiry end it on the server,
@@ -56,14 +67,8 @@ export class FileSessionStore implements SessionStore {
   async create(personId: string, via: Session['via'], ttlMs: number): Promise<Session> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     await this.sweep();
-    const id = randomBytes(32).toString('base64url');
-    const session: Session = {
-      id,
-      personId,
-      via,
-      createdAt: new Date(this.now()).toISOString(),
-      expiresAt: this.now() + ttlMs,
-    };
+    const session = newSession(personId, via, ttlMs, this.now());
+    const { id } = session;
     const { id: _, ...stored } = session;
     const path = this.file(id);
     const tmp = `${path}.${process.pid}.tmp`;
@@ -152,14 +157,8 @@ export class SqlSessionStore implements SessionStore {
   async create(personId: string, via: Session['via'], ttlMs: number): Promise<Session> {
     // Expired sessions go when a new one is made: the table holds only live ones.
     await this.sql.query('DELETE FROM web_sessions WHERE expires_at <= $1', [this.now()]);
-    const id = randomBytes(32).toString('base64url');
-    const session: Session = {
-      id,
-      personId,
-      via,
-      createdAt: new Date(this.now()).toISOString(),
-      expiresAt: this.now() + ttlMs,
-    };
+    const session = newSession(personId, via, ttlMs, this.now());
+    const { id } = session;
     await this.sql.query(
       'INSERT INTO web_sessions (id_sha256, person_id, via, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
       [sha256(id), personId, via, session.createdAt, session.expiresAt],
